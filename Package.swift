@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "labrunner",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "labrunner", targets: ["Labrunner"]),
+        .library(name: "Scenarios", targets: ["Scenarios"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "Scenarios", dependencies: ["Yams"]),
+        .executableTarget(
+            name: "Labrunner",
+            dependencies: [
+                "Scenarios",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], resources: [.copy("Golden")]),
+        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Scenarios
+print("x")

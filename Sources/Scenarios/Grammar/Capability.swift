@@ -1,0 +1,23 @@
+/// What a lab host can do; scenarios, roles and steps `require` these and are skipped with a reason
+/// when the lab lacks them.
+public enum Capability: String, Sendable, CaseIterable {
+    case sriov, ntuple
+    case cloudFilter = "cloud-filter"
+    case hugepages
+    case hugepages1G = "hugepages-1g"
+    case kvm, tcg
+    case vhostNet = "vhost-net"
+    case vhostUser = "vhost-user"
+    case vfio
+    case igbUIO = "igb_uio"
+    case memfd, tap
+    case afPacket = "af_packet"
+    case afXDP = "af_xdp"
+    case pcap, pdump, libvirt, docker, bridge
+    case dpdkPF = "dpdk-pf"
+    case physicalNIC = "physical-nic"
+    case isolcpus
+
+    /// Every spelling, for messages and the schema.
+    public static var words: [String] { allCases.map(\.rawValue) }
+}

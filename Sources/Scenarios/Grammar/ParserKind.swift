@@ -1,0 +1,34 @@
+/// Typed parsers a `capture:` can apply to a step's output; each yields named fields.
+/// The engine implements them; the language only needs their names and fields to check references.
+public enum ParserKind: String, Sendable, CaseIterable {
+    /// testpmd / FastPath `show port stats all`: fields per port, `<port>.rx_packets`.
+    case portStats = "port-stats"
+    /// `show port info all`: per port `<port>.mac`, `<port>.link`.
+    case portInfo = "port-info"
+    /// `show bonding config N`.
+    case bondingConfig = "bonding-config"
+    /// HMP `info status` / QMP `query-status`.
+    case status
+    /// HMP `info migrate` / QMP `query-migrate`.
+    case migrate
+    /// `tcpdump -r` output.
+    case tcpdump
+    /// FastPath/labrunner traffic report (sequence-numbered flows).
+    case traffic
+
+    /// Whether fields are per port (`0.rx_packets`).
+    public var perPort: Bool { self == .portStats || self == .portInfo }
+
+    /// The fields it yields.
+    public var fields: [String] {
+        switch self {
+        case .portStats: ["rx_packets", "rx_missed", "rx_bytes", "rx_errors", "rx_nombuf", "tx_packets", "tx_errors", "tx_bytes", "rx_pps", "tx_pps"]
+        case .portInfo: ["mac", "name", "link", "speed", "duplex", "promiscuous", "driver"]
+        case .bondingConfig: ["mode", "balance_policy", "slaves", "active_slaves", "primary", "current_primary"]
+        case .status: ["status", "running", "reason"]
+        case .migrate: ["status", "total_time", "downtime", "setup", "transferred_ram", "throughput", "remaining_ram", "total_ram", "duplicate", "skipped", "normal", "normal_bytes", "dirty_sync_count"]
+        case .tcpdump: ["packets", "link_type", "first_src", "first_dst", "first_proto"]
+        case .traffic: ["sent", "received", "lost", "loss", "reordered", "duplicated", "max_gap", "outage", "rate"]
+        }
+    }
+}
