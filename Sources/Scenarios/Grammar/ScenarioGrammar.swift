@@ -169,7 +169,7 @@ public enum ScenarioGrammar {
     static let capture = Shape.scalarOrObject(.scalar(.regex), ObjectShape("capture", [
         Field("regex", .scalar(.regex), "Regex whose group (default 1) is captured."),
         Field("group", .scalar(.integer), "Which group."),
-        Field("unit", .scalar(.text), "Unit of the captured number (ms, kbytes, Mpps …)."),
+        Field("unit", words(Unit.allSymbols), "Unit of the captured number (ms, kbytes, Mpps …)."),
         Field("parse", words(ParserKind.allCases.map(\.rawValue)), "A typed parser for the whole output."),
     ]))
 

@@ -1,0 +1,34 @@
+/// A scenario after includes and templates are expanded and params substituted.
+public struct Scenario: Sendable {
+    /// Short name.
+    public var name: String
+    /// Title.
+    public var title: String
+    /// Guide chapter.
+    public var guide: String?
+    /// Overview.
+    public var doc: String?
+    /// The file it came from.
+    public var file: String
+    /// Capabilities the lab must have.
+    public var requires: [Located<String>]
+    /// Params, in order.
+    public var params: [Param]
+    /// The values params have in this compilation (defaults overridden by --set).
+    public var paramValues: [String: String]
+    /// Roles, in order.
+    public var roles: [Role]
+    /// Links.
+    public var links: [Link]
+    /// Sessions, in order.
+    public var sessions: [Session]
+    /// Steps.
+    public var steps: [Step]
+    /// Steps run at the end whatever happened.
+    public var always: [Step]
+
+    /// The role with a name.
+    public func role(_ name: String) -> Role? { roles.first { $0.name.value == name } }
+    /// The session with a name.
+    public func session(_ name: String) -> Session? { sessions.first { $0.name.value == name } }
+}

@@ -1,0 +1,25 @@
+/// Traffic offered by the generator.
+public struct TrafficSpec: Sendable {
+    /// start, stop or run.
+    public var action: String
+    /// Generator port.
+    public var port: String?
+    /// Destination MAC.
+    public var dstMAC: MACAddress?
+    /// Source and destination IPv4.
+    public var srcIP: String?, dstIP: String?
+    /// udp or tcp.
+    public var proto: String
+    /// Frame size in bytes.
+    public var frameSize: Int
+    /// Offered rate.
+    public var rate: Quantity?
+    /// How long.
+    public var duration: Quantity?
+    /// Number of flows.
+    public var flows: Int
+    /// none, ndr or pdr.
+    public var search: String
+    /// Acceptable loss for pdr.
+    public var loss: Quantity?
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// Loads a scenario file: reads it and its includes, expands templates, resolves params
+/// (defaults overridden by `--set`), substitutes them, checks structure and semantics, and
+/// builds the typed model. Every problem is collected; nothing stops at the first error.
+public struct ScenarioFrontEnd: Sendable {
+    /// File reading and parsing.
+    public var reader = DocumentReader()
+
+    /// Creates a front end.
+    public init() {}
+
+    /// Loads the scenario at `path`, applying `overrides` (`name=value`) to its params.
+    public func load(path: String, overrides: [String] = []) -> LoadResult {
+        let main = reader.read(path: path, shape: ScenarioGrammar.scenario)
+        return assemble(main: main, path: path, overrides: overrides)
+    }
+
+    /// Loads a scenario from bytes, as if read from `path` (includes resolve relative to it).
+    public func load(path: String, bytes: [UInt8], overrides: [String] = []) -> LoadResult {
+        let main = reader.parse(path: path, bytes: bytes, shape: ScenarioGrammar.scenario)
+        return assemble(main: main, path: path, overrides: overrides)
+    }
+
+    private func assemble(main: Document, path: String, overrides: [String]) -> LoadResult {
+        var diagnostics = main.diagnostics
+        var sources = main.source.map { [$0] } ?? []
+        guard let root = main.root, root.entries != nil else {
+            if let root = main.root, root.entries == nil, !diagnostics.contains(where: { $0.severity == .error }) {
+                diagnostics.append(Diagnostic(.error, "a scenario must be a mapping with 'name', 'title' and 'steps', not \(root.kindName)", at: root.location))
+            }
+            return LoadResult(scenario: nil, diagnostics: Self.sorted(diagnostics), sources: sources)
+        }
+
+        // Includes: their shared sections are merged in front of the main file's.
+        var fragments: [YAMLNode] = []
+        var visited: Set<String> = [URL(fileURLWithPath: path).standardizedFileURL.path]
+        collectIncludes(of: root, from: path, visited: &visited, fragments: &fragments, diagnostics: &diagnostics, sources: &sources)
+        let documents = fragments + [root]
+
+        func merged(_ key: String, what: String) -> [YAMLEntry] {
+            var seen: [String: SourceLocation] = [:]
+            var out: [YAMLEntry] = []
+            for doc in documents {
+                for entry in doc.dictionary(key) {
+                    if let first = seen[entry.key.value] {
+                        diagnostics.append(Diagnostic(.error, "\(what) '\(entry.key.value)' is already defined at \(first)", at: entry.key.location, length: entry.key.value.count))
+                        continue
+                    }
+                    seen[entry.key.value] = entry.key.location
+                    out.append(entry)
+                }
+            }
+            return out
+        }
+        let paramEntries = merged("params", what: "param")
+        let roleEntries = merged("roles", what: "role")
+        let sessionEntries = merged("sessions", what: "session")
+        let templateEntries = merged("templates", what: "template")
+        let linkNodes = documents.flatMap { $0["links"]?.items ?? [] }
+
+        // Templates.
+        var expander = TemplateExpander(templates: templateEntries)
+        let stepNodes = expander.expand(root["steps"]?.items ?? [])
+        let alwaysNodes = expander.expand(root["always"]?.items ?? [])
+        diagnostics += expander.diagnostics
+
+        // Params.
+        let builder = ModelBuilder()
+        let params = paramEntries.compactMap(builder.param)
+        var values: [String: String] = [:]
+        for param in params {
+            if let problem = param.problem(with: param.defaultValue.value), !param.defaultValue.value.contains("${") {
+                diagnostics.append(Diagnostic(.error, "default of \(problem)", at: param.defaultValue.location, length: param.defaultValue.value.count))
+            }
+            if param.type == .enumeration && param.values.isEmpty {
+                diagnostics.append(Diagnostic(.error, "param '\(param.name.value)' of type enum needs 'values'", at: param.name.location, length: param.name.value.count))
+            }
+            values[param.name.value] = param.defaultValue.value
+        }
+        for (index, override) in overrides.enumerated() {
+            let at = SourceLocation(file: "--set", line: index + 1, column: 1)
+            guard let eq = override.firstIndex(of: "=") else {
+                diagnostics.append(Diagnostic(.error, "--set '\(override)' must look like name=value", at: at))
+                continue
+            }
+            let name = String(override[..<eq]), value = String(override[override.index(after: eq)...])
+            guard let param = params.first(where: { $0.name.value == name }) else {
+                diagnostics.append(Diagnostic(.error, "--set: the scenario has no param '\(name)'", at: at,
+                                              suggestion: EditDistance.suggestion(for: name, among: params.map(\.name.value))))
+                continue
+            }
+            if let problem = param.problem(with: value) {
+                diagnostics.append(Diagnostic(.error, "--set: \(problem)", at: at))
+                continue
+            }
+            values[name] = value
+        }
+        let substitute: (YAMLNode) -> YAMLNode = { node in
+            node.mapScalars { text, _ in References.substitute(text) { values[$0] } }
+        }
+
+        // Structure again, now that params are substituted: catches a param whose value is not a MAC, a core list…
+        let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value)) }
+        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value)) }
+        let resolvedSteps = stepNodes.map(substitute)
+        let resolvedAlways = alwaysNodes.map(substitute)
+        let resolvedLinks = linkNodes.map(substitute)
+        let at = root.location
+        let recheck = YAMLNode.mapping([
+            YAMLEntry(key: Located("roles", at: at), value: .mapping(resolvedRoles, at: at)),
+            YAMLEntry(key: Located("sessions", at: at), value: .mapping(resolvedSessions, at: at)),
+            YAMLEntry(key: Located("links", at: at), value: .sequence(resolvedLinks, at: at)),
+            YAMLEntry(key: Located("steps", at: at), value: .sequence(resolvedSteps, at: at)),
+            YAMLEntry(key: Located("always", at: at), value: .sequence(resolvedAlways, at: at)),
+        ], at: at)
+        var known = Set(diagnostics)
+        for d in ShapeChecker().check(recheck, against: .object(ScenarioGrammar.fragment)) where !known.contains(d) {
+            known.insert(d)
+            diagnostics.append(d)
+        }
+
+        let scenario = Scenario(
+            name: root.text("name")?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+            title: root.text("title")?.value ?? "",
+            guide: root.text("guide")?.value, doc: root.text("doc")?.value, file: path,
+            requires: documents.flatMap { $0.texts("requires") },
+            params: params, paramValues: values,
+            roles: resolvedRoles.compactMap(builder.role),
+            links: resolvedLinks.compactMap(builder.link),
+            sessions: resolvedSessions.compactMap(builder.session),
+            steps: builder.steps(resolvedSteps, always: false),
+            always: builder.steps(resolvedAlways, always: true))
+        diagnostics += SemanticChecker(scenario: scenario, rawParams: paramEntries, rawDocuments: documents, unresolvedSteps: stepNodes + alwaysNodes).check()
+        return LoadResult(scenario: scenario, diagnostics: Self.sorted(diagnostics), sources: sources)
+    }
+
+    private func collectIncludes(of node: YAMLNode, from path: String, visited: inout Set<String>, fragments: inout [YAMLNode],
+                                 diagnostics: inout [Diagnostic], sources: inout [SourceFile]) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for include in node.texts("include") {
+            let url = include.value.hasPrefix("/") ? URL(fileURLWithPath: include.value) : directory.appendingPathComponent(include.value)
+            let target = url.standardizedFileURL.path
+            if visited.contains(target) {
+                diagnostics.append(Diagnostic(.error, "include '\(include.value)' is already included (include cycle)", at: include.location, length: include.value.count))
+                continue
+            }
+            visited.insert(target)
+            guard FileManager.default.fileExists(atPath: target) else {
+                diagnostics.append(Diagnostic(.error, "included file '\(include.value)' does not exist (looked for \(target))", at: include.location, length: include.value.count))
+                continue
+            }
+            let doc = reader.read(path: Self.displayPath(target), shape: ScenarioGrammar.fragment)
+            diagnostics += doc.diagnostics
+            if let source = doc.source { sources.append(source) }
+            guard let root = doc.root, root.entries != nil else { continue }
+            for key in ["steps", "always"] where root[key] != nil {
+                diagnostics.append(Diagnostic(.error, "included files share params, roles, sessions and templates; move '\(key)' into a template", at: root[key]!.location))
+            }
+            collectIncludes(of: root, from: target, visited: &visited, fragments: &fragments, diagnostics: &diagnostics, sources: &sources)
+            fragments.append(root)
+        }
+    }
+
+    /// A path relative to the working directory when it is inside it.
+    static func displayPath(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }.sorted {
+            ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
+        }
+    }
+}
