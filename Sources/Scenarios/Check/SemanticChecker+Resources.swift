@@ -10,6 +10,7 @@ extension SemanticChecker {
     /// Every vhost-user socket has exactly one server and one client on the same host.
     func checkVhostUserSockets() -> [Diagnostic] {
         var endpoints: [Endpoint] = []
+        var problems: [Diagnostic] = []
         for role in scenario.roles {
             if let vm = role.vm, let host = hostName(of: role) {
                 for nic in vm.nics where nic.type == "vhost-user" {
@@ -21,7 +22,11 @@ extension SemanticChecker {
             if let fwd = role.forwarder {
                 let on = scenario.role(fwd.on.value)
                 for vdev in fwd.vdevs {
-                    guard let parsed = VdevSpec(vdev.value), let path = parsed.socketPath else { continue }
+                    guard let parsed = VdevSpec(vdev.value) else {
+                        problems.append(Diagnostic(.error, "vdev '\(vdev.value)' has no device name (like net_vhost0,iface=…); in a [flow list], quote vdevs that contain commas", at: vdev.location, length: vdev.value.count))
+                        continue
+                    }
+                    guard let path = parsed.socketPath else { continue }
                     var hostPath = path
                     var host: String
                     if let on, on.kind == .vm {
@@ -39,7 +44,7 @@ extension SemanticChecker {
                 }
             }
         }
-        var out: [Diagnostic] = []
+        var out = problems
         let groups = Dictionary(grouping: endpoints) { "\($0.host)|\($0.path)" }
         for key in groups.keys.sorted() {
             let group = groups[key]!

@@ -1,15 +1,17 @@
 /// Tree rewrites used to expand templates and substitute params; locations are kept so later
 /// diagnostics still point at what the user wrote.
 extension YAMLNode {
-    /// The tree with every scalar's text passed through `transform`.
-    func mapScalars(_ transform: (String, SourceLocation) -> String) -> YAMLNode {
+    /// The tree with every scalar's text passed through `transform`, except values of the keys in `except`.
+    func mapScalars(except: Set<String> = [], _ transform: (String, SourceLocation) -> String) -> YAMLNode {
         switch self {
         case .scalar(let s, let quoted, let at):
             return .scalar(s.contains("${") ? transform(s, at) : s, quoted: quoted, at: at)
         case .sequence(let items, let at):
-            return .sequence(items.map { $0.mapScalars(transform) }, at: at)
+            return .sequence(items.map { $0.mapScalars(except: except, transform) }, at: at)
         case .mapping(let entries, let at):
-            return .mapping(entries.map { YAMLEntry(key: $0.key, value: $0.value.mapScalars(transform)) }, at: at)
+            return .mapping(entries.map {
+                YAMLEntry(key: $0.key, value: except.contains($0.key.value) ? $0.value : $0.value.mapScalars(except: except, transform))
+            }, at: at)
         }
     }
 

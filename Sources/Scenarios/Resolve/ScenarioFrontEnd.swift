@@ -97,7 +97,7 @@ public struct ScenarioFrontEnd: Sendable {
             values[name] = value
         }
         let substitute: (YAMLNode) -> YAMLNode = { node in
-            node.mapScalars { text, _ in References.substitute(text) { values[$0] } }
+            node.mapScalars(except: ["when"]) { text, _ in References.substitute(text) { values[$0] } }
         }
 
         // Structure again, now that params are substituted: catches a param whose value is not a MAC, a core list…

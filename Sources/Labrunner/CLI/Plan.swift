@@ -1,0 +1,35 @@
+import ArgumentParser
+import Scenarios
+
+/// `labrunner plan FILE`
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every concrete command a run would execute, in dependency order.",
+        discussion: "Exit 0 with a plan, 2 when the scenario or lab is invalid.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, dot }
+
+    @Argument(help: "The scenario file.")
+    var file: String
+
+    @Option(help: "Lab file (default: the embedded virtual lab).")
+    var lab: String?
+
+    @Option(name: .customLong("set"), help: "Override a param: name=value (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "text, json or dot.")
+    var format: Format = .text
+
+    func run() throws {
+        let result = Compiler().plan(path: file, labPath: lab, overrides: overrides)
+        DiagnosticPrinter.print(result.diagnostics, sources: result.sources, format: .text)
+        guard let graph = result.graph else { throw ExitCode(2) }
+        let renderer = PlanRenderer(graph: graph)
+        switch format {
+        case .text: print(renderer.text)
+        case .json: print(renderer.json)
+        case .dot: print(renderer.dot)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `labrunner` command.
+@main
+struct Labrunner: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labrunner",
+        abstract: "Declarative lab orchestrator for the DPDK how-to scenarios.",
+        discussion: """
+        Exit codes: 0 success; 1 validation errors (validate) or a failed expectation; \
+        2 invalid scenario (plan, run); 3 infrastructure error; 130 interrupted.
+        """,
+        subcommands: [Validate.self, Plan.self, Schema.self, Bench.self]
+    )
+}

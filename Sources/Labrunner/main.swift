@@ -1,2 +1,0 @@
-import Scenarios
-print("x")

@@ -1,0 +1,123 @@
+/// Builds the QEMU command line for a VM role on a lab host. The same builder serves the plan
+/// and the QEMU launcher, so what the plan prints is what runs.
+public struct QEMUCommandLine: Sendable {
+    /// The VM role.
+    public let role: Role
+    /// The lab.
+    public let lab: Lab
+    /// The lab host it runs on.
+    public let host: LabHost
+
+    /// Creates a builder.
+    public init(role: Role, lab: Lab, host: LabHost) {
+        self.role = role
+        self.lab = lab
+        self.host = host
+    }
+
+    /// Whether the guest runs under TCG (the lab says so, or lacks a working KVM).
+    public var usesTCG: Bool { lab.accel == "tcg" || (lab.accel == "auto" && !lab.has("kvm", on: host)) }
+
+    /// Path of the QMP socket labrunner talks to.
+    public var qmpSocket: String { role.vm?.qmp ?? "\(host.workdir)/\(role.name.value).qmp" }
+
+    /// Path of the serial console socket (guest console sessions).
+    public var consoleSocket: String { "\(host.workdir)/\(role.name.value).console" }
+
+    /// The arguments, starting with the binary (and `taskset` when pinned).
+    public var arguments: [String] {
+        guard let vm = role.vm else { return [] }
+        var a: [String] = []
+        if let pin = vm.pin { a += ["taskset", "-c", pin.value.description] }
+        a.append(lab.qemuPath)
+        a += ["-name", vm.name ?? role.name.value]
+        if let machine = vm.machine { a += ["-machine", machine] }
+        a += usesTCG ? ["-accel", "tcg", "-cpu", "max"] : ["-enable-kvm", "-cpu", vm.cpu ?? "host"]
+        let mib = Int(vm.memory.value.converted(to: .MiB))
+        a += ["-m", "\(mib)", "-smp", "\(vm.vcpus.value)"]
+        if let backing = effectiveBacking {
+            switch backing.type {
+            case "memfd":
+                a += ["-object", "memory-backend-memfd,id=mem,size=\(mib)M,share=\(backing.share ? "on" : "off")"]
+            case "file", "hugepages":
+                a += ["-object", "memory-backend-file,id=mem,size=\(mib)M,mem-path=\(backing.path ?? "/dev/hugepages"),share=\(backing.share ? "on" : "off")"]
+            default:
+                a += ["-object", "memory-backend-ram,id=mem,size=\(mib)M"]
+            }
+            a += ["-numa", "node,memdev=mem"]
+            if backing.prealloc { a.append("-mem-prealloc") }
+        }
+        a += ["-no-reboot", "-nographic", "-vnc", "none", "-net", "none"]
+        if let disk = vm.disk {
+            a += ["-hda", disk]
+        } else if let kernel = vm.kernel ?? lab.guestKernel {
+            a += ["-kernel", kernel]
+            if let initrd = vm.initrd ?? lab.guestInitrd { a += ["-initrd", initrd] }
+            a += ["-append", vm.append ?? "console=ttyS0 quiet"]
+        }
+        for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
+        if let incoming = vm.incoming { a += ["-incoming", incoming] }
+        if let monitor = vm.monitor { a += ["-monitor", monitor] }
+        a += ["-qmp", "unix:\(qmpSocket),server=on,wait=off"]
+        if lab.isVirtual { a += ["-serial", "unix:\(consoleSocket),server=on,wait=off"] }
+        return a
+    }
+
+    /// The `device_add` arguments that hot-plug a NIC (a VF after migration), as QMP arguments.
+    public func deviceAdd(for nic: VMNIC) -> JSONValue {
+        if nic.type == "vf", !emulatesVF, let pci = nic.hostPCI {
+            return .object([("driver", .string("vfio-pci")), ("host", .string(pci.description)), ("id", .string(nic.id.value))])
+        }
+        var fields: [(String, JSONValue)] = [("driver", .string(nic.type == "vf" ? "e1000" : "virtio-net-pci")),
+                                             ("netdev", .string("\(nic.id.value)-net")), ("id", .string(nic.id.value))]
+        if let mac = nic.mac { fields.append(("mac", .string(mac.value.description))) }
+        return .object(fields)
+    }
+
+    /// Whether VFs are emulated (virtual lab without SR-IOV).
+    public var emulatesVF: Bool { lab.emulate.contains("sriov") && !host.capabilities.contains("sriov") }
+
+    private var effectiveBacking: MemoryBacking? {
+        guard let vm = role.vm else { return nil }
+        let written = vm.backing
+        guard lab.memoryBacking == "memfd", let written, written.type != "anonymous" else { return written }
+        return MemoryBacking(type: "memfd", path: nil, share: written.share, prealloc: false, pageSize: nil)
+    }
+
+    private func arguments(for nic: VMNIC) -> [String] {
+        var device = ["virtio-net-pci", "netdev=\(nic.id.value)"]
+        if let mac = nic.mac { device.append("mac=\(mac.value)") }
+        if let pci = nic.pci { device.append("addr=0x\(String(pci.device, radix: 16))") }
+        if let size = nic.rxQueueSize { device.append("rx_queue_size=\(size)") }
+        if let options = nic.options { device.append(options) }
+        switch nic.type {
+        case "vhost-user":
+            let chardev = "chr-\(nic.id.value)"
+            var cd = "socket,id=\(chardev),path=\(nic.socket?.value ?? "")"
+            if nic.mode == "server" { cd += ",server=on,wait=off" }
+            var netdev = "type=vhost-user,id=\(nic.id.value),chardev=\(chardev),vhostforce=on"
+            if let q = nic.queues, q > 1 {
+                netdev += ",queues=\(q)"
+                device.append("mq=on")
+                if !usesTCG { device.append("vectors=\(2 * q + 2)") }
+            }
+            // QEMU 7.2 with vhost-user under TCG crashes unless MSI-X is off.
+            if usesTCG { device.append("vectors=0") }
+            return ["-chardev", cd, "-netdev", netdev, "-device", device.joined(separator: ",")]
+        case "tap", "bridge":
+            var netdev = "type=tap,id=\(nic.id.value),script=no,downscript=no"
+            if let ifname = nic.ifname { netdev += ",ifname=\(ifname)" }
+            return ["-netdev", netdev, "-device", device.joined(separator: ",")]
+        case "vf":
+            if emulatesVF {
+                var e1000 = ["e1000", "netdev=\(nic.id.value)-net", "id=\(nic.id.value)"]
+                if let mac = nic.mac { e1000.append("mac=\(mac.value)") }
+                return ["-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(role.name.value.prefix(8))-\(nic.id.value)",
+                        "-device", e1000.joined(separator: ",")]
+            }
+            return ["-device", "vfio-pci,host=\(nic.hostPCI?.description ?? ""),id=\(nic.id.value)"]
+        default:
+            return ["-netdev", "type=user,id=\(nic.id.value)", "-device", device.joined(separator: ",")]
+        }
+    }
+}

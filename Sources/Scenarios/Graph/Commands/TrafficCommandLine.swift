@@ -1,0 +1,30 @@
+/// Builds the traffic generator command: labrunner's FastPath-based generator (sequence-numbered
+/// UDP flows, so loss and gaps are counted) on the virtual lab and on hosts without equipment.
+public struct TrafficCommandLine: Sendable {
+    /// The traffic spec.
+    public let spec: TrafficSpec
+    /// The generator role.
+    public let generator: Role?
+
+    /// Creates a builder.
+    public init(spec: TrafficSpec, generator: Role?) {
+        self.spec = spec
+        self.generator = generator
+    }
+
+    /// The arguments, starting with the binary.
+    public var arguments: [String] {
+        var a = ["labrunner", "traffic", spec.action]
+        guard spec.action != "stop" else { return a }
+        if let port = spec.port { a += ["--port", port] }
+        if let mac = spec.dstMAC { a += ["--dst-mac", mac.description] }
+        if let ip = spec.srcIP { a += ["--src-ip", ip] }
+        if let ip = spec.dstIP { a += ["--dst-ip", ip] }
+        a += ["--proto", spec.proto, "--frame-size", "\(spec.frameSize)", "--flows", "\(spec.flows)"]
+        if let rate = spec.rate { a += ["--rate", rate.description] }
+        if let duration = spec.duration { a += ["--duration", duration.description] }
+        if spec.search != "none" { a += ["--search", spec.search] }
+        if let loss = spec.loss { a += ["--loss", loss.description] }
+        return a
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+
+/// Compiles a checked scenario against a lab into a StepGraph: binds host roles to lab hosts,
+/// resolves `${role.attr}`, renders every command, orders steps, and marks skipped ones with why.
+public struct GraphBuilder: Sendable {
+    /// The scenario.
+    public let scenario: Scenario
+    /// The lab.
+    public let lab: Lab
+
+    /// Creates a builder.
+    public init(scenario: Scenario, lab: Lab) {
+        self.scenario = scenario
+        self.lab = lab
+    }
+
+    /// The graph, and problems binding the scenario to the lab.
+    public func build() -> (StepGraph, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let hostRoles = scenario.roles.filter { $0.kind == .host }
+        let (bound, problems) = lab.bind(hostRoles: hostRoles.map(\.name.value))
+        for problem in problems {
+            diagnostics.append(Diagnostic(.error, problem, at: SourceLocation(file: lab.file, line: 1, column: 1)))
+        }
+        let context = Context(scenario: scenario, lab: lab, hosts: bound)
+        let flat = StepFlattener(scenario)
+        var planned: [PlannedStep] = []
+        var capabilitySkipped = Set<String>()
+        for item in flat.steps {
+            var step = context.plan(item)
+            if step.skip == nil, let dep = item.after.first(where: capabilitySkipped.contains) {
+                step.skip = "needs skipped step '\(dep)'"
+            }
+            if step.skip != nil && !(step.skip!.hasPrefix("when")) { capabilitySkipped.insert(step.id) }
+            planned.append(step)
+        }
+        let graph = StepGraph(scenario: scenario.name, title: scenario.title, lab: lab.name,
+                              params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
+                              steps: Self.ordered(planned))
+        return (graph, diagnostics)
+    }
+
+    /// Kahn's algorithm, taking the earliest-written ready step first so plans read like the guide.
+    static func ordered(_ steps: [PlannedStep]) -> [PlannedStep] {
+        var remaining = steps
+        var done = Set<String>()
+        var out: [PlannedStep] = []
+        let known = Set(steps.map(\.id))
+        while !remaining.isEmpty {
+            guard let index = remaining.firstIndex(where: { $0.after.allSatisfy { done.contains($0) || !known.contains($0) } }) else {
+                out += remaining  // a cycle: the checker reports it; keep the rest in written order
+                break
+            }
+            let next = remaining.remove(at: index)
+            done.insert(next.id)
+            out.append(next)
+        }
+        return out
+    }
+
+    private struct Context {
+        let scenario: Scenario
+        let lab: Lab
+        let hosts: [String: LabHost]
+
+        func hostRole(of name: String) -> String? {
+            var current = scenario.role(name)
+            var hops = 0
+            while let role = current, role.kind != .host, hops < 8 {
+                current = role.placement.flatMap { scenario.role($0.value) }
+                hops += 1
+            }
+            return current?.name.value
+        }
+
+        func labHost(for name: String?) -> LabHost? {
+            guard let name else { return nil }
+            let roleName = scenario.session(name)?.on.value ?? name
+            return hostRole(of: roleName).flatMap { hosts[$0] }
+        }
+
+        func attribute(_ path: String) -> String? {
+            let parts = path.split(separator: ".").map(String.init)
+            guard parts.count == 2, let role = scenario.role(parts[0]) else { return nil }
+            let host = labHost(for: role.name.value)
+            switch parts[1] {
+            case "address": return host?.address
+            case "name": return role.vm?.name ?? role.name.value
+            case "namespace": return host?.namespace ?? ""
+            case "user": return host?.user
+            case "workdir": return host?.workdir
+            default: return nil
+            }
+        }
+
+        func resolve(_ text: String) -> String { References.substitute(text, attribute) }
+
+        func plan(_ item: FlatStep) -> PlannedStep {
+            let step = item.step
+            let onName = item.on?.value
+            let host = labHost(for: onName)
+            var target = host.map { $0.transport } ?? "local"
+            var command = ""
+            var qmp: JSONValue?
+            switch step.action {
+            case .run(let line):
+                command = resolve(line)
+                if let session = onName.flatMap(scenario.session) {
+                    target = "session \(session.name.value) on \(session.on.value) (\(target))"
+                } else if let role = onName.flatMap(scenario.role), role.kind == .vm {
+                    target = "guest \(role.name.value) serial console (on \(target))"
+                }
+            case .send(let text, let prompt):
+                command = resolve(text)
+                if let session = onName.flatMap(scenario.session) {
+                    target = "session \(session.name.value) on \(session.on.value), wait for /\(prompt ?? session.prompt)/ (\(target))"
+                }
+            case .qmp(let q):
+                qmp = resolveJSON(q.json)
+                command = qmp!.rendered(pretty: false)
+                target = qmpTarget(onName, host)
+            case .hmp(let text):
+                command = resolve(text)
+                qmp = .object([("execute", .string("human-monitor-command")), ("arguments", .object([("command-line", .string(command))]))])
+                target = qmpTarget(onName, host)
+            case .libvirt(let action):
+                let domainHost = labHost(for: action.domain.value)
+                let uri = action.uri.map(resolve) ?? (lab.isVirtual ? "qemu:///system" : lab.libvirtURI.replacingOccurrences(of: "${host}", with: domainHost?.address ?? "?"))
+                target = "libvirt \(uri)"
+                if let role = scenario.role(action.domain.value), let dh = domainHost {
+                    let name = role.vm?.name ?? role.name.value
+                    switch action.action {
+                    case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh)).xml
+                    case "migrate": command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?"), \(action.live ? "VIR_MIGRATE_LIVE" : "offline"))"
+                    case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(action.command ?? "")))"
+                    default: command = "\(action.action) \(name)"
+                    }
+                }
+            case .forwarderCommand(let text):
+                command = resolve(text)
+                if let role = onName.flatMap(scenario.role), let h = host {
+                    target = lab.forwarder == "fastpath"
+                        ? "control socket \(ForwarderCommandLine(role: role, lab: lab).controlSocket(workdir: h.workdir)) (\(h.transport))"
+                        : "testpmd> prompt of \(role.name.value) (\(h.transport))"
+                }
+            case .forwarderStart(let name):
+                if let role = scenario.role(name.value) {
+                    command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab).arguments))
+                }
+                if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
+            case .traffic(let spec):
+                command = Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments)
+            case .wait(let spec):
+                if let until = spec.until {
+                    let every = spec.every.map { $0.converted(to: .s) } ?? 1
+                    command = "until \(resolve(until)); do sleep \(Self.number(every)); done"
+                    if let limit = spec.duration { command = "timeout \(Self.number(limit.converted(to: .s))) sh -c \(Shell.quote(command))" }
+                } else {
+                    command = "sleep \(Self.number(spec.duration?.converted(to: .s) ?? 0))"
+                    target = "local"
+                }
+            case .copy(let spec):
+                command = "copy \(resolve(spec.src)) → \(resolve(spec.dest))" + (spec.mode.map { " (mode \($0))" } ?? "")
+            case .vmStart(let name), .vmStop(let name):
+                let vmHost = labHost(for: name.value)
+                target = vmHost?.transport ?? target
+                if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
+                    command = Shell.join(QEMUCommandLine(role: role, lab: lab, host: vh).arguments)
+                } else if let role = scenario.role(name.value), let vh = vmHost {
+                    command = #"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#
+                }
+            case .block:
+                break
+            }
+            return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
+                               command: command, qmp: qmp, skip: skipReason(item, host: host), always: step.always,
+                               doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
+                               timeout: step.timeout?.converted(to: .s), retries: step.retries,
+                               retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+        }
+
+        func qmpTarget(_ on: String?, _ host: LabHost?) -> String {
+            let roleName = on.flatMap { scenario.session($0)?.on.value } ?? on
+            guard let role = roleName.flatMap(scenario.role), let h = host else { return "qmp" }
+            return "qmp unix:\(QEMUCommandLine(role: role, lab: lab, host: h).qmpSocket) (\(h.transport))"
+        }
+
+        func resolveJSON(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let s): return .string(resolve(s))
+            case .array(let items): return .array(items.map(resolveJSON))
+            case .object(let fields): return .object(fields.map { ($0.0, resolveJSON($0.1)) })
+            default: return value
+            }
+        }
+
+        func skipReason(_ item: FlatStep, host: LabHost?) -> String? {
+            for condition in item.conditions where !condition.value.holds(scenario.paramValues) {
+                return "when \(condition.value) is false"
+            }
+            var needed = scenario.requires + item.requires
+            for name in [item.on?.value, scenario.session(item.on?.value ?? "")?.on.value].compactMap({ $0 }) {
+                var role = scenario.role(name)
+                var hops = 0
+                while let r = role, hops < 8 {
+                    needed += r.requires
+                    role = r.placement.flatMap { scenario.role($0.value) }
+                    hops += 1
+                }
+            }
+            for capability in needed where !lab.has(capability.value, on: host) {
+                return "lab '\(lab.name)' lacks \(capability.value)\(host.map { " on \($0.name)" } ?? "")"
+            }
+            return nil
+        }
+
+        static func number(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
+    }
+}

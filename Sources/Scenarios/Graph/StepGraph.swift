@@ -1,0 +1,33 @@
+/// The compiled scenario: concrete steps in a dependency order, ready for the engine.
+public struct StepGraph: Sendable {
+    /// Scenario name and title.
+    public var scenario: String, title: String
+    /// Lab name.
+    public var lab: String
+    /// Param values used.
+    public var params: [(String, String)]
+    /// Steps in a topological order (document order where dependencies allow).
+    public var steps: [PlannedStep]
+
+    /// The step with an id.
+    public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }
+
+    /// Ids of the steps that transitively depend on `id`.
+    public func dependents(of id: String) -> Set<String> {
+        var out = Set<String>()
+        var frontier = [id]
+        while let current = frontier.popLast() {
+            for step in steps where step.after.contains(current) && out.insert(step.id).inserted {
+                frontier.append(step.id)
+            }
+        }
+        return out
+    }
+
+    /// The length of the longest dependency chain (the critical path, in steps).
+    public var depth: Int {
+        var level: [String: Int] = [:]
+        for step in steps { level[step.id] = 1 + (step.after.compactMap { level[$0] }.max() ?? 0) }
+        return level.values.max() ?? 0
+    }
+}

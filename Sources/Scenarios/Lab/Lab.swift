@@ -1,0 +1,69 @@
+import Foundation
+
+/// A lab: the embedded virtual lab or real hosts over SSH.
+public struct Lab: Sendable {
+    /// Name.
+    public var name: String
+    /// virtual or ssh.
+    public var kind: String
+    /// The file it came from.
+    public var file: String
+    /// kvm, tcg or auto.
+    public var accel: String
+    /// fastpath or testpmd.
+    public var forwarder: String
+    /// Binaries.
+    public var testpmdPath: String, fastpathPath: String, qemuPath: String
+    /// libvirt URI template.
+    public var libvirtURI: String
+    /// Lab-wide capabilities.
+    public var capabilities: Set<String>
+    /// Named hosts.
+    public var hosts: [LabHost]
+    /// Host for unnamed host roles.
+    public var defaultHost: String?
+    /// Virtual lab: address pool, namespace prefix, per-host budgets, guest boot files, memory backing, emulated parts.
+    public var subnet: String, namespacePrefix: String
+    /// Virtual lab per-host cores and memory.
+    public var virtualCores: CoreList?, virtualMemory: Quantity?
+    /// Guest kernel and initrd for disk-less guests.
+    public var guestKernel: String?, guestInitrd: String?
+    /// Guest memory backing override.
+    public var memoryBacking: String
+    /// Emulated parts.
+    public var emulate: Set<String>
+    /// Working directory root.
+    public var workdir: String
+
+    /// Whether this is the embedded virtual lab.
+    public var isVirtual: Bool { kind == "virtual" }
+
+    /// Whether a capability is available, natively or emulated.
+    public func has(_ capability: String, on host: LabHost?) -> Bool {
+        capabilities.contains(capability) || (host?.capabilities.contains(capability) ?? false) || emulate.contains(capability)
+    }
+
+    /// Binds a scenario's host roles to lab hosts: by name, else the default host (ssh labs), else a new
+    /// namespace host with the next address of the subnet (virtual lab). Returns role name → host.
+    public func bind(hostRoles: [String]) -> (hosts: [String: LabHost], problems: [String]) {
+        var out: [String: LabHost] = [:]
+        var problems: [String] = []
+        let base = subnet.split(separator: "/").first.map(String.init) ?? "198.51.100.0"
+        let octets = base.split(separator: ".").compactMap { Int($0) }
+        for (index, role) in hostRoles.enumerated() {
+            if let named = hosts.first(where: { $0.name == role }) {
+                out[role] = named
+            } else if isVirtual, octets.count == 4 {
+                let address = "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + 10 + index)"
+                let ns = "\(namespacePrefix)-\(role)"
+                out[role] = LabHost(name: role, address: address, user: "root", port: 22, namespace: ns, capabilities: capabilities,
+                                    cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
+            } else if let fallback = defaultHost, let host = hosts.first(where: { $0.name == fallback }) {
+                out[role] = host
+            } else {
+                problems.append("lab '\(name)' has no host for role '\(role)' and no default_host")
+            }
+        }
+        return (out, problems)
+    }
+}

@@ -1,0 +1,35 @@
+/// A host of a lab: how to reach it and what it can do.
+public struct LabHost: Sendable {
+    /// Name (the role name scenarios use).
+    public var name: String
+    /// Address (ssh labs) or the namespace's address (virtual lab).
+    public var address: String
+    /// SSH user.
+    public var user: String
+    /// SSH port.
+    public var port: Int
+    /// Network namespace (virtual lab).
+    public var namespace: String?
+    /// Capabilities.
+    public var capabilities: Set<String>
+    /// Cores available.
+    public var cores: CoreList?
+    /// Memory available to guests.
+    public var memory: Quantity?
+    /// Working directory.
+    public var workdir: String
+    /// SSH jump host.
+    public var jump: String?
+    /// SSH key.
+    public var key: String?
+
+    /// How commands reach the host, as a shell prefix.
+    public var transport: String {
+        if let namespace { return "ip netns exec \(namespace)" }
+        var parts = ["ssh"]
+        if port != 22 { parts.append("-p \(port)") }
+        if let jump { parts.append("-J \(jump)") }
+        parts.append("\(user)@\(address)")
+        return parts.joined(separator: " ")
+    }
+}
