@@ -11,27 +11,15 @@ extension SemanticChecker {
         return out
     }
 
-    /// Step id → every step it transitively waits for.
-    var ancestors: [String: Set<String>] {
-        let byID = Dictionary(flat.steps.map { ($0.id, $0.after) }, uniquingKeysWith: { a, _ in a })
-        var memo: [String: Set<String>] = [:]
-        func visit(_ id: String, _ depth: Int) -> Set<String> {
-            if let m = memo[id] { return m }
-            memo[id] = []  // cycles are reported elsewhere
-            var set = Set<String>()
-            for dep in byID[id] ?? [] { set.insert(dep); set.formUnion(visit(dep, depth + 1)) }
-            memo[id] = set
-            return set
-        }
-        for id in byID.keys { _ = visit(id, 0) }
-        return memo
+    /// Whether `step` is, or waits for, `capturer`.
+    func sees(_ capturer: String, from step: String) -> Bool {
+        capturer == step || reachability.runsBefore(capturer, step)
     }
 
     /// Every `${…}` resolves: to a param, a capture taken by an earlier step, or a role attribute.
     func checkReferences() -> [Diagnostic] {
         let params = Set(rawParams.map(\.key.value))
         let captures = self.captures
-        let ancestors = self.ancestors
         let roles = Set(scenario.roles.map(\.name.value))
         let candidates = Array(params) + Array(captures.keys) + scenario.roles.map { "\($0.name.value).address" }
         var out: [Diagnostic] = []
@@ -55,7 +43,7 @@ extension SemanticChecker {
                             out.append(Diagnostic(.error, "'${\(ref.path)}' is a capture; captures can only be used in steps", at: location, length: ref.path.count + 3))
                             continue
                         }
-                        if capture.step != step && !(ancestors[step]?.contains(capture.step) ?? false) {
+                        if !sees(capture.step, from: step) {
                             out.append(Diagnostic(.error, "step '\(step)' uses '${\(ref.path)}', captured by step '\(capture.step)', which does not run before it; add '\(capture.step)' to its after:", at: location, length: ref.path.count + 3))
                         }
                         continue
@@ -109,20 +97,19 @@ extension SemanticChecker {
             }
         }
         let captures = self.captures
-        let ancestors = self.ancestors
         for step in allSteps {
             for check in step.expect.checks {
                 if check.comparisons.isEmpty {
                     out.append(Diagnostic(.error, "check of '\(check.path.value)' compares nothing; add eq, ne, lt, le, gt or ge", at: check.location))
                 }
-                let unit = validate(path: check.path, in: step, captures: captures, ancestors: ancestors, into: &out)
+                let unit = validate(path: check.path, in: step, captures: captures, into: &out)
                 if let since = check.since {
                     if let earlier = captures[since.value] {
                         let current = captures[String(check.path.value.split(separator: ".").first ?? "")]
                         if let current, earlier.spec.parser != current.spec.parser {
                             out.append(Diagnostic(.error, "delta since '\(since.value)': it was captured differently from '\(check.path.value)'", at: since.location, length: since.value.count))
                         }
-                        if earlier.step != step.id.value && !(ancestors[step.id.value]?.contains(earlier.step) ?? false) {
+                        if !sees(earlier.step, from: step.id.value) {
                             out.append(Diagnostic(.error, "delta since '\(since.value)': step '\(earlier.step)' does not run before step '\(step.id.value)'", at: since.location, length: since.value.count))
                         }
                     } else {
@@ -131,7 +118,7 @@ extension SemanticChecker {
                     }
                 }
                 for (comparator, bound) in check.comparisons {
-                    guard !bound.value.contains("${") else { continue }
+                    guard !References.present(in: bound.value) else { continue }
                     if let q = Quantity(bound.value), let unit, q.unit != .none, unit != .none, q.unit.dimension != unit.dimension {
                         out.append(Diagnostic(.error, "'\(comparator.rawValue): \(bound.value)' compares \(q.unit.dimension.rawValue) with '\(check.path.value)', which is \(unit.dimension.rawValue) (\(unit.rawValue))", at: bound.location, length: bound.value.count))
                     }
@@ -143,14 +130,14 @@ extension SemanticChecker {
 
     /// Checks a capture path and returns the unit of what it reads, if known.
     private func validate(path: Located<String>, in step: Step, captures: [String: (step: String, spec: CaptureSpec)],
-                          ancestors: [String: Set<String>], into out: inout [Diagnostic]) -> Unit? {
+                          into out: inout [Diagnostic]) -> Unit? {
         let segments = path.value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard let capture = captures[segments[0]] else {
             out.append(Diagnostic(.error, "unknown capture '\(segments[0])'", at: path.location,
                                   suggestion: EditDistance.suggestion(for: segments[0], among: captures.keys), length: path.value.count))
             return nil
         }
-        if capture.step != step.id.value && !(ancestors[step.id.value]?.contains(capture.step) ?? false) {
+        if !sees(capture.step, from: step.id.value) {
             out.append(Diagnostic(.error, "'\(segments[0])' is captured by step '\(capture.step)', which does not run before step '\(step.id.value)'", at: path.location, length: path.value.count))
         }
         guard let parser = capture.spec.parser else {

@@ -15,7 +15,7 @@ extension SemanticChecker {
 
     /// `after:` names existing steps or blocks, and not the step itself.
     func checkAfterReferences() -> [Diagnostic] {
-        let known = allSteps.map(\.id.value)
+        let known = Set(allSteps.map(\.id.value))
         var out: [Diagnostic] = []
         for step in allSteps {
             for dep in step.after ?? [] {

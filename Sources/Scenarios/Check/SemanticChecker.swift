@@ -9,6 +9,7 @@ struct SemanticChecker {
     /// Steps after template expansion but before param substitution.
     let unresolvedSteps: [YAMLNode]
     let flat: StepFlattener
+    let reachability: Reachability
 
     init(scenario: Scenario, rawParams: [YAMLEntry], rawDocuments: [YAMLNode], unresolvedSteps: [YAMLNode]) {
         self.scenario = scenario
@@ -16,6 +17,7 @@ struct SemanticChecker {
         self.rawDocuments = rawDocuments
         self.unresolvedSteps = unresolvedSteps
         self.flat = StepFlattener(scenario)
+        self.reachability = Reachability(flat.steps)
     }
 
     func check() -> [Diagnostic] {

@@ -9,9 +9,9 @@ public struct ShapeChecker: Sendable {
     }
 
     /// All problems of `node` against `shape`.
-    public func check(_ node: YAMLNode, against shape: Shape) -> [Diagnostic] {
+    public func check(_ node: YAMLNode, against shape: Shape, context: String? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        check(node, shape, context: nil, into: &out)
+        check(node, shape, context: context, into: &out)
         return out
     }
 
@@ -31,7 +31,7 @@ public struct ShapeChecker: Sendable {
                 out.append(Diagnostic(.error, "\(what) has no value; expected \(shape.expected)", at: at))
                 return
             }
-            if text.contains("${") { return }
+            if References.present(in: text) { return }
             if let choices {
                 if !choices.contains(text) {
                     out.append(Diagnostic(.error, "\(what) must be \(shape.expected), not '\(text)'", at: at,

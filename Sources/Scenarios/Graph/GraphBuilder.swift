@@ -42,19 +42,25 @@ public struct GraphBuilder: Sendable {
 
     /// Kahn's algorithm, taking the earliest-written ready step first so plans read like the guide.
     static func ordered(_ steps: [PlannedStep]) -> [PlannedStep] {
-        var remaining = steps
-        var done = Set<String>()
-        var out: [PlannedStep] = []
-        let known = Set(steps.map(\.id))
-        while !remaining.isEmpty {
-            guard let index = remaining.firstIndex(where: { $0.after.allSatisfy { done.contains($0) || !known.contains($0) } }) else {
-                out += remaining  // a cycle: the checker reports it; keep the rest in written order
-                break
-            }
-            let next = remaining.remove(at: index)
-            done.insert(next.id)
-            out.append(next)
+        let index = Dictionary(steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var pending = steps.map { step in step.after.filter { index[$0] != nil }.count }
+        var dependents = [[Int]](repeating: [], count: steps.count)
+        for (i, step) in steps.enumerated() {
+            for dep in step.after { if let d = index[dep] { dependents[d].append(i) } }
         }
+        var ready = MinHeap(pending.indices.filter { pending[$0] == 0 })
+        var out: [PlannedStep] = []
+        var emitted = [Bool](repeating: false, count: steps.count)
+        while let next = ready.pop() {
+            out.append(steps[next])
+            emitted[next] = true
+            for d in dependents[next] {
+                pending[d] -= 1
+                if pending[d] == 0 { ready.push(d) }
+            }
+        }
+        // A cycle: the checker reports it; keep the rest in written order.
+        out += steps.indices.filter { !emitted[$0] }.map { steps[$0] }
         return out
     }
 

@@ -11,6 +11,7 @@ public struct StepFlattener: Sendable {
     public private(set) var blockExits: [String: [String]] = [:]
     /// Block id → where it is written.
     public private(set) var blockLocations: [String: SourceLocation] = [:]
+    private var stepIDs = Set<String>()
 
     /// Flattens a scenario's steps and `always` steps.
     public init(_ scenario: Scenario) {
@@ -32,7 +33,7 @@ public struct StepFlattener: Sendable {
     /// Resolves an `after:` name: a step id stays, a block id becomes the block's exits.
     public func resolve(_ name: String) -> [String]? {
         if let exits = blockExits[name] { return exits }
-        return steps.contains { $0.id == name } ? [name] : nil
+        return stepIDs.contains(name) ? [name] : nil
     }
 
     private mutating func flatten(_ list: [Step], entry: [String], parallel: Bool, context: Context) -> [String] {
@@ -53,6 +54,7 @@ public struct StepFlattener: Sendable {
                 exits = always.isEmpty ? bodyExits : alwaysExits
                 blockExits[step.id.value] = exits.isEmpty ? deps : exits
             } else {
+                stepIDs.insert(step.id.value)
                 steps.append(FlatStep(step: step, after: deps, conditions: inner.conditions, on: inner.on,
                                       requires: inner.requires, blocks: context.blocks))
                 exits = [step.id.value]

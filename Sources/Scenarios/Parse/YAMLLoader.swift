@@ -37,7 +37,7 @@ public struct YAMLLoader: Sendable {
         if let d = tooDeep(source) { return (nil, [d]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: source.text)
+            root = try Yams.compose(yaml: source.text, .basic)
         } catch let error as YamlError {
             return (nil, [diagnostic(for: error, in: source)])
         } catch {
@@ -128,24 +128,25 @@ public struct YAMLLoader: Sendable {
     }
 
     private func firstTabIndent(_ source: SourceFile) -> Diagnostic? {
-        var inBlockScalar = false
-        var blockIndent = 0
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        var blockIndent: Int?
         for (index, line) in source.lines.enumerated() {
-            let leading = line.prefix { $0 == " " || $0 == "\t" }
-            if inBlockScalar {
-                let spaces = line.prefix { $0 == " " }.count
-                if line.trimmingCharacters(in: .whitespaces).isEmpty || spaces > blockIndent { continue }
-                inBlockScalar = false
+            let bytes = Array(line.utf8)
+            let spaces = bytes.prefix { $0 == space }.count
+            let leading = bytes.prefix { $0 == space || $0 == tab }.count
+            let blank = leading == bytes.count
+            if let indent = blockIndent {
+                if blank || spaces > indent { continue }
+                blockIndent = nil
             }
-            if let tab = leading.firstIndex(of: "\t"), leading.count < line.count {
-                let column = line.distance(from: line.startIndex, to: tab) + 1
-                return Diagnostic(.error, "tab character in indentation; YAML indentation must use spaces", at: source.location(line: index + 1, column: column))
+            if !blank, let tabAt = bytes[..<leading].firstIndex(of: tab) {
+                return Diagnostic(.error, "tab character in indentation; YAML indentation must use spaces", at: source.location(line: index + 1, column: tabAt + 1))
             }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasSuffix("|") || trimmed.hasSuffix(">") || trimmed.hasSuffix("|-") || trimmed.hasSuffix(">-") {
-                inBlockScalar = true
-                blockIndent = line.prefix { $0 == " " }.count
-            }
+            var end = bytes.count
+            while end > 0 && (bytes[end - 1] == space || bytes[end - 1] == tab) { end -= 1 }
+            var last = end
+            if last > 0 && (bytes[last - 1] == UInt8(ascii: "-") || bytes[last - 1] == UInt8(ascii: "+")) { last -= 1 }
+            if last > 0 && (bytes[last - 1] == UInt8(ascii: "|") || bytes[last - 1] == UInt8(ascii: ">")) { blockIndent = spaces }
         }
         return nil
     }
@@ -153,37 +154,46 @@ public struct YAMLLoader: Sendable {
     private func tooDeep(_ source: SourceFile) -> Diagnostic? {
         var indents: [Int] = []
         var flow = 0
+        let space = UInt8(ascii: " "), dash = UInt8(ascii: "-"), hash = UInt8(ascii: "#")
         for (index, line) in source.lines.enumerated() {
-            let trimmed = line.drop { $0 == " " }
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let indent = line.count - trimmed.count
+            let bytes = Array(line.utf8)
+            let indent = bytes.prefix { $0 == space }.count
+            if indent == bytes.count || bytes[indent] == hash { continue }
             if flow == 0 {
                 while let last = indents.last, last > indent { indents.removeLast() }
                 if indents.last != indent { indents.append(indent) }
-                let dashes = trimmed.prefix { $0 == "-" || $0 == " " }.filter { $0 == "-" }.count
+                let dashes = bytes[indent...].prefix { $0 == dash || $0 == space }.filter { $0 == dash }.count
                 if indents.count + dashes > maxDepth {
                     return Diagnostic(.error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: indent + 1))
                 }
             }
-            var quote: Character?
-            var previous: Character = " "
-            for (offset, ch) in line.enumerated() {
-                defer { previous = ch }
+            var quote: UInt8?
+            var previous = space
+            for (offset, byte) in bytes.enumerated() {
+                defer { previous = byte }
                 if let q = quote {
-                    if ch == q { quote = nil }
+                    if byte == q { quote = nil }
                     continue
                 }
-                if ch == "#" && previous == " " || ch == "#" && offset == 0 { break }
-                if ch == "\"" || ch == "'", previous == " " || previous == "[" || previous == "{" || previous == "," || offset == 0 {
-                    quote = ch
-                } else if ch == "[" || ch == "{" {
+                switch byte {
+                case hash where previous == space:
+                    break
+                case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                    if previous == space || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{") || previous == UInt8(ascii: ",") { quote = byte }
+                    continue
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
                     flow += 1
                     if flow + indents.count > maxDepth {
                         return Diagnostic(.error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: offset + 1))
                     }
-                } else if ch == "]" || ch == "}" {
+                    continue
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
                     flow = max(0, flow - 1)
+                    continue
+                default:
+                    continue
                 }
+                break
             }
         }
         return nil

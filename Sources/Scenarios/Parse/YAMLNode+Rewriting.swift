@@ -5,7 +5,7 @@ extension YAMLNode {
     func mapScalars(except: Set<String> = [], _ transform: (String, SourceLocation) -> String) -> YAMLNode {
         switch self {
         case .scalar(let s, let quoted, let at):
-            return .scalar(s.contains("${") ? transform(s, at) : s, quoted: quoted, at: at)
+            return .scalar(References.present(in: s) ? transform(s, at) : s, quoted: quoted, at: at)
         case .sequence(let items, let at):
             return .sequence(items.map { $0.mapScalars(except: except, transform) }, at: at)
         case .mapping(let entries, let at):

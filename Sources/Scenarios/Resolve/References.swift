@@ -12,8 +12,19 @@ public enum References {
         public var root: String { String(path.split(separator: ".", maxSplits: 1).first ?? "") }
     }
 
+    /// Whether `text` contains `${` (a fast byte scan; scenario files have many scalars).
+    public static func present(in text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") { return true }
+            previous = byte
+        }
+        return false
+    }
+
     /// All references in `text`, in order.
     public static func find(in text: String) -> [Reference] {
+        guard present(in: text) else { return [] }
         var out: [Reference] = []
         let chars = Array(text)
         var i = 0
@@ -30,6 +41,7 @@ public enum References {
 
     /// `text` with every reference whose path `lookup` knows replaced by its value.
     public static func substitute(_ text: String, _ lookup: (String) -> String?) -> String {
+        guard present(in: text) else { return text }
         var out = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {

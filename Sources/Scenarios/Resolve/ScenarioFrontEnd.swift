@@ -70,7 +70,7 @@ public struct ScenarioFrontEnd: Sendable {
         let params = paramEntries.compactMap(builder.param)
         var values: [String: String] = [:]
         for param in params {
-            if let problem = param.problem(with: param.defaultValue.value), !param.defaultValue.value.contains("${") {
+            if let problem = param.problem(with: param.defaultValue.value), !References.present(in: param.defaultValue.value) {
                 diagnostics.append(Diagnostic(.error, "default of \(problem)", at: param.defaultValue.location, length: param.defaultValue.value.count))
             }
             if param.type == .enumeration && param.values.isEmpty {
@@ -96,28 +96,27 @@ public struct ScenarioFrontEnd: Sendable {
             }
             values[name] = value
         }
-        let substitute: (YAMLNode) -> YAMLNode = { node in
-            node.mapScalars(except: ["when"]) { text, _ in References.substitute(text) { values[$0] } }
+        // Substitute params, then check again only the scalars that changed: a param whose value
+        // is not a MAC, a core list… is reported where the reference is written.
+        var substituted = Set<SourceLocation>()
+        var recheck: [(YAMLNode, Shape, String?)] = []
+        func substitute(_ node: YAMLNode, as shape: Shape, context: String? = nil) -> YAMLNode {
+            var changed = false
+            let result = node.mapScalars(except: ["when"]) { text, at in
+                let replaced = References.substitute(text) { values[$0] }
+                if replaced != text { changed = true; substituted.insert(at) }
+                return replaced
+            }
+            if changed { recheck.append((result, shape, context)) }
+            return result
         }
-
-        // Structure again, now that params are substituted: catches a param whose value is not a MAC, a core list…
-        let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value)) }
-        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value)) }
-        let resolvedSteps = stepNodes.map(substitute)
-        let resolvedAlways = alwaysNodes.map(substitute)
-        let resolvedLinks = linkNodes.map(substitute)
-        let at = root.location
-        let recheck = YAMLNode.mapping([
-            YAMLEntry(key: Located("roles", at: at), value: .mapping(resolvedRoles, at: at)),
-            YAMLEntry(key: Located("sessions", at: at), value: .mapping(resolvedSessions, at: at)),
-            YAMLEntry(key: Located("links", at: at), value: .sequence(resolvedLinks, at: at)),
-            YAMLEntry(key: Located("steps", at: at), value: .sequence(resolvedSteps, at: at)),
-            YAMLEntry(key: Located("always", at: at), value: .sequence(resolvedAlways, at: at)),
-        ], at: at)
-        var known = Set(diagnostics)
-        for d in ShapeChecker().check(recheck, against: .object(ScenarioGrammar.fragment)) where !known.contains(d) {
-            known.insert(d)
-            diagnostics.append(d)
+        let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: ScenarioGrammar.role, context: $0.key.value)) }
+        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: .object(ScenarioGrammar.session), context: $0.key.value)) }
+        let resolvedSteps = stepNodes.map { substitute($0, as: .ref("step")) }
+        let resolvedAlways = alwaysNodes.map { substitute($0, as: .ref("step")) }
+        let resolvedLinks = linkNodes.map { substitute($0, as: .object(ScenarioGrammar.link)) }
+        for (node, shape, context) in recheck {
+            diagnostics += ShapeChecker().check(node, against: shape, context: context).filter { substituted.contains($0.location) }
         }
 
         let scenario = Scenario(
