@@ -16,11 +16,11 @@ extension SemanticChecker {
         }
         for session in scenario.sessions {
             guard let target = role(session.on.value) else {
-                out.append(unknownRole(session.on, expected: "a host, vm or container role"))
+                out.append(unknownRole(session.on, expected: "a host, vm, container or switch role"))
                 continue
             }
-            if ![.host, .vm, .container].contains(target.kind) {
-                out.append(Diagnostic(.error, "session '\(session.name.value)' must be on a host, vm or container, not a \(target.kind.rawValue)", at: session.on.location, length: session.on.value.count))
+            if ![.host, .vm, .container, .switchDevice].contains(target.kind) {
+                out.append(Diagnostic(.error, "session '\(session.name.value)' must be on a host, vm, container or switch, not a \(target.kind.rawValue)", at: session.on.location, length: session.on.value.count))
             }
             if session.console != "shell", target.kind != .vm {
                 out.append(Diagnostic(.error, "session '\(session.name.value)': a \(session.console) console needs a vm role, but '\(session.on.value)' is a \(target.kind.rawValue)", at: session.on.location, length: session.on.value.count))

@@ -15,7 +15,7 @@ extension SemanticChecker {
             if let vm = role.vm, let host = hostName(of: role) {
                 for nic in vm.nics where nic.type == "vhost-user" {
                     guard let socket = nic.socket else { continue }
-                    endpoints.append(Endpoint(host: host + (vm.incoming != nil ? "#incoming" : ""), path: socket.value, server: nic.mode == "server",
+                    endpoints.append(Endpoint(host: host, path: socket.value, server: nic.mode == "server",
                                               owner: "vm '\(role.name.value)' nic '\(nic.id.value)'", location: socket.location))
                 }
             }
@@ -28,7 +28,7 @@ extension SemanticChecker {
                     }
                     guard let path = parsed.socketPath else { continue }
                     var hostPath = path
-                    var host: String
+                    let host: String
                     if let on, on.kind == .vm {
                         host = "vm:" + on.name.value
                     } else if let on, let container = on.container {
@@ -38,7 +38,6 @@ extension SemanticChecker {
                     } else {
                         host = fwd.on.value
                     }
-                    if let on, on.kind == .vm, on.vm?.incoming != nil { host += "#incoming" }
                     endpoints.append(Endpoint(host: host, path: hostPath, server: parsed.isServer,
                                               owner: "forwarder '\(role.name.value)' vdev '\(parsed.name)'", location: vdev.location))
                 }

@@ -73,8 +73,8 @@ extension SemanticChecker {
                 needed = "a session"
                 ok = { _, s in s != nil }
             case .run:
-                needed = "a host, vm or container role, or a session"
-                ok = { r, s in s != nil || [.host, .vm, .container].contains(r?.kind) }
+                needed = "a host, vm, container or switch role, or a session"
+                ok = { r, s in s != nil || [.host, .vm, .container, .switchDevice].contains(r?.kind) }
             case .qmp, .hmp:
                 needed = "a vm role (or its monitor session)"
                 ok = { r, s in r?.kind == .vm || (s?.console == "monitor") }
@@ -111,6 +111,20 @@ extension SemanticChecker {
                 }
                 needed = item.on == nil ? nil : "a host role"
                 ok = { r, _ in r?.kind == .host }
+            case .vmNIC(let vm, let nic, let plug):
+                guard let role = role(vm.value), let spec = role.vm else {
+                    out.append(role(vm.value) == nil ? unknownRole(vm, expected: "a vm role")
+                               : Diagnostic(.error, "\(label): '\(vm.value)' is not a vm role", at: vm.location, length: vm.value.count))
+                    continue
+                }
+                let ids = spec.nics.map(\.id.value)
+                if !ids.contains(nic.value) {
+                    out.append(Diagnostic(.error, "\(label): vm '\(vm.value)' has no nic '\(nic.value)'", at: nic.location,
+                                          suggestion: EditDistance.suggestion(for: nic.value, among: ids), length: nic.value.count))
+                } else if plug, spec.nics.first(where: { $0.id.value == nic.value })?.hotplug != true {
+                    out.append(Diagnostic(.warning, "\(label) plugs nic '\(nic.value)', which vm '\(vm.value)' already has at boot; mark it hotplug: true", at: nic.location, length: nic.value.count))
+                }
+                continue
             case .wait(let spec):
                 needed = spec.until == nil ? nil : "a role or session to poll on"
             case .block:

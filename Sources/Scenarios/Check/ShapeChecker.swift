@@ -9,14 +9,22 @@ public struct ShapeChecker: Sendable {
     }
 
     /// All problems of `node` against `shape`.
-    public func check(_ node: YAMLNode, against shape: Shape, context: String? = nil) -> [Diagnostic] {
+    /// `name` is the user-chosen name of the node (a role's), for messages.
+    public func check(_ node: YAMLNode, against shape: Shape, name: String? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        check(node, shape, context: context, into: &out)
+        check(node, shape, context: name.map { Self.namePrefix + $0 }, into: &out)
         return out
     }
 
+    /// Marks a context that is a user-chosen name (a role, a param) rather than a key.
+    private static let namePrefix = "\u{1}"
+
+    private static func display(_ context: String?) -> String? {
+        context.map { $0.hasPrefix(namePrefix) ? String($0.dropFirst()) : $0 }
+    }
+
     private func check(_ node: YAMLNode, _ shape: Shape, context: String?, into out: inout [Diagnostic]) {
-        let what = context.map { "'\($0)'" } ?? "value"
+        let what = Self.display(context).map { "'\($0)'" } ?? "value"
         switch shape {
         case .anything:
             return
@@ -40,7 +48,7 @@ public struct ShapeChecker: Sendable {
                 return
             }
             if let problem = format.problem(with: text) {
-                out.append(Diagnostic(.error, context.map { "\($0): \(problem)" } ?? problem, at: at, length: node.width))
+                out.append(Diagnostic(.error, Self.display(context).map { "\($0): \(problem)" } ?? problem, at: at, length: node.width))
             }
         case .list(let item):
             guard let items = node.items else {
@@ -63,7 +71,7 @@ public struct ShapeChecker: Sendable {
                 if !ScalarFormat.isIdentifier(entry.key.value) {
                     out.append(Diagnostic(.error, "'\(entry.key.value)' is not a valid name (letters, digits, '_', '-', '.')", at: entry.key.location, length: entry.key.value.count))
                 }
-                check(entry.value, value, context: entry.key.value, into: &out)
+                check(entry.value, value, context: Self.namePrefix + entry.key.value, into: &out)
             }
         case .object(let object):
             checkObject(node, object, context: context, into: &out)
@@ -96,10 +104,10 @@ public struct ShapeChecker: Sendable {
 
     private func checkObject(_ node: YAMLNode, _ object: ObjectShape, context: String?, siblings: [ObjectShape] = [],
                              into out: inout [Diagnostic]) {
-        let id = node["id"]?.scalar
-        let label = (id ?? context).map { "\(object.name) '\($0)'" } ?? object.name
+        let name = node["id"]?.scalar ?? context.flatMap { $0.hasPrefix(Self.namePrefix) ? String($0.dropFirst()) : nil }
+        let label = name.map { "\(object.name) '\($0)'" } ?? object.name
         guard let entries = node.entries else {
-            out.append(Diagnostic(.error, "\(context.map { "'\($0)'" } ?? "value") must be a mapping (\(object.name)), not \(node.kindName)", at: node.location))
+            out.append(Diagnostic(.error, "\(Self.display(context).map { "'\($0)'" } ?? "value") must be a mapping (\(object.name)), not \(node.kindName)", at: node.location))
             return
         }
         let known = object.fields.map(\.name)

@@ -17,6 +17,8 @@ public enum Capability: String, Sendable, CaseIterable {
     case dpdkPF = "dpdk-pf"
     case physicalNIC = "physical-nic"
     case isolcpus
+    /// The guide's Intel switch, configured through TestPoint.
+    case testpoint
 
     /// Every spelling, for messages and the schema.
     public static var words: [String] { allCases.map(\.rawValue) }

@@ -24,7 +24,7 @@ public enum ParserKind: String, Sendable, CaseIterable {
         switch self {
         case .portStats: ["rx_packets", "rx_missed", "rx_bytes", "rx_errors", "rx_nombuf", "tx_packets", "tx_errors", "tx_bytes", "rx_pps", "tx_pps"]
         case .portInfo: ["mac", "name", "link", "speed", "duplex", "promiscuous", "driver"]
-        case .bondingConfig: ["mode", "balance_policy", "slaves", "active_slaves", "primary", "current_primary"]
+        case .bondingConfig: ["mode", "balance_policy", "slaves", "slave_count", "active_slaves", "active_count", "primary", "current_primary"]
         case .status: ["status", "running", "reason"]
         case .migrate: ["status", "total_time", "downtime", "setup", "transferred_ram", "throughput", "remaining_ram", "total_ram", "duplicate", "skipped", "normal", "normal_bytes", "dirty_sync_count"]
         case .tcpdump: ["packets", "link_type", "first_src", "first_dst", "first_proto"]

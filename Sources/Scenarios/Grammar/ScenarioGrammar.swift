@@ -221,7 +221,10 @@ public enum ScenarioGrammar {
     static let vm = ObjectShape("vm action", [
         Field("start", name, "Launch this VM role with QEMU (command line built from the role)."),
         Field("stop", name, "Stop it (quit through QMP, then kill)."),
-    ], exactlyOne: ["start", "stop"])
+        Field("plug", name, "Hot-plug a NIC into this running VM (device_add; a VF, or its emulation in the virtual lab)."),
+        Field("unplug", name, "Hot-unplug a NIC from this VM (device_del)."),
+        Field("nic", name, "plug/unplug: the NIC id in the VM role."),
+    ], exactlyOne: ["start", "stop", "plug", "unplug"])
 
     /// Shapes referenced by name with `.ref`.
     public static let definitions: [String: ObjectShape] = ["step": step]

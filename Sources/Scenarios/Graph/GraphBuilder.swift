@@ -24,16 +24,10 @@ public struct GraphBuilder: Sendable {
         }
         let context = Context(scenario: scenario, lab: lab, hosts: bound)
         let flat = StepFlattener(scenario)
-        var planned: [PlannedStep] = []
-        var capabilitySkipped = Set<String>()
-        for item in flat.steps {
-            var step = context.plan(item)
-            if step.skip == nil, let dep = item.after.first(where: capabilitySkipped.contains) {
-                step.skip = "needs skipped step '\(dep)'"
-            }
-            if step.skip != nil && !(step.skip!.hasPrefix("when")) { capabilitySkipped.insert(step.id) }
-            planned.append(step)
-        }
+        // A skipped step counts as done for its dependents: the guide's variants ("For Fortville…")
+        // and optional preparation are skipped alone; a scenario that cannot run without a
+        // capability says so in its top-level `requires`.
+        let planned = flat.steps.map(context.plan)
         let graph = StepGraph(scenario: scenario.name, title: scenario.title, lab: lab.name,
                               params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
                               steps: Self.ordered(planned))
@@ -110,7 +104,7 @@ public struct GraphBuilder: Sendable {
             var qmp: JSONValue?
             switch step.action {
             case .run(let line):
-                command = resolve(line)
+                command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
                 if let session = onName.flatMap(scenario.session) {
                     target = "session \(session.name.value) on \(session.on.value) (\(target))"
                 } else if let role = onName.flatMap(scenario.role), role.kind == .vm {
@@ -146,12 +140,12 @@ public struct GraphBuilder: Sendable {
                 command = resolve(text)
                 if let role = onName.flatMap(scenario.role), let h = host {
                     target = lab.forwarder == "fastpath"
-                        ? "control socket \(ForwarderCommandLine(role: role, lab: lab).controlSocket(workdir: h.workdir)) (\(h.transport))"
+                        ? "control socket \(ForwarderCommandLine.controlSocket(for: role.name.value, workdir: h.workdir)) (\(h.transport))"
                         : "testpmd> prompt of \(role.name.value) (\(h.transport))"
                 }
             case .forwarderStart(let name):
                 if let role = scenario.role(name.value) {
-                    command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab).arguments))
+                    command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
                 }
                 if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
             case .traffic(let spec):
@@ -175,11 +169,20 @@ public struct GraphBuilder: Sendable {
                 } else if let role = scenario.role(name.value), let vh = vmHost {
                     command = #"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#
                 }
+            case .vmNIC(let name, let nicName, let plug):
+                if let role = scenario.role(name.value), let vh = labHost(for: name.value),
+                   let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value }) {
+                    let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
+                    target = "qmp unix:\(launcher.qmpSocket) (\(vh.transport))"
+                    let commands = plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]
+                    command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
+                    qmp = commands.last
+                }
             case .block:
                 break
             }
             return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                               command: command, qmp: qmp, skip: skipReason(item, host: host), always: step.always,
+                               command: resolve(command), qmp: qmp, skip: skipReason(item, host: host), always: step.always,
                                doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                                timeout: step.timeout?.converted(to: .s), retries: step.retries,
                                retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

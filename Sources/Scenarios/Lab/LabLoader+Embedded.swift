@@ -19,6 +19,8 @@ extension LabLoader {
       cores: 0-1
       memory: 4GiB
       memory_backing: memfd
+      guest_kernel: /run/labrunner/guest/vmlinux
+      guest_initrd: /run/labrunner/guest/initrd.img
       emulate: [sriov, switch, trafficgen]
       workdir: /run/labrunner
 

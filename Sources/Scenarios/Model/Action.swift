@@ -24,6 +24,8 @@ public indirect enum Action: Sendable {
     case vmStart(Located<String>)
     /// Stop a VM role.
     case vmStop(Located<String>)
+    /// Hot-plug (true) or unplug (false) a NIC of a VM role.
+    case vmNIC(Located<String>, nic: Located<String>, plug: Bool)
     /// A group of steps.
     case block([Step], always: [Step], parallel: Bool)
 
@@ -39,7 +41,7 @@ public indirect enum Action: Sendable {
         case .traffic: "traffic"
         case .wait: "wait"
         case .copy: "copy"
-        case .vmStart, .vmStop: "vm"
+        case .vmStart, .vmStop, .vmNIC: "vm"
         case .block: "block"
         }
     }

@@ -145,7 +145,9 @@ struct ModelBuilder {
             return .copy(CopySpec(src: src, dest: dest, mode: value.text("mode")?.value))
         case "vm":
             if let start = value.text("start") { return .vmStart(start) }
-            return value.text("stop").map { .vmStop($0) }
+            if let stop = value.text("stop") { return .vmStop(stop) }
+            guard let nic = value.text("nic"), let vm = value.text("plug") ?? value.text("unplug") else { return nil }
+            return .vmNIC(vm, nic: nic, plug: value.text("plug") != nil)
         case "block":
             return .block(steps(value.items ?? [], always: false), always: steps(step["always"]?.items ?? [], always: true),
                           parallel: step.bool("parallel") ?? false)

@@ -100,23 +100,23 @@ public struct ScenarioFrontEnd: Sendable {
         // is not a MAC, a core list… is reported where the reference is written.
         var substituted = Set<SourceLocation>()
         var recheck: [(YAMLNode, Shape, String?)] = []
-        func substitute(_ node: YAMLNode, as shape: Shape, context: String? = nil) -> YAMLNode {
+        func substitute(_ node: YAMLNode, as shape: Shape, name: String? = nil) -> YAMLNode {
             var changed = false
             let result = node.mapScalars(except: ["when"]) { text, at in
                 let replaced = References.substitute(text) { values[$0] }
                 if replaced != text { changed = true; substituted.insert(at) }
                 return replaced
             }
-            if changed { recheck.append((result, shape, context)) }
+            if changed { recheck.append((result, shape, name)) }
             return result
         }
-        let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: ScenarioGrammar.role, context: $0.key.value)) }
-        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: .object(ScenarioGrammar.session), context: $0.key.value)) }
+        let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: ScenarioGrammar.role, name: $0.key.value)) }
+        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: .object(ScenarioGrammar.session), name: $0.key.value)) }
         let resolvedSteps = stepNodes.map { substitute($0, as: .ref("step")) }
         let resolvedAlways = alwaysNodes.map { substitute($0, as: .ref("step")) }
         let resolvedLinks = linkNodes.map { substitute($0, as: .object(ScenarioGrammar.link)) }
-        for (node, shape, context) in recheck {
-            diagnostics += ShapeChecker().check(node, against: shape, context: context).filter { substituted.contains($0.location) }
+        for (node, shape, name) in recheck {
+            diagnostics += ShapeChecker().check(node, against: shape, name: name).filter { substituted.contains($0.location) }
         }
 
         let scenario = Scenario(

@@ -5,11 +5,24 @@ public struct ForwarderCommandLine: Sendable {
     public let role: Role
     /// The lab.
     public let lab: Lab
+    /// The host, VM or container it runs on.
+    public let placement: Role?
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab) {
+    public init(role: Role, lab: Lab, placement: Role?) {
         self.role = role
         self.lab = lab
+        self.placement = placement
+    }
+
+    /// Without physical NICs, an allowed PCI device becomes an af_packet port on the interface
+    /// that stands for it: the host NIC with that address, or the guest's ethN for a VM NIC.
+    public var usesNICStandIns: Bool { !lab.capabilities.contains(Capability.physicalNIC.rawValue) }
+
+    private func standIn(for pci: PCIAddress) -> String? {
+        if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
+        if let vm = placement?.vm, let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
+        return nil
     }
 
     /// The arguments, starting with the binary.
@@ -22,13 +35,20 @@ public struct ForwarderCommandLine: Sendable {
         if let prefix = f.filePrefix { a += ["--file-prefix", prefix] }
         if let proc = f.procType { a += ["--proc-type", proc] }
         if f.noPCI { a.append("--no-pci") }
+        if usesNICStandIns {
+            // Stand-ins first, so port numbers match the guide's (PCI ports come before vdevs).
+            for (index, pci) in f.allow.enumerated() {
+                a += ["--vdev", "net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)"]
+            }
+            if !f.allow.isEmpty && !f.noPCI { a.append("--no-pci") }
+        }
         for vdev in f.vdevs { a += ["--vdev", vdev.value] }
-        for pci in f.allow { a += ["-a", pci.description] }
+        if !usesNICStandIns { for pci in f.allow { a += ["-a", pci.description] } }
         a.append("--")
         if let args = f.args { a += args.split(separator: " ").map(String.init) }
         return a
     }
 
-    /// Control socket FastPath opens for labrunner (virtual lab).
-    public func controlSocket(workdir: String) -> String { "\(workdir)/\(role.name.value).ctl" }
+    /// Control socket FastPath opens for labrunner, for the forwarder role `name`.
+    public static func controlSocket(for name: String, workdir: String) -> String { "\(workdir)/\(name).ctl" }
 }

@@ -28,7 +28,8 @@ public struct QEMUCommandLine: Sendable {
     public var arguments: [String] {
         guard let vm = role.vm else { return [] }
         var a: [String] = []
-        if let pin = vm.pin { a += ["taskset", "-c", pin.value.description] }
+        // The virtual lab has its own few cores; the scenario's pinning is for real hosts.
+        if let pin = vm.pin, !lab.isVirtual { a += ["taskset", "-c", pin.value.description] }
         a.append(lab.qemuPath)
         a += ["-name", vm.name ?? role.name.value]
         if let machine = vm.machine { a += ["-machine", machine] }
@@ -48,9 +49,10 @@ public struct QEMUCommandLine: Sendable {
             if backing.prealloc { a.append("-mem-prealloc") }
         }
         a += ["-no-reboot", "-nographic", "-vnc", "none", "-net", "none"]
-        if let disk = vm.disk {
+        // The virtual lab boots its own small guest; a real lab boots the scenario's disk or kernel.
+        if let disk = vm.disk, !(lab.isVirtual && lab.guestKernel != nil) {
             a += ["-hda", disk]
-        } else if let kernel = vm.kernel ?? lab.guestKernel {
+        } else if let kernel = lab.isVirtual ? lab.guestKernel ?? vm.kernel : vm.kernel ?? lab.guestKernel {
             a += ["-kernel", kernel]
             if let initrd = vm.initrd ?? lab.guestInitrd { a += ["-initrd", initrd] }
             a += ["-append", vm.append ?? "console=ttyS0 quiet"]
@@ -63,16 +65,29 @@ public struct QEMUCommandLine: Sendable {
         return a
     }
 
-    /// The `device_add` arguments that hot-plug a NIC (a VF after migration), as QMP arguments.
-    public func deviceAdd(for nic: VMNIC) -> JSONValue {
-        if nic.type == "vf", !emulatesVF, let pci = nic.hostPCI {
-            return .object([("driver", .string("vfio-pci")), ("host", .string(pci.description)), ("id", .string(nic.id.value))])
+    /// The QMP commands that hot-plug a NIC: `device_add` of the VF (vfio-pci), or in the virtual lab a
+    /// `netdev_add` of a tap plus `device_add` of the emulated NIC that stands in for it.
+    public func hotplug(_ nic: VMNIC) -> [JSONValue] {
+        func command(_ name: String, _ arguments: [(String, JSONValue)]) -> JSONValue {
+            .object([("execute", .string(name)), ("arguments", .object(arguments))])
         }
-        var fields: [(String, JSONValue)] = [("driver", .string(nic.type == "vf" ? "e1000" : "virtio-net-pci")),
-                                             ("netdev", .string("\(nic.id.value)-net")), ("id", .string(nic.id.value))]
-        if let mac = nic.mac { fields.append(("mac", .string(mac.value.description))) }
-        return .object(fields)
+        var device: [(String, JSONValue)]
+        var out: [JSONValue] = []
+        if nic.type == "vf", !emulatesVF {
+            device = [("driver", .string("vfio-pci")), ("host", .string(nic.hostPCI?.description ?? "")), ("id", .string(nic.id.value))]
+        } else {
+            let netdev = nic.type == "vf" ? "\(nic.id.value)-net" : nic.id.value
+            out.append(command("netdev_add", [("type", .string("tap")), ("id", .string(netdev)), ("ifname", .string(tapName(nic))),
+                                              ("script", .string("no")), ("downscript", .string("no"))]))
+            device = [("driver", .string(nic.type == "vf" ? "e1000" : "virtio-net-pci")), ("netdev", .string(netdev)), ("id", .string(nic.id.value))]
+            if let mac = nic.mac { device.append(("mac", .string(mac.value.description))) }
+        }
+        if let pci = nic.pci { device.append(("addr", .string("0x\(String(pci.device, radix: 16))"))) }
+        out.append(command("device_add", device))
+        return out
     }
+
+    private func tapName(_ nic: VMNIC) -> String { nic.ifname ?? "\(role.name.value.prefix(8))-\(nic.id.value)" }
 
     /// Whether VFs are emulated (virtual lab without SR-IOV).
     public var emulatesVF: Bool { lab.emulate.contains("sriov") && !host.capabilities.contains("sriov") }
@@ -112,10 +127,11 @@ public struct QEMUCommandLine: Sendable {
             if emulatesVF {
                 var e1000 = ["e1000", "netdev=\(nic.id.value)-net", "id=\(nic.id.value)"]
                 if let mac = nic.mac { e1000.append("mac=\(mac.value)") }
-                return ["-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(role.name.value.prefix(8))-\(nic.id.value)",
+                if let pci = nic.pci { e1000.append("addr=0x\(String(pci.device, radix: 16))") }
+                return ["-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(tapName(nic))",
                         "-device", e1000.joined(separator: ",")]
             }
-            return ["-device", "vfio-pci,host=\(nic.hostPCI?.description ?? ""),id=\(nic.id.value)"]
+            return ["-device", "vfio-pci,host=\(nic.hostPCI?.description ?? ""),id=\(nic.id.value)" + (nic.pci.map { ",addr=0x\(String($0.device, radix: 16))" } ?? "")]
         default:
             return ["-netdev", "type=user,id=\(nic.id.value)", "-device", device.joined(separator: ",")]
         }
