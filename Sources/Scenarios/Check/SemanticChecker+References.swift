@@ -1,6 +1,8 @@
 extension SemanticChecker {
     /// Attributes of a role that `${role.attr}` may read; the lab supplies their values.
     static let roleAttributes = ["address", "name", "namespace", "user", "workdir"]
+    /// Lab values that `${lab.attr}` may read.
+    static let labAttributes = ["name", "testpmd", "fastpath", "pdump", "qemu"]
 
     /// Capture name → the step that captures it and how.
     var captures: [String: (step: String, spec: CaptureSpec)] {
@@ -31,6 +33,13 @@ extension SemanticChecker {
                     let location = SourceLocation(file: at.file, line: at.line, column: at.column + ref.offset)
                     let segments = ref.path.split(separator: ".").map(String.init)
                     if params.contains(ref.path) { continue }
+                    if ref.root == "lab", !roles.contains("lab") {
+                        if segments.count != 2 || !Self.labAttributes.contains(segments[1]) {
+                            out.append(Diagnostic(.error, "'${\(ref.path)}': a lab reference reads one of \(Self.labAttributes.joined(separator: ", "))", at: location,
+                                                  suggestion: segments.count == 2 ? EditDistance.suggestion(for: segments[1], among: Self.labAttributes).map { "${lab.\($0)}" } : nil, length: ref.path.count + 3))
+                        }
+                        continue
+                    }
                     if roles.contains(ref.root) {
                         if segments.count != 2 || !Self.roleAttributes.contains(segments[1]) {
                             out.append(Diagnostic(.error, "'${\(ref.path)}': a role reference reads one of \(Self.roleAttributes.joined(separator: ", "))", at: location,

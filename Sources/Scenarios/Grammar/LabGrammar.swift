@@ -43,6 +43,7 @@ public enum LabGrammar {
             Field("forwarder", .scalar(.text, choices: ["fastpath", "testpmd"]), "What runs forwarder roles: labrunner's FastPath or DPDK testpmd."),
             Field("testpmd", text, "Path of dpdk-testpmd on the hosts."),
             Field("fastpath", text, "Path of the FastPath binary on the hosts."),
+            Field("pdump", text, "The packet capture tool (dpdk-pdump, or labrunner pdump)."),
             Field("qemu", text, "Path of qemu-system-x86_64."),
             Field("libvirt_uri", text, "libvirt connection URI template; ${host} is replaced by the host address."),
             Field("capabilities", capabilities, "What every host of the lab can do."),

@@ -18,7 +18,8 @@ public struct GraphBuilder: Sendable {
     public func build() -> (StepGraph, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         let hostRoles = scenario.roles.filter { $0.kind == .host }
-        let (bound, problems) = lab.bind(hostRoles: hostRoles.map(\.name.value))
+        let devices = scenario.roles.filter { ($0.kind == .switchDevice || $0.kind == .trafficgen) && $0.placement == nil }
+        let (bound, problems) = lab.bind(hostRoles: hostRoles.map(\.name.value), deviceRoles: devices.map(\.name.value))
         for problem in problems {
             diagnostics.append(Diagnostic(.error, problem, at: SourceLocation(file: lab.file, line: 1, column: 1)))
         }
@@ -81,6 +82,16 @@ public struct GraphBuilder: Sendable {
 
         func attribute(_ path: String) -> String? {
             let parts = path.split(separator: ".").map(String.init)
+            if parts.count == 2, parts[0] == "lab" {
+                switch parts[1] {
+                case "name": return lab.name
+                case "testpmd": return lab.testpmdPath
+                case "fastpath": return lab.fastpathPath
+                case "pdump": return lab.pdumpPath
+                case "qemu": return lab.qemuPath
+                default: return nil
+                }
+            }
             guard parts.count == 2, let role = scenario.role(parts[0]) else { return nil }
             let host = labHost(for: role.name.value)
             switch parts[1] {
@@ -99,7 +110,7 @@ public struct GraphBuilder: Sendable {
             let step = item.step
             let onName = item.on?.value
             let host = labHost(for: onName)
-            var target = host.map { $0.transport } ?? "local"
+            var target = host.map { $0.transport } ?? (onName == nil ? "local" : "external \(onName!) (not reachable from labrunner)")
             var command = ""
             var qmp: JSONValue?
             switch step.action {

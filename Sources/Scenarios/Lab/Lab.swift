@@ -13,7 +13,7 @@ public struct Lab: Sendable {
     /// fastpath or testpmd.
     public var forwarder: String
     /// Binaries.
-    public var testpmdPath: String, fastpathPath: String, qemuPath: String
+    public var testpmdPath: String, fastpathPath: String, pdumpPath: String, qemuPath: String
     /// libvirt URI template.
     public var libvirtURI: String
     /// Lab-wide capabilities.
@@ -38,19 +38,23 @@ public struct Lab: Sendable {
     /// Whether this is the embedded virtual lab.
     public var isVirtual: Bool { kind == "virtual" }
 
-    /// Whether a capability is available, natively or emulated.
+    /// Whether a capability is available. Emulated parts (an e1000 standing in for a VF) change how
+    /// roles are rendered but do not satisfy `requires`: host steps on real SR-IOV sysfs still skip.
     public func has(_ capability: String, on host: LabHost?) -> Bool {
-        capabilities.contains(capability) || (host?.capabilities.contains(capability) ?? false) || emulate.contains(capability)
+        capabilities.contains(capability) || (host?.capabilities.contains(capability) ?? false)
     }
 
     /// Binds a scenario's host roles to lab hosts: by name, else the default host (ssh labs), else a new
-    /// namespace host with the next address of the subnet (virtual lab). Returns role name → host.
-    public func bind(hostRoles: [String]) -> (hosts: [String: LabHost], problems: [String]) {
+    /// namespace host with the next address of the subnet (virtual lab). Devices (a switch, a traffic
+    /// generator) bind by name, get a namespace in the virtual lab, and stay external otherwise.
+    /// Returns role name → host.
+    public func bind(hostRoles: [String], deviceRoles: [String] = []) -> (hosts: [String: LabHost], problems: [String]) {
         var out: [String: LabHost] = [:]
         var problems: [String] = []
         let base = subnet.split(separator: "/").first.map(String.init) ?? "198.51.100.0"
         let octets = base.split(separator: ".").compactMap { Int($0) }
-        for (index, role) in hostRoles.enumerated() {
+        for (index, role) in (hostRoles + deviceRoles).enumerated() {
+            let isDevice = index >= hostRoles.count
             if let named = hosts.first(where: { $0.name == role }) {
                 out[role] = named
             } else if isVirtual, octets.count == 4 {
@@ -58,6 +62,8 @@ public struct Lab: Sendable {
                 let ns = "\(namespacePrefix)-\(role)"
                 out[role] = LabHost(name: role, address: address, user: "root", port: 22, namespace: ns, capabilities: capabilities,
                                     cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
+            } else if isDevice {
+                continue
             } else if let fallback = defaultHost, let host = hosts.first(where: { $0.name == fallback }) {
                 out[role] = host
             } else {

@@ -42,6 +42,7 @@ public struct LabLoader: Sendable {
         let lab = Lab(name: root.text("name")?.value ?? "lab", kind: kind, file: path,
                       accel: root.text("accel")?.value ?? "auto", forwarder: root.text("forwarder")?.value ?? (kind == "virtual" ? "fastpath" : "testpmd"),
                       testpmdPath: root.text("testpmd")?.value ?? "dpdk-testpmd", fastpathPath: root.text("fastpath")?.value ?? "labrunner fastpath",
+                      pdumpPath: root.text("pdump")?.value ?? (kind == "virtual" ? "labrunner pdump" : "dpdk-pdump"),
                       qemuPath: root.text("qemu")?.value ?? "qemu-system-x86_64", libvirtURI: root.text("libvirt_uri")?.value ?? "qemu+ssh://root@${host}/system",
                       capabilities: caps, hosts: hosts, defaultHost: root.text("default_host")?.value,
                       subnet: v?.text("subnet")?.value ?? "198.51.100.0/24", namespacePrefix: v?.text("namespace_prefix")?.value ?? "lr",

@@ -102,7 +102,7 @@ public struct QEMUCommandLine: Sendable {
     private func arguments(for nic: VMNIC) -> [String] {
         var device = ["virtio-net-pci", "netdev=\(nic.id.value)"]
         if let mac = nic.mac { device.append("mac=\(mac.value)") }
-        if let pci = nic.pci { device.append("addr=0x\(String(pci.device, radix: 16))") }
+        if let pci = nic.pci, pci.bus == 0 { device.append("addr=0x\(String(pci.device, radix: 16))") }
         if let size = nic.rxQueueSize { device.append("rx_queue_size=\(size)") }
         if let options = nic.options { device.append(options) }
         switch nic.type {
