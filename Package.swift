@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], resources: [.copy("Golden")]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"]),
     ],
     swiftLanguageModes: [.v6]

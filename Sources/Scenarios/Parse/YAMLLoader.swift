@@ -96,9 +96,11 @@ public struct YAMLLoader: Sendable {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            var message = "YAML syntax: \(problem)"
-            if let context { message += " \(context.text)" }
-            return Diagnostic(.error, message, at: source.location(line: max(1, mark.line), column: max(1, mark.column)))
+            let at = source.location(line: max(1, mark.line), column: max(1, mark.column))
+            guard let context, context.mark.line >= 1 else { return Diagnostic(.error, "YAML syntax: \(problem)", at: at) }
+            // Point at where the unfinished construct starts; say where libyaml gave up.
+            return Diagnostic(.error, "YAML syntax: \(problem) \(context.text) that starts here (found at \(at.line):\(at.column))",
+                              at: source.location(line: context.mark.line, column: max(1, context.mark.column)))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? "?"
             let at = secondOccurrence(of: key, after: context.mark, in: source)

@@ -24,10 +24,15 @@ struct ModelBuilder {
             spec = .host(HostSpec(cores: node.cores("cores"), memory: node.quantity("memory"), hugepages: hugepages,
                                   nics: node.objects("nics").compactMap(hostNIC)))
         case .vm:
-            guard let host = node.text("host"), let memory = node.quantity("memory"),
-                  let vcpusText = node.text("vcpus"), let vcpus = Int(vcpusText.value) else { return nil }
+            // Invalid or missing values were diagnosed; build the VM anyway so its NICs and sockets
+            // are still checked instead of cascading into "nothing connects" errors.
+            let at = node.location
+            let host = node.text("host") ?? Located("", at: at)
+            let memory = node.quantity("memory") ?? Located(Quantity(0, .MiB), at: at)
+            let vcpusText = node.text("vcpus")
+            let vcpus = Located(vcpusText.flatMap { Int($0.value) } ?? 1, at: vcpusText?.location ?? at)
             spec = .vm(VMSpec(host: host, name: node.text("name")?.value, memory: memory,
-                              vcpus: Located(vcpus, at: vcpusText.location), pin: node.cores("pin"),
+                              vcpus: vcpus, pin: node.cores("pin"),
                               cpu: node.text("cpu")?.value, machine: node.text("machine")?.value,
                               backing: node["backing"].flatMap(backing), disk: node.text("disk")?.value,
                               kernel: node.text("kernel")?.value, initrd: node.text("initrd")?.value,

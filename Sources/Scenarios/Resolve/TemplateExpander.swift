@@ -42,6 +42,7 @@ struct TemplateExpander {
         }
         for name in declared where args[name] == nil {
             diagnostics.append(Diagnostic(.error, "use of template '\(use.value)' is missing param '\(name)' in 'with:'", at: use.location, length: use.value.count))
+            args[name] = ""  // reported here; not again as an unknown reference in the template's body
         }
         let prefix = node.text("id")?.value ?? use.value
         let bodies = template.value["steps"]?.items ?? []
