@@ -4,13 +4,20 @@ import Scenarios
 /// `labrunner schema`
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the JSON Schema of scenario (or lab) files, for yaml-language-server.")
+        abstract: "Print the JSON Schema of scenario, include or lab files, for yaml-language-server.")
 
-    @Flag(help: "The schema of lab files instead.")
-    var lab = false
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case scenario, include, lab }
+
+    @Option(help: "scenario, include or lab.")
+    var kind: Kind = .scenario
 
     func run() {
         let generator = SchemaGenerator()
-        print((lab ? generator.lab : generator.scenario).rendered(pretty: true))
+        let schema = switch kind {
+        case .scenario: generator.scenario
+        case .include: generator.include
+        case .lab: generator.lab
+        }
+        print(schema.rendered(pretty: true))
     }
 }

@@ -42,11 +42,11 @@ extension SemanticChecker {
             stack.append(id)
             for dep in byID[id]?.after ?? [] {
                 if state[dep] == 1 {
-                    let cycle = Array(stack[stack.lastIndex(of: dep)!...]) + [dep]
-                    let key = Set(cycle).sorted().joined(separator: ",")
-                    if reported.insert(key).inserted, let step = byID[id] {
-                        let at = step.step.after?.first?.location ?? step.step.id.location
-                        out.append(Diagnostic(.error, "dependency cycle: \(cycle.reversed().joined(separator: " → "))", at: at))
+                    // stack[k] waits for stack[k+1]; the last waits for dep, which closes the cycle.
+                    let waits = Array(stack[stack.lastIndex(of: dep)!...]) + [dep]
+                    let key = Set(waits).sorted().joined(separator: ",")
+                    if reported.insert(key).inserted {
+                        out.append(Diagnostic(.error, "dependency cycle: \(waits.reversed().joined(separator: " → "))", at: cycleLocation(waits, byID)))
                     }
                 } else if state[dep] == nil, byID[dep] != nil {
                     visit(dep)
@@ -57,6 +57,22 @@ extension SemanticChecker {
         }
         for step in flat.steps where state[step.id] == nil { visit(step.id) }
         return out
+    }
+
+    /// Where to point at a cycle: the first `after:` entry written on it (implicit edges are written nowhere).
+    private func cycleLocation(_ waits: [String], _ byID: [String: FlatStep]) -> SourceLocation {
+        for (waiter, awaited) in zip(waits, waits.dropFirst()) {
+            guard let step = byID[waiter]?.step else { continue }
+            if let entry = step.after?.first(where: { flat.resolve($0.value)?.contains(awaited) == true }) { return entry.location }
+        }
+        for id in waits {
+            for block in byID[id]?.blocks ?? [] {
+                if let entry = allSteps.first(where: { $0.id.value == block })?.after?.first(where: { flat.resolve($0.value).map { Set($0).isDisjoint(with: waits) == false } == true }) {
+                    return entry.location
+                }
+            }
+        }
+        return byID[waits[0]]?.step.id.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)
     }
 
     /// Each action acts on the right kind of thing: send on a session, qmp/hmp on a VM, fastpath on a forwarder…

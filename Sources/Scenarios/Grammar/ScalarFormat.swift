@@ -90,7 +90,8 @@ public enum ScalarFormat: String, Sendable, CaseIterable {
     /// The JSON Schema for a scalar of this format (before `${…}` interpolation is allowed for).
     public var jsonSchema: JSONValue {
         switch self {
-        case .text, .regex, .condition: return .object([("type", .string("string"))])
+        case .text: return .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])
+        case .regex, .condition: return .object([("type", .string("string"))])
         case .identifier: return .object([("type", .string("string")), ("pattern", .string("^[A-Za-z_][A-Za-z0-9_.-]*$"))])
         case .integer: return .object([("type", .string("integer"))])
         case .number: return .object([("type", .string("number"))])

@@ -9,6 +9,12 @@ public struct SchemaGenerator: Sendable {
                  title: "labrunner scenario", definitions: ScenarioGrammar.definitions)
     }
 
+    /// The schema of files that only carry shared parts (`include:` targets).
+    public var include: JSONValue {
+        document(ScenarioGrammar.fragment, id: "https://labrunner.dev/schema/include.schema.json",
+                 title: "labrunner include file", definitions: ScenarioGrammar.definitions)
+    }
+
     /// The schema of lab files.
     public var lab: JSONValue {
         document(LabGrammar.lab, id: "https://labrunner.dev/schema/lab.schema.json", title: "labrunner lab", definitions: [:])
