@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import Scenarios
+
+/// Plans carry the exact commands, bound to the lab: TCG and memfd in the virtual lab, KVM and
+/// hugepages on the guide's hosts, the destination host's address in migrate, libvirt XML.
+@Suite struct PlanTests {
+    let virtual = TestPaths.labs[1].path
+    let guide = TestPaths.labs[0].path
+
+    private func plan(_ name: String, lab: String, _ overrides: [String] = []) throws -> StepGraph {
+        let result = Compiler().plan(path: TestPaths.scenarios.appendingPathComponent(name).path, labPath: lab, overrides: overrides)
+        return try #require(result.graph, "\(result.diagnostics.map(\.fullMessage))")
+    }
+
+    @Test func pvpQEMUOnTheVirtualLab() throws {
+        let vm = try #require(try plan("pvp.yaml", lab: virtual).step("vm-qemu"))
+        for part in ["-accel tcg", "vectors=0", "memory-backend-memfd,id=mem,size=3072M,share=on", "-numa node,memdev=mem",
+                     "path=/tmp/vhost-user1", "mac=52:54:00:02:d9:01", "addr=0x10", "-kernel /run/labrunner/guest/vmlinux"] {
+            #expect(vm.command.contains(part), "\(part) in \(vm.command)")
+        }
+        #expect(!vm.command.contains("taskset"))
+        #expect(vm.target == "ip netns exec lr-host_server_1")
+        #expect(vm.skip == nil)
+    }
+
+    @Test func pvpQEMUOnTheGuideLab() throws {
+        let vm = try #require(try plan("pvp.yaml", lab: guide).step("vm-qemu"))
+        for part in ["taskset -c 1,6-7", "-enable-kvm", "-cpu host", "mem-path=/dev/hugepages", "-mem-prealloc"] {
+            #expect(vm.command.contains(part), "\(part) in \(vm.command)")
+        }
+        #expect(!vm.command.contains("vectors=0"))
+        #expect(vm.target == "ssh root@10.237.212.46")
+    }
+
+    @Test func pvpLibvirtWay() throws {
+        let graph = try plan("pvp.yaml", lab: guide, ["launch=libvirt"])
+        let define = try #require(graph.step("define"))
+        for part in ["<interface type='vhostuser'>", "<source type='unix' path='/tmp/vhost-user1' mode='client'/>",
+                     "<vcpupin vcpu='2' cpuset='7'/>", "<page size='1048576' unit='KiB' nodeset='0'/>", "memAccess='shared'",
+                     "<address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x0'/>"] {
+            #expect(define.command.contains(part), "\(part)")
+        }
+        #expect(define.target == "libvirt qemu+ssh://root@10.237.212.46/system")
+        #expect(graph.step("vm-qemu")?.skip == "when ${launch} == qemu is false")
+        #expect(graph.step("define")?.skip == nil)
+    }
+
+    @Test func forwarderPortsStandInForNICsWithoutHardware() throws {
+        let virtualStart = try #require(try plan("pvp.yaml", lab: virtual).step("host-testpmd")).command
+        #expect(virtualStart.hasPrefix("labrunner fastpath -l 0,2-5 -n 4 --socket-mem 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1"))
+        let guideStart = try #require(try plan("pvp.yaml", lab: guide).step("host-testpmd")).command
+        #expect(guideStart.hasPrefix("/root/dpdk/x86_64-default-linuxapp-gcc/app/testpmd -l 0,2-5"))
+        #expect(guideStart.contains("-a 0000:11:00.0 -a 0000:11:00.1"))
+    }
+
+    @Test func migrationTargetsTheDestinationHost() throws {
+        #expect(try plan("vhost-user-migration.yaml", lab: guide).step("migrate")?.command == "migrate tcp:10.237.212.131:5555")
+        let virtualPlan = try plan("vhost-user-migration.yaml", lab: virtual, ["migrate_port=6000"])
+        #expect(virtualPlan.step("migrate")?.command == "migrate tcp:198.51.100.11:6000")
+        #expect(virtualPlan.step("migrate")?.qmp == .object([("execute", .string("human-monitor-command")),
+                                                             ("arguments", .object([("command-line", .string("migrate tcp:198.51.100.11:6000"))]))]))
+        #expect(virtualPlan.step("h2-vm")?.command.contains("-incoming tcp:0:6000") == true)
+    }
+
+    @Test func vfHotplugDependsOnTheLab() throws {
+        let real = try #require(try plan("sriov-bond-migration.yaml", lab: guide).step("h2-plug-vf"))
+        #expect(real.command == #"{"execute":"device_add","arguments":{"driver":"vfio-pci","host":"0000:06:10.0","id":"vf1","addr":"0x4"}}"#)
+        let emulated = try #require(try plan("sriov-bond-migration.yaml", lab: virtual).step("h2-plug-vf"))
+        #expect(emulated.command.hasPrefix(#"{"execute":"netdev_add""#))
+        #expect(emulated.command.contains(#""driver":"e1000""#))
+        #expect(emulated.command.contains(#""mac":"aa:bb:cc:dd:ee:ff""#) == false)
+    }
+
+    @Test func everyStepComesAfterItsDependencies() throws {
+        for file in TestPaths.scenarioFiles {
+            let graph = try plan(file.lastPathComponent, lab: virtual)
+            var seen = Set<String>()
+            for step in graph.steps {
+                #expect(step.after.allSatisfy(seen.contains), "\(file.lastPathComponent): \(step.id) before \(step.after)")
+                seen.insert(step.id)
+            }
+        }
+    }
+
+    @Test func independentBranchesShortenTheCriticalPath() throws {
+        let graph = try plan("vhost-user-migration.yaml", lab: virtual)
+        #expect(graph.depth < graph.steps.count)
+        #expect(graph.step("h2-setup-dpdk.before")?.after == [])
+        #expect(Set(graph.step("migrate")?.after ?? []) == ["vm-stats", "h2-monitor"])
+    }
+
+    @Test func capabilityGatingGivesTheReason() throws {
+        let graph = try plan("flow-bifurcation-ixgbe.yaml", lab: virtual)
+        #expect(graph.steps.allSatisfy { $0.skip == "lab 'virtual' lacks sriov on host_server_1" || $0.skip?.hasPrefix("lab 'virtual' lacks sriov") == true })
+        let onGuide = try plan("flow-bifurcation-ixgbe.yaml", lab: guide)
+        #expect(onGuide.steps.allSatisfy { $0.skip == nil })
+        #expect(onGuide.step("rule-vf0")?.command == "ethtool -N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action $(( (0x1 << 32) + 0 ))")
+    }
+
+    @Test func overridesAreTypeChecked() {
+        let path = TestPaths.scenarios.appendingPathComponent("pvp.yaml").path
+        let cases: [(String, String)] = [("frame_size=32", "below its min 64"), ("nope=1", "has no param 'nope'"),
+                                         ("launch=docker", "must be one of qemu, libvirt"), ("frame_size", "must look like name=value"),
+                                         ("host_lcores=2-1", "runs backwards"), ("lanch=qemu", "did you mean 'launch'?")]
+        for (override, message) in cases {
+            let result = Compiler().plan(path: path, labPath: nil, overrides: [override])
+            #expect(result.graph == nil)
+            #expect(result.diagnostics.contains { $0.fullMessage.contains(message) }, "\(override): \(result.diagnostics.map(\.fullMessage))")
+        }
+    }
+
+    @Test func overriddenCoresAreCheckedForOverlap() {
+        let result = Compiler().plan(path: TestPaths.scenarios.appendingPathComponent("pvp.yaml").path, labPath: nil, overrides: ["host_lcores=0-2"])
+        #expect(result.diagnostics.contains { $0.message.contains("overlaps forwarder 'host_testpmd' lcores 0-2 on core(s) 1") })
+    }
+
+    @Test func jsonAndDotRenderings() throws {
+        let graph = try plan("pvp.yaml", lab: virtual)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(PlanRenderer(graph: graph).json.utf8)) as? [String: Any])
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.count == graph.steps.count)
+        for step in steps {
+            for key in ["id", "after", "on", "action", "command"] { #expect(step.keys.contains(key), "\(key)") }
+        }
+        let dot = PlanRenderer(graph: graph).dot
+        #expect(dot.hasPrefix("digraph \"pvp\" {"))
+        #expect(dot.contains("\"host-testpmd\" -> \"host-portlist\";"))
+        let text = PlanRenderer(graph: graph).text
+        #expect(text.contains("SKIP: lab 'virtual' lacks isolcpus on host_server_1"))
+        #expect(text.contains("$ set portlist 0,2,1,3"))
+    }
+}
