@@ -22,7 +22,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
-        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"]),
+        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner"]),
     ],
     swiftLanguageModes: [.v6]
 )

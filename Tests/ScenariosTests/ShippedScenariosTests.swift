@@ -48,3 +48,15 @@ import Testing
         #expect(lab?.isVirtual == false)
     }
 }
+
+/// The example in the README is a scenario that validates.
+@Suite struct ReadmeExampleTests {
+    @Test func readmeScenarioValidates() throws {
+        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let example = String(readme[start.upperBound..<end.lowerBound])
+        let result = ScenarioFrontEnd().load(path: TestPaths.scenarios.appendingPathComponent("readme-example.yaml").path, bytes: Array(example.utf8))
+        #expect(result.diagnostics.isEmpty, "\(DiagnosticRenderer(sources: result.sources).text(result.diagnostics))")
+    }
+}

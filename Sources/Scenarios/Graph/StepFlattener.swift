@@ -9,8 +9,6 @@ public struct StepFlattener: Sendable {
     public private(set) var steps: [FlatStep] = []
     /// Block id → the concrete steps a dependent of the block waits for.
     public private(set) var blockExits: [String: [String]] = [:]
-    /// Block id → where it is written.
-    public private(set) var blockLocations: [String: SourceLocation] = [:]
     private var stepIDs = Set<String>()
 
     /// Flattens a scenario's steps and `always` steps.
@@ -47,7 +45,6 @@ public struct StepFlattener: Sendable {
             inner.requires += step.requires
             let exits: [String]
             if case .block(let children, let always, let isParallel) = step.action {
-                blockLocations[step.id.value] = step.id.location
                 inner.blocks.append(step.id.value)
                 let bodyExits = flatten(children, entry: deps, parallel: isParallel, context: inner)
                 let alwaysExits = always.isEmpty ? [] : flatten(always, entry: bodyExits.isEmpty ? deps : bodyExits, parallel: false, context: inner)

@@ -12,18 +12,6 @@ public struct StepGraph: Sendable {
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }
 
-    /// Ids of the steps that transitively depend on `id`.
-    public func dependents(of id: String) -> Set<String> {
-        var out = Set<String>()
-        var frontier = [id]
-        while let current = frontier.popLast() {
-            for step in steps where step.after.contains(current) && out.insert(step.id).inserted {
-                frontier.append(step.id)
-            }
-        }
-        return out
-    }
-
     /// The length of the longest dependency chain (the critical path, in steps).
     public var depth: Int {
         var level: [String: Int] = [:]

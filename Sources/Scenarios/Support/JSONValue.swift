@@ -32,12 +32,6 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    /// The value for a key, when this is an object.
-    public subscript(key: String) -> JSONValue? {
-        guard case .object(let fields) = self else { return nil }
-        return fields.first { $0.0 == key }?.1
-    }
-
     private func write(into out: inout String, pretty: Bool, indent: Int) {
         let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
         let closePad = pretty ? String(repeating: "  ", count: indent) : ""

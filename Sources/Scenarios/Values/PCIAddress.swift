@@ -28,10 +28,17 @@ public struct PCIAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The full `dddd:bb:dd.f` form.
     public var description: String {
-        func hex(_ v: Int, _ width: Int) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(hex(Int(domain), 4)):\(hex(Int(bus), 2)):\(hex(Int(device), 2)).\(function)"
+        "\(Self.hex(domain, 4)):\(Self.hex(bus, 2)):\(Self.hex(device, 2)).\(function)"
+    }
+
+    /// The address as libvirt's `<address type='pci' …/>` attributes.
+    public var libvirtAttributes: String {
+        "domain='0x\(Self.hex(domain, 4))' bus='0x\(Self.hex(bus, 2))' slot='0x\(Self.hex(device, 2))' function='0x\(function)'"
+    }
+
+    /// Zero-padded lower-case hex.
+    static func hex(_ value: some BinaryInteger, _ width: Int) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 }

@@ -90,7 +90,7 @@ public struct DomainXML: Sendable {
         case "vf":
             x.append("    <hostdev mode='subsystem' type='pci' managed='yes'>")
             if let pci = nic.hostPCI {
-                x.append("      <source><address domain='0x\(hex(Int(pci.domain), 4))' bus='0x\(hex(Int(pci.bus), 2))' slot='0x\(hex(Int(pci.device), 2))' function='0x\(pci.function)'/></source>")
+                x.append("      <source><address \(pci.libvirtAttributes)/></source>")
             }
             x.append("    </hostdev>")
             return x
@@ -106,15 +106,10 @@ public struct DomainXML: Sendable {
             x.append("      <model type='virtio'/>")
         }
         if let pci = nic.pci {
-            x.append("      <address type='pci' domain='0x\(hex(Int(pci.domain), 4))' bus='0x\(hex(Int(pci.bus), 2))' slot='0x\(hex(Int(pci.device), 2))' function='0x\(pci.function)'/>")
+            x.append("      <address type='pci' \(pci.libvirtAttributes)/>")
         }
         x.append("    </interface>")
         return x
-    }
-
-    private func hex(_ v: Int, _ width: Int) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 
     private func escape(_ s: String) -> String {
