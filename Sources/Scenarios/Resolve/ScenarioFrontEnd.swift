@@ -65,37 +65,12 @@ public struct ScenarioFrontEnd: Sendable {
         let alwaysNodes = expander.expand(root["always"]?.items ?? [])
         diagnostics += expander.diagnostics
 
-        // Params.
+        // Params: defaults, then --set overrides, each checked against its type.
         let builder = ModelBuilder()
-        let params = paramEntries.compactMap(builder.param)
-        var values: [String: String] = [:]
-        for param in params {
-            if let problem = param.problem(with: param.defaultValue.value), !References.present(in: param.defaultValue.value) {
-                diagnostics.append(Diagnostic(.error, "default of \(problem)", at: param.defaultValue.location, length: param.defaultValue.value.count))
-            }
-            if param.type == .enumeration && param.values.isEmpty {
-                diagnostics.append(Diagnostic(.error, "param '\(param.name.value)' of type enum needs 'values'", at: param.name.location, length: param.name.value.count))
-            }
-            values[param.name.value] = param.defaultValue.value
-        }
-        for (index, override) in overrides.enumerated() {
-            let at = SourceLocation(file: "--set", line: index + 1, column: 1)
-            guard let eq = override.firstIndex(of: "=") else {
-                diagnostics.append(Diagnostic(.error, "--set '\(override)' must look like name=value", at: at))
-                continue
-            }
-            let name = String(override[..<eq]), value = String(override[override.index(after: eq)...])
-            guard let param = params.first(where: { $0.name.value == name }) else {
-                diagnostics.append(Diagnostic(.error, "--set: the scenario has no param '\(name)'", at: at,
-                                              suggestion: EditDistance.suggestion(for: name, among: params.map(\.name.value))))
-                continue
-            }
-            if let problem = param.problem(with: value) {
-                diagnostics.append(Diagnostic(.error, "--set: \(problem)", at: at))
-                continue
-            }
-            values[name] = value
-        }
+        let resolved = ParamResolver(entries: paramEntries, overrides: overrides)
+        diagnostics += resolved.diagnostics
+        let params = resolved.params, values = resolved.values
+
         // Substitute params, then check again only the scalars that changed: a param whose value
         // is not a MAC, a core list… is reported where the reference is written.
         var substituted = Set<SourceLocation>()
