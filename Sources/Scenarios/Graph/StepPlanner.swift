@@ -1,0 +1,180 @@
+import Foundation
+
+/// Plans one concrete step against the lab: its target, its exact command, and why it would be skipped.
+struct StepPlanner {
+    let scenario: Scenario
+    let lab: Lab
+    let hosts: [String: LabHost]
+
+    func hostRole(of name: String) -> String? {
+        var current = scenario.role(name)
+        var hops = 0
+        while let role = current, role.kind != .host, hops < 8 {
+            current = role.placement.flatMap { scenario.role($0.value) }
+            hops += 1
+        }
+        return current?.name.value
+    }
+
+    func labHost(for name: String?) -> LabHost? {
+        guard let name else { return nil }
+        let roleName = scenario.session(name)?.on.value ?? name
+        return hostRole(of: roleName).flatMap { hosts[$0] }
+    }
+
+    func attribute(_ path: String) -> String? {
+        let parts = path.split(separator: ".").map(String.init)
+        if parts.count == 2, parts[0] == "lab" {
+            switch parts[1] {
+            case "name": return lab.name
+            case "testpmd": return lab.testpmdPath
+            case "fastpath": return lab.fastpathPath
+            case "pdump": return lab.pdumpPath
+            case "qemu": return lab.qemuPath
+            default: return nil
+            }
+        }
+        guard parts.count == 2, let role = scenario.role(parts[0]) else { return nil }
+        let host = labHost(for: role.name.value)
+        switch parts[1] {
+        case "address": return host?.address
+        case "name": return role.vm?.name ?? role.name.value
+        case "namespace": return host?.namespace ?? ""
+        case "user": return host?.user
+        case "workdir": return host?.workdir
+        default: return nil
+        }
+    }
+
+    func resolve(_ text: String) -> String { References.substitute(text, attribute) }
+
+    func plan(_ item: FlatStep) -> PlannedStep {
+        let step = item.step
+        let onName = item.on?.value
+        let host = labHost(for: onName)
+        var target = host.map { $0.transport } ?? (onName == nil ? "local" : "external \(onName!) (not reachable from labrunner)")
+        var command = ""
+        var qmp: JSONValue?
+        switch step.action {
+        case .run(let line):
+            command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+            if let session = onName.flatMap(scenario.session) {
+                target = "session \(session.name.value) on \(session.on.value) (\(target))"
+            } else if let role = onName.flatMap(scenario.role), role.kind == .vm {
+                target = "guest \(role.name.value) serial console (on \(target))"
+            }
+        case .send(let text, let prompt):
+            command = resolve(text)
+            if let session = onName.flatMap(scenario.session) {
+                target = "session \(session.name.value) on \(session.on.value), wait for /\(prompt ?? session.prompt)/ (\(target))"
+            }
+        case .qmp(let q):
+            qmp = resolveJSON(q.json)
+            command = qmp!.rendered(pretty: false)
+            target = qmpTarget(onName, host)
+        case .hmp(let text):
+            command = resolve(text)
+            qmp = .object([("execute", .string("human-monitor-command")), ("arguments", .object([("command-line", .string(command))]))])
+            target = qmpTarget(onName, host)
+        case .libvirt(let action):
+            let domainHost = labHost(for: action.domain.value)
+            let uri = action.uri.map(resolve) ?? (lab.isVirtual ? "qemu:///system" : lab.libvirtURI.replacingOccurrences(of: "${host}", with: domainHost?.address ?? "?"))
+            target = "libvirt \(uri)"
+            if let role = scenario.role(action.domain.value), let dh = domainHost {
+                let name = role.vm?.name ?? role.name.value
+                switch action.action {
+                case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh)).xml
+                case "migrate": command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?"), \(action.live ? "VIR_MIGRATE_LIVE" : "offline"))"
+                case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(action.command ?? "")))"
+                default: command = "\(action.action) \(name)"
+                }
+            }
+        case .forwarderCommand(let text):
+            command = resolve(text)
+            if let role = onName.flatMap(scenario.role), let h = host {
+                target = lab.forwarder == "fastpath"
+                    ? "control socket \(ForwarderCommandLine.controlSocket(for: role.name.value, workdir: h.workdir)) (\(h.transport))"
+                    : "testpmd> prompt of \(role.name.value) (\(h.transport))"
+            }
+        case .forwarderStart(let name):
+            if let role = scenario.role(name.value) {
+                command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
+            }
+            if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
+        case .traffic(let spec):
+            command = Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments)
+        case .wait(let spec):
+            if let until = spec.until {
+                let every = spec.every.map { $0.converted(to: .s) } ?? 1
+                command = "until \(resolve(until)); do sleep \(Self.number(every)); done"
+                if let limit = spec.duration { command = "timeout \(Self.number(limit.converted(to: .s))) sh -c \(Shell.quote(command))" }
+            } else {
+                command = "sleep \(Self.number(spec.duration?.converted(to: .s) ?? 0))"
+                target = "local"
+            }
+        case .copy(let spec):
+            command = "copy \(resolve(spec.src)) → \(resolve(spec.dest))" + (spec.mode.map { " (mode \($0))" } ?? "")
+        case .vmStart(let name), .vmStop(let name):
+            let vmHost = labHost(for: name.value)
+            target = vmHost?.transport ?? target
+            if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
+                command = Shell.join(QEMUCommandLine(role: role, lab: lab, host: vh).arguments)
+            } else if let role = scenario.role(name.value), let vh = vmHost {
+                command = #"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#
+            }
+        case .vmNIC(let name, let nicName, let plug):
+            if let role = scenario.role(name.value), let vh = labHost(for: name.value),
+               let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value }) {
+                let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
+                target = "qmp unix:\(launcher.qmpSocket) (\(vh.transport))"
+                let commands = plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]
+                command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
+                qmp = commands.last
+            }
+        case .block:
+            break
+        }
+        return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
+                           command: resolve(command), qmp: qmp, skip: skipReason(item, host: host), always: step.always,
+                           doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
+                           timeout: step.timeout?.converted(to: .s), retries: step.retries,
+                           retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+    }
+
+    func qmpTarget(_ on: String?, _ host: LabHost?) -> String {
+        let roleName = on.flatMap { scenario.session($0)?.on.value } ?? on
+        guard let role = roleName.flatMap(scenario.role), let h = host else { return "qmp" }
+        return "qmp unix:\(QEMUCommandLine(role: role, lab: lab, host: h).qmpSocket) (\(h.transport))"
+    }
+
+    func resolveJSON(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(resolve(s))
+        case .array(let items): return .array(items.map(resolveJSON))
+        case .object(let fields): return .object(fields.map { ($0.0, resolveJSON($0.1)) })
+        default: return value
+        }
+    }
+
+    func skipReason(_ item: FlatStep, host: LabHost?) -> String? {
+        for condition in item.conditions where !condition.value.holds(scenario.paramValues) {
+            return "when \(condition.value) is false"
+        }
+        var needed = scenario.requires + item.requires
+        for name in [item.on?.value, scenario.session(item.on?.value ?? "")?.on.value].compactMap({ $0 }) {
+            var role = scenario.role(name)
+            var hops = 0
+            while let r = role, hops < 8 {
+                needed += r.requires
+                role = r.placement.flatMap { scenario.role($0.value) }
+                hops += 1
+            }
+        }
+        for capability in needed where !lab.has(capability.value, on: host) {
+            return "lab '\(lab.name)' lacks \(capability.value)\(host.map { " on \($0.name)" } ?? "")"
+        }
+        return nil
+    }
+
+    static func number(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
+}
