@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `labrunner` command.
 @main
-struct Labrunner: ParsableCommand {
+struct Labrunner: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labrunner",
         abstract: "Declarative lab orchestrator for the DPDK how-to scenarios.",
@@ -10,6 +10,6 @@ struct Labrunner: ParsableCommand {
         Exit codes: 0 success; 1 validation errors (validate) or a failed expectation; \
         2 invalid scenario (plan, run); 3 infrastructure error; 130 interrupted.
         """,
-        subcommands: [Validate.self, Plan.self, Schema.self, Bench.self]
+        subcommands: [Validate.self, Plan.self, Run.self, Cleanup.self, Schema.self, Bench.self]
     )
 }

@@ -29,9 +29,15 @@ public struct GraphBuilder: Sendable {
         // and optional preparation are skipped alone; a scenario that cannot run without a
         // capability says so in its top-level `requires`.
         let planned = flat.steps.map(planner.plan)
+        var bindings: [String: LabHost] = [:]
+        for name in scenario.roles.map(\.name.value) + scenario.sessions.map(\.name.value) {
+            bindings[name] = planner.labHost(for: name)
+        }
         let graph = StepGraph(scenario: scenario.name, title: scenario.title, lab: lab.name,
                               params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
-                              steps: Self.ordered(planned))
+                              steps: Self.ordered(planned), bindings: bindings,
+                              sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
+                              virtualLab: lab.isVirtual)
         return (graph, diagnostics)
     }
 

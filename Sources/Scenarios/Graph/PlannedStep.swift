@@ -14,6 +14,8 @@ public struct PlannedStep: Sendable {
     public var command: String
     /// The QMP JSON actually sent, for qmp and hmp steps.
     public var qmp: JSONValue?
+    /// What a send step waits for instead of its session's prompt.
+    public var prompt: String?
     /// Why it will not run, if it will not (condition false, capability missing).
     public var skip: String?
     /// Runs even when steps before it failed.

@@ -8,6 +8,12 @@ public struct StepGraph: Sendable {
     public var params: [(String, String)]
     /// Steps in a topological order (document order where dependencies allow).
     public var steps: [PlannedStep]
+    /// The lab host every role and session runs on (roles of external devices are absent).
+    public var bindings: [String: LabHost]
+    /// Sessions: name → the role they are open on, their console kind and prompt.
+    public var sessions: [String: (role: String, console: String, prompt: String)]
+    /// Whether the lab is the embedded virtual lab (hosts are namespaces labrunner creates).
+    public var virtualLab: Bool
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

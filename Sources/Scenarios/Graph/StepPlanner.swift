@@ -55,6 +55,7 @@ struct StepPlanner {
         var target = host.map { $0.transport } ?? (onName == nil ? "local" : "external \(onName!) (not reachable from labrunner)")
         var command = ""
         var qmp: JSONValue?
+        var prompt: String?
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -63,10 +64,11 @@ struct StepPlanner {
             } else if let role = onName.flatMap(scenario.role), role.kind == .vm {
                 target = "guest \(role.name.value) serial console (on \(target))"
             }
-        case .send(let text, let prompt):
+        case .send(let text, let waitFor):
             command = resolve(text)
+            prompt = waitFor
             if let session = onName.flatMap(scenario.session) {
-                target = "session \(session.name.value) on \(session.on.value), wait for /\(prompt ?? session.prompt)/ (\(target))"
+                target = "session \(session.name.value) on \(session.on.value), wait for /\(waitFor ?? session.prompt)/ (\(target))"
             }
         case .qmp(let q):
             qmp = resolveJSON(q.json)
@@ -113,7 +115,7 @@ struct StepPlanner {
                 target = "local"
             }
         case .copy(let spec):
-            command = "copy \(resolve(spec.src)) → \(resolve(spec.dest))" + (spec.mode.map { " (mode \($0))" } ?? "")
+            command = Shell.join(["install", "-D"] + (spec.mode.map { ["-m", $0] } ?? []) + [resolve(spec.src), resolve(spec.dest)])
         case .vmStart(let name), .vmStop(let name):
             let vmHost = labHost(for: name.value)
             target = vmHost?.transport ?? target
@@ -135,7 +137,7 @@ struct StepPlanner {
             break
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, skip: skipReason(item, host: host), always: step.always,
+                           command: resolve(command), qmp: qmp, prompt: prompt, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

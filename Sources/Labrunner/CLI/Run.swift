@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+
+/// `labrunner run FILE|DIR`
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scenarios: every step, every expectation, always cleaning up.",
+        discussion: """
+        A directory runs every scenario in it (nightly mode), one run directory and JUnit suite each.
+        Exit codes: 0 all passed, 1 an expectation failed, 2 invalid scenario, 3 infrastructure error \
+        (cannot reach, no driver, timeout), 130 interrupted.
+        """)
+
+    @Argument(help: "Scenario files or directories.")
+    var paths: [String]
+
+    @Option(help: "Lab file (default: the embedded virtual lab).")
+    var lab: String?
+
+    @Option(name: .customLong("set"), help: "Override a param: name=value (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "Run only this step (repeatable); what it waits for is taken as done.")
+    var only: [String] = []
+
+    @Option(help: "Start at this step, in plan order.")
+    var from: String?
+
+    @Option(help: "Stop after this step, in plan order.")
+    var until: String?
+
+    @Flag(help: "Print every command; run nothing.")
+    var dryRun = false
+
+    @Option(help: "Steps to run at once.")
+    var jobs = 4
+
+    @Flag(help: "After a failure, keep running branches that do not depend on it.")
+    var keepGoing = false
+
+    @Option(help: "Also write one JUnit XML file for all scenarios here.")
+    var junit: String?
+
+    @Option(help: "Where run directories go.")
+    var report = "runs"
+
+    func run() async throws {
+        let interrupt = Interrupt()
+        let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until)
+        let runner = Runner(labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
+                            progress: Progress(), interrupt: interrupt)
+        let runs = await runner.run(paths)
+        for run in runs {
+            DiagnosticPrinter.print(run.diagnostics, sources: run.sources, format: .text)
+            if dryRun, let graph = run.graph { print(PlanRenderer(graph: graph).text) }
+            if let result = run.result, let directory = run.directory {
+                print(RunSummaryLine(result: result, directory: directory).text)
+            }
+        }
+        if let junit {
+            let suites = runs.compactMap { run in run.graph.flatMap { g in run.result.map { (g, $0) } } }
+            try JUnitWriter(suites: suites).xml.write(toFile: junit, atomically: true, encoding: .utf8)
+        }
+        let code = Runner.exitCode(runs)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

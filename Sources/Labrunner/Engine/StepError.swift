@@ -1,0 +1,20 @@
+/// Why a step could not be carried out (as opposed to an expectation not holding).
+enum StepError: Error, CustomStringConvertible {
+    /// This build has no driver for the action on this lab yet.
+    case noDriver(action: String, target: String)
+    /// The step needs a host the lab does not reach.
+    case unreachable(String)
+    /// The step ran out of time.
+    case timedOut(after: Duration, output: String)
+
+    var description: String {
+        switch self {
+        case .noDriver(let action, let target):
+            "no driver for '\(action)' steps on \(target) in this build yet"
+        case .unreachable(let what):
+            "\(what) is not reachable from this lab"
+        case .timedOut(let after, let output):
+            "timed out after \(after)\(output.isEmpty ? "" : "; last output: \(ExpectationEvaluator.excerpt(output))")"
+        }
+    }
+}

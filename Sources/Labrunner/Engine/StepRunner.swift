@@ -1,0 +1,119 @@
+import Foundation
+import Scenarios
+
+/// Runs one planned step: substitutes captured values, performs the action on its host or session,
+/// applies captures and expectations, retries with backoff when the scenario asks.
+struct StepRunner {
+    let step: PlannedStep
+    let context: RunContext
+    let defaultTimeout: Duration
+    let clock: ContinuousClock.Instant
+
+    func run() async -> StepOutcome {
+        var outcome = await attempts(StepOutcome(id: step.id, status: .passed, started: elapsed))
+        outcome.ended = elapsed
+        return outcome
+    }
+
+    private func attempts(_ start: StepOutcome) async -> StepOutcome {
+        var outcome = start
+        if let skip = step.skip {
+            outcome.status = .skipped
+            outcome.message = skip
+            return outcome
+        }
+        let evaluator = ExpectationEvaluator(step: step)
+        var delay = step.retryDelay
+        for attempt in 0...max(0, step.retries) {
+            outcome.attempts = attempt + 1
+            do {
+                // The plan leaves captured values as ${name}; they are known only now.
+                let variables = await context.variables
+                let output = try await perform(References.substitute(step.command) { variables[$0] })
+                outcome.exitStatus = output.status
+                outcome.outputFile = try await save(output)
+                let (values, captureFailures) = evaluator.captures(from: output)
+                await context.store(values)
+                outcome.captures = values
+                outcome.failures = captureFailures + evaluator.failures(output, variables: await context.variables)
+                outcome.status = outcome.failures.isEmpty ? .passed : .failed
+                outcome.message = outcome.failures.first?.message
+            } catch is CancellationError {
+                outcome.status = .cancelled
+                outcome.message = "cancelled"
+                return outcome
+            } catch let error as StepError {
+                outcome.status = .error
+                outcome.message = error.description
+                if case .noDriver = error { return outcome }
+            } catch {
+                outcome.status = .error
+                outcome.message = "\(error)"
+            }
+            if outcome.status == .passed || Task.isCancelled || attempt == step.retries { break }
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            delay *= 2
+        }
+        if Task.isCancelled && outcome.status != .passed {
+            outcome.status = .cancelled
+        }
+        return outcome
+    }
+
+    private var elapsed: Double {
+        let d = ContinuousClock.now - clock
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    private var timeout: Duration { step.timeout.map { .milliseconds(Int($0 * 1000)) } ?? defaultTimeout }
+
+    private func perform(_ command: String) async throws -> StepOutput {
+        let isSession = step.on.map { name in context.graph.sessions[name] != nil } ?? false
+        switch step.action {
+        case "run" where isSession, "send":
+            guard let name = step.on else { throw StepError.unreachable("a session") }
+            let session = try await context.session(name)
+            let sessionPrompt = await context.prompt(of: name)
+            let prompt = step.prompt ?? sessionPrompt
+            return try await withTaskCancellationHandler {
+                try await session.send(command)
+                do {
+                    return StepOutput(stdout: try await session.expect(prompt, timeout: timeout), stderr: "", status: nil)
+                } catch SessionError.timeout(_, let after, let tail) {
+                    await context.drop(name)
+                    throw StepError.timedOut(after: after, output: tail)
+                }
+            } onCancel: {
+                Task { await context.drop(name) }
+            }
+        case "run", "copy":
+            let host = try await context.host(for: step.on)
+            let result = try await host.exec(command, timeout: timeout)
+            if result.timedOut { throw StepError.timedOut(after: timeout, output: result.stdout + result.stderr) }
+            try Task.checkCancellation()
+            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
+        case "wait":
+            if step.command.hasPrefix("sleep ") {
+                let seconds = Double(step.command.dropFirst("sleep ".count)) ?? 0
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return StepOutput(stdout: "", stderr: "", status: 0)
+            }
+            let host = try await context.host(for: step.on)
+            let result = try await host.exec(command, timeout: timeout)
+            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
+        default:
+            throw StepError.noDriver(action: step.action, target: step.target)
+        }
+    }
+
+    private func save(_ output: StepOutput) async throws -> String {
+        let directory = context.directory.appendingPathComponent("steps")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let name = "steps/\(step.id).log"
+        var text = output.stdout
+        if !output.stderr.isEmpty { text += "\n--- stderr ---\n" + output.stderr }
+        if let status = output.status { text += "\n--- exit status \(status) ---\n" }
+        try text.write(to: context.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return name
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Scenarios
+
+/// Applies a step's captures and expectations to its output.
+struct ExpectationEvaluator {
+    let step: PlannedStep
+
+    /// Values captured from the output, by name (`downtime`) or name.field (`stats.0.rx_packets`).
+    func captures(from output: StepOutput) -> (values: [String: String], failures: [ExpectationFailure]) {
+        var values: [String: String] = [:]
+        var failures: [ExpectationFailure] = []
+        for capture in step.captures {
+            let name = capture.name.value
+            if let parser = capture.parser {
+                do {
+                    for (field, value) in try parser.parser.parse(output.text) { values["\(name).\(field)"] = value }
+                } catch {
+                    failures.append(ExpectationFailure(expectation: "capture \(name) (parse \(parser.rawValue))", location: capture.name.location.description,
+                                                       expected: "output \(parser.rawValue) can read", actual: "\(error)"))
+                }
+            } else if let pattern = capture.regex {
+                guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
+                      let match = regex.firstMatch(in: output.text, range: NSRange(output.text.startIndex..., in: output.text)),
+                      match.numberOfRanges > capture.group, let range = Range(match.range(at: capture.group), in: output.text) else {
+                    failures.append(ExpectationFailure(expectation: "capture \(name) /\(pattern)/", location: capture.name.location.description,
+                                                       expected: "a match", actual: Self.excerpt(output.text)))
+                    continue
+                }
+                values[name] = String(output.text[range]) + (capture.unit?.rawValue ?? "")
+            }
+        }
+        return (values, failures)
+    }
+
+    /// Every expectation that does not hold; `variables` holds all captures so far (this step's included).
+    func failures(_ output: StepOutput, variables: [String: String]) -> [ExpectationFailure] {
+        let e = step.expect
+        var out: [ExpectationFailure] = []
+        let exit = e.exit ?? (step.action == "run" ? 0 : nil)
+        if let exit, let status = output.status, status != Int32(exit) {
+            out.append(ExpectationFailure(expectation: "exit \(exit)", location: step.location.description, expected: "exit status \(exit)",
+                                          actual: "exit status \(status)" + (output.stderr.isEmpty ? "" : ": \(Self.excerpt(output.stderr))")))
+        }
+        for text in e.contains where !output.text.contains(text.value) {
+            out.append(ExpectationFailure(expectation: "contains \"\(text.value)\"", location: text.location.description,
+                                          expected: "output containing \"\(text.value)\"", actual: Self.excerpt(output.text)))
+        }
+        for text in e.notContains where output.text.contains(text.value) {
+            out.append(ExpectationFailure(expectation: "not contains \"\(text.value)\"", location: text.location.description,
+                                          expected: "output without \"\(text.value)\"", actual: Self.excerpt(around: text.value, in: output.text)))
+        }
+        for pattern in e.regex {
+            let regex = try? NSRegularExpression(pattern: pattern.value, options: [.anchorsMatchLines])
+            if regex?.firstMatch(in: output.text, range: NSRange(output.text.startIndex..., in: output.text)) == nil {
+                out.append(ExpectationFailure(expectation: "matches /\(pattern.value)/", location: pattern.location.description,
+                                              expected: "a match", actual: Self.excerpt(output.text)))
+            }
+        }
+        for check in e.checks {
+            out += ValueComparison(check: check, variables: variables).failures()
+        }
+        return out
+    }
+
+    static func excerpt(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return "(no output)" }
+        return trimmed.count > 200 ? "…" + String(trimmed.suffix(200)).debugDescription : trimmed.debugDescription
+    }
+
+    static func excerpt(around needle: String, in text: String) -> String {
+        guard let range = text.range(of: needle) else { return excerpt(text) }
+        let line = text[..<range.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        return (line + text[range.lowerBound...].prefix { $0 != "\n" }).debugDescription
+    }
+}

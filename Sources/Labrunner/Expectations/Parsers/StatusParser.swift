@@ -1,0 +1,18 @@
+import Foundation
+
+/// HMP `info status` ("VM status: paused (inmigrate)") or QMP `query-status`.
+struct StatusParser: OutputParser {
+    func parse(_ output: String) throws -> [String: String] {
+        if let object = JSONFields.object(output), let status = object["status"] as? String {
+            let running = object["running"] as? Bool ?? (status == "running")
+            return ["status": status, "running": String(running), "reason": running ? "" : status]
+        }
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("VM status:") }) else {
+            throw ParseError(description: "neither 'VM status:' nor a query-status reply")
+        }
+        let text = line[line.range(of: "VM status:")!.upperBound...].trimmingCharacters(in: .whitespaces)
+        if text == "running" { return ["status": "running", "running": "true", "reason": ""] }
+        let reason = text.firstIndex(of: "(").map { String(text[text.index(after: $0)...].dropLast()) } ?? ""
+        return ["status": reason.isEmpty ? text : reason, "running": "false", "reason": reason]
+    }
+}

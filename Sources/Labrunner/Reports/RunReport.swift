@@ -1,0 +1,82 @@
+import Foundation
+import Scenarios
+
+/// Writes a run's reports into its directory: run.json, junit.xml and summary.md.
+struct RunReport {
+    let graph: StepGraph
+    let result: RunResult
+    let directory: URL
+    let scenarioFile: String
+
+    func write() throws {
+        try json.write(to: directory.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
+        try JUnitWriter(suites: [(graph, result)]).xml.write(to: directory.appendingPathComponent("junit.xml"), atomically: true, encoding: .utf8)
+        try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+    }
+
+    /// `{scenario, file, lab, params, exit_code, seconds, interrupted, cleanup_problems, steps: [...]}`.
+    var json: String {
+        let byID = Dictionary(graph.steps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let steps: [JSONValue] = result.outcomes.map { o in
+            let step = byID[o.id]
+            return .object([
+                ("id", .string(o.id)),
+                ("status", .string(o.status.rawValue)),
+                ("action", step.map { .string($0.action) } ?? .null),
+                ("on", step?.on.map(JSONValue.string) ?? .null),
+                ("command", step.map { .string($0.command) } ?? .null),
+                ("started", .double(o.started)),
+                ("seconds", .double(o.duration)),
+                ("attempts", .int(o.attempts)),
+                ("exit_status", o.exitStatus.map { .int(Int($0)) } ?? .null),
+                ("message", o.message.map(JSONValue.string) ?? .null),
+                ("failures", .array(o.failures.map { f in
+                    .object([("expectation", .string(f.expectation)), ("location", .string(f.location)),
+                             ("expected", .string(f.expected)), ("actual", .string(f.actual))])
+                })),
+                ("captures", .object(o.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("output", o.outputFile.map(JSONValue.string) ?? .null),
+            ])
+        }
+        return JSONValue.object([
+            ("scenario", .string(graph.scenario)),
+            ("file", .string(scenarioFile)),
+            ("lab", .string(graph.lab)),
+            ("params", .object(graph.params.map { ($0.0, .string($0.1)) })),
+            ("exit_code", .int(Int(result.exitCode))),
+            ("seconds", .double(result.seconds)),
+            ("interrupted", .bool(result.interrupted)),
+            ("cleanup_problems", .array(result.cleanupProblems.map(JSONValue.string))),
+            ("steps", .array(steps)),
+        ]).rendered(pretty: true) + "\n"
+    }
+
+    /// A table of steps with their state, then every failure with expected vs actual.
+    var summary: String {
+        var lines = ["# \(graph.scenario) — \(graph.title)", "",
+                     "Lab `\(graph.lab)`, exit code \(result.exitCode), \(String(format: "%.2f", result.seconds)) s\(result.interrupted ? ", interrupted" : "").", ""]
+        let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
+        lines.append(StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
+        lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]
+        for o in result.outcomes {
+            let note = (o.message ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            lines.append("| \(o.id) | \(o.status.rawValue) | \(String(format: "%.2f", o.duration)) | \(note.prefix(160)) |")
+        }
+        let failures = result.outcomes.filter { !$0.failures.isEmpty }
+        if !failures.isEmpty {
+            lines += ["", "## Failures", ""]
+            for o in failures {
+                for f in o.failures { lines.append("- **\(o.id)**: `\(f.expectation)` at \(f.location) — expected \(f.expected), actual \(f.actual)") }
+            }
+        }
+        if !result.cleanupProblems.isEmpty {
+            lines += ["", "## Cleanup problems", ""] + result.cleanupProblems.map { "- \($0)" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension StepStatus {
+    /// States in the order summaries list them.
+    static let allCasesInOrder: [StepStatus] = [.passed, .failed, .error, .blocked, .cancelled, .skipped]
+}

@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A shell on a pseudo-terminal, started with posix_spawn as a session leader whose controlling
+/// terminal is the PTY. A dedicated thread reads everything it prints into a buffer and the log.
+final class PTYSession: InteractiveSession, @unchecked Sendable {
+    let processGroup: Int32
+    private let master: Int32
+    private let process: SpawnedProcess
+    private let condition = NSCondition()
+    private var buffer: [UInt8] = []
+    private var consumed = 0
+    private var ended = false
+    private let log: FileHandle?
+
+    init(argv: [String], log: URL) throws {
+        var master: Int32 = 0, slave: Int32 = 0
+        var name = [CChar](repeating: 0, count: 128)
+        guard openpty(&master, &slave, &name, nil, nil) == 0 else {
+            throw SpawnedProcess.SpawnError(description: "openpty: \(String(cString: strerror(errno)))")
+        }
+        // No echo: what the session returns is the program's output, not our own typing.
+        var attributes = termios()
+        tcgetattr(slave, &attributes)
+        attributes.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(slave, TCSANOW, &attributes)
+        let ttyName = String(cString: name)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PS1"] = "# "
+        environment["TERM"] = "dumb"
+        let devNull = open("/dev/null", O_RDONLY)
+        defer { Glibc.close(devNull) }
+        do {
+            process = try SpawnedProcess.spawn(argv, stdin: devNull, stdout: devNull, stderr: devNull, closeInChild: [master, slave],
+                                               setsid: ttyName, environment: environment)
+        } catch {
+            Glibc.close(master)
+            Glibc.close(slave)
+            throw error
+        }
+        Glibc.close(slave)
+        self.master = master
+        self.processGroup = process.pid
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        self.log = try? FileHandle(forWritingTo: log)
+        Thread.detachNewThread { [self] in readLoop() }
+    }
+
+    private func readLoop() {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = read(master, &chunk, chunk.count)
+            if n > 0 {
+                let bytes = Array(chunk[0..<n])
+                log?.write(Data(bytes))
+                condition.lock()
+                buffer.append(contentsOf: bytes)
+                condition.broadcast()
+                condition.unlock()
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func send(_ line: String) async throws {
+        let bytes = Array((line + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        if written != bytes.count { throw SessionError.closed(tail: pendingText()) }
+    }
+
+    func expect(_ pattern: String, timeout: Duration) async throws -> String {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { throw SessionError.badPattern(pattern) }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                continuation.resume(with: Result { try waitFor(regex, pattern: pattern, timeout: timeout) })
+            }
+        }
+    }
+
+    private func waitFor(_ regex: NSRegularExpression, pattern: String, timeout: Duration) throws -> String {
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let text = String(decoding: buffer[consumed...], as: UTF8.self)
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+               let range = Range(match.range, in: text) {
+                consumed += text[..<range.upperBound].utf8.count
+                return String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n")
+            }
+            if ended { throw SessionError.closed(tail: text) }
+            if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }
+        }
+    }
+
+    private func pendingText() -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: buffer[consumed...], as: UTF8.self)
+    }
+
+    func close() async {
+        process.signalGroup(SIGHUP)
+        process.signalGroup(SIGKILL)
+        let process = self.process
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { _ = process.waitBlocking(); continuation.resume() }
+        }
+        Glibc.close(master)
+        try? log?.close()
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// A machine steps run on: this machine, a namespace on it, or (later) an SSH host.
+/// Each transport implements it once; the engine only sees this protocol.
+protocol RemoteHost: Sendable {
+    /// Name for logs and errors.
+    var name: String { get }
+    /// Runs a shell command to completion.
+    func exec(_ command: String, timeout: Duration?) async throws -> ExecResult
+    /// Opens an interactive terminal; everything it prints is appended to `log`.
+    func openSession(log: URL) async throws -> any InteractiveSession
+}
+
+/// A terminal driven by expect: send a line, wait for a pattern.
+protocol InteractiveSession: Sendable {
+    /// Process group of the terminal's program, for the ledger.
+    var processGroup: Int32 { get }
+    /// Types `line` and Enter.
+    func send(_ line: String) async throws
+    /// Waits until `pattern` appears in what the terminal printed since the last match; returns the text before it.
+    func expect(_ pattern: String, timeout: Duration) async throws -> String
+    /// Ends the terminal and its processes.
+    func close() async
+}

@@ -1,0 +1,20 @@
+/// Why an interactive session failed.
+enum SessionError: Error, CustomStringConvertible {
+    /// The pattern did not appear in time; `tail` is what the terminal printed last.
+    case timeout(pattern: String, after: Duration, tail: String)
+    /// The terminal's program ended.
+    case closed(tail: String)
+    /// The pattern is not a valid regular expression.
+    case badPattern(String)
+
+    var description: String {
+        switch self {
+        case .timeout(let pattern, let after, let tail):
+            "no /\(pattern)/ within \(after); the terminal's last output: \(tail.suffix(300).debugDescription)"
+        case .closed(let tail):
+            "the terminal closed; its last output: \(tail.suffix(300).debugDescription)"
+        case .badPattern(let p):
+            "/\(p)/ is not a valid regular expression"
+        }
+    }
+}
