@@ -22,7 +22,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
-        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner"]),
+        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

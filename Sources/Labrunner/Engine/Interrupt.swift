@@ -8,8 +8,10 @@ final class Interrupt: @unchecked Sendable {
     private var cancelHandlers: [() -> Void] = []
     private var sources: [DispatchSourceSignal] = []
 
-    /// Installs handlers for SIGINT and SIGTERM.
+    /// Installs handlers for SIGINT and SIGTERM. SIGPIPE is ignored: a closed stdout (`| head`) must not
+    /// kill a run before it cleans up.
     init() {
+        signal(SIGPIPE, SIG_IGN)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

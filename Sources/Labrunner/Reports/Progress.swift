@@ -39,6 +39,6 @@ final class Progress: @unchecked Sendable {
     }
 
     private func emit(_ text: String) {
-        lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+        lock.withLock { try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8)) }
     }
 }

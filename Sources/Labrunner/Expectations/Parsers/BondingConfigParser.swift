@@ -4,7 +4,7 @@ import Foundation
 struct BondingConfigParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = [:]
-        for raw in output.split(separator: "\n") {
+        for raw in output.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)

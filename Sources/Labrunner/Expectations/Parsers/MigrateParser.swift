@@ -24,7 +24,7 @@ struct MigrateParser: OutputParser {
             return out
         }
         var out: [String: String] = [:]
-        for line in output.split(separator: "\n") {
+        for line in output.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
             guard let name = Self.hmp.first(where: { $0.0 == key })?.1 else { continue }

@@ -10,7 +10,7 @@ struct PortInfoParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = [:]
         var port: String?
-        for line in output.split(separator: "\n") {
+        for line in output.split(whereSeparator: \.isNewline) {
             if let range = line.range(of: "Infos for port ") {
                 port = line[range.upperBound...].split(separator: " ").first.map(String.init)
                 continue

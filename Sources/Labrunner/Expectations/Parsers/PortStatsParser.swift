@@ -11,7 +11,7 @@ struct PortStatsParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = [:]
         var port: String?
-        for line in output.split(separator: "\n") {
+        for line in output.split(whereSeparator: \.isNewline) {
             if let range = line.range(of: "NIC statistics for port ") {
                 port = line[range.upperBound...].split(separator: " ").first.map(String.init)
                 continue

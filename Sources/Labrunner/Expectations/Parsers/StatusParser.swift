@@ -7,7 +7,7 @@ struct StatusParser: OutputParser {
             let running = object["running"] as? Bool ?? (status == "running")
             return ["status": status, "running": String(running), "reason": running ? "" : status]
         }
-        guard let line = output.split(separator: "\n").first(where: { $0.contains("VM status:") }) else {
+        guard let line = output.split(whereSeparator: \.isNewline).first(where: { $0.contains("VM status:") }) else {
             throw ParseError(description: "neither 'VM status:' nor a query-status reply")
         }
         let text = line[line.range(of: "VM status:")!.upperBound...].trimmingCharacters(in: .whitespaces)

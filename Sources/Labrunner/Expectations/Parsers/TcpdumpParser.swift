@@ -5,7 +5,7 @@ struct TcpdumpParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = ["packets": "0"]
         var packets = 0
-        for line in output.split(separator: "\n") {
+        for line in output.split(whereSeparator: \.isNewline) {
             if let range = line.range(of: "link-type ") {
                 out["link_type"] = line[range.upperBound...].split(separator: " ").first.map(String.init)
                 continue
