@@ -14,10 +14,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "Scenarios", dependencies: ["Yams"]),
+        .target(name: "CSystem"),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
                 "Scenarios",
+                "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,27 +3,7 @@ import Testing
 
 /// The `labrunner` binary as users run it: exit codes, output formats, the benchmark line.
 @Suite struct CLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var binary: String {
-        ProcessInfo.processInfo.environment["LABRUNNER_BIN"] ?? root.appendingPathComponent(".build/debug/labrunner").path
-    }
-
-    struct Output { let status: Int32; let stdout: String; let stderr: String }
-
-    private func labrunner(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    private func labrunner(_ arguments: [String]) throws -> CLI.Output { CLI.run(arguments) }
 
     @Test func validateShippedScenariosExitsZero() throws {
         let result = try labrunner(["validate", "scenarios/", "scenarios/labs/"])
@@ -66,7 +46,7 @@ import Testing
         let result = try labrunner(["schema"])
         #expect(result.status == 0)
         _ = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
-        let committed = try String(contentsOf: Self.root.appendingPathComponent("schema/scenario.schema.json"), encoding: .utf8)
+        let committed = try String(contentsOf: CLI.root.appendingPathComponent("schema/scenario.schema.json"), encoding: .utf8)
         #expect(result.stdout == committed)
     }
 

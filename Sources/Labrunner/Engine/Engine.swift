@@ -128,7 +128,11 @@ struct Engine: Sendable {
             }
         }
         for step in waiting where outcomes[step.id] == nil {
-            outcomes[step.id] = StepOutcome(id: step.id, status: .cancelled, message: Task.isCancelled ? "interrupted" : "not run: an earlier step failed (use --keep-going)")
+            if let failed = step.after.first(where: { satisfied($0) == false }) {
+                outcomes[step.id] = StepOutcome(id: step.id, status: .blocked, message: "step '\(failed)' did not pass")
+            } else {
+                outcomes[step.id] = StepOutcome(id: step.id, status: .cancelled, message: Task.isCancelled ? "interrupted" : "not run: an earlier step failed (use --keep-going)")
+            }
         }
         return outcomes
     }

@@ -41,8 +41,9 @@ actor RunContext {
         let logs = directory.appendingPathComponent("sessions")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let session = try await LocalHost(namespace: role?.namespace).openSession(log: logs.appendingPathComponent("\(name).log"))
-        await ledger.record(kind: "process", name: "session \(name) (process group \(session.processGroup))",
-                            undo: ["kill", "-s", "KILL", "--", "-\(session.processGroup)"])
+        // The terminal's session: its shell and every job it started, foreground or background.
+        await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
+                            undo: ["pkill", "-KILL", "-s", "\(session.processGroup)"])
         _ = try await session.expect(spec.prompt, timeout: .seconds(15))
         sessions[name] = session
         return session

@@ -109,7 +109,8 @@ final class PTYSession: InteractiveSession, @unchecked Sendable {
     }
 
     func close() async {
-        process.signalGroup(SIGHUP)
+        // The shell leads its own session; background jobs have their own process groups in it.
+        _ = try? await LocalExecutor.run(["pkill", "-KILL", "-s", "\(process.pid)"], timeout: .seconds(5))
         process.signalGroup(SIGKILL)
         let process = self.process
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -13,7 +13,7 @@ protocol RemoteHost: Sendable {
 
 /// A terminal driven by expect: send a line, wait for a pattern.
 protocol InteractiveSession: Sendable {
-    /// Process group of the terminal's program, for the ledger.
+    /// Process (and session) id of the terminal's program, for the ledger.
     var processGroup: Int32 { get }
     /// Types `line` and Enter.
     func send(_ line: String) async throws

@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,6 +39,8 @@ final class SpawnedProcess: @unchecked Sendable {
             posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         }
         for fd in closeInChild { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else of ours (other steps' pipes, PTYs, logs) leaks into the child.
+        csystem_spawn_addclosefrom(&actions, 3)
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(argv) { argvPointers in

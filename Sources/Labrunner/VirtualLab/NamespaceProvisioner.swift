@@ -24,7 +24,9 @@ struct NamespaceProvisioner {
             guard add.status == 0 else {
                 throw StepError.unreachable("namespace \(namespace) (ip netns add: \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
             }
-            await ledger.record(kind: "namespace", name: namespace, undo: ["ip", "netns", "del", namespace])
+            // Deleting a namespace does not stop what runs in it: kill its processes first.
+            await ledger.record(kind: "namespace", name: namespace,
+                                undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
             _ = try await LocalExecutor.run(["ip", "-n", namespace, "link", "set", "lo", "up"], timeout: .seconds(10))
         }
     }

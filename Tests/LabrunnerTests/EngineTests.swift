@@ -1,0 +1,241 @@
+import Foundation
+import Testing
+
+/// The engine with real processes in real namespaces: parallelism, timeouts, interrupts, failures,
+/// dry runs, crash recovery. `.serialized`: these tests time things on a 2-core machine.
+@Suite(.serialized) struct EngineTests {
+    @Test func independentBranchesOverlap() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: parallel
+        title: Two branches of one second each
+        roles:
+          h1: {kind: host}
+          h2: {kind: host}
+        steps:
+          - {id: a, after: [], on: h1, run: sleep 1}
+          - {id: b, after: [], on: h2, run: sleep 1}
+          - {id: c, after: [], on: h1, run: sleep 1}
+          - {id: join, after: [a, b, c], on: h2, run: "true"}
+        """)
+        let parallel = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--jobs", "3"])
+        #expect(parallel.status == 0, "\(parallel.stdout)\(parallel.stderr)")
+        let json = try lab.runJSON()
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        let starts = steps.filter { ["a", "b", "c"].contains($0["id"] as? String) }.compactMap { $0["started"] as? Double }
+        let makespan = try #require(json["seconds"] as? Double)
+        // Critical path 1 s; serial would be 3 s. Setup (namespaces) and cleanup are included.
+        #expect(starts.max()! - starts.min()! < 0.5, "\(starts)")
+        #expect(makespan < 2.0, "makespan \(makespan) s for a 1 s critical path")
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    @Test func jobsBoundParallelism() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: serial
+        title: One job at a time
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: a, after: [], on: h1, run: sleep 0.5}
+          - {id: b, after: [], on: h1, run: sleep 0.5}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--jobs", "1"])
+        #expect(result.status == 0)
+        let makespan = try #require(try lab.runJSON()["seconds"] as? Double)
+        #expect(makespan >= 1.0)
+    }
+
+    @Test func timeoutKillsTheStepAndCleanupStillRuns() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let marker = "\(lab.directory.path)/always-ran"
+        let file = try lab.scenario("""
+        name: timeout
+        title: A step that hangs
+        roles:
+          h1: {kind: host}
+        steps:
+          - id: hang
+            on: h1
+            run: sleep 30.4321; echo never
+            timeout: 1s
+          - {id: after-hang, on: h1, run: echo unreachable}
+        always:
+          - {id: cleanup, on: h1, run: touch \(marker)}
+        """)
+        let started = Date()
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(result.status == 3, "\(result.stdout)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.first { $0["id"] as? String == "hang" }?["status"] as? String == "error")
+        #expect((steps.first { $0["id"] as? String == "hang" }?["message"] as? String)?.hasPrefix("timed out after 1") == true)
+        #expect(steps.first { $0["id"] as? String == "after-hang" }?["status"] as? String == "blocked")
+        #expect(FileManager.default.fileExists(atPath: marker))
+        #expect(CLI.shell("pgrep -f 'sleep 30[.]4321'").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    @Test func sigintMidRunLeavesNothingBehind() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let marker = "\(lab.directory.path)/always-ran"
+        let file = try lab.scenario("""
+        name: interrupt
+        title: Ctrl-C during a long step
+        roles:
+          h1: {kind: host}
+          h2: {kind: host}
+        sessions:
+          t1: {on: h2}
+        steps:
+          - {id: shell, on: t1, send: "sleep 60.2468 &"}
+          - {id: long, after: [], on: h1, run: sleep 60.1357}
+        always:
+          - {id: cleanup, on: h1, run: touch \(marker)}
+        """)
+        let before = Set(CLI.shell("ip netns list").split(separator: "\n"))
+        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1357'").isEmpty && !CLI.shell("pgrep -f 'sleep 60[.]2468'").isEmpty })
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(lab.namespaces().count == 2)
+        kill(process.processIdentifier, SIGINT)
+        let result = CLI.finish(process, out, err)
+        #expect(result.status == 130, "\(result.stdout)\(result.stderr)")
+        #expect(CLI.shell("pgrep -f 'sleep 60[.]1357'").isEmpty)
+        #expect(CLI.shell("pgrep -f 'sleep 60[.]2468'").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+        #expect(Set(CLI.shell("ip netns list").split(separator: "\n")) == before)
+        #expect(FileManager.default.fileExists(atPath: marker))
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.first { $0["id"] as? String == "long" }?["status"] as? String == "cancelled")
+    }
+
+    @Test func killedRunIsUndoneByCleanup() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: crash
+        title: labrunner is killed
+        roles:
+          h1: {kind: host}
+        sessions:
+          t1: {on: h1}
+        steps:
+          - {id: shell, on: t1, send: "sleep 60.9753 &"}
+          - {id: long, on: h1, run: sleep 60.8642}
+        """)
+        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]8642'").isEmpty })
+        kill(process.processIdentifier, SIGKILL)
+        _ = CLI.finish(process, out, err)
+        #expect(lab.namespaces().count == 1)
+        #expect(!CLI.shell("pgrep -f 'sleep 60[.]8642'").isEmpty, "the run step outlives a killed labrunner until cleanup")
+        let cleanup = CLI.run(["cleanup", "--report", lab.runs.path])
+        #expect(cleanup.status == 0, "\(cleanup.stdout)")
+        #expect(cleanup.stdout.contains("undid 2 of 2"))
+        #expect(lab.namespaces().isEmpty)
+        // The session's background job and the run step's process both died with the namespace.
+        #expect(CLI.waitUntil(3) { CLI.shell("pgrep -f 'sleep 60[.]9753'").isEmpty && CLI.shell("pgrep -f 'sleep 60[.]8642'").isEmpty })
+        #expect(CLI.run(["cleanup", "--report", lab.runs.path]).stdout.contains("nothing to clean up"))
+    }
+
+    @Test func failingExpectationExitsOneWithJUnitExpectedVsActual() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: failing
+        title: An expectation that does not hold
+        roles:
+          h1: {kind: host}
+        steps:
+          - id: count
+            on: h1
+            run: echo 41
+            capture:
+              answer: '^(\\d+)'
+            expect:
+              that:
+                - {value: answer, eq: 42}
+          - {id: independent, after: [], on: h1, run: "true"}
+        """)
+        let junit = lab.directory.appendingPathComponent("all.xml").path
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--junit", junit, "--keep-going"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("count: answer == 42 (\(file):13:11): expected == 42, actual 41"), "\(result.stdout)")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<failure message=\"answer == 42 (\(file):13:11): expected == 42, actual 41\" type=\"expectation\">"))
+        #expect(xml.contains("<testcase classname=\"failing\" name=\"independent\""))
+        #expect(xml.contains("tests=\"2\" failures=\"1\" errors=\"0\""))
+    }
+
+    @Test func dryRunRunsNothingAndPrintsEveryCommand() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let marker = "\(lab.directory.path)/must-not-exist"
+        let file = try lab.scenario("""
+        name: dry
+        title: Nothing runs
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: touch, on: h1, run: touch \(marker)}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--dry-run"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("$ touch \(marker)"))
+        #expect(result.stdout.contains("target: ip netns exec \(lab.prefix)-h1"))
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(!FileManager.default.fileExists(atPath: lab.runs.path))
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    @Test func onlyFromAndUntilSelectSteps() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: select
+        title: Resume
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: one, on: h1, run: "true"}
+          - {id: two, on: h1, run: "true"}
+          - {id: three, on: h1, run: "true"}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--from", "two", "--until", "two"])
+        #expect(result.status == 0)
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["status"] as? String } == ["skipped", "passed", "skipped"])
+    }
+
+    @Test func invalidScenarioExitsTwo() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("name: bad\ntitle: Bad\nsteps:\n  - {id: x, on: nowhere, run: \"true\"}\n")
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown role or session 'nowhere'"))
+    }
+
+    @Test func stepsWithoutADriverAreInfrastructureErrors() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: nodriver
+        title: QMP is not there yet
+        roles:
+          h1: {kind: host}
+          vm: {kind: vm, host: h1, memory: 64MiB, vcpus: 1}
+        steps:
+          - {id: status, on: vm, hmp: info status}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("no driver for 'hmp' steps"))
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A temporary directory with a virtual lab whose namespaces carry a unique prefix, so tests never
+/// touch each other's (or anyone's) namespaces; `namespaces()` lists what is left of them.
+struct LabFixture {
+    let directory: URL
+    let prefix: String
+
+    init() throws {
+        prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+        name: test-lab
+        kind: virtual
+        capabilities: [tcg]
+        virtual: {namespace_prefix: \(prefix), subnet: 198.51.100.0/24, workdir: \(directory.path)/work}
+        """.write(to: lab, atomically: true, encoding: .utf8)
+    }
+
+    var lab: URL { directory.appendingPathComponent("lab.yaml") }
+    var runs: URL { directory.appendingPathComponent("runs") }
+
+    /// Writes a scenario file and returns its path.
+    func scenario(_ text: String, name: String = "scenario.yaml") throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// This fixture's namespaces that exist now.
+    func namespaces() -> [String] {
+        let list = CLI.shell("ip netns list")
+        return list.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasPrefix(prefix) }
+    }
+
+    /// The run directory of the (single) run, and its run.json.
+    func runJSON() throws -> [String: Any] {
+        let runDirs = try FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil)
+        let data = try Data(contentsOf: runDirs[0].appendingPathComponent("run.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// Removes the directory and anything this fixture's runs left.
+    func tearDown() {
+        _ = CLI.run(["cleanup", "--report", runs.path])
+        for ns in namespaces() { _ = CLI.shell("ip netns del \(ns)") }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
