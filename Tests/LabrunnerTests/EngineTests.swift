@@ -239,3 +239,98 @@ import Testing
         #expect(result.stdout.contains("no driver for 'hmp' steps"))
     }
 }
+
+/// Sessions with real interactive programs, and nightly mode over a directory.
+@Suite(.serialized) struct SessionAndNightlyTests {
+    @Test func realTestpmdThroughASessionInANamespace() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: testpmd-session
+        title: dpdk-testpmd driven at its prompt
+        roles:
+          h1: {kind: host}
+        sessions:
+          t: {on: h1}
+        steps:
+          - id: testpmd
+            on: t
+            send: dpdk-testpmd --no-huge -m 512 --no-pci --file-prefix \(lab.prefix) --vdev net_null0 --vdev net_null1 -l 0-1 -- -i --total-num-mbufs=16384
+            prompt: "testpmd> $"
+            timeout: 60s
+          - {id: start, on: t, send: start, prompt: "testpmd> $"}
+          - {id: settle, wait: 1s}
+          - {id: stop, on: t, send: stop, prompt: "testpmd> $"}
+          - id: stats
+            on: t
+            send: show port stats all
+            prompt: "testpmd> $"
+            capture:
+              stats: {parse: port-stats}
+            expect:
+              that:
+                - {value: stats.0.rx_packets, gt: 1000}
+                - {value: stats.1.tx_packets, gt: 1000}
+          - id: bad
+            on: t
+            send: set fwd nonsense
+            prompt: "testpmd> $"
+            expect: {contains: "Bad arguments"}
+          - id: quit
+            on: t
+            send: quit
+            expect: {contains: "Bye"}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        let captures = try #require(steps.first { $0["id"] as? String == "stats" }?["captures"] as? [String: String])
+        #expect(Int(captures["stats.0.rx_packets"] ?? "") ?? 0 > 1000)
+        #expect(CLI.waitUntil(3) { CLI.shell("pgrep -f 'file-prefi[x] \(lab.prefix)'").isEmpty })
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    @Test func aProgramThatExitsIsReportedNotWaitedFor() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: exits
+        title: The program dies instead of prompting
+        roles:
+          h1: {kind: host}
+        sessions:
+          t: {on: h1}
+        steps:
+          - {id: fake, on: t, send: "echo 'EAL: Error - exiting'", prompt: "testpmd> $", timeout: 60s}
+        """)
+        let started = Date()
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("the program ended (the shell prompt came back) while waiting for /testpmd> $/"))
+    }
+
+    @Test func directoryRunsEveryScenarioWithOneSuiteEach() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let nightly = lab.directory.appendingPathComponent("nightly")
+        try FileManager.default.createDirectory(at: nightly, withIntermediateDirectories: true)
+        for (name, command) in [("one", "true"), ("two", "false")] {
+            try "name: \(name)\ntitle: \(name)\nroles:\n  h1: {kind: host}\nsteps:\n  - {id: s, on: h1, run: \"\(command)\"}\n"
+                .write(to: nightly.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        let junit = lab.directory.appendingPathComponent("nightly.xml").path
+        let result = CLI.run(["run", nightly.path, "--lab", lab.lab.path, "--report", lab.runs.path, "--junit", junit])
+        #expect(result.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lab.runs.path).count == 2)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.components(separatedBy: "<testsuite ").count == 3)
+        #expect(xml.contains("expected exit status 0, actual exit status 1"))
+    }
+
+    @Test func engineBenchmarkPrintsOverhead() throws {
+        let result = CLI.run(["bench", "engine", "--steps", "50", "--jobs", "4"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.range(of: #"^engine: 50 steps, jobs 4: \d+\.\d{3} s; the same commands spawned directly: \d+\.\d{3} s; overhead -?\d+\.\d{3} ms per step\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+    }
+}

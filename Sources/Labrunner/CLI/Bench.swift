@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// `labrunner bench …`
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks.",
-        subcommands: [BenchCompile.self])
+        subcommands: [BenchCompile.self, BenchEngine.self])
 }

@@ -43,7 +43,7 @@ actor RunContext {
         let session = try await LocalHost(namespace: role?.namespace).openSession(log: logs.appendingPathComponent("\(name).log"))
         // The terminal's session: its shell and every job it started, foreground or background.
         await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
-                            undo: ["pkill", "-KILL", "-s", "\(session.processGroup)"])
+                            undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
         _ = try await session.expect(spec.prompt, timeout: .seconds(15))
         sessions[name] = session
         return session

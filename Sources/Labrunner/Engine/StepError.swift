@@ -6,6 +6,8 @@ enum StepError: Error, CustomStringConvertible {
     case unreachable(String)
     /// The step ran out of time.
     case timedOut(after: Duration, output: String)
+    /// The program a send step talked to ended: the session's shell prompt came back instead.
+    case programEnded(waitingFor: String, output: String)
 
     var description: String {
         switch self {
@@ -13,6 +15,8 @@ enum StepError: Error, CustomStringConvertible {
             "no driver for '\(action)' steps on \(target) in this build yet"
         case .unreachable(let what):
             "\(what) is not reachable from this lab"
+        case .programEnded(let prompt, let output):
+            "the program ended (the shell prompt came back) while waiting for /\(prompt)/; its output: \(ExpectationEvaluator.excerpt(output))"
         case .timedOut(let after, let output):
             "timed out after \(after)\(output.isEmpty ? "" : "; last output: \(ExpectationEvaluator.excerpt(output))")"
         }

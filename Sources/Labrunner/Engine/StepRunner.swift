@@ -74,11 +74,16 @@ struct StepRunner {
             guard let name = step.on else { throw StepError.unreachable("a session") }
             let session = try await context.session(name)
             let sessionPrompt = await context.prompt(of: name)
-            let prompt = step.prompt ?? sessionPrompt
+            // Waiting for a program's prompt: the shell's prompt instead means the program ended.
+            let waitFor = step.prompt.map { "(?<wanted>\($0))|(?<shell>\(sessionPrompt))" } ?? sessionPrompt
             return try await withTaskCancellationHandler {
                 try await session.send(command)
                 do {
-                    return StepOutput(stdout: try await session.expect(prompt, timeout: timeout), stderr: "", status: nil)
+                    let reply = try await session.expect(waitFor, timeout: timeout)
+                    if let wanted = step.prompt, reply.matchedGroup == "shell" {
+                        throw StepError.programEnded(waitingFor: wanted, output: reply.text)
+                    }
+                    return StepOutput(stdout: reply.text, stderr: "", status: nil)
                 } catch SessionError.timeout(_, let after, let tail) {
                     await context.drop(name)
                     throw StepError.timedOut(after: after, output: tail)

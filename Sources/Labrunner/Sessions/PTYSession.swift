@@ -77,7 +77,7 @@ final class PTYSession: InteractiveSession, @unchecked Sendable {
         if written != bytes.count { throw SessionError.closed(tail: pendingText()) }
     }
 
-    func expect(_ pattern: String, timeout: Duration) async throws -> String {
+    func expect(_ pattern: String, timeout: Duration) async throws -> ExpectReply {
         guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { throw SessionError.badPattern(pattern) }
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { [self] in
@@ -86,20 +86,35 @@ final class PTYSession: InteractiveSession, @unchecked Sendable {
         }
     }
 
-    private func waitFor(_ regex: NSRegularExpression, pattern: String, timeout: Duration) throws -> String {
+    private func waitFor(_ regex: NSRegularExpression, pattern: String, timeout: Duration) throws -> ExpectReply {
         let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
         condition.lock()
         defer { condition.unlock() }
         while true {
             let text = String(decoding: buffer[consumed...], as: UTF8.self)
-            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            // A prompt is the last thing a program prints before it waits for input: only a match that
+            // ends the output counts ("#####" inside testpmd's statistics is not the shell's "# ").
+            let length = (text as NSString).length
+            if let match = regex.matches(in: text, range: NSRange(location: 0, length: length)).last(where: { NSMaxRange($0.range) == length }),
                let range = Range(match.range, in: text) {
                 consumed += text[..<range.upperBound].utf8.count
-                return String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n")
+                let group = Self.groupNames(pattern).first { match.range(withName: $0).location != NSNotFound }
+                return ExpectReply(text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group)
             }
             if ended { throw SessionError.closed(tail: text) }
             if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }
         }
+    }
+
+    private static func groupNames(_ pattern: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(pattern)
+        while let start = rest.range(of: "(?<"), let end = rest[start.upperBound...].firstIndex(of: ">") {
+            let name = String(rest[start.upperBound..<end])
+            if !name.hasPrefix("=") && !name.hasPrefix("!") { names.append(name) }
+            rest = rest[end...]
+        }
+        return names
     }
 
     private func pendingText() -> String {

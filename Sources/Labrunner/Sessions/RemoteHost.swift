@@ -17,8 +17,9 @@ protocol InteractiveSession: Sendable {
     var processGroup: Int32 { get }
     /// Types `line` and Enter.
     func send(_ line: String) async throws
-    /// Waits until `pattern` appears in what the terminal printed since the last match; returns the text before it.
-    func expect(_ pattern: String, timeout: Duration) async throws -> String
+    /// Waits until what the terminal printed since the last match ends with `pattern` (a prompt); returns
+    /// the text before it and which named group (`(?<name>…)`) matched, if any.
+    func expect(_ pattern: String, timeout: Duration) async throws -> ExpectReply
     /// Ends the terminal and its processes.
     func close() async
 }
