@@ -334,3 +334,72 @@ import Testing
         #expect(result.stdout.range(of: #"^engine: 50 steps, jobs 4: \d+\.\d{3} s; the same commands spawned directly: \d+\.\d{3} s; overhead -?\d+\.\d{3} ms per step\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
     }
 }
+
+/// Retries, captured values flowing into later commands, copies, waits.
+@Suite(.serialized) struct StepFeatureTests {
+    @Test func retriesWithBackoffCapturesAndCopies() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let counter = "\(lab.directory.path)/attempts"
+        let source = "\(lab.directory.path)/source.txt"
+        try "payload\n".write(toFile: source, atomically: true, encoding: .utf8)
+        let file = try lab.scenario("""
+        name: features
+        title: Retries, captures, copy, wait
+        roles:
+          h1: {kind: host}
+        steps:
+          - id: flaky
+            doc: Fails twice, then passes
+            on: h1
+            run: echo x >> \(counter); test $(wc -l < \(counter)) -ge 3
+            retries: 3
+            retry_delay: 100ms
+          - id: produce
+            on: h1
+            run: echo "port 7 has mac 52:54:00:aa:bb:cc"
+            capture:
+              port: 'port (\\d+)'
+              mac: 'mac (\\S+)'
+          - id: consume
+            on: h1
+            run: echo "using ${port} and ${mac}"
+            expect: {contains: "using 7 and 52:54:00:aa:bb:cc"}
+          - id: ship
+            on: h1
+            copy: {src: \(source), dest: \(lab.directory.path)/deep/dir/copied.txt, mode: "0640"}
+          - id: check-copy
+            on: h1
+            run: cat \(lab.directory.path)/deep/dir/copied.txt && stat -c %a \(lab.directory.path)/deep/dir/copied.txt
+            expect: {contains: ["payload", "640"]}
+          - id: poll
+            on: h1
+            wait: {until: test -f \(counter), every: 100ms, for: 5s}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        let flaky = try #require(steps.first { $0["id"] as? String == "flaky" })
+        #expect(flaky["attempts"] as? Int == 3)
+        #expect((flaky["seconds"] as? Double ?? 0) >= 0.3, "100 ms then 200 ms of backoff")
+        #expect(steps.first { $0["id"] as? String == "produce" }?["captures"] as? [String: String] == ["port": "7", "mac": "52:54:00:aa:bb:cc"])
+    }
+
+    @Test func retriesGiveUpAndReportTheLastFailure() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: giveup
+        title: Never passes
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: never, on: h1, run: "echo nope", retries: 2, retry_delay: 50ms, expect: {contains: yes}}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 1)
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.first?["attempts"] as? Int == 3)
+        #expect(result.stdout.contains("expected output containing \"yes\", actual \"nope\""))
+    }
+}
