@@ -403,3 +403,28 @@ import Testing
         #expect(result.stdout.contains("expected output containing \"yes\", actual \"nope\""))
     }
 }
+
+/// Progress: a live footer of running steps on a terminal, plain lines in logs.
+@Suite(.serialized) struct ProgressTests {
+    @Test func liveOnATerminalPlainInALog() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: live
+        title: Progress
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: slow, on: h1, run: sleep 0.6}
+        """)
+        let command = [CLI.binary, "run", file, "--lab", lab.lab.path, "--report", lab.runs.path].joined(separator: " ")
+        let terminal = CLI.shell("script -qc '\(command)' /dev/null")
+        // The footer is redrawn with the elapsed time while the step runs.
+        #expect(terminal.range(of: "\u{1B}\\[33m▸\u{1B}\\[0m slow  run on h1  0\\.[1-9]s", options: .regularExpression) != nil, "\(terminal.debugDescription)")
+        #expect(terminal.contains("\u{1B}[32mPASS\u{1B}[0m slow"))
+        let log = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(log.status == 0)
+        #expect(!log.stdout.contains("\u{1B}["))
+        #expect(log.stdout.contains("PASS slow ("))
+    }
+}

@@ -29,6 +29,7 @@ struct Runner {
             run.directory = directory
             progress.line("run \(graph.scenario) on lab \(graph.lab) → \(directory.path)")
             let result = await Engine(graph: graph, options: options, directory: directory, progress: progress, interrupt: interrupt).run()
+            progress.stop()
             run.result = result
             try? RunReport(graph: graph, result: result, directory: directory, scenarioFile: file).write()
             runs.append(run)
