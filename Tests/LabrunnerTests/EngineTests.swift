@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// The engine with real processes in real namespaces: parallelism, timeouts, interrupts, failures,
@@ -115,6 +118,35 @@ import Testing
         #expect(steps.first { $0["id"] as? String == "long" }?["status"] as? String == "cancelled")
     }
 
+    @Test func secondSignalCancelsCleanupStepsButTheLedgerIsStillUndone() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: twice
+        title: SIGTERM, then SIGINT during the always steps
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: long, on: h1, run: sleep 60.1122}
+        always:
+          - {id: slow-cleanup, on: h1, run: sleep 60.3344}
+        """)
+        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1122'").isEmpty })
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(process.processIdentifier, SIGTERM)
+        #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]3344'").isEmpty })
+        kill(process.processIdentifier, SIGINT)
+        let started = Date()
+        let result = CLI.finish(process, out, err)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(result.status == 130)
+        #expect(CLI.shell("pgrep -f 'sleep 60[.](1122|3344)'").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["status"] as? String } == ["cancelled", "cancelled"])
+    }
+
     @Test func killedRunIsUndoneByCleanup() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
@@ -171,6 +203,8 @@ import Testing
         #expect(xml.contains("<failure message=\"answer == 42 (\(file):13:11): expected == 42, actual 41\" type=\"expectation\">"))
         #expect(xml.contains("<testcase classname=\"failing\" name=\"independent\""))
         #expect(xml.contains("tests=\"2\" failures=\"1\" errors=\"0\""))
+        let parser = XMLParser(data: Data(xml.utf8))
+        #expect(parser.parse(), "junit.xml is well-formed XML")
     }
 
     @Test func dryRunRunsNothingAndPrintsEveryCommand() throws {
