@@ -4,6 +4,8 @@ enum StepError: Error, CustomStringConvertible {
     case noDriver(action: String, target: String)
     /// The step needs a host the lab does not reach.
     case unreachable(String)
+    /// The lab could not be set up for the run.
+    case setup(String)
     /// The step ran out of time.
     case timedOut(after: Duration, output: String)
     /// The program a send step talked to ended: the session's shell prompt came back instead.
@@ -15,6 +17,8 @@ enum StepError: Error, CustomStringConvertible {
             "no driver for '\(action)' steps on \(target) in this build yet"
         case .unreachable(let what):
             "\(what) is not reachable from this lab"
+        case .setup(let problem):
+            "cannot set up the lab: \(problem)"
         case .programEnded(let prompt, let output):
             "the program ended (the shell prompt came back) while waiting for /\(prompt)/; its output: \(ExpectationEvaluator.excerpt(output))"
         case .timedOut(let after, let output):

@@ -6,8 +6,8 @@ import Glibc
 /// Runs a command to completion on dedicated threads (never the cooperative pool), collecting stdout
 /// and stderr, killing its whole process group on timeout or cancellation.
 enum LocalExecutor {
-    /// Runs `argv`; `onStart` receives the process group id as soon as it exists (for the ledger).
-    static func run(_ argv: [String], timeout: Duration?, onStart: @Sendable (pid_t) -> Void = { _ in }) async throws -> ExecResult {
+    /// Runs `argv` to completion, or until `timeout`.
+    static func run(_ argv: [String], timeout: Duration?) async throws -> ExecResult {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnedProcess.SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
         let devNull = open("/dev/null", O_RDONLY)
@@ -23,7 +23,6 @@ enum LocalExecutor {
         }
         close(outPipe[1])
         close(errPipe[1])
-        onStart(process.pid)
         let state = KillState()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExecResult, Error>) in

@@ -18,11 +18,11 @@ struct NamespaceProvisioner {
         for namespace in namespaces {
             let existing = try await LocalExecutor.run(["ip", "netns", "list"], timeout: .seconds(10))
             if existing.stdout.split(separator: "\n").contains(where: { $0.split(separator: " ").first.map(String.init) == namespace }) {
-                throw StepError.unreachable("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup);")
+                throw StepError.setup("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup)")
             }
             let add = try await LocalExecutor.run(["ip", "netns", "add", namespace], timeout: .seconds(10))
             guard add.status == 0 else {
-                throw StepError.unreachable("namespace \(namespace) (ip netns add: \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+                throw StepError.setup("ip netns add \(namespace): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             // Deleting a namespace does not stop what runs in it: kill its processes first.
             await ledger.record(kind: "namespace", name: namespace,

@@ -9,13 +9,8 @@ struct PortInfoParser: OutputParser {
 
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = [:]
-        var port: String?
-        for line in output.split(whereSeparator: \.isNewline) {
-            if let range = line.range(of: "Infos for port ") {
-                port = line[range.upperBound...].split(separator: " ").first.map(String.init)
-                continue
-            }
-            guard let port, let colon = line.firstIndex(of: ":") else { continue }
+        for (port, line) in PortBlocks.lines(output, header: "Infos for port ") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
             if let name = Self.fields.first(where: { $0.0 == key })?.1 {
                 var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

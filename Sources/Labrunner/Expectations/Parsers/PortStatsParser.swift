@@ -10,13 +10,7 @@ struct PortStatsParser: OutputParser {
 
     func parse(_ output: String) throws -> [String: String] {
         var out: [String: String] = [:]
-        var port: String?
-        for line in output.split(whereSeparator: \.isNewline) {
-            if let range = line.range(of: "NIC statistics for port ") {
-                port = line[range.upperBound...].split(separator: " ").first.map(String.init)
-                continue
-            }
-            guard let port else { continue }
+        for (port, line) in PortBlocks.lines(output, header: "NIC statistics for port ") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             for (index, word) in words.enumerated() where word.hasSuffix(":") && index + 1 < words.count {
                 let key = String(word.dropLast())
