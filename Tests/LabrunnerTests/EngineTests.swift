@@ -261,16 +261,16 @@ import Testing
         defer { lab.tearDown() }
         let file = try lab.scenario("""
         name: nodriver
-        title: QMP is not there yet
+        title: The traffic generator is not there yet
         roles:
           h1: {kind: host}
-          vm: {kind: vm, host: h1, memory: 64MiB, vcpus: 1}
+          tgen: {kind: trafficgen, host: h1, ports: [p0]}
         steps:
-          - {id: status, on: vm, hmp: info status}
+          - {id: traffic, on: tgen, traffic: {port: p0, duration: 1s}}
         """)
         let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
         #expect(result.status == 3)
-        #expect(result.stdout.contains("no driver for 'hmp' steps"))
+        #expect(result.stdout.contains("no driver for 'traffic' steps"))
     }
 }
 

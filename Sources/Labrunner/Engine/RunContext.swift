@@ -8,6 +8,8 @@ actor RunContext {
     let directory: URL
     private(set) var variables: [String: String] = [:]
     private var sessions: [String: any InteractiveSession] = [:]
+    private var vms: [String: QEMUProcess] = [:]
+    private var monitors: [String: any MonitorConnection] = [:]
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
@@ -54,10 +56,44 @@ actor RunContext {
         await sessions.removeValue(forKey: name)?.close()
     }
 
-    /// Closes every session.
+    /// Starts a VM role with QEMU on its host and connects to its monitor.
+    func startVM(_ role: String, argv: [String]) async throws {
+        guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(role)'") }
+        let host = graph.bindings[role]
+        if let host, host.namespace == nil { throw StepError.noDriver(action: "vm", target: "\(host.name) (\(host.transport))") }
+        let logs = directory.appendingPathComponent("vms")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let vm = try await QEMUProcess.launch(role: role, argv: argv, namespace: host?.namespace, qmpSocket: socket,
+                                              log: logs.appendingPathComponent("\(role).log"), ledger: ledger)
+        vms[role] = vm
+        monitors[role] = vm.monitor
+    }
+
+    /// Stops a VM role labrunner started (quit through QMP, then kill).
+    func stopVM(_ role: String) async throws {
+        guard let vm = vms.removeValue(forKey: role) else { throw StepError.unreachable("VM '\(role)' (labrunner did not start it)") }
+        monitors.removeValue(forKey: role)
+        await vm.stop()
+    }
+
+    /// The monitor of a VM role (or of the VM a monitor session is on), connecting on first use.
+    func monitor(for name: String) async throws -> any MonitorConnection {
+        let role = graph.sessions[name]?.role ?? name
+        if let open = monitors[role] { return open }
+        guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(name)'") }
+        let monitor = try await QMPClient.connect(to: socket, timeout: .seconds(10))
+        monitors[role] = monitor
+        return monitor
+    }
+
+    /// Closes every session and monitor; VMs still running are left to the ledger.
     func closeAll() async {
         for (_, session) in sessions { await session.close() }
         sessions.removeAll()
+        for (_, monitor) in monitors { monitor.close() }
+        monitors.removeAll()
+        for (_, vm) in vms { await vm.stop(timeout: .seconds(3)) }
+        vms.removeAll()
     }
 
     /// The prompt regex of a session.

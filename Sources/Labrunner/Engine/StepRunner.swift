@@ -106,6 +106,33 @@ struct StepRunner {
             let host = try await context.host(for: step.on)
             let result = try await host.exec(command, timeout: timeout)
             return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
+        case "vm":
+            guard let (role, verb) = step.vm else { throw StepError.noDriver(action: "vm", target: step.target) }
+            switch verb {
+            case "start":
+                try await context.startVM(role, argv: step.argv ?? [])
+                return StepOutput(stdout: "started \(role)", stderr: "", status: nil)
+            case "stop":
+                try await context.stopVM(role)
+                return StepOutput(stdout: "stopped \(role)", stderr: "", status: nil)
+            default:
+                let monitor = try await context.monitor(for: role)
+                var replies: [String] = []
+                for line in command.split(separator: "\n") {
+                    replies.append(try await monitor.execute(JSONFields.value(String(line)), timeout: timeout))
+                }
+                return StepOutput(stdout: replies.joined(separator: "\n"), stderr: "", status: nil)
+            }
+        case "qmp", "hmp":
+            guard let name = step.on else { throw StepError.unreachable("a VM") }
+            let monitor = try await context.monitor(for: name)
+            if MigrationHelper.isMigration(action: step.action, command: command) {
+                let reply = try await MigrationHelper(monitor: monitor).migrate(action: step.action, command: command, timeout: timeout)
+                return StepOutput(stdout: reply, stderr: "", status: nil)
+            }
+            let output = step.action == "hmp" ? try await monitor.hmp(command, timeout: timeout)
+                                              : try await monitor.execute(JSONFields.value(command), timeout: timeout)
+            return StepOutput(stdout: output, stderr: "", status: nil)
         default:
             throw StepError.noDriver(action: step.action, target: step.target)
         }

@@ -16,6 +16,10 @@ public struct PlannedStep: Sendable {
     public var qmp: JSONValue?
     /// What a send step waits for instead of its session's prompt.
     public var prompt: String?
+    /// For vm steps: the VM role and what to do with it (start, stop, plug, unplug).
+    public var vm: (role: String, verb: String)?
+    /// For steps that start a long-lived program (a VM): its argument vector, exactly as `command` shows it.
+    public var argv: [String]?
     /// Why it will not run, if it will not (condition false, capability missing).
     public var skip: String?
     /// Runs even when steps before it failed.

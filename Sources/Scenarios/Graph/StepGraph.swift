@@ -12,6 +12,8 @@ public struct StepGraph: Sendable {
     public var bindings: [String: LabHost]
     /// Sessions: name → the role they are open on, their console kind and prompt.
     public var sessions: [String: (role: String, console: String, prompt: String)]
+    /// VM role → the QMP socket labrunner reaches its monitor through.
+    public var monitors: [String: String]
     /// Whether the lab is the embedded virtual lab (hosts are namespaces labrunner creates).
     public var virtualLab: Bool
 

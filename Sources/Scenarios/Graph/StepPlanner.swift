@@ -56,6 +56,8 @@ struct StepPlanner {
         var command = ""
         var qmp: JSONValue?
         var prompt: String?
+        var vm: (role: String, verb: String)?
+        var argv: [String]?
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -120,8 +122,11 @@ struct StepPlanner {
             let vmHost = labHost(for: name.value)
             target = vmHost?.transport ?? target
             if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
-                command = Shell.join(QEMUCommandLine(role: role, lab: lab, host: vh).arguments)
+                argv = QEMUCommandLine(role: role, lab: lab, host: vh).arguments.map(resolve)
+                command = Shell.join(argv!)
+                vm = (name.value, "start")
             } else if let role = scenario.role(name.value), let vh = vmHost {
+                vm = (name.value, "stop")
                 command = #"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#
             }
         case .vmNIC(let name, let nicName, let plug):
@@ -130,6 +135,7 @@ struct StepPlanner {
                 let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
                 target = "qmp unix:\(launcher.qmpSocket) (\(vh.transport))"
                 let commands = plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]
+                vm = (name.value, plug ? "plug" : "unplug")
                 command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
                 qmp = commands.last
             }
@@ -137,10 +143,21 @@ struct StepPlanner {
             break
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, prompt: prompt, skip: skipReason(item, host: host), always: step.always,
+                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+    }
+
+    /// Every VM role's QMP socket on its lab host.
+    var monitorSockets: [String: String] {
+        var out: [String: String] = [:]
+        for role in scenario.roles where role.kind == .vm {
+            if let host = labHost(for: role.name.value) {
+                out[role.name.value] = resolve(QEMUCommandLine(role: role, lab: lab, host: host).qmpSocket)
+            }
+        }
+        return out
     }
 
     func qmpTarget(_ on: String?, _ host: LabHost?) -> String {

@@ -1,0 +1,93 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A QEMU started by labrunner: its process (own process group, in its host's namespace), its log,
+/// and its QMP connection. QEMU that dies before greeting is reported with the end of its log.
+final class QEMUProcess: @unchecked Sendable {
+    let role: String
+    let monitor: QMPClient
+    private let process: SpawnedProcess
+    private let exit: ExitWatch
+
+    /// Why QEMU could not be started.
+    struct LaunchError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private init(role: String, monitor: QMPClient, process: SpawnedProcess, exit: ExitWatch) {
+        self.role = role
+        self.monitor = monitor
+        self.process = process
+        self.exit = exit
+    }
+
+    /// Starts `argv` (in `namespace`), records it in the ledger, and connects to `qmpSocket`.
+    static func launch(role: String, argv: [String], namespace: String?, qmpSocket: String, log: URL, ledger: Ledger,
+                       timeout: Duration = .seconds(30)) async throws -> QEMUProcess {
+        // A socket left by an earlier QEMU would make this one fail to bind.
+        var status = stat()
+        if lstat(qmpSocket, &status) == 0 && (status.st_mode & S_IFMT) == S_IFSOCK { unlink(qmpSocket) }
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: qmpSocket).deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logFD = open(log.path, O_WRONLY | O_APPEND)
+        let devNull = open("/dev/null", O_RDONLY)
+        defer { Glibc.close(logFD); Glibc.close(devNull) }
+        let full = namespace.map { ["ip", "netns", "exec", $0] + argv } ?? argv
+        let process = try SpawnedProcess.spawn(full, stdin: devNull, stdout: logFD, stderr: logFD)
+        await ledger.record(kind: "vm", name: "\(role) (QEMU process group \(process.pid))",
+                            undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
+        let exit = ExitWatch(process)
+        do {
+            let monitor = try await connect(qmpSocket, timeout: timeout, exit: exit, log: log)
+            return QEMUProcess(role: role, monitor: monitor, process: process, exit: exit)
+        } catch {
+            process.signalGroup(SIGKILL)
+            throw error
+        }
+    }
+
+    private static func connect(_ socket: String, timeout: Duration, exit: ExitWatch, log: URL) async throws -> QMPClient {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = exit.status {
+                let tail = (try? String(contentsOf: log, encoding: .utf8)).map { String($0.suffix(400)) } ?? ""
+                throw LaunchError(description: "QEMU exited with status \(status) before its monitor answered: \(tail.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            if FileManager.default.fileExists(atPath: socket) {
+                return try await QMPClient.connect(to: socket, timeout: max(.seconds(1), deadline - ContinuousClock.now))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw QMPError.cannotConnect(socket: socket, reason: "QEMU did not create it within \(timeout)")
+    }
+
+    /// Asks QEMU to quit, waits for it, and kills its process group if it lingers.
+    func stop(timeout: Duration = .seconds(10)) async {
+        _ = try? await monitor.execute(.object([("execute", .string("quit"))]), timeout: .seconds(3))
+        let deadline = ContinuousClock.now + timeout
+        while exit.status == nil && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        process.signalGroup(SIGKILL)
+        monitor.close()
+    }
+
+    /// Whether the process has exited.
+    var exited: Bool { exit.status != nil }
+}
+
+/// Reaps a process on its own thread and remembers how it ended.
+final class ExitWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int32?
+
+    init(_ process: SpawnedProcess) {
+        Thread.detachNewThread { [self] in
+            let status = process.waitBlocking()
+            lock.withLock { value = status }
+        }
+    }
+
+    /// Exit status once exited.
+    var status: Int32? { lock.withLock { value } }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Scenarios
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// QMP over a unix socket: greeting, `qmp_capabilities`, commands with `id`s matched to replies, and
+/// events kept for `waitForEvent`. A dedicated thread reads the socket (blocking I/O stays off the
+/// cooperative pool); waiters are resumed from it.
+final class QMPClient: MonitorConnection, @unchecked Sendable {
+    let socketPath: String
+    private let fd: Int32
+    private let lock = NSLock()
+    private var nextID = 1
+    private var replies: [String: CheckedContinuation<String, Error>] = [:]
+    private var events: [(name: String, data: [String: Any], line: String)] = []
+    private var eventWaiters: [(id: Int, name: String, matching: ([String: Any]) -> Bool, continuation: CheckedContinuation<String, Error>)] = []
+    private var greeting: CheckedContinuation<String, Error>?
+    private var greeted: String?
+    private var closed = false
+
+    /// Connects (retrying until `timeout`, as QEMU creates the socket when it starts), reads the greeting
+    /// and negotiates capabilities.
+    static func connect(to path: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
+        let deadline = ContinuousClock.now + timeout
+        var lastError = "no such socket"
+        while ContinuousClock.now < deadline {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                let bytes = Array(path.utf8.prefix(buffer.count - 1))
+                buffer.copyBytes(from: bytes + [0])
+            }
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if result == 0 {
+                let client = QMPClient(socketPath: path, fd: fd)
+                try await client.handshake(timeout: max(.seconds(1), deadline - ContinuousClock.now))
+                return client
+            }
+            lastError = String(cString: strerror(errno))
+            Glibc.close(fd)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw QMPError.cannotConnect(socket: path, reason: lastError)
+    }
+
+    private init(socketPath: String, fd: Int32) {
+        self.socketPath = socketPath
+        self.fd = fd
+        Thread.detachNewThread { [self] in readLoop() }
+    }
+
+    private func handshake(timeout: Duration) async throws {
+        let socket = socketPath
+        _ = try await withDeadline(timeout, error: QMPError.noGreeting(socket: socket, after: timeout)) { [self] in
+            try await withCheckedThrowingContinuation { continuation in
+                lock.withLock {
+                    if let greeted { continuation.resume(returning: greeted) } else if closed {
+                        continuation.resume(throwing: QMPError.disconnected(socket: socket))
+                    } else { greeting = continuation }
+                }
+            }
+        } onTimeout: { [self] in
+            lock.withLock { () -> CheckedContinuation<String, Error>? in
+                defer { greeting = nil }
+                return greeting
+            }?.resume(throwing: QMPError.noGreeting(socket: socket, after: timeout))
+        }
+        _ = try await execute(.object([("execute", .string("qmp_capabilities"))]), timeout: timeout)
+    }
+
+    func execute(_ command: JSONValue, timeout: Duration) async throws -> String {
+        guard case .object(var fields) = command, case .string(let name)? = fields.first(where: { $0.0 == "execute" })?.1 else {
+            throw QMPError.command(name: "?", errorClass: "InvalidCommand", description: "not a QMP command object")
+        }
+        let id = lock.withLock { () -> String in
+            defer { nextID += 1 }
+            return "lr-\(nextID)"
+        }
+        fields.append(("id", .string(id)))
+        let line = JSONValue.object(fields).rendered(pretty: false) + "\n"
+        let reply = try await withDeadline(timeout, error: QMPError.timeout(command: name, after: timeout)) { [self] in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, Error>) in
+                let isClosed = lock.withLock { () -> Bool in
+                    if closed { return true }
+                    replies[id] = continuation
+                    return false
+                }
+                if isClosed { continuation.resume(throwing: QMPError.disconnected(socket: socketPath)); return }
+                let bytes = Array(line.utf8)
+                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if written != bytes.count {
+                    lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.disconnected(socket: socketPath))
+                }
+            }
+        } onTimeout: { [self] in
+            lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.timeout(command: name, after: timeout))
+        }
+        if let object = JSONFields.parse(reply), let error = object["error"] as? [String: Any] {
+            throw QMPError.command(name: name, errorClass: error["class"] as? String ?? "?", description: error["desc"] as? String ?? "")
+        }
+        return reply
+    }
+
+    func hmp(_ commandLine: String, timeout: Duration) async throws -> String {
+        let reply = try await execute(.object([("execute", .string("human-monitor-command")),
+                                               ("arguments", .object([("command-line", .string(commandLine))]))]), timeout: timeout)
+        return (JSONFields.parse(reply)?["return"] as? String ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    func waitForEvent(_ name: String, timeout: Duration, matching: @escaping @Sendable ([String: Any]) -> Bool) async throws -> String {
+        let waiterID = lock.withLock { () -> Int in
+            defer { nextID += 1 }
+            return nextID
+        }
+        return try await withDeadline(timeout, error: QMPError.timeout(command: "event \(name)", after: timeout)) { [self] in
+            try await withCheckedThrowingContinuation { continuation in
+                lock.withLock {
+                    if let index = events.firstIndex(where: { $0.name == name && matching($0.data) }) {
+                        continuation.resume(returning: events.remove(at: index).line)
+                    } else if closed {
+                        continuation.resume(throwing: QMPError.disconnected(socket: socketPath))
+                    } else {
+                        eventWaiters.append((waiterID, name, matching, continuation))
+                    }
+                }
+            }
+        } onTimeout: { [self] in
+            lock.withLock { () -> CheckedContinuation<String, Error>? in
+                guard let index = eventWaiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
+                return eventWaiters.remove(at: index).continuation
+            }?.resume(throwing: QMPError.timeout(command: "event \(name)", after: timeout))
+        }
+    }
+
+    func close() {
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    private func readLoop() {
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            pending.append(contentsOf: chunk[0..<n])
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                pending.removeSubrange(...newline)
+                if !line.isEmpty { dispatch(line) }
+            }
+        }
+        Glibc.close(fd)
+        let (waiting, eventWaiting, greetingWaiter) = lock.withLock { () -> ([CheckedContinuation<String, Error>], [CheckedContinuation<String, Error>], CheckedContinuation<String, Error>?) in
+            closed = true
+            defer { replies.removeAll(); eventWaiters.removeAll(); greeting = nil }
+            return (Array(replies.values), eventWaiters.map(\.continuation), greeting)
+        }
+        for continuation in waiting + eventWaiting { continuation.resume(throwing: QMPError.disconnected(socket: socketPath)) }
+        greetingWaiter?.resume(throwing: QMPError.disconnected(socket: socketPath))
+    }
+
+    private func dispatch(_ line: String) {
+        guard let object = JSONFields.parse(line) else { return }
+        if object["QMP"] != nil {
+            lock.withLock { () -> CheckedContinuation<String, Error>? in
+                greeted = line
+                defer { greeting = nil }
+                return greeting
+            }?.resume(returning: line)
+        } else if let event = object["event"] as? String {
+            let data = object["data"] as? [String: Any] ?? [:]
+            let waiter = lock.withLock { () -> CheckedContinuation<String, Error>? in
+                if let index = eventWaiters.firstIndex(where: { $0.name == event && $0.matching(data) }) {
+                    return eventWaiters.remove(at: index).continuation
+                }
+                events.append((event, data, line))
+                if events.count > 1000 { events.removeFirst() }
+                return nil
+            }
+            waiter?.resume(returning: line)
+        } else if let id = object["id"] as? String {
+            lock.withLock { replies.removeValue(forKey: id) }?.resume(returning: line)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import Labrunner
+import Scenarios
+
+/// The QMP client and the QEMU launcher against real QEMU 7.2 (TCG, no guest needed), and their
+/// failures: a socket that never greets, no socket at all, QEMU that dies, commands QEMU rejects.
+@Suite(.serialized) struct QMPTests {
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-qmp-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func launch(_ dir: URL, _ extra: [String] = [], ledger: Ledger) async throws -> QEMUProcess {
+        let socket = dir.appendingPathComponent("vm.qmp").path
+        let argv = ["qemu-system-x86_64", "-accel", "tcg", "-m", "64", "-nographic", "-nodefaults", "-qmp", "unix:\(socket),server=on,wait=off"] + extra
+        return try await QEMUProcess.launch(role: "vm", argv: argv, namespace: nil, qmpSocket: socket, log: dir.appendingPathComponent("vm.log"), ledger: ledger)
+    }
+
+    @Test func commandsEventsErrorsAndDisconnects() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = try Ledger(file: dir.appendingPathComponent("ledger.jsonl"))
+        let vm = try await launch(dir, ledger: ledger)
+        let status = try await vm.monitor.execute(.object([("execute", .string("query-status"))]), timeout: .seconds(5))
+        #expect(status.contains(#""status": "running""#) || status.contains(#""status":"running""#))
+        #expect(try await vm.monitor.hmp("info status", timeout: .seconds(5)) == "VM status: running\n")
+        // An event: stopping the VM emits STOP.
+        _ = try await vm.monitor.execute(.object([("execute", .string("stop"))]), timeout: .seconds(5))
+        let event = try await vm.monitor.waitForEvent("STOP", timeout: .seconds(5)) { _ in true }
+        #expect(event.contains("\"STOP\""))
+        await #expect(throws: QMPError.self) {
+            _ = try await vm.monitor.waitForEvent("RESUME", timeout: .milliseconds(300)) { _ in true }
+        }
+        do {
+            _ = try await vm.monitor.execute(.object([("execute", .string("no-such-command"))]), timeout: .seconds(5))
+            Issue.record("an unknown command must fail")
+        } catch QMPError.command(let name, let errorClass, _) {
+            #expect(name == "no-such-command")
+            #expect(errorClass == "CommandNotFound")
+        }
+        await vm.stop()
+        #expect(vm.exited)
+        do {
+            _ = try await vm.monitor.execute(.object([("execute", .string("query-status"))]), timeout: .seconds(5))
+            Issue.record("a closed monitor must fail")
+        } catch QMPError.disconnected {
+        } catch QMPError.timeout {
+            Issue.record("a closed monitor must fail at once, not time out")
+        }
+        #expect(await ledger.undoAll().isEmpty)
+    }
+
+    @Test func socketThatNeverGreetsTimesOut() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("silent.sock").path
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); c,_=s.accept(); time.sleep(30)", path]
+        try server.run()
+        defer { server.terminate() }
+        #expect(CLI.waitUntil(5) { FileManager.default.fileExists(atPath: path) })
+        let started = ContinuousClock.now
+        do {
+            _ = try await QMPClient.connect(to: path, timeout: .seconds(1))
+            Issue.record("a silent socket must not connect")
+        } catch QMPError.noGreeting(let socket, _) {
+            #expect(socket == path)
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test func missingSocketIsATypedError() async throws {
+        do {
+            _ = try await QMPClient.connect(to: "/nonexistent/labrunner.qmp", timeout: .milliseconds(300))
+            Issue.record("must fail")
+        } catch QMPError.cannotConnect(let socket, let reason) {
+            #expect(socket == "/nonexistent/labrunner.qmp")
+            #expect(reason.contains("No such file"))
+        }
+    }
+
+    @Test func qemuThatDiesIsReportedWithItsLog() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = try Ledger(file: dir.appendingPathComponent("ledger.jsonl"))
+        let started = ContinuousClock.now
+        do {
+            _ = try await launch(dir, ["-no-such-option"], ledger: ledger)
+            Issue.record("must fail")
+        } catch let error as QEMUProcess.LaunchError {
+            #expect(error.description.contains("QEMU exited with status 1"))
+            #expect(error.description.contains("no-such-option"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await ledger.undoAll().isEmpty)
+    }
+}
+
+/// A live migration between two QEMUs in two namespaces, driven by a scenario over QMP.
+@Suite(.serialized) struct MigrationTests {
+    @Test func liveMigrationThroughTheEngine() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: migration
+        title: Two QEMUs, a live migration over QMP
+        roles:
+          h1: {kind: host}
+          h2: {kind: host}
+          vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
+          vm1_dst: {kind: vm, host: h2, memory: 128MiB, vcpus: 1, incoming: "unix:${h2.workdir}/migrate.sock"}
+        sessions:
+          mon1: {on: vm1, console: monitor}
+        steps:
+          - {id: src, vm: {start: vm1}}
+          - {id: dst, after: [], vm: {start: vm1_dst}}
+          - {id: inmigrate, after: [dst], on: vm1_dst, hmp: info status, expect: {contains: "VM status: paused (inmigrate)"}}
+          - id: migrate
+            after: [src, inmigrate]
+            on: mon1
+            hmp: migrate unix:${h2.workdir}/migrate.sock
+            capture:
+              mig: {parse: migrate}
+            expect:
+              that:
+                - {value: mig.status, eq: completed}
+                - {value: mig.downtime, lt: 1s}
+                - {value: mig.remaining_ram, eq: 0}
+                - {value: mig.transferred_ram, gt: 100kB}
+          - {id: postmigrate, on: mon1, hmp: info status, expect: {contains: "VM status: paused (postmigrate)"}}
+          - id: dst-running
+            on: vm1_dst
+            qmp: query-status
+            capture:
+              st: {parse: status}
+            expect:
+              that:
+                - {value: st.running, eq: "true"}
+        always:
+          - {id: stop-dst, vm: {stop: vm1_dst}}
+          - {id: stop-src, vm: {stop: vm1}}
+        """)
+        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        let captures = try #require(steps.first { $0["id"] as? String == "migrate" }?["captures"] as? [String: String])
+        #expect(captures["mig.status"] == "completed")
+        #expect(captures["mig.dirty_sync_count"] != nil)
+        #expect(CLI.shell("pgrep -f 'qemu-system-x86_6[4].*\(lab.prefix)'").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
+}
