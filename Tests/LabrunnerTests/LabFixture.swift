@@ -6,15 +6,17 @@ struct LabFixture {
     let directory: URL
     let prefix: String
 
-    init() throws {
+    /// `guest`: the directory of the tiny guest image to boot VMs with.
+    init(guest: String? = nil) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let boot = guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img" } ?? ""
         try """
         name: test-lab
         kind: virtual
-        capabilities: [tcg]
-        virtual: {namespace_prefix: \(prefix), subnet: 198.51.100.0/24, workdir: \(directory.path)/work}
+        capabilities: [tcg, tap]
+        virtual: {namespace_prefix: \(prefix), subnet: 198.51.100.0/24, workdir: \(directory.path)/work\(boot)}
         """.write(to: lab, atomically: true, encoding: .utf8)
     }
 

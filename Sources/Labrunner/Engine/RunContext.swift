@@ -37,16 +37,28 @@ actor RunContext {
     func session(_ name: String) async throws -> any InteractiveSession {
         if let open = sessions[name] { return open }
         guard let spec = graph.sessions[name] else { throw StepError.unreachable("session '\(name)'") }
-        guard spec.console == "shell" else { throw StepError.noDriver(action: "\(spec.console) console", target: spec.role) }
-        let role = graph.bindings[spec.role]
-        if let role, role.namespace == nil { throw StepError.noDriver(action: "ssh", target: "\(role.name) (\(role.transport))") }
         let logs = directory.appendingPathComponent("sessions")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let session = try await LocalHost(namespace: role?.namespace).openSession(log: logs.appendingPathComponent("\(name).log"))
-        // The terminal's session: its shell and every job it started, foreground or background.
-        await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
-                            undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
-        _ = try await session.expect(spec.prompt, timeout: .seconds(15))
+        let log = logs.appendingPathComponent("\(name).log")
+        let session: any InteractiveSession
+        switch spec.console {
+        case "serial":
+            guard let socket = graph.consoles[spec.role] else { throw StepError.noDriver(action: "serial console", target: spec.role) }
+            session = try await ConsoleSession.connect(to: socket, log: log)
+            // The guest may have printed its prompt before anyone listened: ask for a fresh one. Booting takes a while.
+            try await session.send("")
+            _ = try await session.expect(spec.prompt, timeout: .seconds(120))
+        case "shell":
+            let role = graph.bindings[spec.role]
+            if let role, role.namespace == nil { throw StepError.noDriver(action: "ssh", target: "\(role.name) (\(role.transport))") }
+            session = try await LocalHost(namespace: role?.namespace).openSession(log: log)
+            // The terminal's session: its shell and every job it started, foreground or background.
+            await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
+                                undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
+            _ = try await session.expect(spec.prompt, timeout: .seconds(15))
+        default:
+            throw StepError.noDriver(action: "\(spec.console) console session", target: spec.role)
+        }
         sessions[name] = session
         return session
     }

@@ -37,7 +37,7 @@ public struct GraphBuilder: Sendable {
                               params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
                               steps: Self.ordered(planned), bindings: bindings,
                               sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
-                              monitors: planner.monitorSockets, virtualLab: lab.isVirtual)
+                              monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         return (graph, diagnostics)
     }
 

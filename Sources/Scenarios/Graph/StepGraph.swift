@@ -14,6 +14,8 @@ public struct StepGraph: Sendable {
     public var sessions: [String: (role: String, console: String, prompt: String)]
     /// VM role → the QMP socket labrunner reaches its monitor through.
     public var monitors: [String: String]
+    /// VM role → the unix socket its serial console is served on (virtual lab).
+    public var consoles: [String: String]
     /// Whether the lab is the embedded virtual lab (hosts are namespaces labrunner creates).
     public var virtualLab: Bool
 

@@ -160,6 +160,18 @@ struct StepPlanner {
         return out
     }
 
+    /// Every VM role's serial console socket (only the virtual lab serves consoles on sockets).
+    var consoleSockets: [String: String] {
+        guard lab.isVirtual else { return [:] }
+        var out: [String: String] = [:]
+        for role in scenario.roles where role.kind == .vm {
+            if let host = labHost(for: role.name.value) {
+                out[role.name.value] = resolve(QEMUCommandLine(role: role, lab: lab, host: host).consoleSocket)
+            }
+        }
+        return out
+    }
+
     func qmpTarget(_ on: String?, _ host: LabHost?) -> String {
         let roleName = on.flatMap { scenario.session($0)?.on.value } ?? on
         guard let role = roleName.flatMap(scenario.role), let h = host else { return "qmp" }

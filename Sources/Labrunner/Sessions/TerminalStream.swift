@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The expect half of a terminal: a dedicated thread reads a descriptor (a PTY master, a serial
+/// console socket) into a buffer and a log; `expect` waits until the output ends with a prompt.
+final class TerminalStream: @unchecked Sendable {
+    private let fd: Int32
+    private let condition = NSCondition()
+    private var buffer: [UInt8] = []
+    private var consumed = 0
+    private var ended = false
+    private let log: FileHandle?
+
+    /// Starts reading `fd` (which it then owns) and appending what it reads to `log`.
+    init(fd: Int32, log: URL) {
+        self.fd = fd
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        self.log = try? FileHandle(forWritingTo: log)
+        Thread.detachNewThread { [self] in readLoop() }
+    }
+
+    private func readLoop() {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n > 0 {
+                let bytes = Array(chunk[0..<n])
+                try? log?.write(contentsOf: Data(bytes))
+                condition.lock()
+                buffer.append(contentsOf: bytes)
+                condition.broadcast()
+                condition.unlock()
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        Glibc.close(fd)
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Writes `line` and a newline.
+    func send(_ line: String) throws {
+        let bytes = Array((line + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != bytes.count { throw SessionError.closed(tail: pendingText()) }
+    }
+
+    /// Waits (on its own thread) until the unread output ends with `pattern`.
+    func expect(_ pattern: String, timeout: Duration) async throws -> ExpectReply {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { throw SessionError.badPattern(pattern) }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                continuation.resume(with: Result { try waitFor(regex, pattern: pattern, timeout: timeout) })
+            }
+        }
+    }
+
+    private func waitFor(_ regex: NSRegularExpression, pattern: String, timeout: Duration) throws -> ExpectReply {
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let text = String(decoding: buffer[consumed...], as: UTF8.self)
+            // A prompt is the last thing a program prints before it waits for input: only a match that
+            // ends the output counts ("#####" inside testpmd's statistics is not the shell's "# ").
+            let length = (text as NSString).length
+            if let match = regex.matches(in: text, range: NSRange(location: 0, length: length)).last(where: { NSMaxRange($0.range) == length }),
+               let range = Range(match.range, in: text) {
+                consumed += text[..<range.upperBound].utf8.count
+                let group = Self.groupNames(pattern).first { match.range(withName: $0).location != NSNotFound }
+                return ExpectReply(text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group)
+            }
+            if ended { throw SessionError.closed(tail: text) }
+            if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }
+        }
+    }
+
+    private static func groupNames(_ pattern: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(pattern)
+        while let start = rest.range(of: "(?<"), let end = rest[start.upperBound...].firstIndex(of: ">") {
+            let name = String(rest[start.upperBound..<end])
+            if !name.hasPrefix("=") && !name.hasPrefix("!") { names.append(name) }
+            rest = rest[end...]
+        }
+        return names
+    }
+
+    private func pendingText() -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: buffer[consumed...], as: UTF8.self)
+    }
+
+    /// Stops reading a socket (a PTY stops when its program dies); the reader thread closes the descriptor.
+    func close() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        try? log?.close()
+    }
+}

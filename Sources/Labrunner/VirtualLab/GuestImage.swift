@@ -1,0 +1,64 @@
+import Foundation
+
+/// The virtual lab's tiny guest: Debian's kernel (the ELF inside its bzImage, which boots directly with
+/// PVH in about two seconds under TCG) and a busybox initramfs with the virtio and e1000 modules, a shell
+/// on the serial console, and nothing else.
+struct GuestImage {
+    /// Where `vmlinux` and `initrd.img` are written.
+    let output: URL
+
+    var kernel: URL { output.appendingPathComponent("vmlinux") }
+    var initrd: URL { output.appendingPathComponent("initrd.img") }
+
+    /// Builds the image; returns what the builder printed.
+    func build() async throws -> String {
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let result = try await LocalExecutor.run(["sh", "-c", Self.script, "build-guest", output.path], timeout: .seconds(300))
+        guard result.status == 0 else {
+            throw StepError.setup("building the guest image failed (\(result.status)): \(result.stderr.suffix(600))")
+        }
+        return result.stdout
+    }
+
+    /// The build recipe (needs linux-image-amd64, busybox-static, cpio, xz-utils).
+    static let script = #"""
+    set -eu
+    out=$1
+    kver=$(ls /lib/modules | sort -V | tail -1)
+    vmlinuz=/boot/vmlinuz-$kver
+    [ -f "$vmlinuz" ] || { echo "no kernel: install linux-image-amd64" >&2; exit 1; }
+    [ -x /bin/busybox ] || { echo "no /bin/busybox: install busybox-static" >&2; exit 1; }
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    mkdir -p "$work/bin" "$work/proc" "$work/sys" "$work/dev" "$work/tmp" "$work/root" "$work/run" "$work/lib/modules"
+    cp /bin/busybox "$work/bin/busybox"
+    # Modules in dependency order, as modprobe would load them.
+    modprobe -a --show-depends -S "$kver" virtio_pci virtio_net e1000 | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules.list"
+    while read -r module; do
+        cp "$module" "$work/lib/modules/"
+        basename "$module" >> "$work/lib/modules/order"
+    done < "$work/modules.list"
+    rm "$work/modules.list"
+    cat > "$work/init" <<'INIT'
+    #!/bin/busybox sh
+    /bin/busybox --install -s /bin
+    mount -t proc proc /proc
+    mount -t sysfs sys /sys
+    mount -t devtmpfs dev /dev
+    for module in $(cat /lib/modules/order); do insmod /lib/modules/$module; done
+    hostname guest
+    ip link set lo up
+    export PS1='# ' HOME=/root TERM=dumb
+    stty -echo 2>/dev/null
+    echo "labrunner guest ready"
+    exec setsid cttyhack sh
+    INIT
+    chmod +x "$work/init"
+    (cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/initrd.img"
+    # The kernel ELF inside the bzImage's xz payload boots directly (CONFIG_PVH=y).
+    offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -1 | cut -d: -f1)
+    tail -c +$((offset + 1)) "$vmlinuz" | xz -dc > "$out/vmlinux" 2>/dev/null || true
+    head -c 4 "$out/vmlinux" | grep -q ELF || { echo "could not extract vmlinux from $vmlinuz" >&2; exit 1; }
+    echo "guest image: $out/vmlinux (kernel $kver), $out/initrd.img ($(wc -l < "$work/lib/modules/order") modules)"
+    """#
+}
