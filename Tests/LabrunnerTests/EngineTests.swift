@@ -434,7 +434,7 @@ import Testing
         #expect(result.status == 1)
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         #expect(steps.first?["attempts"] as? Int == 3)
-        #expect(result.stdout.contains("expected output containing \"yes\", actual \"nope\""))
+        #expect(result.stdout.contains("expected output containing \"yes\", actual \"nope\\n\""))
     }
 }
 

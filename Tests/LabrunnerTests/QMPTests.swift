@@ -147,7 +147,7 @@ import Scenarios
             on: console
             send: cat /tmp/count
             capture:
-              before: '^(\\d+)'
+              before: '(\\d+)'
           - {id: dst, after: [], vm: {start: vm1_dst}}
           - id: migrate
             after: [before, dst]
@@ -165,7 +165,7 @@ import Scenarios
             on: console_dst
             send: cat /tmp/count
             capture:
-              after: '^(\\d+)'
+              after: '(\\d+)'
             expect:
               doc: The guest's loop kept counting on the destination
               that:

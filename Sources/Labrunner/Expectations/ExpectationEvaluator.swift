@@ -62,10 +62,10 @@ struct ExpectationEvaluator {
         return out
     }
 
+    /// The output as evidence: exact when short (whitespace matters to a regex), its end when long.
     static func excerpt(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return "(no output)" }
-        return trimmed.count > 200 ? "…" + String(trimmed.suffix(200)).debugDescription : trimmed.debugDescription
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "(no output)" }
+        return text.count > 200 ? "…" + String(text.suffix(200)).debugDescription : text.debugDescription
     }
 
     static func excerpt(around needle: String, in text: String) -> String {

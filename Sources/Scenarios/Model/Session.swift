@@ -11,12 +11,13 @@ public struct Session: Sendable {
     /// Description.
     public var doc: String?
 
-    /// The prompt a console shows when none is given.
+    /// The prompt a console shows when none is given. The trailing space is part of it: a prompt that
+    /// arrives in two pieces must not match on its first.
     public static func defaultPrompt(for console: String) -> String {
         switch console {
         case "monitor": #"\(qemu\) ?$"#
-        case "serial": #"[#$] ?$"#
-        default: #"[#$] ?$"#
+        case "serial": #"[#$] $"#
+        default: #"[#$] $"#
         }
     }
 }
