@@ -15,11 +15,13 @@ let package = Package(
     targets: [
         .target(name: "Scenarios", dependencies: ["Yams"]),
         .target(name: "CSystem"),
+        .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
                 "Scenarios",
                 "CSystem",
+                "CLibSSH2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,4 +10,7 @@
 /// no pipe, PTY or log of another step leaks into it.
 int csystem_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
+/// setns(2) into a network namespace for the calling thread only (an SSH connection's own thread).
+int csystem_enter_netns(int fd);
+
 #endif

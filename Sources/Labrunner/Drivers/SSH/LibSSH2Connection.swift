@@ -1,0 +1,315 @@
+import CLibSSH2
+import CSystem
+import Foundation
+import Scenarios
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One persistent SSH connection through libssh2 — the only file that imports it. Every libssh2 call
+/// runs on the connection's own thread (SSHWorker). Commands run on channels of the one session; a
+/// dropped connection is re-established before the next command. The host key is checked against
+/// known_hosts; keys are ed25519 or ECDSA (libssh2 1.10 signs RSA with SHA-1, which OpenSSH 9 refuses).
+final class LibSSH2Connection: @unchecked Sendable {
+    let options: SSHOptions
+    private let worker: SSHWorker
+    // Touched only on the worker thread.
+    private var session: OpaquePointer?
+    private var socket: Int32 = -1
+    private var enteredNamespace = false
+
+    private static let initialize: Void = { _ = libssh2_init(0) }()
+    private static let eagain = Int32(LIBSSH2_ERROR_EAGAIN)
+
+    init(options: SSHOptions) {
+        _ = Self.initialize
+        self.options = options
+        self.worker = SSHWorker(name: "ssh \(options.host)")
+    }
+
+    deinit {
+        let (session, socket) = (self.session, self.socket)
+        if let session {
+            libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "bye", "")
+            libssh2_session_free(session)
+        }
+        if socket >= 0 { Glibc.close(socket) }
+        worker.stop()
+    }
+
+    /// Connects now (otherwise the first command connects), with bounded retries and backoff.
+    func connect() async throws {
+        try await worker.run { [self] in try connectWithRetries() }
+    }
+
+    /// Runs `command`; kills it on the host when `timeout` passes.
+    func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
+        try await worker.run { [self] in try execOnWorker(command, timeout: timeout) }
+    }
+
+    /// Copies `data` to `path` on the host with `mode` (SCP).
+    func upload(_ data: Data, to path: String, mode: Int32 = 0o644) async throws {
+        try await worker.run { [self] in try uploadOnWorker(data, path: path, mode: mode) }
+    }
+
+    // MARK: - Worker thread
+
+    private func connectWithRetries() throws {
+        var delay = 0.2
+        var lastError: Error = SSHError.cannotConnect(host: options.host, reason: "no attempt")
+        for attempt in 1...max(1, options.attempts) {
+            do {
+                try connectOnce()
+                return
+            } catch let error as SSHError {
+                lastError = error
+                switch error {
+                case .hostKeyChanged, .hostKeyUnknown, .authentication: throw error  // retrying cannot help
+                default: break
+                }
+            }
+            if attempt < options.attempts { Thread.sleep(forTimeInterval: delay); delay *= 2 }
+        }
+        throw lastError
+    }
+
+    private func connectOnce() throws {
+        teardown()
+        if let namespace = options.namespace, !enteredNamespace {
+            let fd = open("/var/run/netns/\(namespace)", O_RDONLY)
+            guard fd >= 0, csystem_enter_netns(fd) == 0 else {
+                throw SSHError.cannotConnect(host: options.host, reason: "cannot enter network namespace \(namespace)")
+            }
+            Glibc.close(fd)
+            enteredNamespace = true
+        }
+        socket = try openSocket()
+        guard let session = lr_ssh2_session_init() else { throw SSHError.handshake(host: options.host, reason: "libssh2 cannot allocate a session") }
+        self.session = session
+        libssh2_session_set_blocking(session, 1)
+        libssh2_session_set_timeout(session, Int(options.connectTimeout.components.seconds * 1000))
+        guard libssh2_session_handshake(session, socket) == 0 else { throw SSHError.handshake(host: options.host, reason: lastError()) }
+        try verifyHostKey(session)
+        let publicKey = options.privateKey + ".pub"
+        if lr_ssh2_userauth_publickey_fromfile(session, options.user, publicKey, options.privateKey, nil) != 0 {
+            var reason = lastError()
+            if Self.isRSA(options.privateKey) {
+                reason += " — this is an RSA key; libssh2 1.10 signs with SHA-1, which OpenSSH 9 refuses: use an ed25519 or ECDSA key"
+            }
+            throw SSHError.authentication(host: options.host, user: options.user, reason: reason)
+        }
+        libssh2_keepalive_config(session, 1, UInt32(options.keepalive))
+        libssh2_session_set_timeout(session, 0)
+        libssh2_session_set_blocking(session, 0)
+    }
+
+    private func openSocket() throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(options.host, String(options.port), &hints, &result) == 0, let info = result else {
+            throw SSHError.cannotConnect(host: options.host, reason: "cannot resolve the address")
+        }
+        defer { freeaddrinfo(result) }
+        let fd = Glibc.socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SSHError.cannotConnect(host: options.host, reason: String(cString: strerror(errno))) }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 && errno != EINPROGRESS {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw SSHError.cannotConnect(host: "\(options.host):\(options.port)", reason: reason)
+        }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        let ms = Int32(options.connectTimeout.components.seconds * 1000)
+        guard poll(&descriptor, 1, ms) == 1 else {
+            Glibc.close(fd)
+            throw SSHError.cannotConnect(host: "\(options.host):\(options.port)", reason: "no answer within \(options.connectTimeout)")
+        }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard error == 0 else {
+            Glibc.close(fd)
+            throw SSHError.cannotConnect(host: "\(options.host):\(options.port)", reason: String(cString: strerror(error)))
+        }
+        _ = fcntl(fd, F_SETFL, flags)
+        return fd
+    }
+
+    private func verifyHostKey(_ session: OpaquePointer) throws {
+        var length = 0
+        var type: Int32 = 0
+        guard let key = libssh2_session_hostkey(session, &length, &type) else { throw SSHError.handshake(host: options.host, reason: "no host key") }
+        guard let known = libssh2_knownhost_init(session) else { throw SSHError.handshake(host: options.host, reason: "libssh2 knownhost") }
+        defer { libssh2_knownhost_free(known) }
+        if FileManager.default.fileExists(atPath: options.knownHosts) { _ = lr_ssh2_knownhost_readfile(known, options.knownHosts) }
+        let typeMask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW)
+        var entry: UnsafeMutablePointer<libssh2_knownhost>?
+        let check = libssh2_knownhost_checkp(known, options.host, Int32(options.port), key, length, typeMask, &entry)
+        switch check {
+        case Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH):
+            return
+        case Int32(LIBSSH2_KNOWNHOST_CHECK_MISMATCH):
+            throw SSHError.hostKeyChanged(host: options.host, knownHosts: options.knownHosts)
+        default:
+            guard options.acceptNewHostKeys else { throw SSHError.hostKeyUnknown(host: options.host, knownHosts: options.knownHosts) }
+            let name = options.port == 22 ? options.host : "[\(options.host)]:\(options.port)"
+            let keyBits: Int32 = switch type {
+            case Int32(LIBSSH2_HOSTKEY_TYPE_ED25519): Int32(LIBSSH2_KNOWNHOST_KEY_ED25519)
+            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_256): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_256)
+            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_384): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_384)
+            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_521): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_521)
+            default: Int32(LIBSSH2_KNOWNHOST_KEY_SSHRSA)
+            }
+            libssh2_knownhost_addc(known, name, nil, key, length, nil, 0, typeMask | keyBits, nil)
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: options.knownHosts).deletingLastPathComponent(), withIntermediateDirectories: true)
+            _ = lr_ssh2_knownhost_writefile(known, options.knownHosts)
+        }
+    }
+
+    private func execOnWorker(_ command: String, timeout: Duration?) throws -> ExecResult {
+        let started = ContinuousClock.now
+        if session == nil { try connectWithRetries() }
+        do {
+            return try run(command, timeout: timeout, started: started)
+        } catch SSHError.disconnected(_, _) {
+            // The connection dropped before the command started: reconnect once and run it.
+            try connectWithRetries()
+            return try run(command, timeout: timeout, started: started)
+        }
+    }
+
+    /// The remote shell prints its pid first (it leads its own session under sshd), so a command that
+    /// outlives its timeout can be killed with its whole process group.
+    private func run(_ command: String, timeout: Duration?, started: ContinuousClock.Instant) throws -> ExecResult {
+        guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
+        let deadline = timeout.map { started + $0 }
+        let channel = try openChannel(session, deadline: deadline)
+        defer { libssh2_channel_free(channel) }
+        let wrapped = "echo __labrunner_pid=$$ >&2; exec sh -c \(Shell.quote(command))"
+        while true {
+            let rc = lr_ssh2_channel_exec(channel, wrapped)
+            if rc == 0 { break }
+            if rc != Self.eagain { throw SSHError.channel(host: options.host, reason: lastError()) }
+            try waitSocket(session, until: deadline)
+        }
+        var stdout: [UInt8] = [], stderr: [UInt8] = []
+        var buffer = [CChar](repeating: 0, count: 32768)
+        var timedOut = false
+        while true {
+            var progressed = false
+            let n = lr_ssh2_channel_read(channel, &buffer, buffer.count)
+            if n > 0 { stdout += buffer[0..<n].map { UInt8(bitPattern: $0) }; progressed = true } else if n < 0 && n != Int(Self.eagain) {
+                throw SSHError.disconnected(host: options.host, reason: lastError())
+            }
+            let e = lr_ssh2_channel_read_stderr(channel, &buffer, buffer.count)
+            if e > 0 { stderr += buffer[0..<e].map { UInt8(bitPattern: $0) }; progressed = true } else if e < 0 && e != Int(Self.eagain) {
+                throw SSHError.disconnected(host: options.host, reason: lastError())
+            }
+            // libssh2's non-blocking read returns 0, not EAGAIN, after EOF: ask for EOF before waiting.
+            if !progressed && libssh2_channel_eof(channel) == 1 { break }
+            if progressed { continue }
+            if let deadline, ContinuousClock.now >= deadline {
+                timedOut = true
+                break
+            }
+            try waitSocket(session, until: deadline)
+        }
+        var errText = String(decoding: stderr, as: UTF8.self)
+        var remotePID: String?
+        if errText.hasPrefix("__labrunner_pid="), let newline = errText.firstIndex(of: "\n") {
+            remotePID = String(errText[errText.index(errText.startIndex, offsetBy: 16)..<newline])
+            errText = String(errText[errText.index(after: newline)...])
+        }
+        var status: Int32 = 0
+        if timedOut {
+            if let remotePID { _ = try? run("kill -s KILL -- -\(remotePID)", timeout: .seconds(5), started: ContinuousClock.now) }
+            status = 128 + SIGKILL
+        } else {
+            while libssh2_channel_close(channel) == Self.eagain { try waitSocket(session, until: nil) }
+            while libssh2_channel_wait_closed(channel) == Self.eagain { try waitSocket(session, until: nil) }
+            status = libssh2_channel_get_exit_status(channel)
+        }
+        return ExecResult(stdout: String(decoding: stdout, as: UTF8.self), stderr: errText, status: status,
+                          duration: ContinuousClock.now - started, timedOut: timedOut)
+    }
+
+    private func openChannel(_ session: OpaquePointer, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
+        while true {
+            if let channel = lr_ssh2_channel_open_session(session) { return channel }
+            let code = libssh2_session_last_errno(session)
+            if code != Self.eagain { throw SSHError.disconnected(host: options.host, reason: lastError()) }
+            try waitSocket(session, until: deadline)
+        }
+    }
+
+    private func waitSocket(_ session: OpaquePointer, until deadline: ContinuousClock.Instant?) throws {
+        let directions = libssh2_session_block_directions(session)
+        var events: Int16 = 0
+        if directions & Int32(LIBSSH2_SESSION_BLOCK_INBOUND) != 0 { events |= Int16(POLLIN) }
+        if directions & Int32(LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0 { events |= Int16(POLLOUT) }
+        if events == 0 { events = Int16(POLLIN) }
+        var descriptor = pollfd(fd: socket, events: events, revents: 0)
+        var ms: Int32 = 200
+        if let deadline {
+            let left = deadline - ContinuousClock.now
+            ms = max(0, min(200, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+        }
+        _ = poll(&descriptor, 1, ms)
+        if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
+            throw SSHError.disconnected(host: options.host, reason: "the connection was closed")
+        }
+    }
+
+    private func uploadOnWorker(_ data: Data, path: String, mode: Int32) throws {
+        if session == nil { try connectWithRetries() }
+        guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
+        libssh2_session_set_blocking(session, 1)
+        libssh2_session_set_timeout(session, 30_000)
+        defer {
+            libssh2_session_set_timeout(session, 0)
+            libssh2_session_set_blocking(session, 0)
+        }
+        guard let channel = libssh2_scp_send64(session, path, mode, Int64(data.count), 0, 0) else {
+            throw SSHError.upload(host: options.host, path: path, reason: lastError())
+        }
+        defer { libssh2_channel_free(channel) }
+        let bytes = [UInt8](data)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+            guard written > 0 else { throw SSHError.upload(host: options.host, path: path, reason: lastError()) }
+            offset += written
+        }
+        libssh2_channel_send_eof(channel)
+        libssh2_channel_wait_eof(channel)
+        libssh2_channel_wait_closed(channel)
+    }
+
+    private func lastError() -> String {
+        guard let session else { return "no session" }
+        var message: UnsafeMutablePointer<CChar>?
+        var length: Int32 = 0
+        let code = libssh2_session_last_error(session, &message, &length, 0)
+        return message.map { "\(String(cString: $0)) (\(code))" } ?? "error \(code)"
+    }
+
+    private func teardown() {
+        if let session {
+            libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "reconnecting", "")
+            libssh2_session_free(session)
+            self.session = nil
+        }
+        if socket >= 0 {
+            Glibc.close(socket)
+            socket = -1
+        }
+    }
+
+    private static func isRSA(_ privateKey: String) -> Bool {
+        let publicKey = (try? String(contentsOfFile: privateKey + ".pub", encoding: .utf8)) ?? ""
+        let key = (try? String(contentsOfFile: privateKey, encoding: .utf8)) ?? ""
+        return publicKey.hasPrefix("ssh-rsa") || key.contains("BEGIN RSA PRIVATE KEY")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// One dedicated thread that runs every call on one libssh2 session, in order. Blocking C calls
+/// never run on Swift's cooperative pool.
+final class SSHWorker: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var stopping = false
+
+    init(name: String) {
+        let thread = Thread { [self] in loop() }
+        thread.name = name
+        thread.start()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty { condition.unlock(); return }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+        }
+    }
+
+    /// Runs `job` on the worker thread and returns its result.
+    func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            jobs.append { continuation.resume(with: Result { try job() }) }
+            condition.signal()
+            condition.unlock()
+        }
+    }
+}
+
+extension SSHWorker {
+    /// Lets the thread end once queued jobs are done.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+}
