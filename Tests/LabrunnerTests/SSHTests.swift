@@ -4,126 +4,148 @@ import Testing
 
 /// The libssh2 adapter against a real sshd in a network namespace.
 @Suite(.serialized) struct SSHTests {
-    private func options(_ server: SSHServerFixture, key: String? = nil, knownHosts: String? = nil, acceptNew: Bool = false) -> SSHOptions {
-        SSHOptions(host: server.address, privateKey: key ?? server.clientKey, knownHosts: knownHosts ?? server.knownHosts,
-                   acceptNewHostKeys: acceptNew, connectTimeout: .seconds(5), attempts: 3, namespace: server.clientNamespace)
+    /// Runs `body` with a fresh server and always removes it afterwards.
+    private func withServer(_ body: (NamespaceSSHServer) async throws -> Void) async throws {
+        let server = try await NamespaceSSHServer()
+        do {
+            try await body(server)
+        } catch {
+            await server.tearDown()
+            throw error
+        }
+        await server.tearDown()
+    }
+
+    private func options(_ server: NamespaceSSHServer, key: String? = nil, knownHosts: String? = nil, acceptNew: Bool = false) -> SSHOptions {
+        server.options(key: key, knownHosts: knownHosts, acceptNew: acceptNew)
     }
 
     @Test func execGivesStdoutStderrAndExitStatus() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        let connection = LibSSH2Connection(options: options(server))
-        let result = try await connection.exec("echo out; echo err >&2; exit 3", timeout: .seconds(10))
-        #expect(result.stdout == "out\n")
-        #expect(result.stderr == "err\n")
-        #expect(result.status == 3)
-        let big = try await connection.exec("seq 1 200000", timeout: .seconds(20))
-        #expect(big.stdout.split(separator: "\n").count == 200000)
-        #expect(try await connection.exec("hostname; ip -br addr show lo", timeout: .seconds(10)).status == 0)
+        try await withServer { server in
+            let connection = LibSSH2Connection(options: options(server))
+            let result = try await connection.exec("echo out; echo err >&2; exit 3", timeout: .seconds(10))
+            #expect(result.stdout == "out\n")
+            #expect(result.stderr == "err\n")
+            #expect(result.status == 3)
+            let big = try await connection.exec("seq 1 200000", timeout: .seconds(20))
+            #expect(big.stdout.split(separator: "\n").count == 200000)
+            #expect(try await connection.exec("hostname; ip -br addr show lo", timeout: .seconds(10)).status == 0)
+        }
     }
 
     @Test func hungCommandTimesOutAndIsKilled() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        let connection = LibSSH2Connection(options: options(server))
-        let started = ContinuousClock.now
-        let result = try await connection.exec("sleep 30.9876", timeout: .seconds(1))
-        #expect(result.timedOut)
-        #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(CLI.waitUntil(3) { CLI.shell("pgrep -f 'sleep 30[.]9876'").isEmpty })
-        // The connection still works after a timeout.
-        #expect(try await connection.exec("echo still here", timeout: .seconds(10)).stdout == "still here\n")
+        try await withServer { server in
+            let connection = LibSSH2Connection(options: options(server))
+            let started = ContinuousClock.now
+            let result = try await connection.exec("sleep 30.9876", timeout: .seconds(1))
+            #expect(result.timedOut)
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(CLI.waitUntil(3) { CLI.shell("pgrep -f 'sleep 30[.]9876'").isEmpty })
+            // The connection still works after a timeout.
+            #expect(try await connection.exec("echo still here", timeout: .seconds(10)).stdout == "still here\n")
+        }
     }
 
     @Test func droppedConnectionIsReestablished() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        let connection = LibSSH2Connection(options: options(server))
-        #expect(try await connection.exec("echo one", timeout: .seconds(10)).stdout == "one\n")
-        server.stopServer()
-        try server.startServer()
-        #expect(try await connection.exec("echo two", timeout: .seconds(10)).stdout == "two\n")
+        try await withServer { server in
+            let connection = LibSSH2Connection(options: options(server))
+            #expect(try await connection.exec("echo one", timeout: .seconds(10)).stdout == "one\n")
+            await server.stopServer()
+            try await server.startServer()
+            #expect(try await connection.exec("echo two", timeout: .seconds(10)).stdout == "two\n")
+        }
     }
 
     @Test func uploadWritesTheFile() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        let connection = LibSSH2Connection(options: options(server))
-        let payload = Data((0..<300_000).map { UInt8($0 % 251) })
-        let path = server.directory.appendingPathComponent("uploaded.bin").path
-        try await connection.upload(payload, to: path, mode: 0o750)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == payload)
-        #expect(try await connection.exec("stat -c %a \(path)", timeout: .seconds(10)).stdout == "750\n")
+        try await withServer { server in
+            let connection = LibSSH2Connection(options: options(server))
+            let payload = Data((0..<300_000).map { UInt8($0 % 251) })
+            let path = server.directory.appendingPathComponent("uploaded.bin").path
+            try await connection.upload(payload, to: path, mode: 0o750)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == payload)
+            #expect(try await connection.exec("stat -c %a \(path)", timeout: .seconds(10)).stdout == "750\n")
+        }
     }
 
     @Test func changedHostKeyIsRefused() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        try server.changeHostKey()
-        await #expect(throws: SSHError.hostKeyChanged(host: server.address, knownHosts: server.knownHosts)) {
-            try await LibSSH2Connection(options: options(server)).connect()
+        try await withServer { server in
+            try await server.changeHostKey()
+            await #expect(throws: SSHError.hostKeyChanged(host: server.address, knownHosts: server.knownHosts)) {
+                try await LibSSH2Connection(options: options(server)).connect()
+            }
         }
     }
 
     @Test func unknownHostIsRefusedUnlessTheLabAcceptsNewKeys() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        let fresh = server.directory.appendingPathComponent("fresh_known_hosts").path
-        await #expect(throws: SSHError.hostKeyUnknown(host: server.address, knownHosts: fresh)) {
-            try await LibSSH2Connection(options: options(server, knownHosts: fresh)).connect()
-        }
-        try await LibSSH2Connection(options: options(server, knownHosts: fresh, acceptNew: true)).connect()
-        #expect(try String(contentsOfFile: fresh, encoding: .utf8).contains(server.address))
-        // Recorded now: accepted without the option, and a changed key is still refused.
-        try await LibSSH2Connection(options: options(server, knownHosts: fresh)).connect()
-        try server.changeHostKey()
-        await #expect(throws: SSHError.hostKeyChanged(host: server.address, knownHosts: fresh)) {
+        try await withServer { server in
+            let fresh = server.directory.appendingPathComponent("fresh_known_hosts").path
+            await #expect(throws: SSHError.hostKeyUnknown(host: server.address, knownHosts: fresh)) {
+                try await LibSSH2Connection(options: options(server, knownHosts: fresh)).connect()
+            }
             try await LibSSH2Connection(options: options(server, knownHosts: fresh, acceptNew: true)).connect()
+            #expect(try String(contentsOfFile: fresh, encoding: .utf8).contains(server.address))
+            // Recorded now: accepted without the option, and a changed key is still refused.
+            try await LibSSH2Connection(options: options(server, knownHosts: fresh)).connect()
+            try await server.changeHostKey()
+            await #expect(throws: SSHError.hostKeyChanged(host: server.address, knownHosts: fresh)) {
+                try await LibSSH2Connection(options: options(server, knownHosts: fresh, acceptNew: true)).connect()
+            }
         }
     }
 
     @Test func wrongAndRSAKeysAreExplained() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        do {
-            try await LibSSH2Connection(options: options(server, key: server.directory.appendingPathComponent("stranger").path)).connect()
-            Issue.record("a key the host does not know must be refused")
-        } catch SSHError.authentication(let host, let user, _) {
-            #expect(host == server.address)
-            #expect(user == "root")
-        }
-        do {
-            try await LibSSH2Connection(options: options(server, key: server.directory.appendingPathComponent("id_rsa").path)).connect()
-            Issue.record("libssh2 1.10 with an RSA key against OpenSSH 9 must be refused")
-        } catch SSHError.authentication(_, _, let reason) {
-            #expect(reason.contains("use an ed25519 or ECDSA key"))
+        try await withServer { server in
+            do {
+                try await LibSSH2Connection(options: options(server, key: server.directory.appendingPathComponent("stranger").path)).connect()
+                Issue.record("a key the host does not know must be refused")
+            } catch SSHError.authentication(let host, let user, _) {
+                #expect(host == server.address)
+                #expect(user == "root")
+            }
+            do {
+                try await LibSSH2Connection(options: options(server, key: server.directory.appendingPathComponent("id_rsa").path)).connect()
+                Issue.record("libssh2 1.10 with an RSA key against OpenSSH 9 must be refused")
+            } catch SSHError.authentication(_, _, let reason) {
+                #expect(reason.contains("use an ed25519 or ECDSA key"))
+            }
         }
     }
 
     @Test func refusedPortAndUnreachableHostFailWithinTheirTimeout() async throws {
-        let server = try SSHServerFixture()
-        defer { server.tearDown() }
-        var refused = options(server)
-        refused.port = 2222
-        refused.attempts = 1
-        let started = ContinuousClock.now
-        do {
-            try await LibSSH2Connection(options: refused).connect()
-            Issue.record("must fail")
-        } catch SSHError.cannotConnect(let host, let reason) {
-            #expect(host == "\(server.address):2222")
-            #expect(reason.contains("refused"))
+        try await withServer { server in
+            var refused = options(server)
+            refused.port = 2222
+            refused.attempts = 1
+            let started = ContinuousClock.now
+            do {
+                try await LibSSH2Connection(options: refused).connect()
+                Issue.record("must fail")
+            } catch SSHError.cannotConnect(let host, let reason) {
+                #expect(host == "\(server.address):2222")
+                #expect(reason.contains("refused"))
+            }
+            var unreachable = options(server)
+            unreachable.host = "198.51.100.3"  // inside the fixture's /30: nobody answers
+            unreachable.connectTimeout = .seconds(1)
+            unreachable.attempts = 2
+            do {
+                try await LibSSH2Connection(options: unreachable).connect()
+                Issue.record("must fail")
+            } catch SSHError.cannotConnect(let host, _) {
+                #expect(host.hasPrefix("198.51.100.3"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
-        var unreachable = options(server)
-        unreachable.host = "198.51.100.3"  // inside the fixture's /30: nobody answers
-        unreachable.connectTimeout = .seconds(1)
-        unreachable.attempts = 2
-        do {
-            try await LibSSH2Connection(options: unreachable).connect()
-            Issue.record("must fail")
-        } catch SSHError.cannotConnect(let host, _) {
-            #expect(host.hasPrefix("198.51.100.3"))
-        }
-        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
+
+/// `labrunner bench ssh` sets up its own namespace host and removes it.
+@Suite(.serialized) struct SSHBenchmarkTests {
+    @Test func benchmarkPrintsBothMediansAndTheRatio() throws {
+        let before = Set(CLI.shell("ip netns list").split(separator: "\n"))
+        let result = CLI.run(["bench", "ssh", "--commands", "5"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.range(of: #"^libssh2: 5 commands, median \d+\.\d{3} ms per command\nssh ControlMaster: 5 commands, median \d+\.\d{3} ms per command\nratio: \d+\.\d{3}\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+        #expect(Set(CLI.shell("ip netns list").split(separator: "\n")) == before)
     }
 }

@@ -134,6 +134,9 @@ final class LibSSH2Connection: @unchecked Sendable {
             throw SSHError.cannotConnect(host: "\(options.host):\(options.port)", reason: String(cString: strerror(error)))
         }
         _ = fcntl(fd, F_SETFL, flags)
+        // SSH sends many small packets; Nagle's algorithm with delayed ACKs would add 40 ms stalls.
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         return fd
     }
 
@@ -170,69 +173,138 @@ final class LibSSH2Connection: @unchecked Sendable {
 
     private func execOnWorker(_ command: String, timeout: Duration?) throws -> ExecResult {
         let started = ContinuousClock.now
-        if session == nil { try connectWithRetries() }
+        // A connection the host (or a network blip) closed while idle is replaced before the command is sent.
+        if session == nil || peerClosed() { try connectWithRetries() }
         do {
             return try run(command, timeout: timeout, started: started)
-        } catch SSHError.disconnected(_, _) {
-            // The connection dropped before the command started: reconnect once and run it.
+        } catch SSHError.disconnected(let host, let reason) {
+            teardown()
+            // Dropped while the command ran: it may have done part of its work, so it is not run again.
+            if commandSent { throw SSHError.disconnected(host: host, reason: "\(reason) while the command was running") }
+            // Dropped before it started (an idle connection the host closed): reconnect once and run it.
             try connectWithRetries()
             return try run(command, timeout: timeout, started: started)
         }
     }
 
-    /// The remote shell prints its pid first (it leads its own session under sshd), so a command that
-    /// outlives its timeout can be killed with its whole process group.
+    /// Commands run in one long-lived remote `sh` on its own channel, so a command costs a fork on the
+    /// host, not a new SSH session (which costs sshd ~85 ms here). Each command runs as its own session
+    /// (`setsid`, stdin from /dev/null); markers on stdout and stderr carry its pid and exit status.
     private func run(_ command: String, timeout: Duration?, started: ContinuousClock.Instant) throws -> ExecResult {
         guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
         let deadline = timeout.map { started + $0 }
-        let channel = try openChannel(session, deadline: deadline)
-        defer { libssh2_channel_free(channel) }
-        let wrapped = "echo __labrunner_pid=$$ >&2; exec sh -c \(Shell.quote(command))"
-        while true {
-            let rc = lr_ssh2_channel_exec(channel, wrapped)
-            if rc == 0 { break }
-            if rc != Self.eagain { throw SSHError.channel(host: options.host, reason: lastError()) }
-            try waitSocket(session, until: deadline)
-        }
+        let shell = try shellChannel(session, deadline: deadline)
+        commandNumber += 1
+        let mark = "__labrunner_\(commandNumber)"
+        let line = "setsid sh -c \(Shell.quote(command)) </dev/null & p=$!; echo \"\(mark)_pid $p\" >&2; wait $p; r=$?; printf '\\n\(mark) %d\\n' $r; printf '\\n\(mark)\\n' >&2\n"
+        commandSent = false
+        try write(line, to: shell, session: session, deadline: deadline)
+        commandSent = true
         var stdout: [UInt8] = [], stderr: [UInt8] = []
+        let outEnd = Array("\n\(mark) ".utf8), errEnd = Array("\n\(mark)\n".utf8)
         var buffer = [CChar](repeating: 0, count: 32768)
         var timedOut = false
-        while true {
+        var remotePID: String?
+        while !(Self.contains(stdout, outEnd, completeLine: true) && Self.contains(stderr, errEnd, completeLine: false)) {
             var progressed = false
-            let n = lr_ssh2_channel_read(channel, &buffer, buffer.count)
+            let n = lr_ssh2_channel_read(shell, &buffer, buffer.count)
             if n > 0 { stdout += buffer[0..<n].map { UInt8(bitPattern: $0) }; progressed = true } else if n < 0 && n != Int(Self.eagain) {
+                dropShell()
                 throw SSHError.disconnected(host: options.host, reason: lastError())
             }
-            let e = lr_ssh2_channel_read_stderr(channel, &buffer, buffer.count)
+            let e = lr_ssh2_channel_read_stderr(shell, &buffer, buffer.count)
             if e > 0 { stderr += buffer[0..<e].map { UInt8(bitPattern: $0) }; progressed = true } else if e < 0 && e != Int(Self.eagain) {
+                dropShell()
                 throw SSHError.disconnected(host: options.host, reason: lastError())
             }
-            // libssh2's non-blocking read returns 0, not EAGAIN, after EOF: ask for EOF before waiting.
-            if !progressed && libssh2_channel_eof(channel) == 1 { break }
+            // libssh2's non-blocking read returns 0, not EAGAIN, after EOF: the shell is gone.
+            if !progressed && libssh2_channel_eof(shell) == 1 {
+                dropShell()
+                throw SSHError.disconnected(host: options.host, reason: "the remote shell ended")
+            }
+            if remotePID == nil, let pidLine = Self.line(after: "\(mark)_pid ", in: stderr) { remotePID = pidLine }
             if progressed { continue }
-            if let deadline, ContinuousClock.now >= deadline {
+            if let deadline, ContinuousClock.now >= deadline, !timedOut {
                 timedOut = true
-                break
+                if let remotePID { _ = try? killOnNewChannel(session, pid: remotePID) }
+                continue
+            }
+            try waitSocket(session, until: timedOut ? nil : deadline)
+        }
+        var out = String(decoding: stdout, as: UTF8.self), err = String(decoding: stderr, as: UTF8.self)
+        let status = Int32(Self.line(after: "\n\(mark) ", in: stdout) ?? "") ?? -1
+        out = String(out[..<out.range(of: "\n\(mark) ")!.lowerBound])
+        err = String(err[..<err.range(of: "\n\(mark)\n")!.lowerBound])
+        if let pidLine = err.range(of: "\(mark)_pid [0-9]+\n", options: .regularExpression) { err.removeSubrange(pidLine) }
+        return ExecResult(stdout: out, stderr: err, status: status, duration: ContinuousClock.now - started, timedOut: timedOut)
+    }
+
+    private var shell: OpaquePointer?
+    private var commandNumber = 0
+    private var commandSent = false
+
+    private func shellChannel(_ session: OpaquePointer, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
+        if let shell { return shell }
+        let channel = try openChannel(session, deadline: deadline)
+        while true {
+            let rc = lr_ssh2_channel_exec(channel, "exec sh")
+            if rc == 0 { break }
+            if rc != Self.eagain {
+                libssh2_channel_free(channel)
+                throw SSHError.channel(host: options.host, reason: lastError())
             }
             try waitSocket(session, until: deadline)
         }
-        var errText = String(decoding: stderr, as: UTF8.self)
-        var remotePID: String?
-        if errText.hasPrefix("__labrunner_pid="), let newline = errText.firstIndex(of: "\n") {
-            remotePID = String(errText[errText.index(errText.startIndex, offsetBy: 16)..<newline])
-            errText = String(errText[errText.index(after: newline)...])
+        shell = channel
+        return channel
+    }
+
+    private func dropShell() {
+        if let shell { libssh2_channel_free(shell) }
+        shell = nil
+    }
+
+    private func write(_ text: String, to channel: OpaquePointer, session: OpaquePointer, deadline: ContinuousClock.Instant?) throws {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+            if written > 0 { offset += written; continue }
+            if written != Int(Self.eagain) {
+                dropShell()
+                throw SSHError.disconnected(host: options.host, reason: lastError())
+            }
+            try waitSocket(session, until: deadline)
         }
-        var status: Int32 = 0
-        if timedOut {
-            if let remotePID { _ = try? run("kill -s KILL -- -\(remotePID)", timeout: .seconds(5), started: ContinuousClock.now) }
-            status = 128 + SIGKILL
-        } else {
-            while libssh2_channel_close(channel) == Self.eagain { try waitSocket(session, until: nil) }
-            while libssh2_channel_wait_closed(channel) == Self.eagain { try waitSocket(session, until: nil) }
-            status = libssh2_channel_get_exit_status(channel)
+    }
+
+    /// Kills a timed-out command's process group from a channel of its own (the shell is busy waiting).
+    private func killOnNewChannel(_ session: OpaquePointer, pid: String) throws {
+        let channel = try openChannel(session, deadline: ContinuousClock.now + .seconds(5))
+        defer { libssh2_channel_free(channel) }
+        while lr_ssh2_channel_exec(channel, "kill -s KILL -- -\(pid)") == Self.eagain { try waitSocket(session, until: ContinuousClock.now + .seconds(5)) }
+        while libssh2_channel_close(channel) == Self.eagain { try waitSocket(session, until: ContinuousClock.now + .seconds(5)) }
+    }
+
+    /// Whether the end of `haystack` holds `needle` (followed by a newline when `completeLine`). The
+    /// marker is the last thing the shell prints, so only the tail is searched.
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8], completeLine: Bool) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        var i = max(0, haystack.count - needle.count - 24)
+        while i + needle.count <= haystack.count {
+            if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle {
+                return !completeLine || haystack[(i + needle.count)...].contains(0x0A)
+            }
+            i += 1
         }
-        return ExecResult(stdout: String(decoding: stdout, as: UTF8.self), stderr: errText, status: status,
-                          duration: ContinuousClock.now - started, timedOut: timedOut)
+        return false
+    }
+
+    /// The rest of the line after `prefix`, if a complete one is there.
+    private static func line(after prefix: String, in bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let start = text.range(of: prefix), let end = text[start.upperBound...].firstIndex(of: "\n") else { return nil }
+        return String(text[start.upperBound..<end])
     }
 
     private func openChannel(_ session: OpaquePointer, deadline: ContinuousClock.Instant?) throws -> OpaquePointer {
@@ -287,6 +359,16 @@ final class LibSSH2Connection: @unchecked Sendable {
         libssh2_channel_wait_closed(channel)
     }
 
+    /// Whether the host closed the TCP connection (EOF or reset pending on an otherwise idle socket).
+    private func peerClosed() -> Bool {
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) == 1 else { return false }
+        if descriptor.revents & (Int16(POLLHUP) | Int16(POLLERR)) != 0 { return true }
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) == 0
+    }
+
     private func lastError() -> String {
         guard let session else { return "no session" }
         var message: UnsafeMutablePointer<CChar>?
@@ -296,6 +378,7 @@ final class LibSSH2Connection: @unchecked Sendable {
     }
 
     private func teardown() {
+        dropShell()
         if let session {
             libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, "reconnecting", "")
             libssh2_session_free(session)

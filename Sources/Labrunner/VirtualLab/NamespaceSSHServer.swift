@@ -1,8 +1,9 @@
 import Foundation
 
 /// A real OpenSSH server in a network namespace of its own, reached from a second namespace over a
-/// veth pair (198.51.100.1 ↔ .2): nothing touches the machine's own interfaces or addresses.
-final class SSHServerFixture {
+/// veth pair (198.51.100.1 ↔ .2): nothing touches the machine's own interfaces or addresses. The SSH
+/// benchmark and the SSH tests use it; it keys its own client (ed25519; an RSA key to show RSA's limit).
+final class NamespaceSSHServer: @unchecked Sendable {
     let prefix: String
     let directory: URL
     let address = "198.51.100.2"
@@ -11,7 +12,7 @@ final class SSHServerFixture {
     var clientKey: String { directory.appendingPathComponent("id_ed25519").path }
     var knownHosts: String { directory.appendingPathComponent("known_hosts").path }
 
-    init() throws {
+    init() async throws {
         prefix = "ls" + String(UUID().uuidString.prefix(5)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-ssh-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,37 +48,54 @@ final class SSHServerFixture {
         PermitRootLogin prohibit-password
         CONFIG
         """
-        let result = CLI.shell("(\(setup)\n) 2>&1; echo rc=$?")
-        guard result.hasSuffix("rc=0\n") else { throw FixtureError(message: result) }
-        try startServer()
+        let result = try await LocalExecutor.run(["sh", "-c", setup], timeout: .seconds(60))
+        guard result.status == 0 else {
+            await tearDown()
+            throw StepError.setup("SSH test host: \(result.stderr.suffix(400))")
+        }
+        try await startServer()
     }
 
-    struct FixtureError: Error { let message: String }
+    private func sh(_ command: String) async -> ExecResult? {
+        try? await LocalExecutor.run(["sh", "-c", command], timeout: .seconds(30))
+    }
 
     /// Starts (or restarts) sshd, which daemonizes inside the namespace, and waits until it listens.
-    func startServer() throws {
-        _ = CLI.shell("ip netns exec \(serverNamespace) /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)")
-        guard CLI.waitUntil(5, { CLI.shell("ip netns exec \(self.serverNamespace) ss -ltn").contains("\(self.address):22") }) else {
-            throw FixtureError(message: "sshd did not start")
+    func startServer() async throws {
+        _ = await sh("ip netns exec \(serverNamespace) /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)")
+        for _ in 0..<100 {
+            if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
+            try await Task.sleep(for: .milliseconds(50))
         }
+        throw StepError.setup("sshd did not start in \(serverNamespace)")
     }
 
     /// Stops sshd and every connection it serves (a dropped connection, from the client's side).
-    func stopServer() {
-        _ = CLI.shell("ip netns pids \(serverNamespace) | xargs -r kill -s KILL")
-        _ = CLI.waitUntil(5) { CLI.shell("ip netns pids \(self.serverNamespace)").isEmpty }
+    func stopServer() async {
+        for _ in 0..<100 {
+            guard let pids = await sh("ip netns pids \(serverNamespace)"), !pids.stdout.isEmpty else { return }
+            _ = await sh("ip netns pids \(serverNamespace) | xargs -r kill -s KILL")
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Gives the server a new host key (as a reinstalled host would have).
-    func changeHostKey() throws {
-        stopServer()
-        _ = CLI.shell("rm -f \(directory.path)/host_ed25519*; ssh-keygen -q -t ed25519 -N '' -f \(directory.path)/host_ed25519")
-        try startServer()
+    func changeHostKey() async throws {
+        await stopServer()
+        _ = await sh("rm -f \(directory.path)/host_ed25519*; ssh-keygen -q -t ed25519 -N '' -f \(directory.path)/host_ed25519")
+        try await startServer()
     }
 
-    func tearDown() {
-        stopServer()
-        _ = CLI.shell("ip netns del \(serverNamespace); ip netns del \(clientNamespace)")
+    /// SSH options for a client connecting from the client namespace.
+    func options(key: String? = nil, knownHosts: String? = nil, acceptNew: Bool = false) -> SSHOptions {
+        SSHOptions(host: address, privateKey: key ?? clientKey, knownHosts: knownHosts ?? self.knownHosts,
+                   acceptNewHostKeys: acceptNew, connectTimeout: .seconds(5), attempts: 3, namespace: clientNamespace)
+    }
+
+    /// Stops sshd, removes both namespaces (and the veth pair with them) and the keys.
+    func tearDown() async {
+        await stopServer()
+        _ = await sh("ip netns pids \(clientNamespace) | xargs -r kill -s KILL; ip netns del \(serverNamespace); ip netns del \(clientNamespace)")
         try? FileManager.default.removeItem(at: directory)
     }
 }
