@@ -10,6 +10,7 @@ actor RunContext {
     private var sessions: [String: any InteractiveSession] = [:]
     private var vms: [String: QEMUProcess] = [:]
     private var monitors: [String: any MonitorConnection] = [:]
+    private var connections: [String: LibSSH2Connection] = [:]
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
@@ -22,15 +23,20 @@ actor RunContext {
         variables.merge(values) { $1 }
     }
 
-    /// The host a role or session runs on: a namespace of the virtual lab. Other transports
-    /// (SSH) arrive with the drivers.
+    /// The host a role or session runs on: a namespace of the virtual lab, or an SSH host of a real lab
+    /// (one persistent connection each).
     func host(for name: String?) throws -> any RemoteHost {
         guard let name else { return LocalHost(namespace: nil) }
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
-        guard let namespace = binding.namespace else {
-            throw StepError.noDriver(action: "ssh", target: "\(binding.name) (\(binding.transport))")
-        }
-        return LocalHost(namespace: namespace)
+        if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
+        if let open = connections[binding.name] { return SSHHost(connection: open) }
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
+        let connection = LibSSH2Connection(options: SSHOptions(
+            host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
+            knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom))
+        connections[binding.name] = connection
+        return SSHHost(connection: connection)
     }
 
     /// The session with this name, opened (and waited for) on first use.

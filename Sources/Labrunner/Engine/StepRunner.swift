@@ -91,6 +91,14 @@ struct StepRunner {
             } onCancel: {
                 Task { await context.drop(name) }
             }
+        case "copy" where step.transfer != nil:
+            let host = try await context.host(for: step.on)
+            if let ssh = host as? SSHHost, let transfer = step.transfer {
+                try await ssh.upload(transfer.src, to: transfer.dest, mode: transfer.mode)
+                return StepOutput(stdout: "copied \(transfer.src) to \(transfer.dest)", stderr: "", status: 0)
+            }
+            let result = try await host.exec(command, timeout: timeout)
+            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
         case "run", "copy":
             let host = try await context.host(for: step.on)
             let result = try await host.exec(command, timeout: timeout)

@@ -14,6 +14,7 @@ public enum LabGrammar {
         Field("accept_new_host_keys", .scalar(.boolean), "Accept and record unknown host keys (never changed ones)."),
         Field("jump", text, "Jump host, user@host[:port], reached first."),
         Field("transport", .scalar(.text, choices: ["libssh2", "openssh"]), "libssh2 (default) or the ssh binary with ControlMaster."),
+        Field("connect_from", .scalar(.identifier), "Network namespace to connect from (test labs whose hosts sit in namespaces)."),
         Field("cores", .scalar(.cores), "Cores labrunner may use there."),
         Field("memory", .scalar(.size), "Memory available for guests."),
         Field("capabilities", capabilities, "What this host can do, beyond the lab's."),

@@ -20,6 +20,8 @@ public struct PlannedStep: Sendable {
     public var vm: (role: String, verb: String)?
     /// For steps that start a long-lived program (a VM): its argument vector, exactly as `command` shows it.
     public var argv: [String]?
+    /// For copy steps: the local file, where it goes on the target, and its mode.
+    public var transfer: (src: String, dest: String, mode: String?)?
     /// Why it will not run, if it will not (condition false, capability missing).
     public var skip: String?
     /// Runs even when steps before it failed.

@@ -58,6 +58,7 @@ struct StepPlanner {
         var prompt: String?
         var vm: (role: String, verb: String)?
         var argv: [String]?
+        var transfer: (src: String, dest: String, mode: String?)?
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -117,6 +118,7 @@ struct StepPlanner {
                 target = "local"
             }
         case .copy(let spec):
+            transfer = (resolve(spec.src), resolve(spec.dest), spec.mode)
             command = Shell.join(["install", "-D"] + (spec.mode.map { ["-m", $0] } ?? []) + [resolve(spec.src), resolve(spec.dest)])
         case .vmStart(let name), .vmStop(let name):
             let vmHost = labHost(for: name.value)
@@ -143,7 +145,7 @@ struct StepPlanner {
             break
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, skip: skipReason(item, host: host), always: step.always,
+                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

@@ -22,6 +22,12 @@ public struct LabHost: Sendable {
     public var jump: String?
     /// SSH key.
     public var key: String?
+    /// known_hosts file the host key is checked against.
+    public var knownHosts: String = "~/.ssh/known_hosts"
+    /// Record unknown host keys instead of refusing them.
+    public var acceptNewHostKeys = false
+    /// Network namespace to connect from.
+    public var connectFrom: String?
 
     /// How commands reach the host, as a shell prefix.
     public var transport: String {

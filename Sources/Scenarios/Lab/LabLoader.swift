@@ -26,10 +26,14 @@ public struct LabLoader: Sendable {
             if kind == "ssh", h.text("address") == nil {
                 diagnostics.append(Diagnostic(.error, "host '\(entry.key.value)' of an ssh lab needs 'address'", at: entry.key.location, length: entry.key.value.count))
             }
-            return LabHost(name: entry.key.value, address: h.text("address")?.value ?? entry.key.value, user: h.text("user")?.value ?? "root",
-                           port: h.int("port") ?? 22, namespace: nil, capabilities: caps.union(h.texts("capabilities").map(\.value)),
-                           cores: h.cores("cores")?.value, memory: h.quantity("memory")?.value,
-                           workdir: h.text("workdir")?.value ?? "/var/run/labrunner", jump: h.text("jump")?.value, key: h.text("key")?.value)
+            var host = LabHost(name: entry.key.value, address: h.text("address")?.value ?? entry.key.value, user: h.text("user")?.value ?? "root",
+                               port: h.int("port") ?? 22, namespace: nil, capabilities: caps.union(h.texts("capabilities").map(\.value)),
+                               cores: h.cores("cores")?.value, memory: h.quantity("memory")?.value,
+                               workdir: h.text("workdir")?.value ?? "/var/run/labrunner", jump: h.text("jump")?.value, key: h.text("key")?.value)
+            host.knownHosts = h.text("known_hosts")?.value ?? host.knownHosts
+            host.acceptNewHostKeys = h.bool("accept_new_host_keys") ?? false
+            host.connectFrom = h.text("connect_from")?.value
+            return host
         }
         if let d = root.text("default_host"), !hosts.contains(where: { $0.name == d.value }) {
             diagnostics.append(Diagnostic(.error, "default_host '\(d.value)' is not one of the lab's hosts", at: d.location,
