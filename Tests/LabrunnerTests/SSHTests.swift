@@ -142,11 +142,13 @@ import Testing
 /// `labrunner bench ssh` sets up its own namespace host and removes it.
 @Suite(.serialized) struct SSHBenchmarkTests {
     @Test func benchmarkPrintsBothMediansAndTheRatio() throws {
-        let before = Set(CLI.shell("ip netns list").split(separator: "\n"))
         let result = CLI.run(["bench", "ssh", "--commands", "5"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.range(of: #"^libssh2: 5 commands, median \d+\.\d{3} ms per command\nssh ControlMaster: 5 commands, median \d+\.\d{3} ms per command\nratio: \d+\.\d{3}\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
-        #expect(Set(CLI.shell("ip netns list").split(separator: "\n")) == before)
+        #expect(result.stdout.range(of: #"^host: sshd in namespace ls[0-9a-f]+s, clients in ls[0-9a-f]+c \(both removed\)\nlibssh2: 5 commands, median \d+\.\d{3} ms per command\nssh ControlMaster: 5 commands, median \d+\.\d{3} ms per command\nratio: \d+\.\d{3}\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+        let used = result.stdout.split(separator: "\n").first?.split(separator: " ").filter { $0.hasPrefix("ls") }.map { String($0.filter { $0 != "," }) } ?? []
+        #expect(used.count == 2)
+        let left = CLI.shell("ip netns list")
+        #expect(used.allSatisfy { !left.contains($0) })
     }
 }
 

@@ -6,11 +6,12 @@ struct SSHBenchmark {
     let commands: Int
 
     struct Result {
+        let namespaces: [String]
         let libssh2: [Double], controlMaster: [Double]
         var libssh2Median: Double { Self.median(libssh2) }
         var controlMasterMedian: Double { Self.median(controlMaster) }
         var summary: String {
-            String(format: "libssh2: %d commands, median %.3f ms per command\nssh ControlMaster: %d commands, median %.3f ms per command\nratio: %.3f",
+            "host: sshd in namespace \(namespaces[0]), clients in \(namespaces[1]) (both removed)\n" + String(format: "libssh2: %d commands, median %.3f ms per command\nssh ControlMaster: %d commands, median %.3f ms per command\nratio: %.3f",
                    libssh2.count, libssh2Median, controlMaster.count, controlMasterMedian, libssh2Median / controlMasterMedian)
         }
         static func median(_ values: [Double]) -> Double {
@@ -57,7 +58,7 @@ struct SSHBenchmark {
         let result = try await LocalExecutor.run(["ip", "netns", "exec", server.clientNamespace, "sh", "-c", script], timeout: .seconds(600))
         guard result.status == 0 else { throw StepError.setup("ssh ControlMaster loop failed: \(result.stderr.suffix(300))") }
         let controlMaster = result.stdout.split(separator: "\n").compactMap { Double($0) }.map { $0 / 1_000_000 }
-        return Result(libssh2: libssh2, controlMaster: controlMaster)
+        return Result(namespaces: [server.serverNamespace, server.clientNamespace], libssh2: libssh2, controlMaster: controlMaster)
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -41,9 +41,13 @@ enum LocalExecutor {
                 Thread.detachNewThread {
                     let status = process.waitBlocking()
                     state.finish()
-                    // Stragglers that kept the pipes open (backgrounded children) die with the group.
-                    process.signalGroup(SIGKILL)
-                    group.wait()
+                    // Children it left running (a daemon, `cmd &`) may hold the pipes open: take what has
+                    // arrived shortly after it exited and stop reading; they keep running.
+                    if group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                        out.stop()
+                        err.stop()
+                        group.wait()
+                    }
                     continuation.resume(returning: ExecResult(stdout: out.text, stderr: err.text, status: status,
                                                               duration: ContinuousClock.now - started, timedOut: state.timedOut))
                 }
@@ -76,21 +80,29 @@ final class KillState: @unchecked Sendable {
     var timedOut: Bool { lock.withLock { expired } }
 }
 
-/// Reads a pipe to EOF on the calling thread.
+/// Reads a pipe on the calling thread until EOF or until told to stop.
 final class DrainedPipe: @unchecked Sendable {
     private let fd: Int32
     private var bytes: [UInt8] = []
+    private let lock = NSLock()
+    private var stopping = false
 
     init(fd: Int32) { self.fd = fd }
 
     func drain() {
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while !lock.withLock({ stopping }) {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 50)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let n = read(fd, &buffer, buffer.count)
             if n > 0 { bytes.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
         }
         close(fd)
     }
+
+    /// Makes `drain` return within 50 ms.
+    func stop() { lock.withLock { stopping = true } }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -53,7 +53,12 @@ final class NamespaceSSHServer: @unchecked Sendable {
             await tearDown()
             throw StepError.setup("SSH test host: \(result.stderr.suffix(400))")
         }
-        try await startServer()
+        do {
+            try await startServer()
+        } catch {
+            await tearDown()
+            throw error
+        }
     }
 
     private func sh(_ command: String) async -> ExecResult? {
@@ -63,7 +68,7 @@ final class NamespaceSSHServer: @unchecked Sendable {
     /// Starts (or restarts) sshd, which daemonizes inside the namespace, and waits until it listens.
     func startServer() async throws {
         _ = await sh("ip netns exec \(serverNamespace) /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)")
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
