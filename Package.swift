@@ -16,12 +16,14 @@ let package = Package(
         .target(name: "Scenarios", dependencies: ["Yams"]),
         .target(name: "CSystem"),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
                 "Scenarios",
                 "CSystem",
                 "CLibSSH2",
+                "CLibvirt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,6 +11,7 @@ actor RunContext {
     private var vms: [String: QEMUProcess] = [:]
     private var monitors: [String: any MonitorConnection] = [:]
     private var connections: [String: LibSSH2Connection] = [:]
+    private var hypervisors: [String: LibvirtConnection] = [:]
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
@@ -102,6 +103,14 @@ actor RunContext {
         let monitor = try await QMPClient.connect(to: socket, timeout: .seconds(10))
         monitors[role] = monitor
         return monitor
+    }
+
+    /// The libvirt connection for a URI, opened on first use.
+    func hypervisor(_ uri: String) async throws -> any Hypervisor {
+        if let open = hypervisors[uri] { return open }
+        let connection = try await LibvirtConnection.open(uri)
+        hypervisors[uri] = connection
+        return connection
     }
 
     /// Closes every session and monitor; VMs still running are left to the ledger.

@@ -131,6 +131,38 @@ struct StepRunner {
                 }
                 return StepOutput(stdout: replies.joined(separator: "\n"), stderr: "", status: nil)
             }
+        case "libvirt":
+            guard let call = step.libvirt else { throw StepError.noDriver(action: "libvirt", target: step.target) }
+            let hypervisor = try await context.hypervisor(call.uri)
+            let undo = ["virsh", "-c", call.uri]
+            switch call.action {
+            case "define":
+                let name = try await hypervisor.define(xml: command)
+                await context.ledger.record(kind: "domain", name: "\(name) on \(call.uri)", undo: undo + ["undefine", name])
+                return StepOutput(stdout: "defined \(name)", stderr: "", status: 0)
+            case "start", "create":
+                try await hypervisor.start(call.domain)
+                await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(call.uri)", undo: undo + ["destroy", call.domain])
+                return StepOutput(stdout: "started \(call.domain): \(try await hypervisor.state(call.domain))", stderr: "", status: 0)
+            case "destroy":
+                try await hypervisor.destroy(call.domain)
+                await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
+                return StepOutput(stdout: "destroyed \(call.domain)", stderr: "", status: 0)
+            case "undefine":
+                try await hypervisor.undefine(call.domain)
+                await context.ledger.resolve(kind: "domain", name: "\(call.domain) on \(call.uri)")
+                return StepOutput(stdout: "undefined \(call.domain)", stderr: "", status: 0)
+            case "monitor":
+                // A JSON object is QMP; anything else is an HMP command line.
+                let text = call.argument ?? ""
+                return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
+            case "migrate":
+                guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
+                try await hypervisor.migrate(call.domain, to: dest, live: !command.contains("offline"))
+                return StepOutput(stdout: "migrated \(call.domain) to \(dest)", stderr: "", status: 0)
+            default:
+                return StepOutput(stdout: try await hypervisor.state(call.domain), stderr: "", status: 0)
+            }
         case "qmp", "hmp":
             guard let name = step.on else { throw StepError.unreachable("a VM") }
             let monitor = try await context.monitor(for: name)

@@ -40,6 +40,14 @@ actor Ledger {
         return entry.seq
     }
 
+    /// Marks resources the scenario removed itself (a destroy or undefine step) as undone.
+    func resolve(kind: String, name: String) {
+        for entry in entries where entry.kind == kind && entry.name == name && !undone.contains(entry.seq) {
+            undone.insert(entry.seq)
+            append(Undone(undone: entry.seq))
+        }
+    }
+
     /// Resources not undone yet, newest first.
     var pending: [LedgerEntry] { entries.filter { !undone.contains($0.seq) }.reversed() }
 
@@ -65,7 +73,7 @@ actor Ledger {
 
     /// An undo that finds nothing to remove has nothing left to do.
     private static func alreadyGone(_ stderr: String) -> Bool {
-        ["No such file", "No such process", "not found", "Cannot find"].contains { stderr.contains($0) }
+        ["No such file", "No such process", "not found", "Cannot find", "failed to get domain", "domain is not running"].contains { stderr.contains($0) }
     }
 
     private func append(_ value: some Encodable) {

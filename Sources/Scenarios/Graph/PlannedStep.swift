@@ -20,6 +20,9 @@ public struct PlannedStep: Sendable {
     public var vm: (role: String, verb: String)?
     /// For steps that start a long-lived program (a VM): its argument vector, exactly as `command` shows it.
     public var argv: [String]?
+    /// For libvirt steps: the action, the domain's name, the connection URI, and the action's argument
+    /// (the destination URI of a migrate, the QMP/HMP command of a monitor).
+    public var libvirt: (action: String, domain: String, uri: String, argument: String?)?
     /// For copy steps: the local file, where it goes on the target, and its mode.
     public var transfer: (src: String, dest: String, mode: String?)?
     /// Why it will not run, if it will not (condition false, capability missing).

@@ -59,6 +59,7 @@ struct StepPlanner {
         var vm: (role: String, verb: String)?
         var argv: [String]?
         var transfer: (src: String, dest: String, mode: String?)?
+        var libvirt: (action: String, domain: String, uri: String, argument: String?)?
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -87,6 +88,7 @@ struct StepPlanner {
             target = "libvirt \(uri)"
             if let role = scenario.role(action.domain.value), let dh = domainHost {
                 let name = role.vm?.name ?? role.name.value
+                libvirt = (action.action, name, uri, action.action == "monitor" ? action.command.map(resolve) : action.dest.map(resolve))
                 switch action.action {
                 case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh)).xml
                 case "migrate": command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?"), \(action.live ? "VIR_MIGRATE_LIVE" : "offline"))"
@@ -145,7 +147,7 @@ struct StepPlanner {
             break
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
+                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, libvirt: libvirt, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

@@ -7,12 +7,12 @@ import Glibc
 #endif
 
 /// One persistent SSH connection through libssh2 — the only file that imports it. Every libssh2 call
-/// runs on the connection's own thread (SSHWorker). Commands run on channels of the one session; a
+/// runs on the connection's own thread (DedicatedThread). Commands run on channels of the one session; a
 /// dropped connection is re-established before the next command. The host key is checked against
 /// known_hosts; keys are ed25519 or ECDSA (libssh2 1.10 signs RSA with SHA-1, which OpenSSH 9 refuses).
 final class LibSSH2Connection: @unchecked Sendable {
     let options: SSHOptions
-    private let worker: SSHWorker
+    private let worker: DedicatedThread
     // Touched only on the worker thread.
     private var session: OpaquePointer?
     private var socket: Int32 = -1
@@ -24,7 +24,7 @@ final class LibSSH2Connection: @unchecked Sendable {
     init(options: SSHOptions) {
         _ = Self.initialize
         self.options = options
-        self.worker = SSHWorker(name: "ssh \(options.host)")
+        self.worker = DedicatedThread(name: "ssh \(options.host)")
     }
 
     deinit {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// One dedicated thread that runs every call on one libssh2 session, in order. Blocking C calls
-/// never run on Swift's cooperative pool.
-final class SSHWorker: @unchecked Sendable {
+/// One thread that runs jobs in order: every call on one libssh2 session or one libvirt connection
+/// goes through it, so blocking C calls never run on Swift's cooperative pool.
+final class DedicatedThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
     private var stopping = false
@@ -35,7 +35,7 @@ final class SSHWorker: @unchecked Sendable {
     }
 }
 
-extension SSHWorker {
+extension DedicatedThread {
     /// Lets the thread end once queued jobs are done.
     func stop() {
         condition.lock()

@@ -1,0 +1,18 @@
+/// A hypervisor labrunner manages domains on: libvirt (real labs, and a real libvirtd here), or the
+/// QEMU launcher. One implementation per system; fakes only in unit tests.
+protocol Hypervisor: Sendable {
+    /// Defines a domain from XML; returns its name.
+    func define(xml: String) async throws -> String
+    /// Starts a defined domain.
+    func start(_ domain: String) async throws
+    /// Stops a domain at once.
+    func destroy(_ domain: String) async throws
+    /// Removes a stopped domain's definition.
+    func undefine(_ domain: String) async throws
+    /// running, paused, shut off, …
+    func state(_ domain: String) async throws -> String
+    /// A QMP command (JSON) or, with `hmp`, an HMP command passed through to the domain's QEMU.
+    func monitor(_ domain: String, command: String, hmp: Bool) async throws -> String
+    /// Live-migrates a domain to another host's libvirt (peer to peer).
+    func migrate(_ domain: String, to destination: String, live: Bool) async throws
+}
