@@ -37,6 +37,12 @@ static inline ssize_t lr_ssh2_channel_write(LIBSSH2_CHANNEL *c, const char *buff
     return libssh2_channel_write(c, buffer, length);
 }
 
+static inline int lr_ssh2_channel_request_pty(LIBSSH2_CHANNEL *c, const char *term) {
+    return libssh2_channel_request_pty(c, term);
+}
+
+static inline int lr_ssh2_channel_shell(LIBSSH2_CHANNEL *c) { return libssh2_channel_shell(c); }
+
 static inline int lr_ssh2_knownhost_readfile(LIBSSH2_KNOWNHOSTS *h, const char *file) {
     return libssh2_knownhost_readfile(h, file, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
 }

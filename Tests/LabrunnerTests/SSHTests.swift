@@ -175,10 +175,14 @@ import Testing
           - {id: ship, on: h1, copy: {src: \(d)/local.txt, dest: \(d)/remote/copied.txt, mode: "0600"}}
           - {id: check, on: h1, run: "stat -c %a \(d)/remote/copied.txt; cat \(d)/remote/copied.txt", expect: {contains: ["600", "payload"]}}
           - {id: status, on: h1, run: "echo to-stderr >&2; exit 7", expect: {exit: 7}}
+          - {id: typed, on: term, send: "cd /tmp && echo $((6 * 7)) in $(pwd)", expect: {contains: "42 in /tmp"}}
+          - {id: stateful, on: term, send: "pwd", expect: {contains: "/tmp"}}
+        sessions:
+          term: {on: h1, doc: A terminal on the SSH host}
         """.write(toFile: "\(d)/remote.yaml", atomically: true, encoding: .utf8)
         let result = CLI.run(["run", "\(d)/remote.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
         await server.tearDown()
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("4 passed"))
+        #expect(result.stdout.contains("6 passed"))
     }
 }

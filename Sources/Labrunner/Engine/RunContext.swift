@@ -56,12 +56,12 @@ actor RunContext {
             try await session.send("")
             _ = try await session.expect(spec.prompt, timeout: .seconds(120))
         case "shell":
-            let role = graph.bindings[spec.role]
-            if let role, role.namespace == nil { throw StepError.noDriver(action: "ssh", target: "\(role.name) (\(role.transport))") }
-            session = try await LocalHost(namespace: role?.namespace).openSession(log: log)
-            // The terminal's session: its shell and every job it started, foreground or background.
-            await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
-                                undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
+            session = try await host(for: spec.role).openSession(log: log)
+            if session.processGroup > 0 {
+                // A local terminal's session: its shell and every job it started, foreground or background.
+                await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
+                                    undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
+            }
             _ = try await session.expect(spec.prompt, timeout: .seconds(15))
         default:
             throw StepError.noDriver(action: "\(spec.console) console session", target: spec.role)

@@ -12,7 +12,7 @@ struct SSHHost: RemoteHost {
     }
 
     func openSession(log: URL) async throws -> any InteractiveSession {
-        throw StepError.noDriver(action: "interactive session", target: name)
+        try await SSHShellSession(connection: connection, log: log)
     }
 
     /// Copies a local file to the host, creating its directory.

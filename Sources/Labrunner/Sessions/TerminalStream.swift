@@ -3,53 +3,36 @@ import Foundation
 import Glibc
 #endif
 
-/// The expect half of a terminal: a dedicated thread reads a descriptor (a PTY master, a serial
-/// console socket) into a buffer and a log; `expect` waits until the output ends with a prompt.
-final class TerminalStream: @unchecked Sendable {
-    private let fd: Int32
+/// What a terminal printed, and `expect` over it: waits until the unread output ends with a prompt.
+/// Readers (a descriptor's thread, an SSH channel's poller) append to it.
+final class ExpectBuffer: @unchecked Sendable {
     private let condition = NSCondition()
     private var buffer: [UInt8] = []
     private var consumed = 0
     private var ended = false
     private let log: FileHandle?
 
-    /// Starts reading `fd` (which it then owns) and appending what it reads to `log`.
-    init(fd: Int32, log: URL) {
-        self.fd = fd
+    init(log: URL) {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         self.log = try? FileHandle(forWritingTo: log)
-        Thread.detachNewThread { [self] in readLoop() }
     }
 
-    private func readLoop() {
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n > 0 {
-                let bytes = Array(chunk[0..<n])
-                try? log?.write(contentsOf: Data(bytes))
-                condition.lock()
-                buffer.append(contentsOf: bytes)
-                condition.broadcast()
-                condition.unlock()
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        Glibc.close(fd)
+    /// Adds output (and logs it).
+    func append(_ bytes: [UInt8]) {
+        try? log?.write(contentsOf: Data(bytes))
         condition.lock()
-        ended = true
+        buffer.append(contentsOf: bytes)
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Writes `line` and a newline.
-    func send(_ line: String) throws {
-        let bytes = Array((line + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written != bytes.count { throw SessionError.closed(tail: pendingText()) }
+    /// The terminal is gone: waiting ends with `SessionError.closed`.
+    func end() {
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+        try? log?.close()
     }
 
     /// Waits (on its own thread) until the unread output ends with `pattern`.
@@ -93,15 +76,58 @@ final class TerminalStream: @unchecked Sendable {
         return names
     }
 
-    private func pendingText() -> String {
+    /// What arrived since the last match.
+    func pendingText() -> String {
         condition.lock()
         defer { condition.unlock() }
         return String(decoding: buffer[consumed...], as: UTF8.self)
     }
 
+}
+
+/// A terminal reached through a descriptor (a PTY master, a serial console socket): a dedicated thread
+/// reads it into an `ExpectBuffer`.
+final class TerminalStream: @unchecked Sendable {
+    private let fd: Int32
+    let output: ExpectBuffer
+
+    /// Starts reading `fd` (which it then owns) and appending what it reads to `log`.
+    init(fd: Int32, log: URL) {
+        self.fd = fd
+        self.output = ExpectBuffer(log: log)
+        Thread.detachNewThread { [self] in readLoop() }
+    }
+
+    private func readLoop() {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n > 0 {
+                output.append(Array(chunk[0..<n]))
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        Glibc.close(fd)
+        output.end()
+    }
+
+    /// Writes `line` and a newline.
+    func send(_ line: String) throws {
+        let bytes = Array((line + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != bytes.count { throw SessionError.closed(tail: output.pendingText()) }
+    }
+
+    /// Waits until the unread output ends with `pattern`.
+    func expect(_ pattern: String, timeout: Duration) async throws -> ExpectReply {
+        try await output.expect(pattern, timeout: timeout)
+    }
+
     /// Stops reading a socket (a PTY stops when its program dies); the reader thread closes the descriptor.
     func close() {
         shutdown(fd, Int32(SHUT_RDWR))
-        try? log?.close()
     }
 }

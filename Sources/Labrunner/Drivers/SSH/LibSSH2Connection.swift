@@ -52,7 +52,76 @@ final class LibSSH2Connection: @unchecked Sendable {
         try await worker.run { [self] in try uploadOnWorker(data, path: path, mode: mode) }
     }
 
+    /// Opens an interactive shell on a PTY (for sessions); returns its handle.
+    func openShell() async throws -> Int {
+        try await worker.run { [self] in
+            if session == nil || peerClosed() { try connectWithRetries() }
+            guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
+            let deadline = ContinuousClock.now + options.connectTimeout
+            let channel = try openChannel(session, deadline: deadline)
+            for step in [{ lr_ssh2_channel_request_pty(channel, "dumb") }, { lr_ssh2_channel_shell(channel) }] {
+                while true {
+                    let rc = step()
+                    if rc == 0 { break }
+                    if rc != Self.eagain {
+                        libssh2_channel_free(channel)
+                        throw SSHError.channel(host: options.host, reason: lastError())
+                    }
+                    try waitSocket(session, until: deadline)
+                }
+            }
+            nextShell += 1
+            shells[nextShell] = channel
+            return nextShell
+        }
+    }
+
+    /// What the shell printed since the last call; nil once it has ended.
+    func readShell(_ id: Int) async throws -> [UInt8]? {
+        try await worker.run { [self] in
+            guard let channel = shells[id] else { return nil }
+            var out: [UInt8] = []
+            var buffer = [CChar](repeating: 0, count: 16384)
+            while true {
+                let n = lr_ssh2_channel_read(channel, &buffer, buffer.count)
+                if n > 0 { out += buffer[0..<n].map { UInt8(bitPattern: $0) }; continue }
+                if n < 0 && n != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
+                break
+            }
+            if out.isEmpty && libssh2_channel_eof(channel) == 1 { return nil }
+            return out
+        }
+    }
+
+    /// Types into the shell.
+    func writeShell(_ id: Int, _ text: String) async throws {
+        try await worker.run { [self] in
+            guard let channel = shells[id], let session else { throw SSHError.channel(host: options.host, reason: "the shell has ended") }
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+                if written > 0 { offset += written; continue }
+                if written != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
+                try waitSocket(session, until: ContinuousClock.now + .seconds(10))
+            }
+        }
+    }
+
+    /// Ends the shell (the host hangs up its processes).
+    func closeShell(_ id: Int) async {
+        _ = try? await worker.run { [self] in
+            if let channel = shells.removeValue(forKey: id) {
+                _ = libssh2_channel_close(channel)
+                libssh2_channel_free(channel)
+            }
+        }
+    }
+
     // MARK: - Worker thread
+
+    private var shells: [Int: OpaquePointer] = [:]
+    private var nextShell = 0
 
     private func connectWithRetries() throws {
         var delay = 0.2
