@@ -12,6 +12,7 @@ actor RunContext {
     private var monitors: [String: any MonitorConnection] = [:]
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
+    private var openSSHMasters: Set<String> = []
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
@@ -26,16 +27,24 @@ actor RunContext {
 
     /// The host a role or session runs on: a namespace of the virtual lab, or an SSH host of a real lab
     /// (one persistent connection each).
-    func host(for name: String?) throws -> any RemoteHost {
+    func host(for name: String?) async throws -> any RemoteHost {
         guard let name else { return LocalHost(namespace: nil) }
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
         if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
         if let open = connections[binding.name] { return SSHHost(connection: open) }
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
-        let connection = LibSSH2Connection(options: SSHOptions(
-            host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
-            knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom))
+        let options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
+                                 knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
+        if binding.sshTransport == "openssh" {
+            let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
+            if !openSSHMasters.contains(binding.name) {
+                openSSHMasters.insert(binding.name)
+                await ledger.record(kind: "ssh master", name: binding.name, undo: ["sh", "-c", Shell.join(host.stopMaster) + " 2>/dev/null; true"])
+            }
+            return host
+        }
+        let connection = LibSSH2Connection(options: options)
         connections[binding.name] = connection
         return SSHHost(connection: connection)
     }
@@ -56,7 +65,8 @@ actor RunContext {
             try await session.send("")
             _ = try await session.expect(spec.prompt, timeout: .seconds(120))
         case "shell":
-            session = try await host(for: spec.role).openSession(log: log)
+            let terminalHost = try await host(for: spec.role)
+            session = try await terminalHost.openSession(log: log)
             if session.processGroup > 0 {
                 // A local terminal's session: its shell and every job it started, foreground or background.
                 await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",

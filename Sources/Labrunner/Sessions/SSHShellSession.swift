@@ -21,8 +21,7 @@ final class SSHShellSession: InteractiveSession, @unchecked Sendable {
             }
             output.end()
         }
-        // A plain prompt and no echo, as on the virtual lab's terminals.
-        try await send("PS1='# '; stty -echo")
+        try await RemoteShell.prepare(self)
     }
 
     func send(_ line: String) async throws { try await connection.writeShell(id, line + "\n") }

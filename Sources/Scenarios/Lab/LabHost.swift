@@ -28,6 +28,8 @@ public struct LabHost: Sendable {
     public var acceptNewHostKeys = false
     /// Network namespace to connect from.
     public var connectFrom: String?
+    /// libssh2 (default) or openssh (the ssh binary with ControlMaster).
+    public var sshTransport = "libssh2"
 
     /// How commands reach the host, as a shell prefix.
     public var transport: String {

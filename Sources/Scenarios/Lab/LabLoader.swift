@@ -33,6 +33,7 @@ public struct LabLoader: Sendable {
             host.knownHosts = h.text("known_hosts")?.value ?? host.knownHosts
             host.acceptNewHostKeys = h.bool("accept_new_host_keys") ?? false
             host.connectFrom = h.text("connect_from")?.value
+            host.sshTransport = h.text("transport")?.value ?? "libssh2"
             return host
         }
         if let d = root.text("default_host"), !hosts.contains(where: { $0.name == d.value }) {

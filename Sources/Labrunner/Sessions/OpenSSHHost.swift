@@ -1,0 +1,41 @@
+import Foundation
+import Scenarios
+
+/// A lab host reached with the `ssh` binary, multiplexed through ControlMaster (one TCP connection,
+/// a new channel per command): for users whose ~/.ssh/config (proxies, certificates, agents) must apply.
+struct OpenSSHHost: RemoteHost {
+    let options: SSHOptions
+    /// Where the ControlMaster socket lives.
+    let controlPath: String
+
+    var name: String { "openssh \(options.user)@\(options.host)" }
+
+    private var sshArguments: [String] {
+        ["ssh", "-q", "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
+         "-o", "UserKnownHostsFile=\(options.knownHosts)", "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
+         "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
+         "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)"]
+    }
+
+    /// The command that stops the ControlMaster this host starts (for the ledger).
+    var stopMaster: [String] {
+        (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"]
+    }
+
+    func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
+        let argv = (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + sshArguments + ["--", command]
+        let result = try await LocalExecutor.run(argv, timeout: timeout)
+        // ssh exits 255 for its own failures (the remote command's status otherwise).
+        if result.status == 255 && !result.timedOut {
+            throw SSHError.cannotConnect(host: options.host, reason: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return result
+    }
+
+    func openSession(log: URL) async throws -> any InteractiveSession {
+        let argv = (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + sshArguments + ["-tt"]
+        let session = try PTYSession(argv: argv, log: log)
+        try await RemoteShell.prepare(session)
+        return session
+    }
+}
