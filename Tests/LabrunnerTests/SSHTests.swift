@@ -111,6 +111,27 @@ import Testing
         }
     }
 
+    @Test func keysFromAnSSHAgent() async throws {
+        try await withServer { server in
+            let agent = server.directory.appendingPathComponent("agent.sock").path
+            // Daemons are started with labrunner's own spawner (Foundation's Process waits on them).
+            _ = try await LocalExecutor.run(["ssh-agent", "-a", agent], timeout: .seconds(10))
+            defer { _ = CLI.shell("pkill -KILL -f 'ssh-agen[t] -a \(agent)'") }
+            #expect(CLI.shell("SSH_AUTH_SOCK=\(agent) ssh-add \(server.clientKey) 2>&1; echo rc=$?").contains("rc=0"))
+            var options = options(server, key: "/nonexistent/key")
+            options.agent = agent
+            let connection = LibSSH2Connection(options: options)
+            #expect(try await connection.exec("echo via agent", timeout: .seconds(10)).stdout == "via agent\n")
+            _ = CLI.shell("SSH_AUTH_SOCK=\(agent) ssh-add -D 2>&1")
+            do {
+                try await LibSSH2Connection(options: options).connect()
+                Issue.record("an empty agent must not authenticate")
+            } catch SSHError.authentication(_, _, let reason) {
+                #expect(reason.contains("was accepted"))
+            }
+        }
+    }
+
     @Test func refusedPortAndUnreachableHostFailWithinTheirTimeout() async throws {
         try await withServer { server in
             var refused = options(server)

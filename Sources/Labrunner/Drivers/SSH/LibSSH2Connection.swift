@@ -160,7 +160,9 @@ final class LibSSH2Connection: @unchecked Sendable {
         guard libssh2_session_handshake(session, socket) == 0 else { throw SSHError.handshake(host: options.host, reason: lastError()) }
         try verifyHostKey(session)
         let publicKey = options.privateKey + ".pub"
-        if lr_ssh2_userauth_publickey_fromfile(session, options.user, publicKey, options.privateKey, nil) != 0 {
+        if !FileManager.default.fileExists(atPath: options.privateKey) {
+            try authenticateWithAgent(session)
+        } else if lr_ssh2_userauth_publickey_fromfile(session, options.user, publicKey, options.privateKey, nil) != 0 {
             var reason = lastError()
             if Self.isRSA(options.privateKey) {
                 reason += " — this is an RSA key; libssh2 1.10 signs with SHA-1, which OpenSSH 9 refuses: use an ed25519 or ECDSA key"
@@ -170,6 +172,29 @@ final class LibSSH2Connection: @unchecked Sendable {
         libssh2_keepalive_config(session, 1, UInt32(options.keepalive))
         libssh2_session_set_timeout(session, 0)
         libssh2_session_set_blocking(session, 0)
+    }
+
+    /// Tries each key the ssh-agent holds.
+    private func authenticateWithAgent(_ session: OpaquePointer) throws {
+        guard let agentPath = options.agent ?? ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] else {
+            throw SSHError.authentication(host: options.host, user: options.user, reason: "no key file at \(options.privateKey) and no ssh-agent (SSH_AUTH_SOCK)")
+        }
+        guard let agent = libssh2_agent_init(session) else { throw SSHError.authentication(host: options.host, user: options.user, reason: "libssh2 agent") }
+        defer {
+            libssh2_agent_disconnect(agent)
+            libssh2_agent_free(agent)
+        }
+        libssh2_agent_set_identity_path(agent, agentPath)
+        guard libssh2_agent_connect(agent) == 0, libssh2_agent_list_identities(agent) == 0 else {
+            throw SSHError.authentication(host: options.host, user: options.user, reason: "cannot reach the ssh-agent at \(agentPath)")
+        }
+        var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
+        var identity: UnsafeMutablePointer<libssh2_agent_publickey>?
+        while libssh2_agent_get_identity(agent, &identity, previous) == 0, let current = identity {
+            if libssh2_agent_userauth(agent, options.user, current) == 0 { return }
+            previous = current
+        }
+        throw SSHError.authentication(host: options.host, user: options.user, reason: "no key of the ssh-agent at \(agentPath) was accepted")
     }
 
     private func openSocket() throws -> Int32 {

@@ -7,7 +7,10 @@ struct SSHOptions: Sendable {
     /// User.
     var user: String = "root"
     /// Private key (ed25519 or ECDSA in OpenSSH format); the public key is the same path plus `.pub`.
+    /// When the file does not exist, the keys of the ssh-agent at `agent` are tried instead.
     var privateKey: String
+    /// The ssh-agent socket (default: $SSH_AUTH_SOCK).
+    var agent: String? = nil
     /// known_hosts file used to verify the host key.
     var knownHosts: String
     /// Record keys of hosts not yet in known_hosts (never accepts a changed key).
