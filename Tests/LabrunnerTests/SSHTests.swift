@@ -56,6 +56,30 @@ import Testing
         }
     }
 
+    @Test func serverClosingMidCommandIsReportedNotRetried() async throws {
+        try await withServer { server in
+            let connection = LibSSH2Connection(options: options(server))
+            let marker = server.directory.appendingPathComponent("runs").path
+            #expect(try await connection.exec("true", timeout: .seconds(10)).status == 0)
+            let started = ContinuousClock.now
+            async let killed: Void = {
+                try? await Task.sleep(for: .milliseconds(500))
+                await server.stopServer()
+            }()
+            do {
+                _ = try await connection.exec("echo x >> \(marker); sleep 20", timeout: .seconds(30))
+                Issue.record("a connection closed mid-command must fail")
+            } catch SSHError.disconnected(let host, let reason) {
+                #expect(host == server.address)
+                #expect(reason.contains("while the command was running"))
+            }
+            await killed
+            #expect(ContinuousClock.now - started < .seconds(10))
+            // Not run a second time.
+            #expect(try String(contentsOfFile: marker, encoding: .utf8) == "x\n")
+        }
+    }
+
     @Test func uploadWritesTheFile() async throws {
         try await withServer { server in
             let connection = LibSSH2Connection(options: options(server))
