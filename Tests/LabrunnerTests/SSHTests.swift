@@ -80,6 +80,32 @@ import Testing
         }
     }
 
+    @Test func throughAJumpHost() async throws {
+        try await withServer { server in
+            // The jump host's sshd forwards to the target; here both are the namespace's sshd, and the
+            // target connection itself needs no route (its socket is the tunnel's local end).
+            var target = options(server)
+            target.namespace = nil
+            target.via = [options(server)]
+            let connection = LibSSH2Connection(options: target)
+            let result = try await connection.exec("echo through the jump host; echo err >&2; exit 4", timeout: .seconds(10))
+            #expect(result.stdout == "through the jump host\n")
+            #expect(result.stderr == "err\n")
+            #expect(result.status == 4)
+            let big = try await connection.exec("seq 1 50000", timeout: .seconds(20))
+            #expect(big.stdout.split(separator: "\n").count == 50000)
+            var unreachable = target
+            unreachable.port = 2222
+            unreachable.attempts = 1
+            do {
+                try await LibSSH2Connection(options: unreachable).connect()
+                Issue.record("must fail")
+            } catch SSHError.cannotConnect(let host, _) {
+                #expect(host.contains("via \(server.address)"))
+            }
+        }
+    }
+
     @Test func uploadWritesTheFile() async throws {
         try await withServer { server in
             let connection = LibSSH2Connection(options: options(server))
@@ -199,7 +225,7 @@ import Testing
 
 /// A scenario whose host is reached over SSH: the engine runs steps and uploads files through libssh2.
 @Suite(.serialized) struct SSHLabTests {
-    @Test(arguments: ["libssh2", "openssh"]) func scenarioOnAnSSHLab(transport: String) async throws {
+    @Test(arguments: ["libssh2", "openssh", "jump"]) func scenarioOnAnSSHLab(transport: String) async throws {
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         try "payload\n".write(toFile: "\(d)/local.txt", atomically: true, encoding: .utf8)
@@ -208,7 +234,7 @@ import Testing
         kind: ssh
         capabilities: [physical-nic]
         hosts:
-          h1: {address: \(server.address), user: root, key: \(server.clientKey), known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), transport: \(transport)}
+          h1: {address: \(server.address), user: root, key: \(server.clientKey), known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), \(transport == "jump" ? "jump: root@\(server.address):22" : "transport: \(transport)")}
         """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
         try """
         name: remote

@@ -34,8 +34,19 @@ actor RunContext {
         if let open = connections[binding.name] { return SSHHost(connection: open) }
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
-        let options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
+        var options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
                                  knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
+        if let jump = binding.jump {
+            // user@host[:port], with the same key and known_hosts; the target is reached through it.
+            var hop = options
+            let userAndHost = jump.split(separator: "@", maxSplits: 1).map(String.init)
+            if userAndHost.count == 2 { hop.user = userAndHost[0] }
+            let hostAndPort = (userAndHost.last ?? jump).split(separator: ":").map(String.init)
+            hop.host = hostAndPort[0]
+            hop.port = hostAndPort.count > 1 ? Int(hostAndPort[1]) ?? 22 : 22
+            options.via = [hop]
+            options.namespace = nil
+        }
         if binding.sshTransport == "openssh" {
             let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
             if !openSSHMasters.contains(binding.name) {

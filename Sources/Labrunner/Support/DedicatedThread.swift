@@ -24,6 +24,14 @@ final class DedicatedThread: @unchecked Sendable {
         }
     }
 
+    /// Queues `job` without waiting for it (a job that runs for the thread's lifetime, like a tunnel's pump).
+    func start(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Runs `job` on the worker thread and returns its result.
     func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

@@ -118,10 +118,93 @@ final class LibSSH2Connection: @unchecked Sendable {
         }
     }
 
+    /// A local socket connected, through this host's sshd (direct-tcpip), to `host:port`. A pump on this
+    /// connection's thread moves the bytes; it ends when either side closes. Called from another
+    /// connection's thread (the one using the tunnel), so it waits without async.
+    func tunnelBlocking(to host: String, port: Int) throws -> Int32 {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else {
+            throw SSHError.cannotConnect(host: host, reason: "socketpair: \(String(cString: strerror(errno)))")
+        }
+        let opened = DispatchSemaphore(value: 0)
+        let failure = TunnelResult()
+        let remoteEnd = pair[1]
+        worker.start { [self] in
+            do {
+                if session == nil || peerClosed() { try connectWithRetries() }
+                guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
+                let deadline = ContinuousClock.now + options.connectTimeout
+                var channel: OpaquePointer?
+                while channel == nil {
+                    channel = lr_ssh2_channel_direct_tcpip(session, host, Int32(port))
+                    if channel == nil {
+                        if libssh2_session_last_errno(session) != Self.eagain {
+                            throw SSHError.cannotConnect(host: "\(host):\(port) via \(options.host)", reason: lastError())
+                        }
+                        try waitSocket(session, until: deadline)
+                    }
+                }
+                opened.signal()
+                pump(channel!, local: remoteEnd, session: session)
+            } catch {
+                failure.error = error
+                Glibc.close(remoteEnd)
+                opened.signal()
+            }
+        }
+        opened.wait()
+        if let error = failure.error {
+            Glibc.close(pair[0])
+            throw error
+        }
+        return pair[0]
+    }
+
+    /// Copies bytes both ways between a local socket and a channel until either side closes.
+    private func pump(_ channel: OpaquePointer, local: Int32, session: OpaquePointer) {
+        defer {
+            libssh2_channel_free(channel)
+            Glibc.close(local)
+        }
+        var buffer = [CChar](repeating: 0, count: 32768)
+        while true {
+            var progressed = false
+            let fromRemote = lr_ssh2_channel_read(channel, &buffer, buffer.count)
+            if fromRemote > 0 {
+                var offset = 0
+                while offset < fromRemote {
+                    let n = buffer.withUnsafeBytes { Glibc.write(local, $0.baseAddress! + offset, fromRemote - offset) }
+                    if n <= 0 { return }
+                    offset += n
+                }
+                progressed = true
+            } else if (fromRemote < 0 && fromRemote != Int(Self.eagain)) || libssh2_channel_eof(channel) == 1 {
+                return
+            }
+            var descriptor = pollfd(fd: local, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 0) == 1 {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(local, $0.baseAddress!, $0.count) }
+                if n <= 0 { return }
+                var offset = 0
+                while offset < n {
+                    let written = buffer[offset..<n].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+                    if written > 0 { offset += written } else if written != Int(Self.eagain) { return } else { try? waitSocket(session, until: nil) }
+                }
+                progressed = true
+            }
+            if !progressed {
+                // Wait for either side: the SSH socket or the local one.
+                var both = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: local, events: Int16(POLLIN), revents: 0)]
+                _ = poll(&both, 2, 100)
+            }
+        }
+    }
+
     // MARK: - Worker thread
 
     private var shells: [Int: OpaquePointer] = [:]
     private var nextShell = 0
+    private var tunnel: LibSSH2Connection?
 
     private func connectWithRetries() throws {
         var delay = 0.2
@@ -152,7 +235,16 @@ final class LibSSH2Connection: @unchecked Sendable {
             Glibc.close(fd)
             enteredNamespace = true
         }
-        socket = try openSocket()
+        if let hop = options.via.last {
+            // A connection of its own to the jump host: its thread pumps this tunnel for as long as it lives.
+            var jumpOptions = hop
+            jumpOptions.via = Array(options.via.dropLast())
+            let jump = LibSSH2Connection(options: jumpOptions)
+            tunnel = jump
+            socket = try jump.tunnelBlocking(to: options.host, port: options.port)
+        } else {
+            socket = try openSocket()
+        }
         guard let session = lr_ssh2_session_init() else { throw SSHError.handshake(host: options.host, reason: "libssh2 cannot allocate a session") }
         self.session = session
         libssh2_session_set_blocking(session, 1)
@@ -482,6 +574,12 @@ final class LibSSH2Connection: @unchecked Sendable {
             Glibc.close(socket)
             socket = -1
         }
+        tunnel = nil  // its pump ends on the closed socket, then the jump connection goes away
+    }
+
+    /// Carries a tunnel's setup error from the connection's thread to the one waiting for it.
+    private final class TunnelResult: @unchecked Sendable {
+        var error: Error?
     }
 
     private static func isRSA(_ privateKey: String) -> Bool {

@@ -23,4 +23,7 @@ struct SSHOptions: Sendable {
     var keepalive = 15
     /// Connect from inside this network namespace (hosts of the virtual lab).
     var namespace: String?
+    /// Jump hosts, outermost first: the connection goes through the last one, which is reached through
+    /// the ones before it (each sshd forwards the TCP connection, direct-tcpip).
+    var via: [SSHOptions] = []
 }
