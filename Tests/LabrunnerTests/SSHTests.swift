@@ -182,6 +182,25 @@ import Testing
         }
     }
 
+    @Test func passwordWhenThereIsNoKey() async throws {
+        let rootEntry = { (try? String(contentsOfFile: "/etc/shadow", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("root:") } }
+        let before = rootEntry()
+        try await withServer { server in
+            var options = options(server, key: "/nonexistent/key")
+            options.password = server.password
+            #expect(try await LibSSH2Connection(options: options).exec("echo by password", timeout: .seconds(10)).stdout == "by password\n")
+            options.password = "wrong"
+            do {
+                try await LibSSH2Connection(options: options).connect()
+                Issue.record("a wrong password must be refused")
+            } catch SSHError.authentication(_, _, let reason) {
+                #expect(reason.hasPrefix("password refused"))
+            }
+        }
+        // The machine's own shadow file was not changed.
+        #expect(rootEntry() == before)
+    }
+
     @Test func refusedPortAndUnreachableHostFailWithinTheirTimeout() async throws {
         try await withServer { server in
             var refused = options(server)
@@ -225,16 +244,22 @@ import Testing
 
 /// A scenario whose host is reached over SSH: the engine runs steps and uploads files through libssh2.
 @Suite(.serialized) struct SSHLabTests {
-    @Test(arguments: ["libssh2", "openssh", "jump"]) func scenarioOnAnSSHLab(transport: String) async throws {
+    @Test(arguments: ["libssh2", "openssh", "jump", "password"]) func scenarioOnAnSSHLab(transport: String) async throws {
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
+        try server.password.write(toFile: "\(d)/password", atomically: true, encoding: .utf8)
+        let access = switch transport {
+        case "jump": "key: \(server.clientKey), jump: root@\(server.address):22"
+        case "password": "key: /nonexistent/key, password_file: \(d)/password"
+        default: "key: \(server.clientKey), transport: \(transport)"
+        }
         try "payload\n".write(toFile: "\(d)/local.txt", atomically: true, encoding: .utf8)
         try """
         name: ssh-test
         kind: ssh
         capabilities: [physical-nic]
         hosts:
-          h1: {address: \(server.address), user: root, key: \(server.clientKey), known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), \(transport == "jump" ? "jump: root@\(server.address):22" : "transport: \(transport)")}
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), \(access)}
         """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
         try """
         name: remote

@@ -36,6 +36,11 @@ actor RunContext {
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
         var options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
                                  knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
+        if let variable = binding.passwordEnv {
+            options.password = ProcessInfo.processInfo.environment[variable]
+        } else if let file = binding.passwordFile {
+            options.password = (try? String(contentsOfFile: expand(file), encoding: .utf8))?.trimmingCharacters(in: .newlines)
+        }
         if let jump = binding.jump {
             // user@host[:port], with the same key and known_hosts; the target is reached through it.
             var hop = options

@@ -11,6 +11,8 @@ final class NamespaceSSHServer: @unchecked Sendable {
     var clientNamespace: String { "\(prefix)c" }
     var clientKey: String { directory.appendingPathComponent("id_ed25519").path }
     var knownHosts: String { directory.appendingPathComponent("known_hosts").path }
+    /// root's password on this server only (its own shadow file).
+    let password = "labrunner-test-" + String(UUID().uuidString.prefix(8))
 
     init() async throws {
         prefix = "ls" + String(UUID().uuidString.prefix(5)).lowercased()
@@ -34,6 +36,9 @@ final class NamespaceSSHServer: @unchecked Sendable {
         ssh-keygen -q -t rsa -b 2048 -N '' -f \(d)/id_rsa
         ssh-keygen -q -t ed25519 -N '' -f \(d)/stranger
         cat \(d)/id_ed25519.pub \(d)/id_rsa.pub > \(d)/authorized_keys
+        hash=$(openssl passwd -6 '\(password)')
+        awk -F: -v h="$hash" 'BEGIN{OFS=":"} $1=="root"{$2=h} {print}' /etc/shadow > \(d)/shadow
+        chmod 600 \(d)/shadow
         echo "\(address) $(cut -d' ' -f1,2 \(d)/host_ed25519.pub)" > \(d)/known_hosts
         cat > \(d)/sshd_config <<CONFIG
         Port 22
@@ -43,9 +48,9 @@ final class NamespaceSSHServer: @unchecked Sendable {
         AuthorizedKeysFile \(d)/authorized_keys
         StrictModes no
         UsePAM no
-        PasswordAuthentication no
+        PasswordAuthentication yes
         KbdInteractiveAuthentication no
-        PermitRootLogin prohibit-password
+        PermitRootLogin yes
         CONFIG
         """
         let result = try await LocalExecutor.run(["sh", "-c", setup], timeout: .seconds(60))
@@ -67,7 +72,9 @@ final class NamespaceSSHServer: @unchecked Sendable {
 
     /// Starts (or restarts) sshd, which daemonizes inside the namespace, and waits until it listens.
     func startServer() async throws {
-        _ = await sh("ip netns exec \(serverNamespace) /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)")
+        // sshd checks passwords against a shadow file of its own, bind-mounted in the mount namespace
+        // `ip netns exec` makes: the machine's /etc/shadow is never touched.
+        _ = await sh("ip netns exec \(serverNamespace) sh -c 'mount --bind \(directory.path)/shadow /etc/shadow && /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)'")
         for _ in 0..<300 {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))

@@ -28,6 +28,8 @@ public struct LabHost: Sendable {
     public var acceptNewHostKeys = false
     /// Network namespace to connect from.
     public var connectFrom: String?
+    /// Environment variable or file holding the SSH password.
+    public var passwordEnv: String?, passwordFile: String?
     /// libssh2 (default) or openssh (the ssh binary with ControlMaster).
     public var sshTransport = "libssh2"
 

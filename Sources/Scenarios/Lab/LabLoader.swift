@@ -34,6 +34,8 @@ public struct LabLoader: Sendable {
             host.acceptNewHostKeys = h.bool("accept_new_host_keys") ?? false
             host.connectFrom = h.text("connect_from")?.value
             host.sshTransport = h.text("transport")?.value ?? "libssh2"
+            host.passwordEnv = h.text("password_env")?.value
+            host.passwordFile = h.text("password_file")?.value
             return host
         }
         if let d = root.text("default_host"), !hosts.contains(where: { $0.name == d.value }) {

@@ -252,7 +252,11 @@ final class LibSSH2Connection: @unchecked Sendable {
         guard libssh2_session_handshake(session, socket) == 0 else { throw SSHError.handshake(host: options.host, reason: lastError()) }
         try verifyHostKey(session)
         let publicKey = options.privateKey + ".pub"
-        if !FileManager.default.fileExists(atPath: options.privateKey) {
+        if !FileManager.default.fileExists(atPath: options.privateKey), let password = options.password {
+            if lr_ssh2_userauth_password(session, options.user, password) != 0 {
+                throw SSHError.authentication(host: options.host, user: options.user, reason: "password refused: \(lastError())")
+            }
+        } else if !FileManager.default.fileExists(atPath: options.privateKey) {
             try authenticateWithAgent(session)
         } else if lr_ssh2_userauth_publickey_fromfile(session, options.user, publicKey, options.privateKey, nil) != 0 {
             var reason = lastError()

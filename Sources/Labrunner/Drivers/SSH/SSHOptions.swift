@@ -11,6 +11,9 @@ struct SSHOptions: Sendable {
     var privateKey: String
     /// The ssh-agent socket (default: $SSH_AUTH_SOCK).
     var agent: String? = nil
+    /// A password (from the lab's password_env or password_file, never from a scenario), used when
+    /// there is no key file.
+    var password: String? = nil
     /// known_hosts file used to verify the host key.
     var knownHosts: String
     /// Record keys of hosts not yet in known_hosts (never accepts a changed key).
