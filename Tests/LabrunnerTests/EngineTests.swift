@@ -22,7 +22,7 @@ import Testing
           - {id: c, after: [], on: h1, run: sleep 1}
           - {id: join, after: [a, b, c], on: h2, run: "true"}
         """)
-        let parallel = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--jobs", "3"])
+        let parallel = lab.run(file, "--jobs", "3")
         #expect(parallel.status == 0, "\(parallel.stdout)\(parallel.stderr)")
         let json = try lab.runJSON()
         let steps = try #require(json["steps"] as? [[String: Any]])
@@ -46,7 +46,7 @@ import Testing
           - {id: a, after: [], on: h1, run: sleep 0.5}
           - {id: b, after: [], on: h1, run: sleep 0.5}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--jobs", "1"])
+        let result = lab.run(file, "--jobs", "1")
         #expect(result.status == 0)
         let makespan = try #require(try lab.runJSON()["seconds"] as? Double)
         #expect(makespan >= 1.0)
@@ -71,7 +71,7 @@ import Testing
           - {id: cleanup, on: h1, run: touch \(marker)}
         """)
         let started = Date()
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.status == 3, "\(result.stdout)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -101,7 +101,7 @@ import Testing
         always:
           - {id: cleanup, on: h1, run: touch \(marker)}
         """)
-        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1357'").isEmpty && !CLI.shell("pgrep -f 'sleep 60[.]2468'").isEmpty })
         Thread.sleep(forTimeInterval: 0.2)
         #expect(lab.namespaces().count == 2)
@@ -129,7 +129,7 @@ import Testing
         always:
           - {id: slow-cleanup, on: h1, run: sleep 60.3344}
         """)
-        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1122'").isEmpty })
         Thread.sleep(forTimeInterval: 0.2)
         kill(process.processIdentifier, SIGTERM)
@@ -159,7 +159,7 @@ import Testing
           - {id: shell, on: t1, send: "sleep 60.9753 &"}
           - {id: long, on: h1, run: sleep 60.8642}
         """)
-        let (process, out, err) = try CLI.start(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]8642'").isEmpty })
         kill(process.processIdentifier, SIGKILL)
         _ = CLI.finish(process, out, err)
@@ -194,7 +194,7 @@ import Testing
           - {id: independent, after: [], on: h1, run: "true"}
         """)
         let junit = lab.directory.appendingPathComponent("all.xml").path
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--junit", junit, "--keep-going"])
+        let result = lab.run(file, "--junit", junit, "--keep-going")
         #expect(result.status == 1)
         #expect(result.stdout.contains("count: answer == 42 (\(file):13:11): expected == 42, actual 41"), "\(result.stdout)")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
@@ -217,7 +217,7 @@ import Testing
         steps:
           - {id: touch, on: h1, run: touch \(marker)}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--dry-run"])
+        let result = lab.run(file, "--dry-run")
         #expect(result.status == 0)
         #expect(result.stdout.contains("$ touch \(marker)"))
         #expect(result.stdout.contains("target: ip netns exec \(lab.prefix)-h1"))
@@ -239,7 +239,7 @@ import Testing
           - {id: two, on: h1, run: "true"}
           - {id: three, on: h1, run: "true"}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path, "--from", "two", "--until", "two"])
+        let result = lab.run(file, "--from", "two", "--until", "two")
         #expect(result.status == 0)
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         #expect(steps.map { $0["status"] as? String } == ["skipped", "passed", "skipped"])
@@ -249,7 +249,7 @@ import Testing
         let lab = try LabFixture()
         defer { lab.tearDown() }
         let file = try lab.scenario("name: bad\ntitle: Bad\nsteps:\n  - {id: x, on: nowhere, run: \"true\"}\n")
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 2)
         #expect(result.stderr.contains("unknown role or session 'nowhere'"))
     }
@@ -266,7 +266,7 @@ import Testing
         steps:
           - {id: traffic, on: tgen, traffic: {port: p0, duration: 1s}}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 3)
         #expect(result.stdout.contains("no driver for 'traffic' steps"))
     }
@@ -313,7 +313,7 @@ import Testing
             send: quit
             expect: {contains: "Bye"}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let captures = try #require(steps.first { $0["id"] as? String == "stats" }?["captures"] as? [String: String])
@@ -336,7 +336,7 @@ import Testing
           - {id: fake, on: t, send: "echo 'EAL: Error - exiting'", prompt: "testpmd> $", timeout: 60s}
         """)
         let started = Date()
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.status == 3)
         #expect(result.stdout.contains("the program ended (the shell prompt came back) while waiting for /testpmd> $/"))
@@ -408,7 +408,7 @@ import Testing
             on: h1
             wait: {until: test -f \(counter), every: 100ms, for: 5s}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let flaky = try #require(steps.first { $0["id"] as? String == "flaky" })
@@ -428,7 +428,7 @@ import Testing
         steps:
           - {id: never, on: h1, run: "echo nope", retries: 2, retry_delay: 50ms, expect: {contains: yes}}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 1)
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         #expect(steps.first?["attempts"] as? Int == 3)
@@ -454,7 +454,7 @@ import Testing
         // The footer is redrawn with the elapsed time while the step runs.
         #expect(terminal.range(of: "\u{1B}\\[33m▸\u{1B}\\[0m slow  run on h1  0\\.[1-9]s", options: .regularExpression) != nil, "\(terminal.debugDescription)")
         #expect(terminal.contains("\u{1B}[32mPASS\u{1B}[0m slow"))
-        let log = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let log = lab.run(file)
         #expect(log.status == 0)
         #expect(!log.stdout.contains("\u{1B}["))
         #expect(log.stdout.contains("PASS slow ("))

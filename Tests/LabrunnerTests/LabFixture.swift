@@ -30,6 +30,16 @@ struct LabFixture {
         return url.path
     }
 
+    /// `labrunner run FILE` on this lab, reports in `runs`, with extra options.
+    func run(_ file: String, _ options: String...) -> CLI.Output {
+        CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
+    }
+
+    /// Starts `labrunner run FILE` on this lab without waiting.
+    func start(_ file: String) throws -> (Process, Pipe, Pipe) {
+        try CLI.start(["run", file, "--lab", lab.path, "--report", runs.path])
+    }
+
     /// This fixture's namespaces that exist now.
     func namespaces() -> [String] {
         let list = CLI.shell("ip netns list")

@@ -54,7 +54,7 @@ import Scenarios
           - {id: destroy, libvirt: {action: destroy, domain: vm}}
           - {id: undefine, libvirt: {action: undefine, domain: vm}}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(!CLI.shell("virsh -c qemu:///system list --all --name").contains(name))
     }
@@ -73,7 +73,7 @@ import Scenarios
           - {id: define, libvirt: {action: define, domain: vm}}
           - {id: start, libvirt: {action: start, domain: vm}}
         """)
-        let result = CLI.run(["run", file, "--lab", lab.lab.path, "--report", lab.runs.path])
+        let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(!CLI.shell("virsh -c qemu:///system list --all --name").contains(name))
     }

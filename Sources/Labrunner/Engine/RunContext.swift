@@ -150,5 +150,5 @@ actor RunContext {
     }
 
     /// The prompt regex of a session.
-    func prompt(of name: String) -> String { graph.sessions[name]?.prompt ?? #"[#$] $"# }
+    func prompt(of name: String) -> String { graph.sessions[name]?.prompt ?? Session.defaultPrompt(for: "shell") }
 }

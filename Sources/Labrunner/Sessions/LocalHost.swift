@@ -8,7 +8,7 @@ struct LocalHost: RemoteHost {
     var name: String { namespace.map { "netns \($0)" } ?? "local" }
 
     private func argv(_ program: [String]) -> [String] {
-        namespace.map { ["ip", "netns", "exec", $0] + program } ?? program
+        Namespace.exec(namespace, program)
     }
 
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {

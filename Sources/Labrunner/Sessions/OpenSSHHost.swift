@@ -19,11 +19,11 @@ struct OpenSSHHost: RemoteHost {
 
     /// The command that stops the ControlMaster this host starts (for the ledger).
     var stopMaster: [String] {
-        (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"]
+        Namespace.exec(options.namespace, ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"])
     }
 
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
-        let argv = (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + sshArguments + ["--", command]
+        let argv = Namespace.exec(options.namespace, sshArguments + ["--", command])
         let result = try await LocalExecutor.run(argv, timeout: timeout)
         // ssh exits 255 for its own failures (the remote command's status otherwise).
         if result.status == 255 && !result.timedOut {
@@ -33,7 +33,7 @@ struct OpenSSHHost: RemoteHost {
     }
 
     func openSession(log: URL) async throws -> any InteractiveSession {
-        let argv = (options.namespace.map { ["ip", "netns", "exec", $0] } ?? []) + sshArguments + ["-tt"]
+        let argv = Namespace.exec(options.namespace, sshArguments + ["-tt"])
         let session = try PTYSession(argv: argv, log: log)
         try await RemoteShell.prepare(session)
         return session

@@ -15,9 +15,10 @@ struct NamespaceProvisioner {
 
     /// Creates them; throws with the namespace's name when one already exists or cannot be made.
     func provision() async throws {
+        let listed = try await LocalExecutor.run(["ip", "netns", "list"], timeout: .seconds(10)).stdout
+        let existing = Set(listed.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
         for namespace in namespaces {
-            let existing = try await LocalExecutor.run(["ip", "netns", "list"], timeout: .seconds(10))
-            if existing.stdout.split(separator: "\n").contains(where: { $0.split(separator: " ").first.map(String.init) == namespace }) {
+            if existing.contains(namespace) {
                 throw StepError.setup("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup)")
             }
             let add = try await LocalExecutor.run(["ip", "netns", "add", namespace], timeout: .seconds(10))

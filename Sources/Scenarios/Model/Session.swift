@@ -14,10 +14,6 @@ public struct Session: Sendable {
     /// The prompt a console shows when none is given. The trailing space is part of it: a prompt that
     /// arrives in two pieces must not match on its first.
     public static func defaultPrompt(for console: String) -> String {
-        switch console {
-        case "monitor": #"\(qemu\) ?$"#
-        case "serial": #"[#$] $"#
-        default: #"[#$] $"#
-        }
+        console == "monitor" ? #"\(qemu\) ?$"# : #"[#$] $"#
     }
 }

@@ -34,7 +34,7 @@ final class QEMUProcess: @unchecked Sendable {
         let logFD = open(log.path, O_WRONLY | O_APPEND)
         let devNull = open("/dev/null", O_RDONLY)
         defer { Glibc.close(logFD); Glibc.close(devNull) }
-        let full = namespace.map { ["ip", "netns", "exec", $0] + argv } ?? argv
+        let full = Namespace.exec(namespace, argv)
         let process = try SpawnedProcess.spawn(full, stdin: devNull, stdout: logFD, stderr: logFD)
         await ledger.record(kind: "vm", name: "\(role) (QEMU process group \(process.pid))",
                             undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])

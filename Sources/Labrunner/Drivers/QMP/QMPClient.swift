@@ -23,28 +23,14 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     /// and negotiates capabilities.
     static func connect(to path: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
         let deadline = ContinuousClock.now + timeout
-        var lastError = "no such socket"
-        while ContinuousClock.now < deadline {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                let bytes = Array(path.utf8.prefix(buffer.count - 1))
-                buffer.copyBytes(from: bytes + [0])
-            }
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            if result == 0 {
-                let client = QMPClient(socketPath: path, fd: fd)
-                try await client.handshake(timeout: max(.seconds(1), deadline - ContinuousClock.now))
-                return client
-            }
-            lastError = String(cString: strerror(errno))
-            Glibc.close(fd)
-            try await Task.sleep(for: .milliseconds(50))
+        switch try await UnixSocket.connect(path, until: deadline) {
+        case .success(let fd):
+            let client = QMPClient(socketPath: path, fd: fd)
+            try await client.handshake(timeout: max(.seconds(1), deadline - ContinuousClock.now))
+            return client
+        case .failure(let error):
+            throw QMPError.cannotConnect(socket: path, reason: error.reason)
         }
-        throw QMPError.cannotConnect(socket: path, reason: lastError)
     }
 
     private init(socketPath: String, fd: Int32) {
