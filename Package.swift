@@ -3,9 +3,11 @@ import PackageDescription
 
 let package = Package(
     name: "labrunner",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "labrunner", targets: ["Labrunner"]),
+        .executable(name: "fastpath", targets: ["FastPathTool"]),
+        .library(name: "FastPath", targets: ["FastPath"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
     ],
     dependencies: [
@@ -15,12 +17,17 @@ let package = Package(
     targets: [
         .target(name: "Scenarios", dependencies: ["Yams"]),
         .target(name: "CSystem"),
+        .target(name: "CFastPath"),
+        .target(name: "CAllocCounter"),
+        .target(name: "FastPath", dependencies: ["CFastPath"]),
+        .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "CAllocCounter"]),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
                 "Scenarios",
+                "FastPath",
                 "CSystem",
                 "CLibSSH2",
                 "CLibvirt",
@@ -28,6 +35,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
+        .testTarget(name: "FastPathTests", dependencies: ["FastPath"]),
         .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

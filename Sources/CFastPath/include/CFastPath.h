@@ -1,0 +1,102 @@
+#ifndef LABRUNNER_CFASTPATH_H
+#define LABRUNNER_CFASTPATH_H
+
+// Linux calls FastPath needs that Swift's Glibc module does not import: eventfd, thread affinity,
+// ioctl-based interface setup (TUN/TAP, flags, MAC), AF_PACKET TPACKET_V3 rings. No _GNU_SOURCE here
+// (it clashes with the Glibc module's fd_set); the bodies are in CFastPath.c.
+
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/if_packet.h>
+
+/// eventfd(2) with EFD_NONBLOCK | EFD_CLOEXEC.
+int cfp_eventfd(void);
+
+/// Pins the calling thread to one CPU. Returns 0 or an errno value.
+int cfp_pin_thread(int cpu);
+
+/// Number of CPUs the process may run on.
+int cfp_allowed_cpus(void);
+
+/// Opens /dev/net/tun and attaches to (or creates) the TAP interface `name` (IFF_TAP | IFF_NO_PI),
+/// non-blocking. Writes the kernel's interface name into `actual` (IFNAMSIZ bytes). Returns the fd or -errno.
+int cfp_tap_open(const char *name, char *actual);
+
+/// Reads an interface's MAC address into `mac` (6 bytes). Returns 0 or -errno.
+int cfp_if_mac(const char *ifname, uint8_t *mac);
+
+/// Sets IFF_UP (and IFF_PROMISC when `promisc`) on an interface. Returns 0 or -errno.
+int cfp_if_up(const char *ifname, int promisc);
+
+/// Whether the interface has carrier (IFF_RUNNING). Returns 1, 0 or -errno.
+int cfp_if_running(const char *ifname);
+
+/// MTU of an interface, or -errno.
+int cfp_if_mtu(const char *ifname);
+
+/// The two mapped rings of an AF_PACKET TPACKET_V3 socket.
+typedef struct {
+    int fd;
+    uint8_t *map;          ///< rx ring then tx ring, one mapping
+    size_t map_size;
+    uint32_t rx_block_size, rx_block_count;
+    uint32_t tx_frame_size, tx_frame_count;
+} cfp_packet_rings;
+
+/// Opens an AF_PACKET socket bound to `ifname` with a TPACKET_V3 rx ring of `rx_blocks` blocks of
+/// `rx_block_size` bytes and a tx ring of `tx_frames` frames of `tx_frame_size` bytes (block-sized
+/// groups), promiscuous, with PACKET_QDISC_BYPASS. Returns 0 or -errno.
+int cfp_packet_open(const char *ifname, uint32_t rx_block_size, uint32_t rx_blocks,
+                    uint32_t tx_frame_size, uint32_t tx_frames, cfp_packet_rings *rings);
+
+/// Kicks the kernel to send the tx ring's ready frames (sendto with MSG_DONTWAIT). Returns 0 or -errno.
+int cfp_packet_kick(int fd);
+
+/// Reads and resets PACKET_STATISTICS (v3): packets seen and dropped since the last call.
+int cfp_packet_stats(int fd, uint32_t *packets, uint32_t *drops);
+
+/// Unmaps the rings and closes the socket.
+void cfp_packet_close(cfp_packet_rings *rings);
+
+/// A monotonic clock in nanoseconds (CLOCK_MONOTONIC).
+uint64_t cfp_now_ns(void);
+
+/// Release-ordered store of a 32-bit status word (ring ownership handed to the kernel).
+static inline void cfp_store_release_u32(volatile uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+/// Acquire-ordered load of a 32-bit status word (ring ownership read from the kernel).
+static inline uint32_t cfp_load_acquire_u32(volatile uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+
+/// TPACKET_V3 rx block accessors: status (acquire), packet count, offset of the first packet, and
+/// handing the block back to the kernel (release).
+static inline uint32_t cfp_block_status(uint8_t *block) {
+    return __atomic_load_n(&((struct tpacket_block_desc *)block)->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+}
+static inline uint32_t cfp_block_packets(uint8_t *block) { return ((struct tpacket_block_desc *)block)->hdr.bh1.num_pkts; }
+static inline uint32_t cfp_block_first(uint8_t *block) { return ((struct tpacket_block_desc *)block)->hdr.bh1.offset_to_first_pkt; }
+static inline void cfp_block_release(uint8_t *block) {
+    __atomic_store_n(&((struct tpacket_block_desc *)block)->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+}
+/// Whether a received TPACKET_V3 frame is one the host itself sent (the socket sees those too).
+static inline int cfp_frame_outgoing(uint8_t *frame) {
+    struct sockaddr_ll_view { unsigned short family, protocol; int ifindex; unsigned short hatype; unsigned char pkttype; };
+    struct sockaddr_ll_view *ll = (struct sockaddr_ll_view *)(frame + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+    return ll->pkttype == PACKET_OUTGOING;
+}
+/// TPACKET_V3 tx frame accessors: status (acquire), and handing a filled frame to the kernel (release).
+static inline uint32_t cfp_frame_status(uint8_t *frame) {
+    return __atomic_load_n(&((struct tpacket3_hdr *)frame)->tp_status, __ATOMIC_ACQUIRE);
+}
+static inline void cfp_frame_send(uint8_t *frame, uint32_t length) {
+    struct tpacket3_hdr *h = (struct tpacket3_hdr *)frame;
+    h->tp_len = length;
+    h->tp_snaplen = length;
+    h->tp_next_offset = 0;
+    __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+}
+static inline void cfp_frame_reset(uint8_t *frame) {
+    __atomic_store_n(&((struct tpacket3_hdr *)frame)->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+}
+/// Where a tx frame's data starts (the kernel's default offset for TPACKET_V3).
+static inline uint32_t cfp_tx_data_offset(void) { return TPACKET_ALIGN(sizeof(struct tpacket3_hdr)); }
+
+#endif

@@ -1,0 +1,92 @@
+import CFastPath
+import Glibc
+
+/// Where lcores hand copies of captured packets to pdump. Lcores check one flag per port and
+/// direction per burst; only while a capture is on do they copy the burst into fresh buffers and
+/// queue the copies (one lock per burst), which a drain thread sends to the pdump client.
+public final class CaptureHub: @unchecked Sendable {
+    /// Copies queued at most; beyond it copies are dropped and counted.
+    public static let queueCapacity = 4096
+
+    private let flags: UnsafeMutablePointer<UInt32>
+    private let queue: UnsafeMutablePointer<CapturedPacket>
+    private var head = 0
+    private var count = 0
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// Copies dropped because the queue was full.
+    public private(set) var dropped: UInt64 = 0
+
+    /// A queued copy.
+    public struct CapturedPacket {
+        /// The copy.
+        public var packet: PacketRef
+        /// Port it was seen on.
+        public var port: UInt16
+        /// Direction.
+        public var direction: UInt8
+        /// Capture time, ns (monotonic).
+        public var time: UInt64
+    }
+
+    /// Creates a hub with every capture off.
+    public init() {
+        flags = .allocate(capacity: PortTable.capacity * 2)
+        flags.initialize(repeating: 0, count: PortTable.capacity * 2)
+        queue = .allocate(capacity: Self.queueCapacity)
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        flags.deallocate()
+        queue.deallocate()
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// Turns capture of one port's direction on or off.
+    public func set(port: Int, _ direction: CaptureDirection, _ on: Bool) {
+        guard port >= 0 && port < PortTable.capacity else { return }
+        cfp_store_release_u32(flags + port * 2 + direction.rawValue, on ? 1 : 0)
+    }
+
+    /// Turns every capture off.
+    public func clear() {
+        for i in 0..<(PortTable.capacity * 2) { cfp_store_release_u32(flags + i, 0) }
+    }
+
+    /// Whether a capture is on for the port's direction (one load; the hot loop's only cost).
+    @inline(__always)
+    func watching(_ port: Int, _ direction: CaptureDirection) -> Bool {
+        cfp_load_acquire_u32(flags + port * 2 + direction.rawValue) != 0
+    }
+
+    /// Copies a burst into fresh buffers and queues the copies.
+    func copy(_ burst: UnsafeMutablePointer<PacketRef>, count n: Int, port: Int, direction: CaptureDirection, cache: inout PoolCache) {
+        let now = cfp_now_ns()
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        for i in 0..<n {
+            var copy = burst[i]
+            guard count < Self.queueCapacity, cache.take(1, into: &copy) == 1 else {
+                dropped &+= 1
+                continue
+            }
+            copy.data.copyMemory(from: burst[i].data, byteCount: burst[i].length)
+            copy.length = burst[i].length
+            queue[(head + count) % Self.queueCapacity] = CapturedPacket(packet: copy, port: UInt16(port), direction: UInt8(direction.rawValue), time: now)
+            count += 1
+        }
+    }
+
+    /// Takes up to `max` queued copies into `into`; returns how many. The caller returns the buffers.
+    public func drain(into: UnsafeMutablePointer<CapturedPacket>, max: Int) -> Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        let k = min(max, count)
+        for i in 0..<k { into[i] = queue[(head + i) % Self.queueCapacity] }
+        head = (head + k) % Self.queueCapacity
+        count -= k
+        return k
+    }
+}

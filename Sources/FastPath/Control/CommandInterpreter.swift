@@ -1,0 +1,244 @@
+import Foundation
+
+/// Runs commands against a forwarder and renders testpmd-shaped output. Used by the prompt and by the
+/// control socket alike; every command runs under the forwarder's control-plane lock.
+public final class CommandInterpreter: @unchecked Sendable {
+    /// The forwarder driven.
+    public let forwarder: Forwarder
+    /// Reports allocations so far (the fastpath executable's malloc counter), when available.
+    public let allocations: (@Sendable () -> UInt64)?
+    private var bondCount = 0
+
+    /// The outcome of one command.
+    public struct Reply: Sendable {
+        /// Text as testpmd would print it.
+        public var output: String
+        /// False when the command failed.
+        public var ok: Bool
+        /// True after `quit`.
+        public var quit = false
+    }
+
+    /// Creates an interpreter.
+    public init(forwarder: Forwarder, allocations: (@Sendable () -> UInt64)? = nil) {
+        self.forwarder = forwarder
+        self.allocations = allocations
+    }
+
+    /// Parses and runs one line.
+    public func execute(_ line: String) -> Reply {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { return Reply(output: "", ok: true) }
+        do {
+            let command = try Command(parsing: trimmed)
+            return try forwarder.locked { () throws(FastPathError) -> Reply in try run(command) }
+        } catch {
+            return Reply(output: error.description + "\n", ok: false)
+        }
+    }
+
+    private func ids(_ ports: Command.Ports) throws(FastPathError) -> [Int] {
+        switch ports {
+        case .all: return forwarder.ports.ids
+        case .one(let id):
+            guard forwarder.ports.entry(id) != nil else { throw .noSuchPort(id) }
+            return [id]
+        }
+    }
+
+    private func entry(_ id: Int) throws(FastPathError) -> PortTable.Entry {
+        guard let e = forwarder.ports.entry(id) else { throw .noSuchPort(id) }
+        return e
+    }
+
+    private func bond(_ id: Int) throws(FastPathError) -> BondingPort {
+        guard let b = try entry(id).port as? BondingPort else { throw .invalid("Port \(id) is not a bonded device") }
+        return b
+    }
+
+    private func requireStopped() throws(FastPathError) {
+        if forwarder.isForwarding { throw .forwardingActive }
+    }
+
+    private func run(_ command: Command) throws(FastPathError) -> Reply {
+        let f = forwarder
+        var out = ""
+        switch command {
+        case .help:
+            out = "FastPath commands (testpmd's words):\n" + Command.vocabulary.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        case .quit:
+            if f.isForwarding { out += stopReport() }
+            out += "\nStopping port(s)...\nDone\n\nBye...\n"
+            return Reply(output: out, ok: true, quit: true)
+        case .start(let txFirst):
+            try f.start(txFirst: txFirst)
+            out = TestpmdFormat.configFwd(f.config, streams: f.plannedStreams, ports: f.forwardingPorts.count)
+            out += "\n  \(f.config.mode.rawValue) packet forwarding packets/burst=\(f.config.burst)\n"
+            out += "  nb forwarding cores=\(Set(f.plannedStreams.map(\.cpu)).count) - nb forwarding ports=\(f.forwardingPorts.count)\n"
+        case .stop:
+            guard f.isForwarding else { throw .invalid("Packet forwarding not started") }
+            out = stopReport()
+        case .showPortStats(let p):
+            for id in try ids(p) { out += TestpmdFormat.portStats(id, f.counters(id), rate: f.throughput(id)) + "\n" }
+        case .showProbeStats(let p):
+            for id in try ids(p) {
+                let c = f.probes(id)
+                out += "Port \(id) probes: received \(c.received) lost \(c.lost) late \(c.late) longest-gap-us \(c.longestGap / 1000)\n"
+            }
+        case .clearPortStats(let p):
+            for id in try ids(p) {
+                f.clear(id)
+                out += "\n  NIC statistics for port \(id) cleared\n"
+            }
+        case .showPortInfo(let p):
+            for id in try ids(p) { out += TestpmdFormat.portInfo(id, try entry(id)) + "\n" }
+        case .showConfigFwd:
+            out = TestpmdFormat.configFwd(f.config, streams: f.plannedStreams, ports: f.forwardingPorts.count)
+        case .showFwdStats:
+            var total = PortCounters()
+            for id in f.forwardingPorts {
+                total = total + f.counters(id)
+                out += TestpmdFormat.forwardStats(id, f.counters(id)) + "\n"
+            }
+            out += TestpmdFormat.accumulated(total) + "\n"
+        case .showMemory:
+            out = "Packet buffers: \(f.pool.count) of \(PacketPool.bufferSize) bytes, \(f.pool.available) free in the pool\n"
+            out += allocations.map { "Allocations (malloc, calloc, realloc) since start: \($0())\n" } ?? "Allocations: not counted (run the fastpath executable)\n"
+        case .setFwd(let mode, let retry):
+            try requireStopped()
+            f.config.mode = mode
+            f.config.retry = retry
+            out = "Set \(mode.rawValue)\(retry ? " retry" : "") packet forwarding mode\n"
+        case .setPortList(let list):
+            try requireStopped()
+            for id in list where f.ports.entry(id) == nil { throw .noSuchPort(id) }
+            f.config.portList = list
+        case .setEthPeer(let port, let mac):
+            try requireStopped()
+            f.config.peers[port] = mac
+        case .setPromisc(let p, let on):
+            for id in try ids(p) { f.ports.update(id) { $0.promiscuous = on } }
+        case .setBurst(let n):
+            try requireStopped()
+            guard (1...256).contains(n) else { throw .invalid("burst must be >= 1 && <= 256") }
+            f.config.burst = n
+            out = "Number of packets per burst set to \(n)\n"
+        case .setTxPackets(let n):
+            try requireStopped()
+            guard (Probe.minimumLength...PacketPool.dataRoom).contains(n) else {
+                throw .invalid("txpkts must be between \(Probe.minimumLength) and \(PacketPool.dataRoom)")
+            }
+            f.config.txLength = n
+        case .setCoreCount(let n):
+            try requireStopped()
+            guard n >= 1 && n <= f.config.forwardingCPUs.count else {
+                throw .invalid("nb cores \(n) out of range: 1..\(f.config.forwardingCPUs.count) forwarding lcores")
+            }
+            f.config.coreCount = n
+            out = "Number of forwarding cores set to \(n)\n"
+        case .macAdd(let port, let mac):
+            _ = try entry(port)
+            f.ports.update(port) { if !$0.extraAddresses.contains(mac) { $0.extraAddresses.append(mac) } }
+        case .macRemove(let port, let mac):
+            guard try entry(port).extraAddresses.contains(mac) else { throw .invalid("mac_addr remove: \(mac) is not an address of port \(port)") }
+            f.ports.update(port) { $0.extraAddresses.removeAll { $0 == mac } }
+        case .portStart(let p):
+            for id in try ids(p) { out += try startPort(id) }
+        case .portStop(let p):
+            for id in try ids(p) { out += try stopPort(id) }
+        case .portClose(let p):
+            for id in try ids(p) {
+                if try entry(id).started { out += try stopPort(id) }
+                out += "Closing ports...\nPort \(id) is closed\nDone\n"
+            }
+        case .portAttach(let text):
+            try requireStoppedUnlessVdev(text)
+            let port = try PortFactory.make(try DeviceSpec(text))
+            let id = try f.ports.add(port)
+            out = "Attaching a new port...\nPort \(id) is attached. Now total ports is \(f.ports.ids.count)\nDone\n"
+        case .portDetach(let id):
+            let e = try entry(id)
+            if e.started { throw .invalid("Please stop port \(id) first") }
+            if e.bondedTo != nil { throw .invalid("Port \(id) is a bonding slave: remove bonding slave \(id) \(e.bondedTo!) first") }
+            f.gracePeriod()
+            e.port.close()
+            f.ports.remove(id)
+            out = "Removing a device...\nDevice \(e.port.deviceName) is detached\nNow total ports is \(f.ports.ids.count)\nDone\n"
+        case .createBond(let mode, _):
+            try requireStopped()
+            let b = try BondingPort(deviceName: "net_bonding_testpmd_\(bondCount)", mode: mode)
+            let id = try f.ports.add(b)
+            bondCount += 1
+            out = "Created new bonded device \(b.deviceName) on (port \(id)).\n"
+        case .addSlave(let slave, let bondID):
+            let b = try bond(bondID)
+            let e = try entry(slave)
+            guard slave != bondID, !(e.port is BondingPort) else { throw .invalid("Port \(slave) cannot be a slave of \(bondID)") }
+            if let other = e.bondedTo { throw .invalid("Port \(slave) is already a slave of bonded device \(other)") }
+            try b.add(slave: slave, port: e.port)
+            f.ports.update(slave) { $0.bondedTo = bondID }
+            b.elect(f.ports)
+        case .removeSlave(let slave, let bondID):
+            let b = try bond(bondID)
+            try b.remove(slave: slave)
+            b.elect(f.ports)
+            f.gracePeriod()
+            b.release()
+            f.ports.update(slave) { $0.bondedTo = nil }
+        case .setPrimary(let slave, let bondID):
+            let b = try bond(bondID)
+            try b.setPrimary(slave)
+            b.elect(f.ports)
+        case .showBondingConfig(let id):
+            let b = try bond(id)
+            out = TestpmdFormat.bondingConfig(b, usable: b.usableSlaves(f.ports))
+        }
+        return Reply(output: out, ok: true)
+    }
+
+    private func requireStoppedUnlessVdev(_ text: String) throws(FastPathError) {
+        if text.contains(":") && !text.contains("=") && !text.hasPrefix("net_") {
+            throw .invalid("port attach \(text): FastPath drives no PCI devices; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>")
+        }
+    }
+
+    private func startPort(_ id: Int) throws(FastPathError) -> String {
+        let f = forwarder
+        let e = try entry(id)
+        if e.started { return "Port \(id) is now started already\n" }
+        if let b = e.port as? BondingPort {
+            for s in b.slaves where f.ports.entry(s)?.started == false { _ = try startPort(s) }
+        }
+        try e.port.start()
+        f.ports.update(id) { $0.started = true }
+        for bondID in f.bondIDs { (f.ports.port(bondID) as? BondingPort)?.elect(f.ports) }
+        return "Configuring Port \(id) (socket 0)\nPort \(id): \(e.port.macAddress)\nChecking link statuses...\nDone\n"
+    }
+
+    private func stopPort(_ id: Int) throws(FastPathError) -> String {
+        let f = forwarder
+        let e = try entry(id)
+        if !e.started { return "Device with port_id=\(id) already stopped\n" }
+        if f.isForwarding && f.plannedStreams.contains(where: { $0.rx == id || $0.tx == id }) {
+            throw .invalid("Please remove port \(id) from forwarding configuration.")
+        }
+        // A bond's slave: move traffic off it, wait until no lcore is inside it, then stop it.
+        f.ports.update(id) { $0.started = false }
+        if let bondID = e.bondedTo { (f.ports.port(bondID) as? BondingPort)?.elect(f.ports) }
+        f.gracePeriod()
+        e.port.stop()
+        return "Stopping ports...\nDone\n"
+    }
+
+    private func stopReport() -> String {
+        let f = forwarder
+        var out = "Telling cores to stop...\nWaiting for lcores to finish...\n"
+        var total = PortCounters()
+        for (id, run) in f.stop() {
+            total = total + run
+            out += TestpmdFormat.forwardStats(id, run) + "\n"
+        }
+        out += TestpmdFormat.accumulated(total) + "\n\nDone.\n"
+        return out
+    }
+}

@@ -1,0 +1,25 @@
+import Glibc
+
+/// SIGINT and SIGTERM turned into a readable descriptor, so the prompt loop can poll() for them
+/// next to stdin (a signal handler may only write to a pipe).
+enum SignalPipe {
+    nonisolated(unsafe) private static var fds: [Int32] = [-1, -1]
+    nonisolated(unsafe) static var writeEnd: Int32 = -1
+
+    /// Installs the handlers; returns the read end.
+    static func install() -> Int32 {
+        if fds[0] >= 0 { return fds[0] }
+        var pair: [Int32] = [0, 0]
+        guard pipe(&pair) == 0 else { return -1 }
+        for fd in pair { _ = fcntl(fd, F_SETFD, FD_CLOEXEC); _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+        fds = pair
+        writeEnd = pair[1]
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            var byte = UInt8(truncatingIfNeeded: signal)
+            _ = write(SignalPipe.writeEnd, &byte, 1)
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        return pair[0]
+    }
+}

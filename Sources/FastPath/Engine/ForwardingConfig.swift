@@ -1,0 +1,38 @@
+/// Everything `show config fwd` describes and `start` uses: mode, ports, topology, lcores, burst,
+/// peers, generated frame length and rate.
+public struct ForwardingConfig: Sendable {
+    /// The forwarding mode.
+    public var mode: ForwardMode = .io
+    /// Retry transmission when the tx port is full (`set fwd io retry`).
+    public var retry = false
+    /// Transmit retries and the pause between them (testpmd: 64 × 1 µs).
+    public var retryCount = 64
+    /// Pause between retries, microseconds.
+    public var retryDelayMicroseconds = 1
+    /// Stream topology.
+    public var topology: PortTopology = .paired
+    /// Packets per burst.
+    public var burst = 32
+    /// Forwarding cores to use (of `forwardingCPUs`).
+    public var coreCount = 1
+    /// CPUs available for forwarding (the lcore list minus the main lcore).
+    public var forwardingCPUs: [Int] = []
+    /// Forwarding ports, in order (`set portlist`, `--portmask`); nil means every port.
+    public var portList: [Int]?
+    /// Peer MAC per port (`--eth-peer`, `set eth-peer`); default 02:00:00:00:00:<port>.
+    public var peers: [Int: EtherAddress] = [:]
+    /// Generated frame length (`set txpkts`).
+    public var txLength = 64
+    /// Flows flowgen spreads over.
+    public var flows = 1024
+    /// Generated packets per second per stream; nil for as fast as possible.
+    public var txRate: Double?
+    /// Sleep on the ports' descriptors when idle instead of spinning.
+    public var adaptive = true
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// The peer MAC of `port`.
+    public func peer(_ port: Int) -> EtherAddress { peers[port] ?? .defaultPeer(port) }
+}

@@ -1,0 +1,146 @@
+import CFastPath
+import Glibc
+import Synchronization
+
+/// One forwarding lcore: a thread pinned to its CPU that runs its streams until told to stop, with
+/// its own buffer cache and counter blocks. It spins while packets flow and sleeps in poll() on its
+/// ports' descriptors after a run of empty polls, so idle forwarders leave the CPU to others.
+final class LcoreWorker: @unchecked Sendable {
+    /// Empty loop iterations before sleeping.
+    static let idleSpins = 2048
+    /// Longest sleep before re-checking the stop flag, ms.
+    static let sleepMilliseconds: Int32 = 20
+
+    let cpu: Int
+    let pool: PacketPool
+    let config: ForwardingConfig
+    let counters: UnsafeMutablePointer<PortCounters>
+    let probes: UnsafeMutablePointer<ProbeCounters>
+    let capture: CaptureHub
+    private let slots: [StreamSlot]
+    private let stopFlag = Atomic<Bool>(false)
+    /// Incremented on every loop iteration; the control plane waits for it to move (a grace period).
+    let epoch = Atomic<UInt64>(0)
+    /// True while the lcore sleeps in poll() (it holds no port reference then).
+    let sleeping = Atomic<Bool>(false)
+    private let wake: Int32
+    private var thread: pthread_t?
+    private var templates: [UnsafeMutableRawPointer] = []
+
+    init(cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub) throws(FastPathError) {
+        self.cpu = cpu
+        self.pool = pool
+        self.config = config
+        self.capture = capture
+        counters = .allocate(capacity: PortTable.capacity)
+        counters.initialize(repeating: PortCounters(), count: PortTable.capacity)
+        probes = .allocate(capacity: PortTable.capacity)
+        probes.initialize(repeating: ProbeCounters(), count: PortTable.capacity)
+        let fd = cfp_eventfd()
+        guard fd >= 0 else { throw .system("eventfd", errno) }
+        wake = fd
+        var slots = [StreamSlot]()
+        for s in streams {
+            guard let rx = ports.port(s.rx), let tx = ports.port(s.tx) else { throw .noSuchPort(ports.port(s.rx) == nil ? s.rx : s.tx) }
+            let frame = Probe.template(length: config.txLength, source: tx.macAddress, destination: s.peer)
+            let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
+            t.copyMemory(from: frame, byteCount: frame.count)
+            templates.append(t)
+            slots.append(StreamSlot(rx: rx, tx: tx, rxId: s.rx, txId: s.tx, destination: s.peer.words,
+                                    source: tx.macAddress.words, template: t, templateLength: frame.count))
+        }
+        self.slots = slots
+    }
+
+    deinit {
+        Glibc.close(wake)
+        counters.deallocate()
+        probes.deallocate()
+        for t in templates { t.deallocate() }
+    }
+
+    /// Starts the thread.
+    func launch() throws(FastPathError) {
+        let box = Unmanaged.passRetained(self)
+        var t = pthread_t()
+        let r = pthread_create(&t, nil, { arg in
+            let worker = Unmanaged<LcoreWorker>.fromOpaque(arg!).takeRetainedValue()
+            worker.run()
+            return nil
+        }, box.toOpaque())
+        guard r == 0 else {
+            box.release()
+            throw .system("starting lcore \(cpu)", r)
+        }
+        thread = t
+    }
+
+    /// Asks the thread to stop and waits for it.
+    func stopAndJoin() {
+        stopFlag.store(true, ordering: .releasing)
+        var one: UInt64 = 1
+        _ = Glibc.write(wake, &one, 8)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+    }
+
+    private func run() {
+        _ = cfp_pin_thread(Int32(cpu))
+        var cache = PoolCache(pool: pool)
+        // Everything the loop touches lives in memory allocated here, before the first packet.
+        let burst = UnsafeMutablePointer<PacketRef>.allocate(capacity: 512)
+        let count = slots.count
+        let streams = UnsafeMutablePointer<StreamSlot>.allocate(capacity: max(count, 1))
+        streams.initialize(from: slots, count: count)
+        let fds = UnsafeMutablePointer<pollfd>.allocate(capacity: count + 1)
+        defer {
+            burst.deallocate()
+            streams.deinitialize(count: count)
+            streams.deallocate()
+            fds.deallocate()
+        }
+        var pollable = !config.mode.generates && config.adaptive && count > 0
+        fds[0] = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+        for i in 0..<count {
+            let fd = streams[i].rx.readinessDescriptor
+            if fd < 0 { pollable = false }
+            fds[i + 1] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        }
+        let paced = config.mode.generates && config.txRate != nil
+        var idle = 0
+        var loop = ForwardingLoop(config: config, counters: counters, probes: probes, capture: capture, burst: burst)
+        while !stopFlag.load(ordering: .relaxed) {
+            epoch.add(1, ordering: .releasing)
+            if paced { loop.earn(streams, count: count) }
+            var busy = false
+            for i in 0..<count where loop.forward(&streams[i], cache: &cache) {
+                busy = true
+            }
+            if busy {
+                idle = 0
+                continue
+            }
+            idle += 1
+            if paced {
+                usleep(100)
+            } else if pollable && idle >= Self.idleSpins {
+                sleep(streams, count: count, fds: fds)
+                idle = 0
+            }
+        }
+    }
+
+    /// poll() on every rx port's descriptor and the wake eventfd, unless a port has packets already.
+    private func sleep(_ streams: UnsafeMutablePointer<StreamSlot>, count: Int, fds: UnsafeMutablePointer<pollfd>) {
+        var ready = true
+        for i in 0..<count where !streams[i].rx.prepareToSleep() { ready = false }
+        if ready {
+            sleeping.store(true, ordering: .releasing)
+            _ = poll(fds, nfds_t(count + 1), Self.sleepMilliseconds)
+            sleeping.store(false, ordering: .releasing)
+        }
+        for i in 0..<count { streams[i].rx.awake() }
+        var value: UInt64 = 0
+        _ = Glibc.read(wake, &value, 8)
+    }
+}

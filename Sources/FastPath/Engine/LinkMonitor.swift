@@ -1,0 +1,30 @@
+import Foundation
+
+/// Watches link state every 50 ms and moves each bond to a slave with link (mode 1 failover when the
+/// active slave loses carrier).
+final class LinkMonitor: @unchecked Sendable {
+    private let forwarder: Forwarder
+    private let running = NSLock()
+    private var stopped = false
+
+    init(forwarder: Forwarder) { self.forwarder = forwarder }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while true {
+                running.lock()
+                let done = stopped
+                running.unlock()
+                if done { return }
+                forwarder.locked { _ = forwarder.monitorLinks() }
+                usleep(50_000)
+            }
+        }
+    }
+
+    func stop() {
+        running.lock()
+        stopped = true
+        running.unlock()
+    }
+}

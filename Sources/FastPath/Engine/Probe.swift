@@ -1,0 +1,72 @@
+import CFastPath
+
+/// The UDP probes txonly and flowgen generate, and rxonly checks: Ethernet / IPv4 / UDP with a
+/// 2-byte magic, a 64-bit sequence number and a 64-bit send time (ns) at the start of the payload,
+/// so a receiver counts loss, reordering and the longest gap (the outage of a migration).
+public enum Probe {
+    /// Magic at the start of the payload.
+    public static let magic: UInt16 = 0xFA57
+    /// Offset of the payload in the frame.
+    public static let payloadOffset = 42
+    /// Shortest frame that carries a probe (the Ethernet minimum without FCS).
+    public static let minimumLength = 60
+    /// Source address of generated packets (198.18.0.1, RFC 2544's benchmark range, never routed).
+    public static let sourceIP: UInt32 = 0xC612_0001
+    /// First destination address (198.18.0.2); flowgen adds the flow number.
+    public static let destinationIP: UInt32 = 0xC612_0002
+
+    /// Builds a template frame of `length` bytes from `source` to `destination`.
+    public static func template(length: Int, source: EtherAddress, destination: EtherAddress) -> [UInt8] {
+        let length = max(length, minimumLength)
+        var f = [UInt8](repeating: 0, count: length)
+        f.withUnsafeMutableBytes { raw in
+            let p = raw.baseAddress!
+            destination.store(to: p)
+            source.store(to: p + 6)
+            p.storeBytes(of: UInt16(0x0800).bigEndian, toByteOffset: 12, as: UInt16.self)
+            p.storeBytes(of: UInt8(0x45), toByteOffset: 14, as: UInt8.self)
+            p.storeBytes(of: UInt16(length - 14).bigEndian, toByteOffset: 16, as: UInt16.self)
+            p.storeBytes(of: UInt8(64), toByteOffset: 22, as: UInt8.self)
+            p.storeBytes(of: UInt8(17), toByteOffset: 23, as: UInt8.self)
+            p.storeBytes(of: sourceIP.bigEndian, toByteOffset: 26, as: UInt32.self)
+            p.storeBytes(of: destinationIP.bigEndian, toByteOffset: 30, as: UInt32.self)
+            p.storeBytes(of: UInt16(9).bigEndian, toByteOffset: 34, as: UInt16.self)
+            p.storeBytes(of: UInt16(9).bigEndian, toByteOffset: 36, as: UInt16.self)
+            p.storeBytes(of: UInt16(length - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
+            p.storeBytes(of: magic.bigEndian, toByteOffset: payloadOffset, as: UInt16.self)
+            writeChecksum(p + 14)
+        }
+        return f
+    }
+
+    /// Computes and stores the IPv4 header checksum of the 20-byte header at `ip`.
+    @inline(__always)
+    public static func writeChecksum(_ ip: UnsafeMutableRawPointer) {
+        ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
+        var sum: UInt32 = 0
+        for i in stride(from: 0, to: 20, by: 2) {
+            sum &+= UInt32(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
+        }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) &+ (sum >> 16) }
+        ip.storeBytes(of: (~UInt16(truncatingIfNeeded: sum)).bigEndian, toByteOffset: 10, as: UInt16.self)
+    }
+
+    /// Stamps sequence number and send time into a frame built from the template.
+    @inline(__always)
+    public static func stamp(_ frame: UnsafeMutableRawPointer, sequence: UInt64, time: UInt64) {
+        frame.storeBytes(of: sequence.bigEndian, toByteOffset: payloadOffset + 2, as: UInt64.self)
+        frame.storeBytes(of: time.bigEndian, toByteOffset: payloadOffset + 10, as: UInt64.self)
+    }
+
+    /// The sequence number and send time of a received frame, or nil when it is not a probe.
+    @inline(__always)
+    public static func read(_ frame: UnsafeRawPointer, length: Int) -> (sequence: UInt64, time: UInt64)? {
+        guard length >= minimumLength,
+              frame.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == UInt16(0x0800).bigEndian,
+              frame.load(fromByteOffset: 23, as: UInt8.self) == 17,
+              frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian
+        else { return nil }
+        return (UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 2, as: UInt64.self)),
+                UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 10, as: UInt64.self)))
+    }
+}

@@ -1,0 +1,17 @@
+/// A stream as its lcore runs it: the two ports as unretained references (the port table keeps them
+/// alive while forwarding runs), the addresses mac mode writes, and the generator's state.
+struct StreamSlot {
+    unowned(unsafe) let rx: any Port
+    unowned(unsafe) let tx: any Port
+    let rxId: Int
+    let txId: Int
+    let destination: (UInt32, UInt16)
+    let source: (UInt32, UInt16)
+    /// The frame txonly/flowgen copy, built for this stream's tx port and peer.
+    let template: UnsafeMutableRawPointer
+    let templateLength: Int
+    var sequence: UInt64 = 0
+    var flow: UInt32 = 0
+    /// Generator credit: packets it may still send under the rate limit.
+    var credit: Double = 0
+}

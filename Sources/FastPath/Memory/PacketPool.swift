@@ -1,0 +1,96 @@
+import Glibc
+
+/// A fixed set of packet buffers in one anonymous mapping (pages are touched only when used), with a
+/// free list guarded by a mutex. Forwarding lcores take and return buffers in bulk through their own
+/// `PoolCache`, so the lock is taken once per several hundred packets, never per packet.
+public final class PacketPool: @unchecked Sendable {
+    /// Bytes per buffer: header, headroom, and room for a 2048-byte frame.
+    public static let bufferSize = 2048 + 128
+    /// Offset of a fresh frame inside its buffer.
+    public static let headroom = 128
+    /// Largest frame a buffer holds.
+    public static let dataRoom = 2048
+
+    /// Number of buffers.
+    public let count: Int
+    private let base: UnsafeMutableRawPointer
+    private let free: UnsafeMutablePointer<PacketRef>
+    private var freeCount: Int
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+
+    /// Maps `count` buffers. Throws when the mapping fails.
+    public init(count: Int) throws(FastPathError) {
+        guard count > 0 else { throw .invalid("the packet pool needs at least one buffer") }
+        let bytes = count * Self.bufferSize
+        guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), map != MAP_FAILED else {
+            throw .system("mmap of \(bytes) bytes for \(count) packet buffers", errno)
+        }
+        self.count = count
+        base = map
+        free = .allocate(capacity: count)
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        // Lowest buffers on top, so a light load keeps reusing the same few pages.
+        for i in 0..<count {
+            let buffer = (map + (count - 1 - i) * Self.bufferSize).bindMemory(to: PacketMeta.self, capacity: 1)
+            free[i] = buffer
+        }
+        freeCount = count
+        for i in 0..<count {
+            (map + i * Self.bufferSize).bindMemory(to: PacketMeta.self, capacity: 1).pointee.index = UInt32(i)
+        }
+    }
+
+    deinit {
+        munmap(base, count * Self.bufferSize)
+        free.deallocate()
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// Buffers not in use by anyone (those in lcore caches count as in use).
+    public var available: Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return freeCount
+    }
+
+    /// Takes up to `n` buffers into `into`; returns how many it took.
+    public func take(_ n: Int, into: UnsafeMutablePointer<PacketRef>) -> Int {
+        pthread_mutex_lock(lock)
+        let k = min(n, freeCount)
+        freeCount -= k
+        into.update(from: free + freeCount, count: k)
+        pthread_mutex_unlock(lock)
+        return k
+    }
+
+    /// Returns `n` buffers.
+    public func give(_ n: Int, from: UnsafePointer<PacketRef>) {
+        pthread_mutex_lock(lock)
+        (free + freeCount).update(from: from, count: n)
+        freeCount += n
+        pthread_mutex_unlock(lock)
+    }
+
+    /// Takes one buffer, reset to an empty frame at the headroom (for the control plane).
+    public func takeOne() -> PacketRef? {
+        var one = base.bindMemory(to: PacketMeta.self, capacity: 1)
+        guard take(1, into: &one) == 1 else { return nil }
+        one.pointee.offset = UInt32(Self.headroom)
+        one.pointee.length = 0
+        return one
+    }
+
+    /// Returns one buffer.
+    public func giveOne(_ packet: PacketRef) {
+        var p = packet
+        give(1, from: &p)
+    }
+
+    /// Whether `pointer` is the header of one of this pool's buffers.
+    public func owns(_ packet: PacketRef) -> Bool {
+        let offset = UnsafeMutableRawPointer(packet) - base
+        return offset >= 0 && offset < count * Self.bufferSize && offset % Self.bufferSize == 0
+    }
+}

@@ -1,0 +1,37 @@
+/// Creates ports from `--vdev` specs.
+public enum PortFactory {
+    /// Opens the device `spec` names. Ring peers are connected by the caller once both exist.
+    public static func make(_ spec: DeviceSpec) throws(FastPathError) -> any Port {
+        switch spec.driver {
+        case "net_null":
+            return NullPort(deviceName: spec.name, devargs: spec.devargs, size: try spec.integer("size", default: 64, in: 14...PacketPool.dataRoom))
+        case "net_ring":
+            return try RingPort(deviceName: spec.name, devargs: spec.devargs)
+        case "net_af_packet":
+            guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_af_packet needs iface=<interface>") }
+            guard try spec.integer("qpairs", default: 1, in: 1...1) == 1 else { throw .invalid("\(spec.name): only qpairs=1") }
+            let block = try spec.integer("blocksz", default: 1 << 16, in: 4096...(1 << 22))
+            guard block & (block - 1) == 0 else { throw .invalid("\(spec.name): blocksz=\(block) must be a power of two") }
+            let frames = try spec.integer("framecnt", default: 512, in: 8...65536)
+            return try AFPacketPort(deviceName: spec.name, devargs: spec.devargs, interface: iface,
+                                    blockSize: block, blockCount: max(4, frames * 2048 / block), frameCount: frames)
+        case "net_tap":
+            let mac: EtherAddress?
+            if let text = spec["mac"], text != "fixed" {
+                guard let m = EtherAddress(text) else { throw .invalid("\(spec.name): mac=\(text) is not a MAC address") }
+                mac = m
+            } else {
+                mac = spec["mac"] == "fixed" ? EtherAddress(0x02, 0x64, 0x74, 0x61, 0x70, 0x00) : nil
+            }
+            return try TapPort(deviceName: spec.name, devargs: spec.devargs, interface: spec["iface"] ?? "dtap%d", mac: mac)
+        case "net_pcap":
+            guard spec["rx_pcap"] != nil || spec["tx_pcap"] != nil else {
+                throw .invalid("\(spec.name): net_pcap needs rx_pcap=<file> and/or tx_pcap=<file>")
+            }
+            return try PcapPort(deviceName: spec.name, devargs: spec.devargs, rxPath: spec["rx_pcap"], txPath: spec["tx_pcap"],
+                                infinite: try spec.integer("infinite_rx", default: 0, in: 0...1) == 1)
+        default:
+            throw .invalid("\(spec.name): unknown driver")
+        }
+    }
+}
