@@ -3,5 +3,6 @@ import FastPath
 import Glibc
 
 // The forwarder alone, without libvirt or libssh2: the binary labrunner copies to hosts and guests.
-// It links the malloc counter, so `show memory` and the benchmark can show the hot loop allocates nothing.
-exit(FastPathMain.run(arguments: Array(CommandLine.arguments.dropFirst()), allocations: { cac_allocation_count() }))
+// It links the malloc counter, so `show memory` and the benchmark show what the forwarding loops allocate.
+let counter = AllocationCounter(process: { cac_allocation_count() }, thread: { cac_thread_allocation_count() })
+exit(FastPathMain.run(arguments: Array(CommandLine.arguments.dropFirst()), allocations: counter))

@@ -5,8 +5,6 @@ import Foundation
 public final class CommandInterpreter: @unchecked Sendable {
     /// The forwarder driven.
     public let forwarder: Forwarder
-    /// Reports allocations so far (the fastpath executable's malloc counter), when available.
-    public let allocations: (@Sendable () -> UInt64)?
     private var bondCount = 0
 
     /// The outcome of one command.
@@ -20,9 +18,8 @@ public final class CommandInterpreter: @unchecked Sendable {
     }
 
     /// Creates an interpreter.
-    public init(forwarder: Forwarder, allocations: (@Sendable () -> UInt64)? = nil) {
+    public init(forwarder: Forwarder) {
         self.forwarder = forwarder
-        self.allocations = allocations
     }
 
     /// Parses and runs one line.
@@ -103,7 +100,12 @@ public final class CommandInterpreter: @unchecked Sendable {
             out += TestpmdFormat.accumulated(total) + "\n"
         case .showMemory:
             out = "Packet buffers: \(f.pool.count) of \(PacketPool.bufferSize) bytes, \(f.pool.available) free in the pool\n"
-            out += allocations.map { "Allocations (malloc, calloc, realloc) since start: \($0())\n" } ?? "Allocations: not counted (run the fastpath executable)\n"
+            if let counter = f.allocationCounter, let loops = f.loopAllocations {
+                out += "Allocations (malloc, calloc, realloc) since start: \(counter.process())\n"
+                out += "Allocations in forwarding loops: \(loops.allocations) over \(loops.packets) packets\n"
+            } else {
+                out += "Allocations: not counted (the fastpath executable counts them)\n"
+            }
         case .setFwd(let mode, let retry):
             try requireStopped()
             f.config.mode = mode

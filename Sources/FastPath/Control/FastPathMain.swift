@@ -7,7 +7,7 @@ import Glibc
 public enum FastPathMain {
     /// Runs FastPath with `arguments` (no program name). `allocations` reads the process's malloc
     /// counter when the executable has one. Returns the exit status.
-    public static func run(arguments: [String], allocations: (@Sendable () -> UInt64)? = nil) -> Int32 {
+    public static func run(arguments: [String], allocations: AllocationCounter? = nil) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             Console.write(usage)
             return 0
@@ -20,8 +20,8 @@ public enum FastPathMain {
         }
     }
 
-    static func launch(_ options: LaunchOptions, allocations: (@Sendable () -> UInt64)?) throws(FastPathError) -> Int32 {
-        let forwarder = try Forwarder(buffers: options.buffers, config: options.forwarding, mainCPU: options.lcores[0])
+    static func launch(_ options: LaunchOptions, allocations: AllocationCounter?) throws(FastPathError) -> Int32 {
+        let forwarder = try Forwarder(buffers: options.buffers, config: options.forwarding, mainCPU: options.lcores[0], allocationCounter: allocations)
         var opened = [any Port]()
         defer { for p in opened { p.close() } }
         var rings: [String: RingPort] = [:]
@@ -40,7 +40,7 @@ public enum FastPathMain {
             a.connect(to: b)
         }
         Console.write("Checking link statuses...\nDone\n")
-        let interpreter = CommandInterpreter(forwarder: forwarder, allocations: allocations)
+        let interpreter = CommandInterpreter(forwarder: forwarder)
         let quit = cfp_eventfd()
         defer { Glibc.close(quit) }
         let server = try ControlServer(path: options.controlSocket ?? RuntimePaths.controlSocket(filePrefix: options.filePrefix),

@@ -25,10 +25,17 @@ public final class Forwarder: @unchecked Sendable {
     private var runStart = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
     private var lastShown: [Int: (time: UInt64, counters: PortCounters)] = [:]
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// The executable's malloc counter, when it has one.
+    public let allocationCounter: AllocationCounter?
+    /// Allocations made inside forwarding loops, and the packets those loops moved, over every run so
+    /// far (nil when not counted).
+    public private(set) var loopAllocations: (allocations: UInt64, packets: UInt64)?
 
     /// Creates a forwarder with `buffers` packet buffers.
-    public init(buffers: Int, config: ForwardingConfig, mainCPU: Int) throws(FastPathError) {
+    public init(buffers: Int, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) throws(FastPathError) {
         pool = try PacketPool(count: buffers)
+        self.allocationCounter = allocationCounter
+        loopAllocations = allocationCounter.map { _ in (0, 0) }
         self.config = config
         self.mainCPU = mainCPU
         lock = .allocate(capacity: 1)
@@ -83,7 +90,8 @@ public final class Forwarder: @unchecked Sendable {
         if txFirst > 0 { sendFirst(planned, bursts: txFirst) }
         var created = [LcoreWorker]()
         for cpu in Set(planned.map(\.cpu)).sorted() {
-            created.append(try LcoreWorker(cpu: cpu, streams: planned.filter { $0.cpu == cpu }, ports: ports, pool: pool, config: config, capture: capture))
+            created.append(try LcoreWorker(cpu: cpu, streams: planned.filter { $0.cpu == cpu }, ports: ports, pool: pool, config: config, capture: capture,
+                                        allocationCounter: allocationCounter))
         }
         for id in ports.ids { runStart[id] = counters(id) }
         streams = planned
@@ -97,6 +105,10 @@ public final class Forwarder: @unchecked Sendable {
         guard isForwarding else { return [] }
         for w in workers { w.stopAndJoin() }
         for w in workers {
+            if let a = w.loopAllocations, let total = loopAllocations {
+                let moved = (0..<PortTable.capacity).reduce(UInt64(0)) { $0 &+ w.counters[$1].rxPackets &+ (config.mode.generates ? w.counters[$1].txPackets : 0) }
+                loopAllocations = (total.allocations &+ a, total.packets &+ moved)
+            }
             for id in 0..<PortTable.capacity {
                 retired[id] = retired[id] + w.counters[id]
                 retiredProbes[id] = retiredProbes[id] + w.probes[id]

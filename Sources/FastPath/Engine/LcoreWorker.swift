@@ -26,9 +26,14 @@ final class LcoreWorker: @unchecked Sendable {
     private let wake: Int32
     private var thread: pthread_t?
     private var templates: [UnsafeMutableRawPointer] = []
+    private let allocationCounter: AllocationCounter?
+    /// Allocations this lcore made inside its forwarding loop (after setup, before teardown), when counted.
+    private(set) var loopAllocations: UInt64?
 
-    init(cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub) throws(FastPathError) {
+    init(cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub,
+         allocationCounter: AllocationCounter?) throws(FastPathError) {
         self.cpu = cpu
+        self.allocationCounter = allocationCounter
         self.pool = pool
         self.config = config
         self.capture = capture
@@ -109,6 +114,8 @@ final class LcoreWorker: @unchecked Sendable {
         let paced = config.mode.generates && config.txRate != nil
         var idle = 0
         var loop = ForwardingLoop(config: config, counters: counters, probes: probes, capture: capture, burst: burst)
+        let allocationsBefore = allocationCounter?.thread()
+        defer { loopAllocations = allocationsBefore.map { allocationCounter!.thread() - $0 } }
         while !stopFlag.load(ordering: .relaxed) {
             epoch.add(1, ordering: .releasing)
             if paced { loop.earn(streams, count: count) }
