@@ -32,8 +32,13 @@ public final class Forwarder: @unchecked Sendable {
     public private(set) var loopAllocations: (allocations: UInt64, packets: UInt64)?
 
     /// Creates a forwarder with `buffers` packet buffers.
-    public init(buffers: Int, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) throws(FastPathError) {
-        pool = try PacketPool(count: buffers)
+    public convenience init(buffers: Int, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) throws(FastPathError) {
+        self.init(pool: try PacketPool(count: buffers), config: config, mainCPU: mainCPU, allocationCounter: allocationCounter)
+    }
+
+    /// Creates a forwarder over an existing pool (forwarders in one process joined by ring ports share one).
+    public init(pool: PacketPool, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) {
+        self.pool = pool
         self.allocationCounter = allocationCounter
         loopAllocations = allocationCounter.map { _ in (0, 0) }
         self.config = config

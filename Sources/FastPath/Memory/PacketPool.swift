@@ -68,6 +68,7 @@ public final class PacketPool: @unchecked Sendable {
     /// Returns `n` buffers.
     public func give(_ n: Int, from: UnsafePointer<PacketRef>) {
         pthread_mutex_lock(lock)
+        precondition(freeCount + n <= count, "more buffers returned to the pool than it has: a buffer of another pool, or one returned twice")
         (free + freeCount).update(from: from, count: n)
         freeCount += n
         pthread_mutex_unlock(lock)
