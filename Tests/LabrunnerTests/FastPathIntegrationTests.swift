@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import Labrunner
+
+/// The fastpath binary on kernel ports in a namespace of the test's own: AF_PACKET rings on veth
+/// pairs, a TAP exception path, pcap files tcpdump reads, pdump attached to a running forwarder — and
+/// its output read by the same parsers that read dpdk-testpmd.
+@Suite(.serialized) struct FastPathIntegrationTests {
+    @Test func afPacketForwardsProbesBetweenVethsWithoutLoss() async throws {
+        // gen:g0 ── f0:[fwd io]:f1 ── s1:sink
+        let lab = try FastPathLab(veths: [("g0", "f0"), ("f1", "s1")])
+        do {
+            let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_packet0,iface=s1", "--", "-i", "--forward-mode=rxonly"])
+            let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "fwd", "--vdev", "net_af_packet0,iface=f0", "--vdev", "net_af_packet1,iface=f1", "--", "-i"])
+            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
+                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000", "--txpkts=60"])
+            try await sink.command("start")
+            try await fwd.command("start")
+            try await gen.command("start")
+            try await Task.sleep(for: .seconds(1))
+            try await gen.command("stop")
+            try await Task.sleep(for: .milliseconds(300))
+            try await fwd.command("stop")
+            try await sink.command("stop")
+            let sent = Int(try await gen.stats(0)["0.tx_packets"] ?? "") ?? -1
+            let forwarded = try await fwd.stats(0)
+            let probes = try await sink.command("show port probes 0")
+            #expect(sent > 2000 && sent < 10_000)
+            #expect(forwarded["0.rx_packets"] == "\(sent)")
+            #expect(try await fwd.stats(1)["1.tx_packets"] == "\(sent)")
+            #expect(probes.contains("received \(sent) lost 0 late 0"))
+            let info = try PortInfoParser().parse(try await fwd.command("show port info 0"))
+            #expect(info["0.driver"] == "net_af_packet" && info["0.link"] == "up")
+            #expect(info["0.mac"] == lab.shell("cat /sys/class/net/f0/address").trimmingCharacters(in: .whitespacesAndNewlines).uppercased())
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
+    @Test func tapIsTheKernelExceptionPath() async throws {
+        let lab = try FastPathLab(veths: [])
+        do {
+            let fp = try await lab.fastpath("tap", ["-l", "0-1", "--vdev", "net_tap0,iface=fptap0", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"])
+            _ = lab.shell("ip addr add 198.51.100.1/24 dev fptap0")
+            try await fp.command("start")
+            // The kernel resolves the neighbour: its ARP requests leave through the TAP into FastPath.
+            _ = lab.shell("busybox ping -c 2 -W 1 198.51.100.2")
+            try await fp.command("stop")
+            let rx = Int(try await fp.stats(0)["0.rx_packets"] ?? "") ?? 0
+            #expect(rx >= 1)
+            // And the other way: frames FastPath sends appear on the kernel interface.
+            let before = Int(lab.shell("cat /sys/class/net/fptap0/statistics/rx_packets").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            try await fp.command("set fwd txonly")
+            try await fp.command("start")
+            try await Task.sleep(for: .milliseconds(200))
+            try await fp.command("stop")
+            let sent = Int(try await fp.stats(0)["0.tx_packets"] ?? "") ?? 0
+            let after = Int(lab.shell("cat /sys/class/net/fptap0/statistics/rx_packets").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            #expect(sent > 0 && after - before == sent)
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
+    @Test func pcapFilesRoundTripThroughTcpdump() async throws {
+        let lab = try FastPathLab(veths: [])
+        let first = lab.directory.appendingPathComponent("gen.pcap").path
+        let second = lab.directory.appendingPathComponent("copy.pcap").path
+        do {
+            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_pcap0,tx_pcap=\(first)", "--", "-i",
+                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=1000", "--txpkts=60"])
+            try await gen.command("start")
+            try await Task.sleep(for: .milliseconds(500))
+            try await gen.command("stop")
+            let sent = Int(try await gen.stats(0)["0.tx_packets"] ?? "") ?? -1
+            try await gen.session.send("quit")
+            try await Task.sleep(for: .milliseconds(300))
+            let dump = CLI.shell("tcpdump -nr \(first) 2>&1")
+            #expect(dump.contains("reading from file \(first), link-type EN10MB (Ethernet)"))
+            #expect(dump.contains("198.18.0.1.9 > 198.18.0.2.9: UDP, length 18"))
+            #expect(dump.split(separator: "\n").filter { $0.contains("UDP, length 18") }.count == sent)
+            // Replayed by another FastPath (rx_pcap) through io forwarding into a second file: same frames.
+            let copy = try await lab.fastpath("copy", ["-l", "0-1", "--file-prefix", "copy", "--vdev", "net_pcap0,rx_pcap=\(first)",
+                                                       "--vdev", "net_pcap1,tx_pcap=\(second)", "--", "-i"])
+            try await copy.command("start")
+            try await Task.sleep(for: .milliseconds(300))
+            try await copy.command("stop")
+            #expect(try await copy.stats(1)["1.tx_packets"] == "\(sent)")
+            try await copy.session.send("quit")
+            try await Task.sleep(for: .milliseconds(300))
+            let payloads = { (file: String) in CLI.shell("tcpdump -nxr \(file) 2>/dev/null | grep -v '^[0-9]'") }
+            #expect(payloads(first) == payloads(second) && !payloads(first).isEmpty)
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
+    @Test func pdumpCapturesARunningForwarder() async throws {
+        let lab = try FastPathLab(veths: [("g0", "f0")])
+        let capture = lab.directory.appendingPathComponent("capture.pcap").path
+        do {
+            let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "primary", "--vdev", "net_af_packet0,iface=f0", "--", "-i",
+                                                     "--forward-mode=rxonly", "--port-topology=loop"])
+            try await fwd.command("start")
+            let pdump = try lab.spawn("pdump", [CLI.binary, "pdump", "--file-prefix", "primary", "--", "--pdump", "port=0,queue=*,rx-dev=\(capture)"])
+            _ = try await pdump.expect("Press Ctrl-C to stop\\s*$", timeout: .seconds(20))
+            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
+                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=2000", "--txpkts=60"])
+            try await gen.command("start")
+            try await Task.sleep(for: .milliseconds(500))
+            try await gen.command("stop")
+            try await Task.sleep(for: .milliseconds(300))
+            try await pdump.send("\u{03}")
+            let stats = try await pdump.expect("packets freed: +0\\s*$", timeout: .seconds(10)).text
+            try await fwd.command("stop")
+            let received = Int(try await fwd.stats(0)["0.rx_packets"] ?? "") ?? -1
+            let dump = CLI.shell("tcpdump -nr \(capture) 2>&1")
+            let captured = dump.split(separator: "\n").filter { $0.contains("UDP, length 18") }.count
+            #expect(received > 500)
+            #expect(captured == received)
+            #expect(stats.contains("packets dequeued:            \(received)"))
+            // Only one pdump at a time, and a missing primary is a clear error.
+            let missing = CLI.run(["pdump", "--file-prefix", "nobody", "--", "--pdump", "port=0,queue=*,rx-dev=/dev/null"])
+            #expect(missing.status == 2 && missing.stderr.contains("cannot reach the primary process"))
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
+    @Test func bondingConfigAndStatsReadByTheEngineParsers() async throws {
+        let lab = try FastPathLab(veths: [])
+        do {
+            let fp = try await lab.fastpath("bond", ["-l", "0-1", "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i"])
+            #expect(try await fp.command("create bonded device 1 0").contains("Created new bonded device net_bonding_testpmd_0 on (port 2)."))
+            try await fp.command("add bonding slave 0 2")
+            try await fp.command("add bonding slave 1 2")
+            try await fp.command("set bonding primary 1 2")
+            let config = try BondingConfigParser().parse(try await fp.command("show bonding config 2"))
+            #expect(config["mode"] == "1" && config["slaves"] == "0 1" && config["primary"] == "1" && config["active_count"] == "2")
+            #expect(try await fp.command("bogus command").contains("Command not found"))
+            #expect(try await fp.command("show port stats 7").contains("Invalid port 7"))
+            try await fp.command("start")
+            try await Task.sleep(for: .milliseconds(300))
+            try await fp.command("stop")
+            let memory = try await fp.command("show memory")
+            #expect(memory.contains("Allocations in forwarding loops: 0 over "))
+            #expect(!memory.contains("since start: 0\r") && !memory.contains("since start: 0\n"))
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+}
