@@ -4,6 +4,10 @@
 #include <net/if.h>
 #include <linux/if_tun.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <sys/syscall.h>
 #include <net/ethernet.h>
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -172,4 +176,137 @@ uint64_t cfp_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int bpf_call(int cmd, union bpf_attr *attr) { return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
+
+static int map_ring(int fd, off_t pgoff, size_t desc_size, uint32_t size, struct xdp_ring_offset *off, cfp_xdp_ring *ring) {
+    size_t len = off->desc + (size_t)size * desc_size;
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, pgoff);
+    if (map == MAP_FAILED) return -errno;
+    ring->map = map;
+    ring->map_size = len;
+    ring->producer = (uint32_t *)((uint8_t *)map + off->producer);
+    ring->consumer = (uint32_t *)((uint8_t *)map + off->consumer);
+    ring->descriptors = (uint8_t *)map + off->desc;
+    ring->size = size;
+    return 0;
+}
+
+int cfp_xdp_open(const char *ifname, uint32_t frames, uint32_t ring_size, int native, cfp_xdp_socket *xsk, const char **stage) {
+    memset(xsk, 0, sizeof(*xsk));
+    xsk->fd = xsk->map_fd = xsk->prog_fd = xsk->link_fd = -1;
+    int r;
+    unsigned index = if_nametoindex(ifname);
+    *stage = "interface";
+    if (index == 0) return -errno;
+    *stage = "socket(AF_XDP)";
+    xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (xsk->fd < 0) return -errno;
+    xsk->frame_size = 2048;
+    xsk->frame_count = frames;
+    xsk->umem_size = (size_t)frames * 2048;
+    *stage = "UMEM mapping";
+    void *umem = mmap(NULL, xsk->umem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (umem == MAP_FAILED) { r = -errno; goto fail; }
+    xsk->umem = umem;
+    struct xdp_umem_reg reg;
+    memset(&reg, 0, sizeof(reg));
+    reg.addr = (uint64_t)(uintptr_t)umem;
+    reg.len = xsk->umem_size;
+    reg.chunk_size = 2048;
+    *stage = "XDP_UMEM_REG";
+    if (setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0) { r = -errno; goto fail; }
+    *stage = "ring sizes";
+    if (setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring_size, sizeof(ring_size)) < 0 ||
+        setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring_size, sizeof(ring_size)) < 0 ||
+        setsockopt(xsk->fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof(ring_size)) < 0 ||
+        setsockopt(xsk->fd, SOL_XDP, XDP_TX_RING, &ring_size, sizeof(ring_size)) < 0) { r = -errno; goto fail; }
+    struct xdp_mmap_offsets off;
+    socklen_t optlen = sizeof(off);
+    *stage = "XDP_MMAP_OFFSETS";
+    if (getsockopt(xsk->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen) < 0) { r = -errno; goto fail; }
+    *stage = "ring mappings";
+    if ((r = map_ring(xsk->fd, XDP_PGOFF_RX_RING, sizeof(struct xdp_desc), ring_size, &off.rx, &xsk->rx)) ||
+        (r = map_ring(xsk->fd, XDP_PGOFF_TX_RING, sizeof(struct xdp_desc), ring_size, &off.tx, &xsk->tx)) ||
+        (r = map_ring(xsk->fd, XDP_UMEM_PGOFF_FILL_RING, sizeof(uint64_t), ring_size, &off.fr, &xsk->fill)) ||
+        (r = map_ring(xsk->fd, XDP_UMEM_PGOFF_COMPLETION_RING, sizeof(uint64_t), ring_size, &off.cr, &xsk->completion))) goto fail;
+    struct sockaddr_xdp sxdp;
+    memset(&sxdp, 0, sizeof(sxdp));
+    sxdp.sxdp_family = AF_XDP;
+    sxdp.sxdp_ifindex = index;
+    sxdp.sxdp_queue_id = 0;
+    sxdp.sxdp_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
+    *stage = "bind";
+    if (bind(xsk->fd, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0) { r = -errno; goto fail; }
+
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_XSKMAP;
+    attr.key_size = 4;
+    attr.value_size = 4;
+    attr.max_entries = 1;
+    *stage = "BPF_MAP_CREATE (XSKMAP)";
+    xsk->map_fd = bpf_call(BPF_MAP_CREATE, &attr);
+    if (xsk->map_fd < 0) { r = -errno; goto fail; }
+    uint32_t key = 0, value = (uint32_t)xsk->fd;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_fd = (uint32_t)xsk->map_fd;
+    attr.key = (uint64_t)(uintptr_t)&key;
+    attr.value = (uint64_t)(uintptr_t)&value;
+    *stage = "BPF_MAP_UPDATE_ELEM";
+    if (bpf_call(BPF_MAP_UPDATE_ELEM, &attr) < 0) { r = -errno; goto fail; }
+    // r2 = ctx->rx_queue_index; r1 = map; r3 = XDP_PASS (action when the queue has no socket);
+    // return bpf_redirect_map(r1, r2, r3)
+    struct bpf_insn prog[] = {
+        { .code = BPF_LDX | BPF_W | BPF_MEM, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_1, .off = 16 },
+        { .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1, .src_reg = BPF_PSEUDO_MAP_FD, .imm = xsk->map_fd },
+        { .code = 0 },
+        { .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = XDP_PASS },
+        { .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_redirect_map },
+        { .code = BPF_JMP | BPF_EXIT },
+    };
+    static const char license[] = "GPL";
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_XDP;
+    attr.insns = (uint64_t)(uintptr_t)prog;
+    attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+    attr.license = (uint64_t)(uintptr_t)license;
+    *stage = "BPF_PROG_LOAD (XDP redirect)";
+    xsk->prog_fd = bpf_call(BPF_PROG_LOAD, &attr);
+    if (xsk->prog_fd < 0) { r = -errno; goto fail; }
+    xsk->mode = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+    memset(&attr, 0, sizeof(attr));
+    attr.link_create.prog_fd = (uint32_t)xsk->prog_fd;
+    attr.link_create.target_ifindex = index;
+    attr.link_create.attach_type = BPF_XDP;
+    attr.link_create.flags = (uint32_t)xsk->mode;
+    *stage = native ? "attaching the XDP program (native mode)" : "attaching the XDP program (skb mode)";
+    xsk->link_fd = bpf_call(BPF_LINK_CREATE, &attr);
+    if (xsk->link_fd < 0) { r = -errno; goto fail; }
+    return 0;
+fail:
+    cfp_xdp_close(xsk);
+    return r;
+}
+
+void cfp_xdp_close(cfp_xdp_socket *xsk) {
+    if (xsk->link_fd >= 0) close(xsk->link_fd);
+    if (xsk->prog_fd >= 0) close(xsk->prog_fd);
+    if (xsk->map_fd >= 0) close(xsk->map_fd);
+    cfp_xdp_ring *rings[] = { &xsk->rx, &xsk->tx, &xsk->fill, &xsk->completion };
+    for (int i = 0; i < 4; i++) if (rings[i]->map) munmap(rings[i]->map, rings[i]->map_size);
+    if (xsk->fd >= 0) close(xsk->fd);
+    if (xsk->umem) munmap(xsk->umem, xsk->umem_size);
+    memset(xsk, 0, sizeof(*xsk));
+    xsk->fd = xsk->map_fd = xsk->prog_fd = xsk->link_fd = -1;
+}
+
+void cfp_xdp_kick_tx(cfp_xdp_socket *xsk) {
+    // Copy mode sends only from this call.
+    sendto(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+}
+
+void cfp_xdp_kick_rx(cfp_xdp_socket *xsk) {
+    recvfrom(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }

@@ -39,6 +39,35 @@ import Testing
         await lab.tearDown()
     }
 
+    @Test(arguments: ["skb", "native"])
+    func afXDPCarriesProbesBetweenVeths(mode: String) async throws {
+        let lab = try FastPathLab(veths: [("xg", "xs")])
+        do {
+            let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_xdp0,iface=xs,xdp_mode=\(mode)", "--", "-i",
+                                                       "--forward-mode=rxonly", "--port-topology=loop"])
+            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_xdp0,iface=xg,xdp_mode=\(mode)", "--", "-i",
+                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000"])
+            #expect(lab.shell("ip link show xs").contains("xdp"))
+            try await sink.command("start")
+            try await gen.command("start")
+            try await Task.sleep(for: .milliseconds(600))
+            try await gen.command("stop")
+            try await Task.sleep(for: .milliseconds(200))
+            try await sink.command("stop")
+            let sent = Int(try await gen.stats(0)["0.tx_packets"] ?? "") ?? -1
+            #expect(sent > 1000)
+            #expect(try await sink.command("show port probes 0").contains("received \(sent) lost 0 late 0"))
+            try await sink.session.send("quit")
+            try await Task.sleep(for: .milliseconds(300))
+            // The program went with its bpf link: the interface is back to the kernel's path.
+            #expect(!lab.shell("ip link show xs").contains("xdp"))
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
     @Test func tapIsTheKernelExceptionPath() async throws {
         let lab = try FastPathLab(veths: [])
         do {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
 
 /// eventfd(2) with EFD_NONBLOCK | EFD_CLOEXEC.
 int cfp_eventfd(void);
@@ -57,6 +58,47 @@ int cfp_packet_stats(int fd, uint32_t *packets, uint32_t *drops);
 
 /// Unmaps the rings and closes the socket.
 void cfp_packet_close(cfp_packet_rings *rings);
+
+/// One AF_XDP ring as mapped: producer and consumer indices, the descriptors, and its size.
+typedef struct {
+    uint32_t *producer;
+    uint32_t *consumer;
+    void *descriptors;     ///< struct xdp_desc[] (rx, tx) or uint64_t[] (fill, completion)
+    uint32_t size;         ///< entries, a power of two
+    void *map;
+    size_t map_size;
+} cfp_xdp_ring;
+
+/// An AF_XDP socket with its UMEM and four rings, and the XDP program (held by a bpf link, which
+/// the kernel removes when the last descriptor closes) that redirects the queue to it.
+typedef struct {
+    int fd;
+    int map_fd;
+    int prog_fd;
+    int link_fd;
+    uint8_t *umem;
+    size_t umem_size;
+    uint32_t frame_size;
+    uint32_t frame_count;
+    cfp_xdp_ring rx, tx, fill, completion;
+    int mode;              ///< 2 skb (generic), 4 driver (native)
+} cfp_xdp_socket;
+
+/// Opens an AF_XDP socket on `ifname` queue 0 with `frames` UMEM frames of 2048 bytes and rings of
+/// `ring_size` entries, loads and attaches the redirect program (`native` 1: driver mode, 0: skb
+/// mode), in copy mode with need_wakeup. Returns 0 or -errno; `stage` names the step that failed.
+int cfp_xdp_open(const char *ifname, uint32_t frames, uint32_t ring_size, int native, cfp_xdp_socket *xsk, const char **stage);
+
+/// Closes everything cfp_xdp_open made (the program detaches with its link).
+void cfp_xdp_close(cfp_xdp_socket *xsk);
+
+/// Has the kernel send what the tx ring holds (sendto), or refill rx from the fill ring (recvfrom).
+void cfp_xdp_kick_tx(cfp_xdp_socket *xsk);
+void cfp_xdp_kick_rx(cfp_xdp_socket *xsk);
+
+/// Ring index accessors with the ordering the AF_XDP rings need.
+static inline uint32_t cfp_ring_load_acquire(uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void cfp_ring_store_release(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
 /// A monotonic clock in nanoseconds (CLOCK_MONOTONIC).
 uint64_t cfp_now_ns(void);

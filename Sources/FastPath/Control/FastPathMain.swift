@@ -69,6 +69,7 @@ public enum FastPathMain {
       -l <list> | -c <mask>      lcores; the first is the main lcore, the others forward
       --vdev <device,args>       net_null<n>[,size=N]  net_ring<n>[,peer=net_ring<m>]
                                  net_af_packet<n>,iface=IF[,blocksz=N,framecnt=N]
+                                 net_af_xdp<n>,iface=IF[,xdp_mode=skb|native,frames=N]
                                  net_tap<n>[,iface=NAME,mac=MAC]  net_pcap<n>,rx_pcap=F[,tx_pcap=F,infinite_rx=1]
       --file-prefix <name>       names the default control socket (as DPDK names its runtime directory)
       --control-socket <path>    the JSON control socket (default /run/fastpath/net-<netns>/<prefix>.sock)

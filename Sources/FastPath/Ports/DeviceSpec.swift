@@ -13,6 +13,7 @@ public struct DeviceSpec: Sendable, Equatable {
         "net_null": ["size", "copy", "no-rx"],
         "net_ring": ["peer"],
         "net_af_packet": ["iface", "qpairs", "blocksz", "framesz", "framecnt", "qdisc_bypass"],
+        "net_af_xdp": ["iface", "start_queue", "queue_count", "xdp_mode", "frames"],
         "net_tap": ["iface", "mac"],
         "net_pcap": ["rx_pcap", "tx_pcap", "infinite_rx"],
     ]

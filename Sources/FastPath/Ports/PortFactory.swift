@@ -15,6 +15,16 @@ public enum PortFactory {
             let frames = try spec.integer("framecnt", default: 512, in: 8...65536)
             return try AFPacketPort(deviceName: spec.name, devargs: spec.devargs, interface: iface,
                                     blockSize: block, blockCount: max(4, frames * 2048 / block), frameCount: frames)
+        case "net_af_xdp":
+            guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_af_xdp needs iface=<interface>") }
+            guard try spec.integer("start_queue", default: 0, in: 0...0) == 0, try spec.integer("queue_count", default: 1, in: 1...1) == 1 else {
+                throw .invalid("\(spec.name): FastPath uses queue 0 only (start_queue=0, queue_count=1)")
+            }
+            let mode = spec["xdp_mode"] ?? "skb"
+            guard mode == "skb" || mode == "native" else { throw .invalid("\(spec.name): xdp_mode=\(mode): use skb or native") }
+            let frames = try spec.integer("frames", default: 4096, in: 64...65536)
+            guard frames & (frames - 1) == 0 else { throw .invalid("\(spec.name): frames=\(frames) must be a power of two") }
+            return try AFXDPPort(deviceName: spec.name, devargs: spec.devargs, interface: iface, native: mode == "native", frames: frames)
         case "net_tap":
             let mac: EtherAddress?
             if let text = spec["mac"], text != "fixed" {
