@@ -259,16 +259,16 @@ import Testing
         defer { lab.tearDown() }
         let file = try lab.scenario("""
         name: nodriver
-        title: The traffic generator is not there yet
+        title: A forwarder command before the forwarder runs
         roles:
           h1: {kind: host}
-          tgen: {kind: trafficgen, host: h1, ports: [p0]}
+          fwd: {kind: forwarder, on: h1, lcores: 0-1}
         steps:
-          - {id: traffic, on: tgen, traffic: {port: p0, duration: 1s}}
+          - {id: show, on: fwd, fastpath: show port stats all}
         """)
         let result = lab.run(file)
         #expect(result.status == 3)
-        #expect(result.stdout.contains("no driver for 'traffic' steps"))
+        #expect(result.stdout.contains("forwarder fwd is not running: a step `fastpath: {start: fwd}` must start it first"))
     }
 }
 

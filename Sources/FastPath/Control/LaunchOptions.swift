@@ -96,6 +96,20 @@ public struct LaunchOptions: Sendable {
                 guard let rate = Double(text), rate > 0 else { throw .invalid("--tx-pps=\(text): give packets per second, e.g. --tx-pps=1000") }
                 forwarding.txRate = rate
             case "--no-adaptive": forwarding.adaptive = false
+            case "--tx-ip":
+                let text = try app.value(for: option)
+                let parts = text.split(separator: ",")
+                guard parts.count == 2, let source = Probe.ipv4(parts[0]), let destination = Probe.ipv4(parts[1]) else {
+                    throw .invalid("--tx-ip=\(text): use --tx-ip=<source>,<destination>, e.g. --tx-ip=198.18.0.1,198.18.0.2")
+                }
+                forwarding.txIP = (source, destination)
+            case "--tx-udp":
+                let text = try app.value(for: option)
+                let ports = text.split(separator: ",").map { UInt16($0) }
+                guard (1...2).contains(ports.count), ports.allSatisfy({ $0 != nil }) else {
+                    throw .invalid("--tx-udp=\(text): use --tx-udp=<source>[,<destination>], e.g. --tx-udp=9,9")
+                }
+                forwarding.txUDP = (ports[0]!, ports.count == 2 ? ports[1]! : ports[0]!)
             case "--eth-peer":
                 let text = try app.value(for: option)
                 let parts = text.split(separator: ",", maxSplits: 1)

@@ -4,10 +4,13 @@ import Glibc
 /// namespace (so each host of the virtual lab has its own) and per file prefix, as DPDK keys its
 /// runtime directory. pdump finds its primary the same way.
 public enum RuntimePaths {
-    /// The default control socket for `filePrefix` in the caller's network namespace.
-    public static func controlSocket(filePrefix: String) -> String {
+    /// The runtime directory of the caller's network namespace.
+    public static var directory: String {
         var st = stat()
         let namespace = stat("/proc/self/ns/net", &st) == 0 ? String(st.st_ino) : "host"
-        return "/run/fastpath/net-\(namespace)/\(filePrefix).sock"
+        return "/run/fastpath/net-\(namespace)"
     }
+
+    /// The default control socket for `filePrefix` in the caller's network namespace.
+    public static func controlSocket(filePrefix: String) -> String { "\(directory)/\(filePrefix).sock" }
 }

@@ -2,12 +2,12 @@ import Glibc
 
 /// SIGINT and SIGTERM turned into a readable descriptor, so the prompt loop can poll() for them
 /// next to stdin (a signal handler may only write to a pipe).
-enum SignalPipe {
+public enum SignalPipe {
     nonisolated(unsafe) private static var fds: [Int32] = [-1, -1]
     nonisolated(unsafe) static var writeEnd: Int32 = -1
 
-    /// Installs the handlers; returns the read end.
-    static func install() -> Int32 {
+    /// Installs the handlers (once per process); returns the read end.
+    public static func install() -> Int32 {
         if fds[0] >= 0 { return fds[0] }
         var pair: [Int32] = [0, 0]
         guard pipe(&pair) == 0 else { return -1 }

@@ -23,6 +23,10 @@ public struct ForwardingConfig: Sendable {
     public var peers: [Int: EtherAddress] = [:]
     /// Generated frame length (`set txpkts`).
     public var txLength = 64
+    /// IPv4 source and destination of generated packets (`--tx-ip`).
+    public var txIP: (source: UInt32, destination: UInt32) = (Probe.sourceIP, Probe.destinationIP)
+    /// UDP source and destination ports of generated packets (`--tx-udp`).
+    public var txUDP: (source: UInt16, destination: UInt16) = (9, 9)
     /// Flows flowgen spreads over.
     public var flows = 1024
     /// Generated packets per second per stream; nil for as fast as possible.

@@ -10,6 +10,7 @@ struct ForwardingLoop {
     let retryCount: Int
     let retryDelay: UInt32
     let flows: UInt32
+    let firstDestination: UInt32
     let ratePerStream: Double?
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
@@ -25,6 +26,7 @@ struct ForwardingLoop {
         retryCount = config.retryCount
         retryDelay = UInt32(config.retryDelayMicroseconds)
         flows = UInt32(max(1, config.flows))
+        firstDestination = config.txIP.destination
         ratePerStream = config.txRate
         self.counters = counters
         self.probes = probes
@@ -109,7 +111,7 @@ struct ForwardingLoop {
             Probe.stamp(p.data, sequence: s.sequence, time: now)
             s.sequence &+= 1
             if mode == .flowgen {
-                p.data.storeBytes(of: (Probe.destinationIP &+ s.flow).bigEndian, toByteOffset: 30, as: UInt32.self)
+                p.data.storeBytes(of: (firstDestination &+ s.flow).bigEndian, toByteOffset: 30, as: UInt32.self)
                 Probe.writeChecksum(p.data + 14)
                 s.flow = s.flow &+ 1 == flows ? 0 : s.flow &+ 1
             }

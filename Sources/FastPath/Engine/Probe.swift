@@ -15,8 +15,11 @@ public enum Probe {
     /// First destination address (198.18.0.2); flowgen adds the flow number.
     public static let destinationIP: UInt32 = 0xC612_0002
 
-    /// Builds a template frame of `length` bytes from `source` to `destination`.
-    public static func template(length: Int, source: EtherAddress, destination: EtherAddress) -> [UInt8] {
+    /// Builds a template frame of `length` bytes from `source` to `destination`, with the IPv4
+    /// addresses and UDP ports given (testpmd's --tx-ip and --tx-udp; RFC 2544's range by default).
+    public static func template(length: Int, source: EtherAddress, destination: EtherAddress,
+                                ip: (source: UInt32, destination: UInt32) = (sourceIP, destinationIP),
+                                udp: (source: UInt16, destination: UInt16) = (9, 9)) -> [UInt8] {
         let length = max(length, minimumLength)
         var f = [UInt8](repeating: 0, count: length)
         f.withUnsafeMutableBytes { raw in
@@ -28,10 +31,10 @@ public enum Probe {
             p.storeBytes(of: UInt16(length - 14).bigEndian, toByteOffset: 16, as: UInt16.self)
             p.storeBytes(of: UInt8(64), toByteOffset: 22, as: UInt8.self)
             p.storeBytes(of: UInt8(17), toByteOffset: 23, as: UInt8.self)
-            p.storeBytes(of: sourceIP.bigEndian, toByteOffset: 26, as: UInt32.self)
-            p.storeBytes(of: destinationIP.bigEndian, toByteOffset: 30, as: UInt32.self)
-            p.storeBytes(of: UInt16(9).bigEndian, toByteOffset: 34, as: UInt16.self)
-            p.storeBytes(of: UInt16(9).bigEndian, toByteOffset: 36, as: UInt16.self)
+            p.storeBytes(of: ip.source.bigEndian, toByteOffset: 26, as: UInt32.self)
+            p.storeBytes(of: ip.destination.bigEndian, toByteOffset: 30, as: UInt32.self)
+            p.storeBytes(of: udp.source.bigEndian, toByteOffset: 34, as: UInt16.self)
+            p.storeBytes(of: udp.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
             p.storeBytes(of: UInt16(length - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
             p.storeBytes(of: magic.bigEndian, toByteOffset: payloadOffset, as: UInt16.self)
             writeChecksum(p + 14)
@@ -49,6 +52,13 @@ public enum Probe {
         }
         while sum > 0xFFFF { sum = (sum & 0xFFFF) &+ (sum >> 16) }
         ip.storeBytes(of: (~UInt16(truncatingIfNeeded: sum)).bigEndian, toByteOffset: 10, as: UInt16.self)
+    }
+
+    /// Parses a dotted IPv4 address.
+    public static func ipv4(_ text: some StringProtocol) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { UInt32($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 != nil && $0! < 256 }) else { return nil }
+        return parts.reduce(0) { $0 << 8 | $1! }
     }
 
     /// Stamps sequence number and send time into a frame built from the template.

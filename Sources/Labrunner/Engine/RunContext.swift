@@ -13,11 +13,24 @@ actor RunContext {
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
     private var openSSHMasters: Set<String> = []
+    /// Forwarder role → the session its prompt is on.
+    private var forwarders: [String: String] = [:]
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
         self.ledger = ledger
         self.directory = directory
+    }
+
+    /// Notes that forwarder `role` runs at the prompt of session `session`.
+    func forwarderStarted(_ role: String, on session: String) { forwarders[role] = session }
+
+    /// The session whose prompt forwarder `role` answers at.
+    func forwarderSession(_ role: String) throws -> String {
+        guard let name = forwarders[role] else {
+            throw StepError.setup("forwarder \(role) is not running: a step `fastpath: {start: \(role)}` must start it first")
+        }
+        return name
     }
 
     /// Adds captured values.

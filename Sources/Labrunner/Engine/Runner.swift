@@ -12,6 +12,7 @@ struct Runner {
     var interrupt: Interrupt?
 
     func run(_ paths: [String]) async -> [ScenarioRun] {
+        Self.putOwnDirectoryOnPath()
         var runs: [ScenarioRun] = []
         for file in Compiler().expand(paths) {
             if interrupt?.interrupted == true { break }
@@ -35,6 +36,15 @@ struct Runner {
             runs.append(run)
         }
         return runs
+    }
+
+    /// Steps of the virtual lab call `labrunner fastpath`, `labrunner pdump` and `labrunner traffic`:
+    /// they must find this very binary, also when it was started by path (.build/release/labrunner).
+    static func putOwnDirectoryOnPath() {
+        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard CommandLine.arguments[0].contains("/"), !path.split(separator: ":").contains(Substring(own)) else { return }
+        setenv("PATH", "\(own):\(path)", 1)
     }
 
     /// The worst exit code: interrupted, invalid, infrastructure, failed, passed.

@@ -72,25 +72,22 @@ struct StepRunner {
         switch step.action {
         case "run" where isSession, "send":
             guard let name = step.on else { throw StepError.unreachable("a session") }
-            let session = try await context.session(name)
-            let sessionPrompt = await context.prompt(of: name)
-            // Waiting for a program's prompt: the shell's prompt instead means the program ended.
-            let waitFor = step.prompt.map { "(?<wanted>\($0))|(?<shell>\(sessionPrompt))" } ?? sessionPrompt
-            return try await withTaskCancellationHandler {
-                try await session.send(command)
-                do {
-                    let reply = try await session.expect(waitFor, timeout: timeout)
-                    if let wanted = step.prompt, reply.matchedGroup == "shell" {
-                        throw StepError.programEnded(waitingFor: wanted, output: reply.text)
-                    }
-                    return StepOutput(stdout: reply.text, stderr: "", status: nil)
-                } catch SessionError.timeout(_, let after, let tail) {
-                    await context.drop(name)
-                    throw StepError.timedOut(after: after, output: tail)
+            return try await converse(name, command, waitingFor: step.prompt)
+        case "fastpath":
+            guard let forwarder = step.forwarder else { throw StepError.noDriver(action: "fastpath", target: step.target) }
+            if forwarder.start {
+                guard let name = step.on, isSession else {
+                    throw StepError.setup("start forwarder \(forwarder.role) on a session (on: <session>), where its prompt can answer")
                 }
-            } onCancel: {
-                Task { await context.drop(name) }
+                var output = try await converse(name, command, waitingFor: step.prompt ?? Self.forwarderPrompt)
+                await context.forwarderStarted(forwarder.role, on: name)
+                output.stdout += output.prompt  // what the terminal shows: the start-up lines, then the prompt
+                return output
             }
+            let name = try await context.forwarderSession(forwarder.role)
+            // quit returns to the shell; every other command to the forwarder's prompt.
+            let quits = ["quit", "exit"].contains(command.trimmingCharacters(in: .whitespaces))
+            return try await converse(name, command, waitingFor: quits ? nil : Self.forwarderPrompt)
         case "copy" where step.transfer != nil:
             let host = try await context.host(for: step.on)
             if let ssh = host as? SSHHost, let transfer = step.transfer {
@@ -99,7 +96,7 @@ struct StepRunner {
             }
             let result = try await host.exec(command, timeout: timeout)
             return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
-        case "run", "copy":
+        case "run", "copy", "traffic":
             let host = try await context.host(for: step.on)
             let result = try await host.exec(command, timeout: timeout)
             if result.timedOut { throw StepError.timedOut(after: timeout, output: result.stdout + result.stderr) }
@@ -175,6 +172,34 @@ struct StepRunner {
             return StepOutput(stdout: output, stderr: "", status: nil)
         default:
             throw StepError.noDriver(action: step.action, target: step.target)
+        }
+    }
+
+    /// What testpmd and FastPath print when they wait for a command (or, without -i, for enter).
+    static let forwarderPrompt = "testpmd> $|Press enter to exit\\s*$"
+
+    /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
+    /// program's prompt, the shell's prompt instead means the program ended.
+    private func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
+        let session = try await context.session(name)
+        let sessionPrompt = await context.prompt(of: name)
+        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>\(sessionPrompt))" } ?? sessionPrompt
+        return try await withTaskCancellationHandler {
+            try await session.send(text)
+            do {
+                let reply = try await session.expect(waitFor, timeout: timeout)
+                if let wanted, reply.matchedGroup == "shell" {
+                    throw StepError.programEnded(waitingFor: wanted, output: reply.text)
+                }
+                var output = StepOutput(stdout: reply.text, stderr: "", status: nil)
+                output.prompt = reply.matched
+                return output
+            } catch SessionError.timeout(_, let after, let tail) {
+                await context.drop(name)
+                throw StepError.timedOut(after: after, output: tail)
+            }
+        } onCancel: {
+            Task { await context.drop(name) }
         }
     }
 

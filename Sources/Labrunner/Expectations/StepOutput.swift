@@ -6,6 +6,8 @@ struct StepOutput: Sendable {
     var stderr: String
     /// Exit status, when the action has one.
     var status: Int32?
+    /// For sessions: the prompt the output ended at (not part of stdout).
+    var prompt = ""
 
     /// Everything printed, stdout then stderr.
     var text: String { stderr.isEmpty ? stdout : stdout + "\n" + stderr }

@@ -4,4 +4,6 @@ struct ExpectReply: Sendable {
     var text: String
     /// The name of the `(?<name>…)` group that matched, if the pattern has named groups.
     var matchedGroup: String?
+    /// The text the pattern matched (the prompt).
+    var matched = ""
 }

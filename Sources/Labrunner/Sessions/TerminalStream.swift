@@ -58,7 +58,8 @@ final class ExpectBuffer: @unchecked Sendable {
                let range = Range(match.range, in: text) {
                 consumed += text[..<range.upperBound].utf8.count
                 let group = Self.groupNames(pattern).first { match.range(withName: $0).location != NSNotFound }
-                return ExpectReply(text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group)
+                return ExpectReply(text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group,
+                                   matched: String(text[range]))
             }
             if ended { throw SessionError.closed(tail: text) }
             if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }

@@ -7,10 +7,16 @@ struct NamespaceProvisioner {
     let graph: StepGraph
     let ledger: Ledger
 
-    /// Namespaces the graph's steps need (hosts of steps that will run).
+    /// Namespaces the graph's steps need (hosts of steps that will run, and the ends of their wires).
     var namespaces: [String] {
         let used = Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
-        return used.sorted()
+        return used.union(wires.flatMap { [$0.a.namespace] + ($0.b.map { [$0.namespace] } ?? []) }).sorted()
+    }
+
+    /// Wires whose first end lies in a namespace some step uses.
+    var wires: [Wire] {
+        let used = Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
+        return graph.wires.filter { used.contains($0.a.namespace) || $0.b.map { used.contains($0.namespace) } == true }
     }
 
     /// Creates them; throws with the namespace's name when one already exists or cannot be made.
@@ -29,6 +35,28 @@ struct NamespaceProvisioner {
             await ledger.record(kind: "namespace", name: namespace,
                                 undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
             _ = try await LocalExecutor.run(["ip", "-n", namespace, "link", "set", "lo", "up"], timeout: .seconds(10))
+            // No IPv6 autoconfiguration chatter: what crosses a wire is what the scenario sends.
+            _ = try await LocalExecutor.run(["ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                                             "net.ipv6.conf.default.disable_ipv6=1"], timeout: .seconds(10))
+        }
+        for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
+    }
+
+    /// Creates one veth pair straight into its namespaces (removed with them), brings both ends up,
+    /// and enslaves switch ends to the switch's bridge.
+    private func plug(_ wire: Wire, index: Int) async throws {
+        let far = wire.b ?? Wire.End(namespace: wire.a.namespace, interface: "lrx\(index)", bridged: false)
+        let add = try await LocalExecutor.run(["ip", "link", "add", "name", wire.a.interface, "netns", wire.a.namespace, "type", "veth",
+                                               "peer", "name", far.interface, "netns", far.namespace], timeout: .seconds(10))
+        guard add.status == 0 else {
+            throw StepError.setup("wire \(wire.a) — \(far): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        for end in [wire.a, far] {
+            if end.bridged {
+                _ = try await LocalExecutor.run(["sh", "-c", "ip -n \(end.namespace) link show lrbr >/dev/null 2>&1 || (ip -n \(end.namespace) link add lrbr type bridge && ip -n \(end.namespace) link set lrbr up)"], timeout: .seconds(10))
+                _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "master", "lrbr"], timeout: .seconds(10))
+            }
+            _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "up"], timeout: .seconds(10))
         }
     }
 }

@@ -73,8 +73,11 @@ final class NamespaceSSHServer: @unchecked Sendable {
     /// Starts (or restarts) sshd, which daemonizes inside the namespace, and waits until it listens.
     func startServer() async throws {
         // sshd checks passwords against a shadow file of its own, bind-mounted in the mount namespace
-        // `ip netns exec` makes: the machine's /etc/shadow is never touched.
-        _ = await sh("ip netns exec \(serverNamespace) sh -c 'mount --bind \(directory.path)/shadow /etc/shadow && /usr/sbin/sshd -f \(directory.appendingPathComponent("sshd_config").path)'")
+        // `ip netns exec` makes: the machine's /etc/shadow is never touched. Its shells get an empty
+        // ~/.bashrc the same way (bash reads it under sshd): the machine's rc may run tools such as
+        // `pyenv rehash`, whose lock file a killed connection would leave behind for every later login.
+        let d = directory.path
+        _ = await sh("ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'")
         for _ in 0..<300 {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))

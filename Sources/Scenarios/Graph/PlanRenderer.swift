@@ -14,6 +14,9 @@ public struct PlanRenderer: Sendable {
         if !graph.params.isEmpty {
             out.append("params: " + graph.params.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         }
+        for wire in graph.wires {
+            out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
+        }
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
             let number = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)"

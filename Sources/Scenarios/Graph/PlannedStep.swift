@@ -23,6 +23,9 @@ public struct PlannedStep: Sendable {
     /// For libvirt steps: the action, the domain's name, the connection URI, and the action's argument
     /// (the destination URI of a migrate, the QMP/HMP command of a monitor).
     public var libvirt: (action: String, domain: String, uri: String, argument: String?)?
+    /// For fastpath steps: the forwarder role, and whether the step starts it (else it sends a command
+    /// to its prompt).
+    public var forwarder: (role: String, start: Bool)?
     /// For copy steps: the local file, where it goes on the target, and its mode.
     public var transfer: (src: String, dest: String, mode: String?)?
     /// Why it will not run, if it will not (condition false, capability missing).

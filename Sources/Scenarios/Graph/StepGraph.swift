@@ -18,6 +18,8 @@ public struct StepGraph: Sendable {
     public var consoles: [String: String]
     /// Whether the lab is the embedded virtual lab (hosts are namespaces labrunner creates).
     public var virtualLab: Bool
+    /// The virtual lab's cables between namespaces (empty on real labs).
+    public var wires: [Wire] = []
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

@@ -6,10 +6,11 @@ struct StepPlanner {
     let lab: Lab
     let hosts: [String: LabHost]
 
+    /// The role that stands for a lab host: a host, or a switch or traffic generator of its own.
     func hostRole(of name: String) -> String? {
         var current = scenario.role(name)
         var hops = 0
-        while let role = current, role.kind != .host, hops < 8 {
+        while let role = current, role.kind != .host, !(role.placement == nil && (role.kind == .trafficgen || role.kind == .switchDevice)), hops < 8 {
             current = role.placement.flatMap { scenario.role($0.value) }
             hops += 1
         }
@@ -60,6 +61,7 @@ struct StepPlanner {
         var argv: [String]?
         var transfer: (src: String, dest: String, mode: String?)?
         var libvirt: (action: String, domain: String, uri: String, argument: String?)?
+        var forwarder: (role: String, start: Bool)?
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -99,11 +101,11 @@ struct StepPlanner {
         case .forwarderCommand(let text):
             command = resolve(text)
             if let role = onName.flatMap(scenario.role), let h = host {
-                target = lab.forwarder == "fastpath"
-                    ? "control socket \(ForwarderCommandLine.controlSocket(for: role.name.value, workdir: h.workdir)) (\(h.transport))"
-                    : "testpmd> prompt of \(role.name.value) (\(h.transport))"
+                target = "testpmd> prompt of \(role.name.value)\(lab.forwarder == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
+                forwarder = (role.name.value, false)
             }
         case .forwarderStart(let name):
+            forwarder = (name.value, true)
             if let role = scenario.role(name.value) {
                 command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
             }
@@ -147,7 +149,7 @@ struct StepPlanner {
             break
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, libvirt: libvirt, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
+                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, libvirt: libvirt, forwarder: forwarder, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

@@ -48,7 +48,4 @@ public struct ForwarderCommandLine: Sendable {
         if let args = f.args { a += args.split(separator: " ").map(String.init) }
         return a
     }
-
-    /// Control socket FastPath opens for labrunner, for the forwarder role `name`.
-    public static func controlSocket(for name: String, workdir: String) -> String { "\(workdir)/\(name).ctl" }
 }

@@ -15,8 +15,14 @@ public struct TrafficCommandLine: Sendable {
     /// The arguments, starting with the binary.
     public var arguments: [String] {
         var a = ["labrunner", "traffic", spec.action]
-        guard spec.action != "stop" else { return a }
-        if let port = spec.port { a += ["--port", port] }
+        guard spec.action != "stop" else { return a + (spec.port.map { ["--port", $0] } ?? []) }
+        if let port = spec.port {
+            a += ["--port", port]
+            // Probes are counted back on the generator's other ports (on the sending port when it has one).
+            if case .trafficgen(let t) = generator?.spec {
+                for other in t.ports where other != port { a += ["--rx-port", other] }
+            }
+        }
         if let mac = spec.dstMAC { a += ["--dst-mac", mac.description] }
         if let ip = spec.srcIP { a += ["--src-ip", ip] }
         if let ip = spec.dstIP { a += ["--dst-ip", ip] }

@@ -1,0 +1,58 @@
+/// A cable of the virtual lab: a veth pair between two namespace interfaces (a `links:` entry), or a
+/// host NIC or generator port no link names, whose far end stays unplugged in the same namespace.
+/// Switch ports are enslaved to a bridge in the switch's namespace.
+public struct Wire: Sendable, Equatable {
+    /// One end of a wire.
+    public struct End: Sendable, Equatable, CustomStringConvertible {
+        /// Network namespace.
+        public var namespace: String
+        /// Interface name.
+        public var interface: String
+        /// Whether the end belongs to a switch (enslaved to its bridge).
+        public var bridged: Bool
+
+        /// Creates an end.
+        public init(namespace: String, interface: String, bridged: Bool) {
+            self.namespace = namespace
+            self.interface = interface
+            self.bridged = bridged
+        }
+
+        public var description: String { "\(namespace):\(interface)\(bridged ? " (bridge)" : "")" }
+    }
+
+    /// The first end.
+    public var a: End
+    /// The far end; nil for an unplugged port (labrunner names its peer itself).
+    public var b: End?
+
+    /// Computes the wires of a scenario bound to the virtual lab: every link whose ends are
+    /// namespace roles, and every host NIC and generator port left over.
+    public static func plan(_ scenario: Scenario, bindings: [String: LabHost]) -> [Wire] {
+        func end(_ text: String) -> End? {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let role = scenario.role(parts[0]), role.kind != .vm, role.kind != .container,
+                  let namespace = bindings[parts[0]]?.namespace else { return nil }
+            return End(namespace: namespace, interface: parts[1], bridged: role.kind == .switchDevice)
+        }
+        var wires = [Wire]()
+        var used = Set<String>()
+        for link in scenario.links {
+            guard let a = end(link.a.value), let b = end(link.b.value) else { continue }
+            wires.append(Wire(a: a, b: b))
+            used.formUnion([link.a.value, link.b.value])
+        }
+        for role in scenario.roles {
+            let ports: [String]
+            switch role.spec {
+            case .host(let h): ports = h.nics.map(\.name.value)
+            case .trafficgen(let t): ports = t.ports
+            default: ports = []
+            }
+            for port in ports where !used.contains("\(role.name.value):\(port)") {
+                if let a = end("\(role.name.value):\(port)") { wires.append(Wire(a: a, b: nil)) }
+            }
+        }
+        return wires
+    }
+}
