@@ -7,7 +7,8 @@ struct LabFixture {
     let prefix: String
 
     /// `guest`: the directory of the tiny guest image to boot VMs with.
-    init(guest: String? = nil) throws {
+    /// `capabilities`: what the lab offers beyond TCG and TAP.
+    init(guest: String? = nil, capabilities: [String] = []) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -15,7 +16,7 @@ struct LabFixture {
         try """
         name: test-lab
         kind: virtual
-        capabilities: [tcg, tap]
+        capabilities: [\((["tcg", "tap"] + capabilities).joined(separator: ", "))]
         virtual: {namespace_prefix: \(prefix), subnet: 198.51.100.0/24, workdir: \(directory.path)/work\(boot)}
         """.write(to: lab, atomically: true, encoding: .utf8)
     }

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// Shipped how-tos run for real on the virtual lab (namespaces of the test's own prefix).
+@Suite struct HowToRunTests {
+    @Test func pdumpHowToCapturesWhatTheGeneratorSent() throws {
+        let lab = try LabFixture(capabilities: ["af_packet", "pcap", "pdump"])
+        defer { lab.tearDown() }
+        let capture = lab.directory.appendingPathComponent("capture.pcap").path
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/pdump.yaml").path, "--set", "capture_file=\(capture)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let run = try lab.runJSON()
+        let steps = try #require(run["steps"] as? [[String: Any]])
+        #expect(steps.count == 8 && steps.allSatisfy { $0["status"] as? String == "passed" })
+        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
+        let traffic = try String(contentsOf: directory.appendingPathComponent("steps/traffic.log"), encoding: .utf8)
+        let inspect = try String(contentsOf: directory.appendingPathComponent("steps/inspect.log"), encoding: .utf8)
+        let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
+        #expect(sent >= 900 && sent <= 1100)  // 1 kpps for 1 s
+        // Every generated frame went through FastPath's port 0 and into pdump's file, and only those.
+        #expect(inspect.split(separator: "\n").filter { $0.contains("203.0.113.4.9 > 203.0.113.3.9: UDP, length 18") }.count == sent)
+        #expect(lab.namespaces().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: capture))  // the always step removed it
+    }
+}
