@@ -157,6 +157,13 @@ int cfp_packet_kick(int fd) {
     return r < 0 && errno != EAGAIN && errno != ENOBUFS ? -errno : 0;
 }
 
+int cfp_take_socket_error(int fd) {
+    int error = 0;
+    socklen_t len = sizeof(error);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+    return error;
+}
+
 int cfp_packet_stats(int fd, uint32_t *packets, uint32_t *drops) {
     struct tpacket_stats_v3 st;
     socklen_t len = sizeof(st);

@@ -164,6 +164,39 @@ import Testing
         await lab.tearDown()
     }
 
+    @Test func bondFailsOverWhenTheActiveSlaveLosesCarrier() async throws {
+        // generator c1 ── c0:[port 2 ↔ bond 3 {a0, b0}] ── a1 / b1 (counted by the generator)
+        let lab = try FastPathLab(veths: [("a0", "a1"), ("b0", "b1"), ("c0", "c1")])
+        do {
+            let fp = try await lab.fastpath("bond", ["-l", "0-1", "--vdev", "net_af_packet0,iface=a0", "--vdev", "net_af_packet1,iface=b0",
+                                                    "--vdev", "net_af_packet2,iface=c0", "--", "-i"])
+            try await fp.command("create bonded device 1 0")
+            try await fp.command("add bonding slave 0 3")
+            try await fp.command("add bonding slave 1 3")
+            try await fp.command("port start 3")
+            try await fp.command("set portlist 2,3")
+            try await fp.command("start")
+            let rate = 2000.0
+            _ = lab.shell("\(CLI.binary) traffic start --port c1 --rx-port a1 --rx-port b1 --rate 2kpps")
+            try await Task.sleep(for: .milliseconds(500))
+            _ = lab.shell("ip link set a1 down")  // a0 loses carrier
+            try await Task.sleep(for: .milliseconds(500))
+            let report = lab.shell("\(CLI.binary) traffic stop --port c1")
+            let config = try BondingConfigParser().parse(try await fp.command("show bonding config 3"))
+            try await fp.command("stop")
+            let number = { (key: String) in Int(report.firstMatch(of: try! Regex("\"\(key)\": (\\d+)"))?.output[1].substring ?? "") ?? -1 }
+            #expect(number("sent") > 1500)
+            // Lost only while the link monitor noticed (it looks every 50 ms): at most 100 ms of traffic.
+            #expect(number("sent") - number("received") <= Int(rate * 0.1), "\(report)")
+            #expect(config["active_slaves"] == "1" && config["current_primary"] == "1")
+            #expect(Int(try await fp.stats(1)["1.tx_packets"] ?? "") ?? 0 > 500)  // counted on the slave, as DPDK does
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
     @Test func bondingConfigAndStatsReadByTheEngineParsers() async throws {
         let lab = try FastPathLab(veths: [])
         do {

@@ -53,6 +53,10 @@ int cfp_packet_open(const char *ifname, uint32_t rx_block_size, uint32_t rx_bloc
 /// Kicks the kernel to send the tx ring's ready frames (sendto with MSG_DONTWAIT). Returns 0 or -errno.
 int cfp_packet_kick(int fd);
 
+/// Reads (and so clears) a socket's pending error, e.g. ENETDOWN on a packet socket whose interface
+/// went down, which otherwise keeps poll() returning at once. Returns the error or 0.
+int cfp_take_socket_error(int fd);
+
 /// Reads and resets PACKET_STATISTICS (v3): packets seen and dropped since the last call.
 int cfp_packet_stats(int fd, uint32_t *packets, uint32_t *drops);
 

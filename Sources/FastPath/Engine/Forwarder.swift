@@ -130,6 +130,7 @@ public final class Forwarder: @unchecked Sendable {
         guard id >= 0 && id < PortTable.capacity else { return PortCounters() }
         var total = retired[id]
         for w in workers { total = total + w.counters[id] }
+        for bond in ports.ids.compactMap({ ports.port($0) as? BondingPort }) { total = total + bond.counters(ofSlave: id) }
         if let port = ports.port(id) { missed[id] &+= port.takeMissed() }
         total.rxMissed &+= missed[id]
         return total - baseline[id]

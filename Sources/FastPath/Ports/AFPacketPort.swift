@@ -53,6 +53,9 @@ public final class AFPacketPort: Port, @unchecked Sendable {
         cfp_block_status(block(rxBlock)) & UInt32(TP_STATUS_USER) == 0
     }
 
+    /// A down interface leaves ENETDOWN pending on the socket, which would end every poll() at once.
+    public func awake() { _ = cfp_take_socket_error(rings.fd) }
+
     @inline(__always) private func block(_ i: Int) -> UnsafeMutablePointer<UInt8> {
         rings.map + i * Int(rings.rx_block_size)
     }

@@ -25,6 +25,10 @@ public final class BondingPort: Port, @unchecked Sendable {
     private var slotOf: [Int: Int] = [:]
     private let active = Atomic<Int>(-1)
     private var started = false
+    /// What each slot's slave received and sent through the bond (written by the lcore forwarding the
+    /// bond), and what slaves no longer in a slot did: a slave's own statistics, as DPDK reports them.
+    private let slotCounters: UnsafeMutablePointer<PortCounters>
+    private var releasedCounters: [Int: PortCounters] = [:]
 
     private struct SlaveHandle {
         unowned(unsafe) let port: any Port
@@ -40,9 +44,20 @@ public final class BondingPort: Port, @unchecked Sendable {
         macAddress = .random()
         slots = .allocate(capacity: Self.maxSlaves)
         slots.initialize(repeating: nil, count: Self.maxSlaves)
+        slotCounters = .allocate(capacity: Self.maxSlaves)
+        slotCounters.initialize(repeating: PortCounters(), count: Self.maxSlaves)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        slotCounters.deallocate()
+    }
+
+    /// The traffic slave `id` carried for this bond.
+    public func counters(ofSlave id: Int) -> PortCounters {
+        let live = slotOf[id].map { slotCounters[$0] } ?? PortCounters()
+        return live + (releasedCounters[id] ?? PortCounters())
+    }
 
     /// The active slave's port id.
     public var activeSlave: Int? {
@@ -81,6 +96,8 @@ public final class BondingPort: Port, @unchecked Sendable {
     /// Empties the slots of ports no longer slaves (call after `elect` and a grace period).
     public func release() {
         for (id, slot) in slotOf where !slaves.contains(id) {
+            releasedCounters[id] = (releasedCounters[id] ?? PortCounters()) + slotCounters[slot]
+            slotCounters[slot] = PortCounters()
             slots[slot] = nil
             slotOf[id] = nil
         }
@@ -113,12 +130,23 @@ public final class BondingPort: Port, @unchecked Sendable {
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         let a = active.load(ordering: .acquiring)
         guard started, a >= 0, let slave = slots[a] else { return 0 }
-        return slave.port.receive(burst, max: max, cache: &cache)
+        let n = slave.port.receive(burst, max: max, cache: &cache)
+        var bytes = 0
+        for i in 0..<n { bytes &+= burst[i].length }
+        slotCounters[a].rxPackets &+= UInt64(n)
+        slotCounters[a].rxBytes &+= UInt64(bytes)
+        return n
     }
 
     public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
         let a = active.load(ordering: .acquiring)
         guard started, a >= 0, let slave = slots[a] else { return 0 }
-        return slave.port.transmit(burst, count: count, cache: &cache)
+        var bytes = 0
+        for i in 0..<count { bytes &+= burst[i].length }
+        let sent = slave.port.transmit(burst, count: count, cache: &cache)
+        if sent < count { for i in sent..<count { bytes &-= burst[i].length } }
+        slotCounters[a].txPackets &+= UInt64(sent)
+        slotCounters[a].txBytes &+= UInt64(bytes)
+        return sent
     }
 }
