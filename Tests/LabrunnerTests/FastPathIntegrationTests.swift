@@ -197,6 +197,81 @@ import Testing
         await lab.tearDown()
     }
 
+    @Test func idleForwardersSleepUnlessToldToBusyPoll() async throws {
+        let lab = try FastPathLab(veths: [("i0", "i1"), ("j0", "j1")])
+        do {
+            // Two forwarders on idle AF_PACKET ports, on the same forwarding CPU: one adaptive, one busy-polling.
+            let calm = try await lab.fastpath("calm", ["-l", "0-1", "--file-prefix", "calm", "--vdev", "net_af_packet0,iface=i0", "--", "-i", "--port-topology=loop"])
+            let busy = try await lab.fastpath("busy", ["-l", "0-1", "--file-prefix", "busy", "--vdev", "net_af_packet0,iface=j0", "--", "-i", "--port-topology=loop", "--no-adaptive"])
+            try await calm.command("start")
+            try await busy.command("start")
+            let pids = lab.shell("ip netns pids \(lab.namespace)").split(separator: "\n").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+            func cpu() -> [String: Double] {
+                var out = [String: Double]()
+                for pid in pids {
+                    guard let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.contains("fastpath"),
+                          let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { continue }
+                    let fields = stat.split(separator: ")").last!.split(separator: " ")
+                    out[cmdline.contains("calm") ? "calm" : "busy"] = (Double(fields[11])! + Double(fields[12])!) / Double(sysconf(Int32(_SC_CLK_TCK)))
+                }
+                return out
+            }
+            let before = cpu()
+            try await Task.sleep(for: .seconds(1))
+            let after = cpu()
+            let calmCPU = after["calm"]! - before["calm"]!, busyCPU = after["busy"]! - before["busy"]!
+            #expect(calmCPU < 0.1, "adaptive forwarder used \(calmCPU) s of CPU in 1 s idle")
+            #expect(busyCPU > 0.3, "busy-polling forwarder used only \(busyCPU) s")
+            // It still wakes for traffic at once.
+            _ = lab.shell("\(CLI.binary) traffic run --port i1 --rate 1kpps --duration 300ms")
+            try await calm.command("stop")
+            #expect(Int(try await calm.stats(0)["0.rx_packets"] ?? "") ?? 0 >= 290)
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
+    @Test func controlSocketAnswersInJSON() async throws {
+        let lab = try FastPathLab(veths: [])
+        let socket = lab.directory.appendingPathComponent("ctl.sock").path
+        do {
+            let fp = try await lab.fastpath("ctl", ["-l", "0-1", "--control-socket", socket, "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i"])
+            var st = stat()
+            #expect(stat(socket, &st) == 0 && st.st_mode & 0o777 == 0o600)
+            let fd = try #require(try? await UnixSocket.connect(socket, until: .now + .seconds(5)).get())
+            defer { close(fd) }
+            func ask(_ line: String) throws -> [String: Any] {
+                _ = (line + "\n").withCString { write(fd, $0, strlen($0)) }
+                var bytes = [UInt8]()
+                var byte: UInt8 = 0
+                while read(fd, &byte, 1) == 1 && byte != 0x0A { bytes.append(byte) }
+                return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+            }
+            #expect(try ask(#"{"command": "start"}"#)["ok"] as? Bool == true)
+            try await Task.sleep(for: .milliseconds(200))
+            let stats = try ask(#"{"stats": "all"}"#)
+            let ports = try #require(stats["ports"] as? [[String: Any]])
+            #expect(stats["forwarding"] as? Bool == true && ports.count == 2)
+            #expect((ports[0]["rx_packets"] as? Int ?? 0) > 1000 && ports[1]["name"] as? String == "net_null1")
+            let text = try ask(#"{"command": "show port stats 0"}"#)
+            #expect(try PortStatsParser().parse(text["output"] as? String ?? "")["0.rx_packets"] != nil)
+            let bad = try ask(#"{"command": "set fwd nonsense"}"#)
+            #expect(bad["ok"] as? Bool == false && (bad["output"] as? String ?? "").hasPrefix("Bad arguments"))
+            #expect(try ask("not json")["ok"] as? Bool == false)
+            // quit over the socket ends the process; the prompt's session sees it leave.
+            #expect(try ask(#"{"command": "quit"}"#)["quit"] as? Bool == true)
+            _ = try? await fp.session.expect("Bye\\.\\.\\.\\s*$", timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!FileManager.default.fileExists(atPath: socket))
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
     @Test func bondingConfigAndStatsReadByTheEngineParsers() async throws {
         let lab = try FastPathLab(veths: [])
         do {
