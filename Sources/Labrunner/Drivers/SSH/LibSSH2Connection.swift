@@ -549,14 +549,16 @@ final class LibSSH2Connection: @unchecked Sendable {
         libssh2_channel_wait_closed(channel)
     }
 
-    /// Whether the host closed the TCP connection (EOF or reset pending on an otherwise idle socket).
+    /// Whether the host closed the TCP connection: the socket's TCP state is no longer ESTABLISHED (a FIN
+    /// arrived, even behind SSH packets nobody has read yet, e.g. keepalive replies), or a reset is pending.
     private func peerClosed() -> Bool {
         guard socket >= 0 else { return true }
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 0) == 1 else { return false }
-        if descriptor.revents & (Int16(POLLHUP) | Int16(POLLERR)) != 0 { return true }
-        var byte: UInt8 = 0
-        return recv(socket, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) == 0
+        if poll(&descriptor, 1, 0) == 1 && descriptor.revents & (Int16(POLLHUP) | Int16(POLLERR)) != 0 { return true }
+        var info = [UInt8](repeating: 0, count: 256)  // struct tcp_info; its first byte is tcpi_state
+        var length = socklen_t(info.count)
+        guard getsockopt(socket, Int32(IPPROTO_TCP), 11 /* TCP_INFO */, &info, &length) == 0 else { return false }
+        return info[0] != 1 /* TCP_ESTABLISHED */
     }
 
     private func lastError() -> String {
