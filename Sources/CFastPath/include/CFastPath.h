@@ -104,6 +104,33 @@ void cfp_xdp_kick_rx(cfp_xdp_socket *xsk);
 static inline uint32_t cfp_ring_load_acquire(uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void cfp_ring_store_release(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
+/// An epoll set (close-on-exec), or -errno.
+int cfp_epoll_create(void);
+
+/// Adds `fd` to (add != 0) or removes it from an epoll set, watching for input. Returns 0 or -errno.
+int cfp_epoll_watch(int epfd, int fd, int add);
+
+/// memfd_create(name, MFD_CLOEXEC). Returns the fd or -errno.
+int cfp_memfd(const char *name);
+
+/// Receives one message of up to `len` bytes with up to `max_fds` descriptors (SCM_RIGHTS) into `fds`;
+/// `*nfds` is set to how many arrived (extra ones are closed). Returns bytes read, 0 at EOF, or -errno.
+long cfp_recv_with_fds(int sock, void *buf, unsigned long len, int *fds, int max_fds, int *nfds);
+
+/// Sends `len` bytes with `nfds` descriptors attached. Returns bytes sent or -errno.
+long cfp_send_with_fds(int sock, const void *buf, unsigned long len, const int *fds, int nfds);
+
+/// Full memory barrier (the virtio rings' ordering between publishing an index and reading the
+/// other side's notification flags).
+static inline void cfp_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
+/// Acquire/release loads and stores of the 16-bit ring indices shared with the other side.
+static inline uint16_t cfp_load_acquire_u16(const volatile uint16_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void cfp_store_release_u16(volatile uint16_t *p, uint16_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+/// Sets bits in a dirty log shared with QEMU (atomic OR, byte granularity as the spec allows).
+static inline void cfp_log_or_u8(volatile uint8_t *p, uint8_t bits) { __atomic_fetch_or(p, bits, __ATOMIC_RELAXED); }
+
 /// A monotonic clock in nanoseconds (CLOCK_MONOTONIC).
 uint64_t cfp_now_ns(void);
 

@@ -16,6 +16,7 @@ public struct DeviceSpec: Sendable, Equatable {
         "net_af_xdp": ["iface", "start_queue", "queue_count", "xdp_mode", "frames"],
         "net_tap": ["iface", "mac"],
         "net_pcap": ["rx_pcap", "tx_pcap", "infinite_rx"],
+        "net_vhost": ["iface", "client", "queues", "dequeue-zero-copy", "iommu-support", "postcopy-support", "tso", "linear-buffer", "ext-buffer"],
     ]
 
     /// Parses and checks the text.

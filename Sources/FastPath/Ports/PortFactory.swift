@@ -25,6 +25,12 @@ public enum PortFactory {
             let frames = try spec.integer("frames", default: 4096, in: 64...65536)
             guard frames & (frames - 1) == 0 else { throw .invalid("\(spec.name): frames=\(frames) must be a power of two") }
             return try AFXDPPort(deviceName: spec.name, devargs: spec.devargs, interface: iface, native: mode == "native", frames: frames)
+        case "net_vhost":
+            guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_vhost needs iface=<socket path>") }
+            guard try spec.integer("queues", default: 1, in: 1...1) == 1 else {
+                throw .invalid("\(spec.name): FastPath's vhost-user port has one queue pair (queues=1)")
+            }
+            return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1)
         case "net_tap":
             let mac: EtherAddress?
             if let text = spec["mac"], text != "fixed" {

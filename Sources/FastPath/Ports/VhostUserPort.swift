@@ -1,0 +1,229 @@
+import CFastPath
+import Foundation
+import Glibc
+import Synchronization
+
+/// `net_vhost`: FastPath as a vhost-user back-end — QEMU's virtio-net (or DPDK's virtio_user, or
+/// another FastPath) is the front-end. Server mode listens on `iface=` (client=1 connects to it, and
+/// reconnects when the front-end restarts). A message thread runs the protocol; the data path is
+/// gated: before a message changes what the lcores read, the port stops admitting them and waits
+/// until none is inside.
+public final class VhostUserPort: Port, @unchecked Sendable {
+    public let deviceName: String
+    public let driverName = "net_vhost"
+    public let devargs: String
+    public var macAddress = EtherAddress.random()
+    /// The socket path.
+    public let path: String
+    /// Whether FastPath connects (client) or listens (server).
+    public let client: Bool
+    private let device = VhostDevice()
+    private let ready = Atomic<Bool>(false)
+    private let inside = Atomic<Int>(0)
+    private let connected = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private var listener: Int32 = -1
+    private var connection: Int32 = -1
+    private let watch: Int32          // epoll set holding the transmit queue's kick eventfd
+    private var started = false
+    private let lock = NSLock()
+    private var thread: Thread?
+    /// The last protocol error, for `show port info` and tests.
+    public private(set) var lastError: String?
+
+    /// Creates the port and starts listening (server) or connecting (client).
+    public init(deviceName: String, devargs: String, path: String, client: Bool) throws(FastPathError) {
+        self.deviceName = deviceName
+        self.devargs = devargs
+        self.path = path
+        self.client = client
+        watch = cfp_epoll_create()
+        guard watch >= 0 else { throw .system("epoll_create1", -watch) }
+        if !client {
+            do { listener = try UnixAddress(path).listen() } catch { Glibc.close(watch); throw error }
+            chmod(path, 0o660)
+        }
+        device.kickChanged = { [watch] old, new in
+            if old >= 0 { _ = cfp_epoll_watch(watch, old, 0) }
+            if new >= 0 { _ = cfp_epoll_watch(watch, new, 1) }
+        }
+        let t = Thread { [self] in serve() }
+        t.name = "vhost \(deviceName)"
+        thread = t
+        t.start()
+    }
+
+    deinit {
+        close()
+        Glibc.close(watch)
+    }
+
+    public let mtu = 1500
+    public var linkUp: Bool { started && connected.load(ordering: .acquiring) && ready.load(ordering: .acquiring) }
+    public var readinessDescriptor: Int32 { watch }
+    public func start() throws(FastPathError) { started = true }
+    public func stop() { started = false }
+
+    public func close() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        lock.withLock {
+            if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
+            if connection >= 0 { shutdown(connection, Int32(SHUT_RDWR)) }
+        }
+        while thread?.isFinished == false { usleep(1000) }
+        if !client { unlink(path) }
+        if listener >= 0 { Glibc.close(listener) }
+    }
+
+    // MARK: data path
+
+    @inline(__always) private func enter() -> Bool {
+        guard ready.load(ordering: .acquiring) else { return false }
+        inside.add(1, ordering: .sequentiallyConsistent)
+        if ready.load(ordering: .sequentiallyConsistent) { return true }
+        inside.subtract(1, ordering: .releasing)
+        return false
+    }
+
+    @inline(__always) private func leave() { inside.subtract(1, ordering: .releasing) }
+
+    public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
+        guard started, enter() else { return 0 }
+        defer { leave() }
+        guard let memory = device.memory else { return 0 }
+        var n = 0
+        if let mac = device.pendingAnnounce, cache.take(1, into: burst) == 1 {
+            device.pendingAnnounce = nil
+            burst[0].length = Self.rarp(from: mac, into: burst[0].data)
+            n = 1
+        }
+        guard device.queues[1].usable else { return n }
+        return n + device.queues[1].dequeue(into: burst + n, max: max - n, header: device.headerLength, memory: memory,
+                                            log: device.activeLog, cache: &cache)
+    }
+
+    public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
+        guard started, enter() else { return 0 }
+        defer { leave() }
+        guard let memory = device.memory, device.queues[0].usable else { return 0 }
+        return device.queues[0].enqueue(burst, count: count, header: device.headerLength, mergeable: device.mergeable, memory: memory,
+                                        log: device.activeLog, cache: &cache)
+    }
+
+    public func prepareToSleep() -> Bool {
+        guard enter() else { return true }
+        defer { leave() }
+        guard device.queues[1].usable else { return true }
+        device.queues[1].setNotifications(true, log: device.activeLog)
+        if device.queues[1].hasAvailable {
+            device.queues[1].setNotifications(false, log: device.activeLog)
+            return false
+        }
+        return true
+    }
+
+    public func awake() {
+        guard enter() else { return }
+        defer { leave() }
+        if device.queues[1].usable { device.queues[1].setNotifications(false, log: device.activeLog) }
+        let kick = device.queues[1].kick
+        if kick >= 0 {
+            var value: UInt64 = 0
+            _ = Glibc.read(kick, &value, 8)
+        }
+    }
+
+    /// A RARP announcement from `mac` (what QEMU's self-announce sends), 60 bytes.
+    static func rarp(from mac: EtherAddress, into frame: UnsafeMutableRawPointer) -> Int {
+        frame.initializeMemory(as: UInt8.self, repeating: 0, count: 60)
+        EtherAddress(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF).store(to: frame)
+        mac.store(to: frame + 6)
+        frame.storeBytes(of: UInt16(0x8035).bigEndian, toByteOffset: 12, as: UInt16.self)
+        let words: [UInt16] = [1, 0x0800, 0x0604, 3]  // Ethernet, IPv4, 6/4-byte addresses, reverse request
+        for (i, w) in words.enumerated() { frame.storeBytes(of: w.bigEndian, toByteOffset: 14 + 2 * i, as: UInt16.self) }
+        mac.store(to: frame + 22)
+        mac.store(to: frame + 32)
+        return 60
+    }
+
+    // MARK: protocol thread
+
+    /// Stops admitting the data path and waits until no lcore is inside.
+    private func quiesce() {
+        ready.store(false, ordering: .sequentiallyConsistent)
+        while inside.load(ordering: .sequentiallyConsistent) != 0 { sched_yield() }
+    }
+
+    private func serve() {
+        while !stopping.load(ordering: .acquiring) {
+            let fd: Int32
+            if client {
+                guard case .success(let c) = (try? UnixAddress(path))?.connect() ?? .failure(.invalid("bad path")) else {
+                    usleep(200_000)
+                    continue
+                }
+                fd = c
+            } else {
+                fd = accept(listener, nil, nil)
+                if fd < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+            }
+            lock.withLock { connection = fd }
+            connected.store(true, ordering: .releasing)
+            converse(fd)
+            connected.store(false, ordering: .releasing)
+            quiesce()
+            device.reset()
+            lock.withLock { connection = -1 }
+            Glibc.close(fd)
+        }
+    }
+
+    private func converse(_ fd: Int32) {
+        var header = [UInt8](repeating: 0, count: VhostMessage.headerSize)
+        var fds = [Int32](repeating: -1, count: 16)
+        while !stopping.load(ordering: .acquiring) {
+            var nfds: Int32 = 0
+            let n = header.withUnsafeMutableBytes { cfp_recv_with_fds(fd, $0.baseAddress!, UInt($0.count), &fds, 16, &nfds) }
+            var passed = Array(fds.prefix(Int(nfds)))
+            defer { for f in passed { Glibc.close(f) } }  // until a message takes them over
+            guard n == VhostMessage.headerSize else {
+                if n > 0 { lastError = "short vhost-user header (\(n) bytes)" }
+                return
+            }
+            do {
+                let (code, flags, size) = try header.withUnsafeBytes { raw throws(VhostError) in try VhostMessage.header(raw) }
+                var payload = [UInt8](repeating: 0, count: size)
+                guard readExactly(fd, &payload) else { return }
+                let message = VhostMessage(code: code, flags: flags, payload: payload, fds: passed)
+                passed = []  // handle() owns them now
+                let mutates = VhostDevice.mutatesDataPath(message)
+                if mutates { quiesce() }
+                let reply = try device.handle(message)
+                if mutates && device.running { ready.store(true, ordering: .releasing) }
+                if let reply {
+                    let bytes = reply.bytes
+                    guard bytes.withUnsafeBytes({ cfp_send_with_fds(fd, $0.baseAddress!, UInt($0.count), nil, 0) }) == bytes.count else { return }
+                }
+            } catch {
+                let error = (error as? VhostError) ?? .malformed("\(error)")
+                lastError = error.description
+                FileHandle.standardError.write(Data("\(deviceName): \(error.description); closing the connection\n".utf8))
+                return
+            }
+        }
+    }
+
+    private func readExactly(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+}

@@ -1,0 +1,48 @@
+import CFastPath
+import Glibc
+
+/// The dirty-page bitmap QEMU shares during live migration (SET_LOG_BASE): one bit per 4 KiB guest
+/// page. Every page the back-end writes — rx buffers and the used ring — is marked, so the copy of
+/// the guest on the destination misses nothing.
+public final class DirtyLog: @unchecked Sendable {
+    static let pageShift: UInt64 = 12
+    private let base: UnsafeMutablePointer<UInt8>
+    private let mapping: UnsafeMutableRawPointer
+    private let mappingSize: Int
+    /// Bytes of bitmap.
+    public let size: UInt64
+
+    /// Maps the log (the caller closes the descriptor; the mapping outlives it).
+    public init(fd: Int32, size: UInt64, offset: UInt64) throws(VhostError) {
+        guard size > 0 && size < 1 << 40 else { throw .malformed("dirty log of \(size) bytes") }
+        let length = Int(size + offset)
+        guard let map = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            throw .system("mmap of the \(size)-byte dirty log", errno)
+        }
+        mapping = map
+        mappingSize = length
+        base = (map + Int(offset)).assumingMemoryBound(to: UInt8.self)
+        self.size = size
+    }
+
+    deinit { munmap(mapping, mappingSize) }
+
+    /// Marks the pages of `length` bytes written at guest physical `address`.
+    @inline(__always)
+    public func mark(_ address: UInt64, length: Int) {
+        guard length > 0 else { return }
+        var page = address >> Self.pageShift
+        let last = (address + UInt64(length) - 1) >> Self.pageShift
+        while page <= last {
+            let byte = page >> 3
+            if byte < size { cfp_log_or_u8(base + Int(byte), UInt8(1) << UInt8(page & 7)) }
+            page += 1
+        }
+    }
+
+    /// Whether page `page` is marked (for tests).
+    public func isMarked(page: UInt64) -> Bool {
+        let byte = page >> 3
+        return byte < size && base[Int(byte)] & (UInt8(1) << UInt8(page & 7)) != 0
+    }
+}

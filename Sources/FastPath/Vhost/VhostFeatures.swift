@@ -1,0 +1,35 @@
+/// Feature bits of virtio-net and vhost-user that FastPath negotiates.
+public enum VhostFeatures {
+    /// VIRTIO_NET_F_MRG_RXBUF: rx packets may span several buffers; the header counts them.
+    public static let mergeableRxBuffers: UInt64 = 1 << 15
+    /// VIRTIO_NET_F_STATUS: link status in the config space.
+    public static let status: UInt64 = 1 << 16
+    /// VIRTIO_NET_F_GUEST_ANNOUNCE: the guest announces itself after migration.
+    public static let guestAnnounce: UInt64 = 1 << 21
+    /// VHOST_F_LOG_ALL: log every write to guest memory (live migration).
+    public static let logAll: UInt64 = 1 << 26
+    /// VIRTIO_F_ANY_LAYOUT: header and data may share a descriptor.
+    public static let anyLayout: UInt64 = 1 << 27
+    /// VIRTIO_RING_F_INDIRECT_DESC: descriptor chains in indirect tables.
+    public static let indirectDescriptors: UInt64 = 1 << 28
+    /// VHOST_USER_F_PROTOCOL_FEATURES: the protocol feature negotiation exists.
+    public static let protocolFeatures: UInt64 = 1 << 30
+    /// VIRTIO_F_VERSION_1: virtio 1.0 (12-byte header, little-endian).
+    public static let version1: UInt64 = 1 << 32
+
+    /// What the back-end offers.
+    public static let backend: UInt64 = mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
+        | protocolFeatures | version1
+
+    /// VHOST_USER_PROTOCOL_F_LOG_SHMFD: the dirty log is shared memory passed by fd.
+    public static let protocolLogSHMFD: UInt64 = 1 << 1
+    /// VHOST_USER_PROTOCOL_F_RARP: the back-end announces a migrated guest.
+    public static let protocolRARP: UInt64 = 1 << 2
+    /// VHOST_USER_PROTOCOL_F_REPLY_ACK: the front-end may ask for an ack of any request.
+    public static let protocolReplyAck: UInt64 = 1 << 3
+    /// VHOST_USER_PROTOCOL_F_MTU.
+    public static let protocolMTU: UInt64 = 1 << 4
+
+    /// Protocol features the back-end offers.
+    public static let backendProtocol: UInt64 = protocolLogSHMFD | protocolRARP | protocolReplyAck | protocolMTU
+}

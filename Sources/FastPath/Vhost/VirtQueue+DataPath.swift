@@ -1,0 +1,181 @@
+import CFastPath
+import Glibc
+
+/// The back-end's data path over a split virtqueue: dequeue (the front-end transmitted: its buffers
+/// become FastPath packets) and enqueue (FastPath packets are written into the front-end's receive
+/// buffers, across several when MRG_RXBUF allows). Every write to guest memory is logged when a
+/// migration asked for it. A queue whose front-end breaks the rules is marked broken, never trusted.
+extension VirtQueue {
+    @inline(__always) private var availableIndex: UInt16 {
+        cfp_load_acquire_u16(available!.advanced(by: 2).assumingMemoryBound(to: UInt16.self))
+    }
+
+    @inline(__always) private func availableEntry(_ i: UInt16) -> Int {
+        Int(available!.loadUnaligned(fromByteOffset: 4 + 2 * Int(i & UInt16(truncatingIfNeeded: size - 1)), as: UInt16.self))
+    }
+
+    @inline(__always) private mutating func putUsed(id: Int, length: Int, log: DirtyLog?) {
+        let slot = Int(usedIndex & UInt16(truncatingIfNeeded: size - 1))
+        used!.storeBytes(of: UInt32(id), toByteOffset: 4 + 8 * slot, as: UInt32.self)
+        used!.storeBytes(of: UInt32(length), toByteOffset: 8 + 8 * slot, as: UInt32.self)
+        log?.mark(usedGuestPhysical + 4 + 8 * UInt64(slot), length: 8)
+        usedIndex &+= 1
+    }
+
+    /// Publishes the used index and signals the front-end unless it asked not to be interrupted.
+    @inline(__always) private mutating func publish(log: DirtyLog?) {
+        cfp_store_release_u16(used!.advanced(by: 2).assumingMemoryBound(to: UInt16.self), usedIndex)
+        log?.mark(usedGuestPhysical + 2, length: 2)
+        cfp_fence()
+        let flags = available!.loadUnaligned(as: UInt16.self)
+        if flags & 1 == 0 && call >= 0 {
+            var one: UInt64 = 1
+            _ = Glibc.write(call, &one, 8)
+        }
+    }
+
+    /// Asks the front-end not to kick (we poll) or to kick (we are about to sleep).
+    public mutating func setNotifications(_ on: Bool, log: DirtyLog?) {
+        guard let used else { return }
+        used.storeBytes(of: on ? 0 : 1, as: UInt16.self)
+        log?.mark(usedGuestPhysical, length: 2)
+        cfp_fence()
+    }
+
+    /// Whether the front-end has made buffers available that we have not taken.
+    public var hasAvailable: Bool { usable && availableIndex != lastAvailable }
+
+    /// Takes up to `max` packets the front-end transmitted. Returns how many; a broken chain marks the
+    /// queue broken (its packet is dropped, the rest of the queue is not trusted).
+    mutating func dequeue(into burst: UnsafeMutablePointer<PacketRef>, max: Int, header: Int, memory: GuestMemory,
+                          log: DirtyLog?, cache: inout PoolCache) -> Int {
+        let pending = Int(availableIndex &- lastAvailable)
+        if pending == 0 { return 0 }
+        guard pending <= size else {
+            broken = true
+            return 0
+        }
+        let n = cache.take(Swift.min(pending, max), into: burst)
+        var got = 0
+        for _ in 0..<n {
+            let head = availableEntry(lastAvailable)
+            lastAvailable &+= 1
+            guard head < size else {
+                broken = true
+                break
+            }
+            let packet = burst[got]
+            var chain = DescriptorChain(queue: self, head: head, memory: memory)
+            var skip = header
+            var length = 0
+            var ok = true
+            do {
+                while let b = try chain.next() {
+                    var offset = 0
+                    if skip > 0 {
+                        offset = Swift.min(skip, b.length)
+                        skip -= offset
+                    }
+                    let take = Swift.min(b.length - offset, PacketPool.dataRoom - length)
+                    if take > 0 {
+                        (packet.data + length).copyMemory(from: b.pointer + offset, byteCount: take)
+                        length += take
+                    }
+                }
+            } catch {
+                ok = false
+                broken = true
+            }
+            putUsed(id: head, length: 0, log: log)
+            if ok && length > 0 {
+                packet.length = length
+                got += 1
+            }
+            if !ok { break }
+        }
+        if got < n { cache.give(n - got, from: burst + got) }
+        publish(log: log)
+        return got
+    }
+
+    /// Writes packets into the front-end's receive buffers. Returns how many it took (their buffers go
+    /// back to `cache`); it stops when the front-end has no room.
+    mutating func enqueue(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, header: Int, mergeable: Bool,
+                          memory: GuestMemory, log: DirtyLog?, cache: inout PoolCache) -> Int {
+        var sent = 0
+        var availableEnd = availableIndex
+        packets: while sent < count {
+            let packet = burst[sent]
+            let total = header + packet.length
+            var written = 0            // of header + frame
+            var chains = 0
+            var firstHeader: UnsafeMutableRawPointer?  // set only when the first buffer holds the whole header
+            var firstHeaderPhysical: UInt64 = 0
+            let startAvailable = lastAvailable, startUsed = usedIndex
+            while written < total {
+                if lastAvailable == availableEnd {
+                    availableEnd = availableIndex
+                    if lastAvailable == availableEnd {
+                        // No room: undo this packet's partial use of buffers and stop.
+                        lastAvailable = startAvailable
+                        usedIndex = startUsed
+                        break packets
+                    }
+                }
+                guard Int(availableEnd &- lastAvailable) <= size else {
+                    broken = true
+                    break packets
+                }
+                let head = availableEntry(lastAvailable)
+                lastAvailable &+= 1
+                guard head < size else {
+                    broken = true
+                    break packets
+                }
+                chains += 1
+                var chain = DescriptorChain(queue: self, head: head, memory: memory)
+                var inChain = 0
+                do {
+                    while written < total, let b = try chain.next() {
+                        guard b.writable else { throw VhostError.malformed("a receive buffer that is not device-writable") }
+                        var offset = 0
+                        while offset < b.length && written < total {
+                            let n: Int
+                            if written < header {
+                                n = Swift.min(header - written, b.length - offset)
+                                if written == 0 && b.length - offset >= header {
+                                    firstHeader = b.pointer + offset
+                                    firstHeaderPhysical = b.guestPhysical + UInt64(offset)
+                                }
+                                (b.pointer + offset).initializeMemory(as: UInt8.self, repeating: 0, count: n)
+                            } else {
+                                n = Swift.min(total - written, b.length - offset)
+                                (b.pointer + offset).copyMemory(from: packet.data + (written - header), byteCount: n)
+                            }
+                            log?.mark(b.guestPhysical + UInt64(offset), length: n)
+                            offset += n
+                            written += n
+                            inChain += n
+                        }
+                    }
+                } catch {
+                    broken = true
+                    break packets
+                }
+                putUsed(id: head, length: inChain, log: log)
+                if !mergeable { break }
+            }
+            // The header's num_buffers (virtio 1.0 and MRG_RXBUF headers carry it at byte 10).
+            if header >= 12, let h = firstHeader {
+                h.storeBytes(of: UInt16(chains), toByteOffset: 10, as: UInt16.self)
+                log?.mark(firstHeaderPhysical + 10, length: 2)
+            }
+            sent += 1
+        }
+        if sent > 0 {
+            publish(log: log)
+            cache.give(sent, from: burst)
+        }
+        return sent
+    }
+}
