@@ -1,7 +1,8 @@
 import Scenarios
 
 /// One `that:` check against captured values: numbers with units compare after conversion
-/// (`18ms le 1s`); words compare as text; a delta subtracts the same path of an earlier capture.
+/// (`18ms le 1s`); words compare as text; a delta subtracts the same path of an earlier capture; a
+/// bound may name captures (`eq: "${guest_tx}"`), known only when the step has run.
 struct ValueComparison {
     let check: ValueCheck
     let variables: [String: String]
@@ -24,24 +25,25 @@ struct ValueComparison {
             actualText = "\(actual!) (\(current) − \(earlier))"
         }
         var out: [ExpectationFailure] = []
-        for (comparator, bound) in check.comparisons {
-            if let a = actual, let b = Self.quantity(bound.value) {
+        for (comparator, written) in check.comparisons {
+            let bound = References.substitute(written.value) { variables[$0] }
+            if let a = actual, let b = Self.quantity(bound) {
                 // A unitless side takes the other side's unit: `downtime: 18` with `le: 500ms`.
                 let lhs = a.unit == .none ? Quantity(a.value, b.unit) : a
                 let rhs = b.unit == .none ? Quantity(b.value, lhs.unit) : b
                 if !comparator.holds(lhs.base, rhs.base) {
                     out.append(ExpectationFailure(expectation: check.description, location: location,
-                                                  expected: "\(comparator.symbol) \(bound.value)", actual: actualText))
+                                                  expected: "\(comparator.symbol) \(bound)", actual: actualText))
                 }
             } else if comparator == .eq || comparator == .ne {
-                let equal = current.caseInsensitiveCompare(bound.value) == .orderedSame
+                let equal = current.caseInsensitiveCompare(bound) == .orderedSame
                 if equal != (comparator == .eq) {
                     out.append(ExpectationFailure(expectation: check.description, location: location,
-                                                  expected: "\(comparator.symbol) \(bound.value)", actual: actualText))
+                                                  expected: "\(comparator.symbol) \(bound)", actual: actualText))
                 }
             } else {
                 out.append(ExpectationFailure(expectation: check.description, location: location,
-                                              expected: "a number to compare \(comparator.symbol) \(bound.value)", actual: actualText))
+                                              expected: "a number to compare \(comparator.symbol) \(bound)", actual: actualText))
             }
         }
         return out

@@ -40,6 +40,10 @@ struct NamespaceProvisioner {
                                              "net.ipv6.conf.default.disable_ipv6=1"], timeout: .seconds(10))
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
+        // Each namespace host's working directory (sockets, logs and files the scenario names with ${host.workdir}).
+        for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
+            try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+        }
     }
 
     /// Creates one veth pair straight into its namespaces (removed with them), brings both ends up,
