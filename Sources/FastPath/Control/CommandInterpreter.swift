@@ -155,7 +155,7 @@ public final class CommandInterpreter: @unchecked Sendable {
             }
         case .portAttach(let text):
             try requireStoppedUnlessVdev(text)
-            let port = try PortFactory.make(try DeviceSpec(text))
+            let port = try PortFactory.make(try DeviceSpec(text), pool: f.pool)
             let id = try f.ports.add(port)
             out = "Attaching a new port...\nPort \(id) is attached. Now total ports is \(f.ports.ids.count)\nDone\n"
         case .portDetach(let id):

@@ -26,7 +26,7 @@ public enum FastPathMain {
         defer { for p in opened { p.close() } }
         var rings: [String: RingPort] = [:]
         for spec in options.devices {
-            let port = try PortFactory.make(spec)
+            let port = try PortFactory.make(spec, pool: forwarder.pool)
             opened.append(port)
             if let ring = port as? RingPort { rings[spec.name] = ring }
             let id = try forwarder.attach(port)

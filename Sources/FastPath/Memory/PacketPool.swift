@@ -1,7 +1,9 @@
+import CFastPath
 import Glibc
 
-/// A fixed set of packet buffers in one anonymous mapping (pages are touched only when used), with a
-/// free list guarded by a mutex. Forwarding lcores take and return buffers in bulk through their own
+/// A fixed set of packet buffers in one shared memfd mapping (pages are touched only when used; a
+/// vhost-user back-end can map the same memory, so virtio_user ports hand it buffers without a copy),
+/// with a free list guarded by a mutex. Forwarding lcores take and return buffers in bulk through their own
 /// `PoolCache`, so the lock is taken once per several hundred packets, never per packet.
 public final class PacketPool: @unchecked Sendable {
     /// Bytes per buffer: header, headroom, and room for a 2048-byte frame.
@@ -13,7 +15,12 @@ public final class PacketPool: @unchecked Sendable {
 
     /// Number of buffers.
     public let count: Int
-    private let base: UnsafeMutableRawPointer
+    /// The first buffer (the mapping's start).
+    public let base: UnsafeMutableRawPointer
+    /// Bytes mapped.
+    public var byteCount: Int { count * Self.bufferSize }
+    /// The memfd behind the mapping (shared with vhost-user back-ends).
+    public let memoryFD: Int32
     private let free: UnsafeMutablePointer<PacketRef>
     private var freeCount: Int
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
@@ -22,9 +29,19 @@ public final class PacketPool: @unchecked Sendable {
     public init(count: Int) throws(FastPathError) {
         guard count > 0 else { throw .invalid("the packet pool needs at least one buffer") }
         let bytes = count * Self.bufferSize
-        guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), map != MAP_FAILED else {
-            throw .system("mmap of \(bytes) bytes for \(count) packet buffers", errno)
+        let fd = cfp_memfd("fastpath-packets")
+        guard fd >= 0 else { throw .system("memfd_create for the packet pool", -fd) }
+        guard ftruncate(fd, off_t(bytes)) == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw .system("sizing the \(bytes)-byte packet pool", e)
         }
+        guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            let e = errno
+            Glibc.close(fd)
+            throw .system("mmap of \(bytes) bytes for \(count) packet buffers", e)
+        }
+        memoryFD = fd
         self.count = count
         base = map
         free = .allocate(capacity: count)
@@ -43,6 +60,7 @@ public final class PacketPool: @unchecked Sendable {
 
     deinit {
         munmap(base, count * Self.bufferSize)
+        Glibc.close(memoryFD)
         free.deallocate()
         pthread_mutex_destroy(lock)
         lock.deallocate()

@@ -1,7 +1,8 @@
 /// Creates ports from `--vdev` specs.
 public enum PortFactory {
-    /// Opens the device `spec` names. Ring peers are connected by the caller once both exist.
-    public static func make(_ spec: DeviceSpec) throws(FastPathError) -> any Port {
+    /// Opens the device `spec` names. Ring peers are connected by the caller once both exist;
+    /// virtio_user shares `pool` with its back-end.
+    public static func make(_ spec: DeviceSpec, pool: PacketPool) throws(FastPathError) -> any Port {
         switch spec.driver {
         case "net_null":
             return NullPort(deviceName: spec.name, devargs: spec.devargs, size: try spec.integer("size", default: 64, in: 14...PacketPool.dataRoom))
@@ -31,6 +32,17 @@ public enum PortFactory {
                 throw .invalid("\(spec.name): FastPath's vhost-user port has one queue pair (queues=1)")
             }
             return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1)
+        case "net_virtio_user", "virtio_user":
+            guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
+            guard try spec.integer("queues", default: 1, in: 1...1) == 1 else { throw .invalid("\(spec.name): FastPath's virtio_user has one queue pair (queues=1)") }
+            guard try spec.integer("server", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user connects (server=0)") }
+            guard try spec.integer("packed_vq", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user uses split rings (packed_vq=0)") }
+            let port = try VirtioUserPort(deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool)
+            if let text = spec["mac"] {
+                guard let mac = EtherAddress(text) else { throw .invalid("\(spec.name): mac=\(text) is not a MAC address") }
+                port.macAddress = mac
+            }
+            return port
         case "net_tap":
             let mac: EtherAddress?
             if let text = spec["mac"], text != "fixed" {
