@@ -97,4 +97,36 @@ import Testing
         }
         await lab.tearDown()
     }
+
+    @Test func fastPathVirtioUserTransmitsIntoDPDKsVhost() async throws {
+        let lab = try FastPathLab(veths: [])
+        let socket = lab.directory.appendingPathComponent("dpdk-vhost.sock").path
+        do {
+            let testpmd = try lab.spawn("testpmd", ["dpdk-testpmd", "-l", "0-1", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
+                                                    "--vdev", "net_vhost0,iface=\(socket)", "--", "-i", "--forward-mode=rxonly",
+                                                    "--port-topology=loop", "--total-num-mbufs=16384"])
+            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(60))
+            try await testpmd.send("start")
+            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+            let fp = try await lab.fastpath("virtio", ["-l", "1,0", "--vdev", "virtio_user0,path=\(socket)", "--", "-i",
+                                                       "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=200000"])
+            try await fp.command("start")
+            try await Task.sleep(for: .milliseconds(500))
+            try await fp.command("stop")
+            let sent = try await fp.stats(0)["0.tx_packets"]
+            try await Task.sleep(for: .milliseconds(200))
+            try await testpmd.send("stop")
+            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+            try await testpmd.send("show port stats 0")
+            let received = try PortStatsParser().parse(try await testpmd.expect("testpmd> $", timeout: .seconds(10)).text)
+            #expect(Int(sent ?? "") ?? 0 > 50_000)
+            #expect(received["0.rx_packets"] == sent)
+            try await testpmd.send("quit")
+            _ = try? await testpmd.expect("Bye", timeout: .seconds(10))
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
 }

@@ -142,6 +142,11 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
 
     public func stop() { started = false }
 
+    public func close() {
+        started = false
+        channel.shutdown()
+    }
+
     public func prepareToSleep() -> Bool {
         available(0).storeBytes(of: 0, as: UInt16.self)  // interrupts on: the back-end signals calls[0]
         cfp_fence()

@@ -8,6 +8,9 @@ final class VhostChannel: @unchecked Sendable {
     init(fd: Int32) { self.fd = fd }
     deinit { close(fd) }
 
+    /// Ends the conversation (the back-end sees the socket close and resets its device).
+    func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Sends a request; with `reply`, waits for and returns the reply's payload.
     @discardableResult
     func send(_ request: VhostRequest, payload: [UInt8] = [], fds: [Int32] = [], reply: Bool = false) throws(VhostError) -> [UInt8] {
