@@ -54,34 +54,19 @@ struct FastPathBenchmark {
     }
 
     private func trial(_ argv: [String], log: URL) async throws -> Trial {
-        let prompt = "testpmd> $"
-        let session = try PTYSession(argv: argv, log: log)
+        let program = try await PromptProgram.start(argv, log: log)
         do {
-            _ = try await session.expect(prompt, timeout: .seconds(60))
-            try await session.send("start")
-            _ = try await session.expect(prompt, timeout: .seconds(10))
-            let rss = Self.rssMiB(session.processGroup)
+            try await program.command("start")
+            let rss = program.rssMiB
             try await Task.sleep(for: .seconds(1))
-            try await session.send("show port stats all")
-            _ = try await session.expect(prompt, timeout: .seconds(10))
-            try await Task.sleep(for: .seconds(seconds))
-            try await session.send("show port stats all")
-            let stats = try PortStatsParser().parse(try await session.expect(prompt, timeout: .seconds(10)).text)
-            try await session.send("stop")
-            _ = try await session.expect(prompt, timeout: .seconds(10))
+            let mpps = try await program.rxMpps(ports: [0, 1], over: seconds)
+            try await program.command("stop")
             var allocations: (UInt64, UInt64)?
-            if argv[0].hasSuffix("fastpath") {
-                try await session.send("show memory")
-                let text = try await session.expect(prompt, timeout: .seconds(10)).text
-                allocations = Self.loopAllocations(text)
-            }
-            try await session.send("quit")
-            await session.close()
-            let pps = [stats["0.rx_pps"], stats["1.rx_pps"]].compactMap { $0.flatMap { Double($0.dropLast(3)) } }
-            guard pps.count == 2 else { throw StepError.setup("\(argv[0]) printed no Rx-pps for both ports (log: \(log.path))") }
-            return Trial(mpps: pps.reduce(0, +) / 2 / 1e6, rssMiB: rss, loopAllocations: allocations)
+            if argv[0].hasSuffix("fastpath") { allocations = Self.loopAllocations(try await program.command("show memory")) }
+            await program.quit()
+            return Trial(mpps: mpps, rssMiB: rss, loopAllocations: allocations)
         } catch {
-            await session.close()
+            await program.quit()
             throw error
         }
     }
@@ -91,12 +76,5 @@ struct FastPathBenchmark {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Allocations in forwarding loops:") }) else { return nil }
         let numbers = line.split(separator: " ").compactMap { UInt64($0) }
         return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
-    }
-
-    static func rssMiB(_ pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = line.split(separator: " ").compactMap({ Double($0) }).first else { return 0 }
-        return kb / 1024
     }
 }

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks.",
-        subcommands: [BenchCompile.self, BenchEngine.self, BenchSSH.self, BenchFastPath.self])
+        subcommands: [BenchCompile.self, BenchEngine.self, BenchSSH.self, BenchFastPath.self, BenchVhost.self])
 }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// A testpmd-like program (dpdk-testpmd or FastPath) driven at its `testpmd>` prompt on a PTY, for
+/// the benchmarks: both are started, commanded and measured the same way.
+struct PromptProgram {
+    static let prompt = "testpmd> $"
+    let session: PTYSession
+
+    /// Starts `argv` and waits for its prompt.
+    static func start(_ argv: [String], log: URL) async throws -> PromptProgram {
+        let session = try PTYSession(argv: argv, log: log)
+        do {
+            _ = try await session.expect(prompt, timeout: .seconds(60))
+        } catch {
+            await session.close()
+            throw StepError.setup("\(argv[0]) did not reach its prompt (log: \(log.path)): \(error)")
+        }
+        return PromptProgram(session: session)
+    }
+
+    /// Runs a command; returns its output.
+    @discardableResult
+    func command(_ line: String) async throws -> String {
+        try await session.send(line)
+        return try await session.expect(Self.prompt, timeout: .seconds(20)).text
+    }
+
+    /// Mean receive rate per port of `ports` over `seconds`, from the program's own "Throughput (since
+    /// last show)" (one `show port stats all` opens the window, the next closes it).
+    func rxMpps(ports: [Int], over seconds: Int) async throws -> Double {
+        try await command("show port stats all")
+        try await Task.sleep(for: .seconds(seconds))
+        let stats = try PortStatsParser().parse(try await command("show port stats all"))
+        let rates = try ports.map { port throws -> Double in
+            guard let pps = stats["\(port).rx_pps"].flatMap({ Double($0.dropLast(3)) }) else { throw StepError.setup("no Rx-pps for port \(port)") }
+            return pps / 1e6
+        }
+        return rates.reduce(0, +) / Double(rates.count)
+    }
+
+    /// Resident memory now, MiB.
+    var rssMiB: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(session.processGroup)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = line.split(separator: " ").compactMap({ Double($0) }).first else { return 0 }
+        return kb / 1024
+    }
+
+    /// Quits and closes the terminal.
+    func quit() async {
+        try? await session.send("quit")
+        try? await Task.sleep(for: .milliseconds(300))
+        await session.close()
+    }
+}
