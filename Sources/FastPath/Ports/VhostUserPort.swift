@@ -27,6 +27,16 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let watch: Int32          // epoll set holding the transmit queue's kick eventfd
     private var started = false
     private let lock = NSLock()
+    /// What the data path needs of the device, copied while it is quiesced (no class property reads,
+    /// no reference counting per burst). The device holds the memory and log alive.
+    private let snapshot: UnsafeMutablePointer<Snapshot>
+
+    private struct Snapshot {
+        unowned(unsafe) var memory: GuestMemory?
+        unowned(unsafe) var log: DirtyLog?
+        var header = 12
+        var mergeable = false
+    }
     private var thread: Thread?
     /// The last protocol error, for `show port info` and tests.
     public private(set) var lastError: String?
@@ -37,6 +47,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         self.devargs = devargs
         self.path = path
         self.client = client
+        snapshot = .allocate(capacity: 1)
+        snapshot.initialize(to: Snapshot())
         watch = cfp_epoll_create()
         guard watch >= 0 else { throw .system("epoll_create1", -watch) }
         if !client {
@@ -56,6 +68,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     deinit {
         close()
         Glibc.close(watch)
+        snapshot.deallocate()
     }
 
     public let mtu = 1500
@@ -90,7 +103,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }
         defer { leave() }
-        guard let memory = device.memory else { return 0 }
+        let state = snapshot.pointee
+        guard let memory = state.memory else { return 0 }
         var n = 0
         if let mac = device.pendingAnnounce, cache.take(1, into: burst) == 1 {
             device.pendingAnnounce = nil
@@ -98,25 +112,25 @@ public final class VhostUserPort: Port, @unchecked Sendable {
             n = 1
         }
         guard device.queues[1].usable else { return n }
-        return n + device.queues[1].dequeue(into: burst + n, max: max - n, header: device.headerLength, memory: memory,
-                                            log: device.activeLog, cache: &cache)
+        return n + device.queues[1].dequeue(into: burst + n, max: max - n, header: state.header, memory: memory, log: state.log, cache: &cache)
     }
 
     public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }
         defer { leave() }
-        guard let memory = device.memory, device.queues[0].usable else { return 0 }
-        return device.queues[0].enqueue(burst, count: count, header: device.headerLength, mergeable: device.mergeable, memory: memory,
-                                        log: device.activeLog, cache: &cache)
+        let state = snapshot.pointee
+        guard let memory = state.memory, device.queues[0].usable else { return 0 }
+        return device.queues[0].enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
+                                        log: state.log, cache: &cache)
     }
 
     public func prepareToSleep() -> Bool {
         guard enter() else { return true }
         defer { leave() }
         guard device.queues[1].usable else { return true }
-        device.queues[1].setNotifications(true, log: device.activeLog)
+        device.queues[1].setNotifications(true, log: snapshot.pointee.log)
         if device.queues[1].hasAvailable {
-            device.queues[1].setNotifications(false, log: device.activeLog)
+            device.queues[1].setNotifications(false, log: snapshot.pointee.log)
             return false
         }
         return true
@@ -125,7 +139,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public func awake() {
         guard enter() else { return }
         defer { leave() }
-        if device.queues[1].usable { device.queues[1].setNotifications(false, log: device.activeLog) }
+        if device.queues[1].usable { device.queues[1].setNotifications(false, log: snapshot.pointee.log) }
         let kick = device.queues[1].kick
         if kick >= 0 {
             var value: UInt64 = 0
@@ -176,6 +190,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
             connected.store(false, ordering: .releasing)
             quiesce()
             device.reset()
+            snapshot.pointee = Snapshot()
             lock.withLock { connection = -1 }
             Glibc.close(fd)
         }
@@ -202,7 +217,10 @@ public final class VhostUserPort: Port, @unchecked Sendable {
                 let mutates = VhostDevice.mutatesDataPath(message)
                 if mutates { quiesce() }
                 let reply = try device.handle(message)
-                if mutates && device.running { ready.store(true, ordering: .releasing) }
+                if mutates {
+                    snapshot.pointee = Snapshot(memory: device.memory, log: device.activeLog, header: device.headerLength, mergeable: device.mergeable)
+                    if device.running { ready.store(true, ordering: .releasing) }
+                }
                 if let reply {
                     let bytes = reply.bytes
                     guard bytes.withUnsafeBytes({ cfp_send_with_fds(fd, $0.baseAddress!, UInt($0.count), nil, 0) }) == bytes.count else { return }

@@ -22,12 +22,19 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     private let ringBytes: Int
     private let kicks: [Int32]
     private let calls: [Int32]
-    /// Packets in flight per descriptor: queue 0 (posted receive buffers), queue 1 (sent, not yet completed).
-    private let inFlight: [UnsafeMutablePointer<PacketRef?>]
-    private var lastUsed: [UInt16] = [0, 0]
-    private var availableIndex: [UInt16] = [0, 0]
+    /// Packets in flight per descriptor: receive buffers posted, and transmitted packets not yet completed.
+    private let postedRx: UnsafeMutablePointer<PacketRef?>
+    private let pendingTx: UnsafeMutablePointer<PacketRef?>
+    /// The data path's indices, in raw memory (no exclusivity checks or copy-on-write per packet).
+    private let ring: UnsafeMutablePointer<RingIndices>
     private let freeTx: UnsafeMutablePointer<UInt16>
-    private var freeTxCount = 0
+    private let completed: UnsafeMutablePointer<PacketRef>
+
+    private struct RingIndices {
+        var lastUsedRx: UInt16 = 0, lastUsedTx: UInt16 = 0
+        var availableRx: UInt16 = 0, availableTx: UInt16 = 0
+        var freeTx = 0
+    }
     private var started = false
     private var primed = false
 
@@ -56,14 +63,16 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         map.initializeMemory(as: UInt8.self, repeating: 0, count: ringBytes)
         kicks = [cfp_eventfd(), cfp_eventfd()]
         calls = [cfp_eventfd(), cfp_eventfd()]
-        inFlight = (0..<2).map { _ in
-            let p = UnsafeMutablePointer<PacketRef?>.allocate(capacity: Self.ringSize)
-            p.initialize(repeating: nil, count: Self.ringSize)
-            return p
-        }
+        postedRx = .allocate(capacity: Self.ringSize)
+        postedRx.initialize(repeating: nil, count: Self.ringSize)
+        pendingTx = .allocate(capacity: Self.ringSize)
+        pendingTx.initialize(repeating: nil, count: Self.ringSize)
+        completed = .allocate(capacity: Self.ringSize)
+        ring = .allocate(capacity: 1)
+        ring.initialize(to: RingIndices())
         freeTx = .allocate(capacity: Self.ringSize)
         for i in 0..<Self.ringSize { freeTx[i] = UInt16(Self.ringSize - 1 - i) }
-        freeTxCount = Self.ringSize
+        ring.pointee.freeTx = Self.ringSize
         do {
             try handshake()
         } catch {
@@ -75,10 +84,14 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         munmap(ringMemory, ringBytes)
         Glibc.close(ringFD)
         for fd in kicks + calls { Glibc.close(fd) }
-        for q in 0..<2 {
-            for i in 0..<Self.ringSize { if let p = inFlight[q][i] { pool.giveOne(p) } }
-            inFlight[q].deallocate()
+        for i in 0..<Self.ringSize {
+            if let p = postedRx[i] { pool.giveOne(p) }
+            if let p = pendingTx[i] { pool.giveOne(p) }
         }
+        postedRx.deallocate()
+        pendingTx.deallocate()
+        completed.deallocate()
+        ring.deallocate()
         freeTx.deallocate()
     }
 
@@ -128,12 +141,12 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
             for i in 0..<Self.ringSize {
                 var p = pool.base.bindMemory(to: PacketMeta.self, capacity: 1)
                 guard cache.take(1, into: &p) == 1 else { throw .invalid("\(deviceName): the pool has no buffers to post") }
-                inFlight[0][i] = p
+                postedRx[i] = p
                 writeDescriptor(d, i, address: address(p.data), length: UInt32(PacketPool.dataRoom), flags: 2)
                 a.storeBytes(of: UInt16(i), toByteOffset: 4 + 2 * i, as: UInt16.self)
             }
-            availableIndex[0] = UInt16(Self.ringSize)
-            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), availableIndex[0])
+            ring.pointee.availableRx = UInt16(Self.ringSize)
+            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), ring.pointee.availableRx)
             kick(0)
             primed = true
         }
@@ -150,7 +163,7 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     public func prepareToSleep() -> Bool {
         available(0).storeBytes(of: 0, as: UInt16.self)  // interrupts on: the back-end signals calls[0]
         cfp_fence()
-        if cfp_load_acquire_u16(used(0).advanced(by: 2).assumingMemoryBound(to: UInt16.self)) != lastUsed[0] {
+        if cfp_load_acquire_u16(used(0).advanced(by: 2).assumingMemoryBound(to: UInt16.self)) != ring.pointee.lastUsedRx {
             available(0).storeBytes(of: 1, as: UInt16.self)
             return false
         }
@@ -184,12 +197,12 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         let u = used(0), d = descriptors(0), a = available(0)
         let end = cfp_load_acquire_u16(u.advanced(by: 2).assumingMemoryBound(to: UInt16.self))
         var n = 0
-        while lastUsed[0] != end && n < max {
-            let slot = Int(lastUsed[0] & UInt16(Self.ringSize - 1))
+        while ring.pointee.lastUsedRx != end && n < max {
+            let slot = Int(ring.pointee.lastUsedRx & UInt16(Self.ringSize - 1))
             let id = Int(u.loadUnaligned(fromByteOffset: 4 + 8 * slot, as: UInt32.self)) & (Self.ringSize - 1)
             let length = Int(u.loadUnaligned(fromByteOffset: 8 + 8 * slot, as: UInt32.self))
-            lastUsed[0] &+= 1
-            guard let p = inFlight[0][id] else { continue }
+            ring.pointee.lastUsedRx &+= 1
+            guard let p = postedRx[id] else { continue }
             // Replace the buffer in that descriptor before handing this one out.
             var fresh = p
             guard cache.take(1, into: &fresh) == 1 else {
@@ -197,7 +210,7 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
                 repost(id, p, d, a)
                 continue
             }
-            inFlight[0][id] = fresh
+            postedRx[id] = fresh
             repost(id, fresh, d, a)
             p.pointee.offset += UInt32(Self.headerLength)
             p.length = Swift.max(0, Swift.min(length, PacketPool.dataRoom) - Self.headerLength)
@@ -205,7 +218,7 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
             n += 1
         }
         if n > 0 {
-            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), availableIndex[0])
+            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), ring.pointee.availableRx)
             kick(0)
         }
         return n
@@ -213,41 +226,53 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
 
     @inline(__always) private func repost(_ id: Int, _ p: PacketRef, _ d: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer) {
         writeDescriptor(d, id, address: address(p.data), length: UInt32(PacketPool.dataRoom), flags: 2)
-        a.storeBytes(of: UInt16(id), toByteOffset: 4 + 2 * Int(availableIndex[0] & UInt16(Self.ringSize - 1)), as: UInt16.self)
-        availableIndex[0] &+= 1
+        a.storeBytes(of: UInt16(id), toByteOffset: 4 + 2 * Int(ring.pointee.availableRx & UInt16(Self.ringSize - 1)), as: UInt16.self)
+        ring.pointee.availableRx &+= 1
     }
 
     public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
         guard started else { return 0 }
         let u = used(1), d = descriptors(1), a = available(1)
-        // Completed transmissions give their buffers back.
+        let r = ring
+        // Completed transmissions give their buffers back, in one bulk return.
         let end = cfp_load_acquire_u16(u.advanced(by: 2).assumingMemoryBound(to: UInt16.self))
-        while lastUsed[1] != end {
-            let slot = Int(lastUsed[1] & UInt16(Self.ringSize - 1))
+        var done = 0
+        while r.pointee.lastUsedTx != end {
+            let slot = Int(r.pointee.lastUsedTx & UInt16(Self.ringSize - 1))
             let id = Int(u.loadUnaligned(fromByteOffset: 4 + 8 * slot, as: UInt32.self)) & (Self.ringSize - 1)
-            lastUsed[1] &+= 1
-            if let p = inFlight[1][id] {
-                cache.give(p)
-                inFlight[1][id] = nil
-                freeTx[freeTxCount] = UInt16(id)
-                freeTxCount += 1
+            r.pointee.lastUsedTx &+= 1
+            if let p = pendingTx[id] {
+                completed[done] = p
+                done += 1
+                pendingTx[id] = nil
+                freeTx[r.pointee.freeTx] = UInt16(id)
+                r.pointee.freeTx += 1
             }
         }
-        let n = Swift.min(count, freeTxCount)
+        var given = 0
+        while given < done {
+            let k = Swift.min(256, done - given)
+            cache.give(k, from: completed + given)
+            given += k
+        }
+        let n = Swift.min(count, r.pointee.freeTx)
+        var available = r.pointee.availableTx
         for i in 0..<n {
             let p = burst[i]
-            freeTxCount -= 1
-            let id = Int(freeTx[freeTxCount])
-            inFlight[1][id] = p
+            r.pointee.freeTx -= 1
+            let id = Int(freeTx[r.pointee.freeTx])
+            pendingTx[id] = p
             // The 12-byte virtio-net header goes in the headroom, in front of the frame.
             let header = p.data - Self.headerLength
-            header.initializeMemory(as: UInt8.self, repeating: 0, count: Self.headerLength)
+            header.storeBytes(of: UInt64(0), as: UInt64.self)
+            header.storeBytes(of: UInt32(0), toByteOffset: 8, as: UInt32.self)
             writeDescriptor(d, id, address: address(header), length: UInt32(p.length + Self.headerLength), flags: 0)
-            a.storeBytes(of: UInt16(id), toByteOffset: 4 + 2 * Int(availableIndex[1] & UInt16(Self.ringSize - 1)), as: UInt16.self)
-            availableIndex[1] &+= 1
+            a.storeBytes(of: UInt16(id), toByteOffset: 4 + 2 * Int(available & UInt16(Self.ringSize - 1)), as: UInt16.self)
+            available &+= 1
         }
         if n > 0 {
-            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), availableIndex[1])
+            r.pointee.availableTx = available
+            cfp_store_release_u16(a.advanced(by: 2).assumingMemoryBound(to: UInt16.self), available)
             kick(1)
         }
         return n
