@@ -103,6 +103,10 @@ public struct LaunchOptions: Sendable {
                     throw .invalid("--tx-ip=\(text): use --tx-ip=<source>,<destination>, e.g. --tx-ip=198.18.0.1,198.18.0.2")
                 }
                 forwarding.txIP = (source, destination)
+            case "--tx-proto":
+                let text = try app.value(for: option)
+                guard text == "udp" || text == "icmp" else { throw .invalid("--tx-proto=\(text): use udp or icmp") }
+                forwarding.txICMP = text == "icmp"
             case "--tx-udp":
                 let text = try app.value(for: option)
                 let ports = text.split(separator: ",").map { UInt16($0) }

@@ -209,7 +209,7 @@ public final class Forwarder: @unchecked Sendable {
         defer { burst.deallocate() }
         for s in planned {
             guard let tx = ports.port(s.tx) else { continue }
-            let frame = Probe.template(length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP)
+            let frame = Probe.template(length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
             for _ in 0..<bursts {
                 let n = cache.take(config.burst, into: burst)
                 for i in 0..<n {

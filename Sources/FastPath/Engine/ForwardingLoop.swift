@@ -11,6 +11,7 @@ struct ForwardingLoop {
     let retryDelay: UInt32
     let flows: UInt32
     let firstDestination: UInt32
+    let icmp: Bool
     let ratePerStream: Double?
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
@@ -27,6 +28,7 @@ struct ForwardingLoop {
         retryDelay = UInt32(config.retryDelayMicroseconds)
         flows = UInt32(max(1, config.flows))
         firstDestination = config.txIP.destination
+        icmp = config.txICMP
         ratePerStream = config.txRate
         self.counters = counters
         self.probes = probes
@@ -115,6 +117,7 @@ struct ForwardingLoop {
                 Probe.writeChecksum(p.data + 14)
                 s.flow = s.flow &+ 1 == flows ? 0 : s.flow &+ 1
             }
+            if icmp { Probe.writeICMPChecksum(p.data + 34, length: length - 34) }
         }
         transmit(&s, count: n, bytes: n * length, cache: &cache)
         return true

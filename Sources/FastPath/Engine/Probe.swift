@@ -1,8 +1,9 @@
 import CFastPath
 
-/// The UDP probes txonly and flowgen generate, and rxonly checks: Ethernet / IPv4 / UDP with a
-/// 2-byte magic, a 64-bit sequence number and a 64-bit send time (ns) at the start of the payload,
-/// so a receiver counts loss, reordering and the longest gap (the outage of a migration).
+/// The probes txonly and flowgen generate, and rxonly checks: Ethernet / IPv4 / UDP (or ICMP echo,
+/// which a guest's kernel answers with the same payload) with a 2-byte magic, a 64-bit sequence
+/// number and a 64-bit send time (ns) at the start of the payload, so a receiver counts loss,
+/// reordering and the longest gap (the outage of a migration).
 public enum Probe {
     /// Magic at the start of the payload.
     public static let magic: UInt16 = 0xFA57
@@ -19,7 +20,7 @@ public enum Probe {
     /// addresses and UDP ports given (testpmd's --tx-ip and --tx-udp; RFC 2544's range by default).
     public static func template(length: Int, source: EtherAddress, destination: EtherAddress,
                                 ip: (source: UInt32, destination: UInt32) = (sourceIP, destinationIP),
-                                udp: (source: UInt16, destination: UInt16) = (9, 9)) -> [UInt8] {
+                                udp: (source: UInt16, destination: UInt16) = (9, 9), icmp: Bool = false) -> [UInt8] {
         let length = max(length, minimumLength)
         var f = [UInt8](repeating: 0, count: length)
         f.withUnsafeMutableBytes { raw in
@@ -30,12 +31,18 @@ public enum Probe {
             p.storeBytes(of: UInt8(0x45), toByteOffset: 14, as: UInt8.self)
             p.storeBytes(of: UInt16(length - 14).bigEndian, toByteOffset: 16, as: UInt16.self)
             p.storeBytes(of: UInt8(64), toByteOffset: 22, as: UInt8.self)
-            p.storeBytes(of: UInt8(17), toByteOffset: 23, as: UInt8.self)
+            p.storeBytes(of: UInt8(icmp ? 1 : 17), toByteOffset: 23, as: UInt8.self)
             p.storeBytes(of: ip.source.bigEndian, toByteOffset: 26, as: UInt32.self)
             p.storeBytes(of: ip.destination.bigEndian, toByteOffset: 30, as: UInt32.self)
-            p.storeBytes(of: udp.source.bigEndian, toByteOffset: 34, as: UInt16.self)
-            p.storeBytes(of: udp.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
-            p.storeBytes(of: UInt16(length - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
+            if icmp {
+                p.storeBytes(of: UInt8(8), toByteOffset: 34, as: UInt8.self)  // echo request; id "LR", sequence 1
+                p.storeBytes(of: UInt16(0x4C52).bigEndian, toByteOffset: 38, as: UInt16.self)
+                p.storeBytes(of: UInt16(1).bigEndian, toByteOffset: 40, as: UInt16.self)
+            } else {
+                p.storeBytes(of: udp.source.bigEndian, toByteOffset: 34, as: UInt16.self)
+                p.storeBytes(of: udp.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
+                p.storeBytes(of: UInt16(length - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
+            }
             p.storeBytes(of: magic.bigEndian, toByteOffset: payloadOffset, as: UInt16.self)
             writeChecksum(p + 14)
         }
@@ -61,6 +68,21 @@ public enum Probe {
         return parts.reduce(0) { $0 << 8 | $1! }
     }
 
+    /// Computes and stores the ICMP checksum of an ICMP message of `length` bytes at `icmp`.
+    @inline(__always)
+    public static func writeICMPChecksum(_ icmp: UnsafeMutableRawPointer, length: Int) {
+        icmp.storeBytes(of: 0, toByteOffset: 2, as: UInt16.self)
+        var sum: UInt32 = 0
+        var i = 0
+        while i + 1 < length {
+            sum &+= UInt32(UInt16(bigEndian: icmp.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
+            i += 2
+        }
+        if i < length { sum &+= UInt32(icmp.load(fromByteOffset: i, as: UInt8.self)) << 8 }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) &+ (sum >> 16) }
+        icmp.storeBytes(of: (~UInt16(truncatingIfNeeded: sum)).bigEndian, toByteOffset: 2, as: UInt16.self)
+    }
+
     /// Stamps sequence number and send time into a frame built from the template.
     @inline(__always)
     public static func stamp(_ frame: UnsafeMutableRawPointer, sequence: UInt64, time: UInt64) {
@@ -73,7 +95,7 @@ public enum Probe {
     public static func read(_ frame: UnsafeRawPointer, length: Int) -> (sequence: UInt64, time: UInt64)? {
         guard length >= minimumLength,
               frame.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == UInt16(0x0800).bigEndian,
-              frame.load(fromByteOffset: 23, as: UInt8.self) == 17,
+              frame.load(fromByteOffset: 23, as: UInt8.self) == 17 || frame.load(fromByteOffset: 23, as: UInt8.self) == 1,
               frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian
         else { return nil }
         return (UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 2, as: UInt64.self)),

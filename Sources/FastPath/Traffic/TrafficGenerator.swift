@@ -31,6 +31,7 @@ public struct TrafficGenerator: Sendable {
         sendConfig.txRate = profile.rate
         sendConfig.txLength = profile.frameSize
         sendConfig.txIP = profile.ip
+        sendConfig.txICMP = profile.icmp
         sendConfig.flows = profile.flows
         sendConfig.peers[0] = profile.destinationMAC
         var receiveConfig = ForwardingConfig()

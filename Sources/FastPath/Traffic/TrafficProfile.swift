@@ -9,6 +9,8 @@ public struct TrafficProfile: Sendable {
     public var destinationMAC = EtherAddress(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)
     /// IPv4 addresses.
     public var ip: (source: UInt32, destination: UInt32) = (Probe.sourceIP, Probe.destinationIP)
+    /// ICMP echo requests instead of UDP (answered by the kernel of the host or guest addressed).
+    public var icmp = false
     /// Frame length without FCS.
     public var frameSize = 64
     /// Flows (destination addresses counted up from `ip.destination`).

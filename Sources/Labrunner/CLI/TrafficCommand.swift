@@ -33,7 +33,7 @@ struct TrafficCommand: ParsableCommand {
     @Option(name: .customLong("report-file"), help: "Also write the report here.") var reportFile: String?
 
     func run() throws {
-        guard proto == "udp" else { throw ValidationError("--proto \(proto): the generator sends UDP probes only") }
+        guard proto == "udp" || proto == "icmp" else { throw ValidationError("--proto \(proto): the generator sends udp or icmp (echo requests) probes") }
         guard search == "none" else { throw ValidationError("--search \(search): NDR/PDR search is not built yet; run at a fixed --rate") }
         var profile = TrafficProfile(transmit: port)
         profile.receive = rxPorts
@@ -44,6 +44,7 @@ struct TrafficCommand: ParsableCommand {
         guard let source = Probe.ipv4(srcIP), let destination = Probe.ipv4(dstIP) else { throw ValidationError("--src-ip/--dst-ip: give IPv4 addresses") }
         profile.ip = (source, destination)
         profile.frameSize = frameSize
+        profile.icmp = proto == "icmp"
         profile.flows = flows
         guard let r = Quantity(rate), r.unit.dimension == .packetRate else { throw ValidationError("--rate \(rate): give a packet rate such as 1kpps") }
         profile.rate = r.converted(to: .pps)

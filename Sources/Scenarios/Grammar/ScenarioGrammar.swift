@@ -196,7 +196,7 @@ public enum ScenarioGrammar {
         Field("dst_mac", .scalar(.mac), "Destination MAC."),
         Field("src_ip", text, "Source IPv4 address."),
         Field("dst_ip", text, "Destination IPv4 address."),
-        Field("proto", words(["udp", "tcp"]), "Protocol."),
+        Field("proto", words(["udp", "icmp", "tcp"]), "Protocol: udp or icmp probes (icmp: echo requests the addressed kernel answers)."),
         Field("frame_size", .scalar(.integer), "Frame size in bytes."),
         Field("rate", .scalar(.quantity), "Offered rate (Mpps, pps, % of line)."),
         Field("duration", .scalar(.duration), "How long to send; absent means until stopped."),
