@@ -91,7 +91,7 @@ enum TestpmdFormat {
         Current number of TX queues: 1
         Max possible TX queues: 1
         Port state: \(entry.started ? "started" : "stopped")
-        """
+        """ + p.details.map { "\n" + $0 }.joined()
     }
 
     /// `show bonding config`.

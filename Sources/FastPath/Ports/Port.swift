@@ -29,6 +29,8 @@ public protocol Port: AnyObject, Sendable {
     func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int
     /// Drops the device itself counted (ring overruns) since the last call.
     func takeMissed() -> UInt64
+    /// Device-specific lines for `show port info`.
+    var details: [String] { get }
     /// The lcore is about to sleep on `readinessDescriptor`: false when packets arrived meanwhile.
     func prepareToSleep() -> Bool
     /// The lcore woke up.
@@ -38,6 +40,8 @@ public protocol Port: AnyObject, Sendable {
 extension Port {
     /// Most devices count no drops of their own.
     public func takeMissed() -> UInt64 { 0 }
+    /// Most devices have nothing more to say.
+    public var details: [String] { [] }
     /// Most devices have nothing to release.
     public func close() {}
     /// A descriptor that is readable while packets wait needs no preparation.

@@ -12,6 +12,8 @@ final class VhostDevice: @unchecked Sendable {
     private(set) var memory: GuestMemory?
     private(set) var log: DirtyLog?
     private(set) var mtu = 1500
+    /// Dirty logs the front-end shared (one per migration that started while we ran).
+    private(set) var logsShared = 0
     /// The queues, shared with the data path.
     let queues: UnsafeMutablePointer<VirtQueue>
     /// A MAC the front-end asked us to announce (SEND_RARP), taken by the data path.
@@ -116,6 +118,7 @@ final class VhostDevice: @unchecked Sendable {
         case .setLogBase:
             let (size, offset) = try m.logBase()
             log = try DirtyLog(fd: m.fds[0], size: size, offset: offset)
+            logsShared += 1
             return .reply(to: m.code, u64: 0)
         case .setLogFD:
             break

@@ -89,8 +89,8 @@ extension SemanticChecker {
                 needed = "a session"
                 ok = { _, s in s != nil }
             case .run:
-                needed = "a host, vm, container or switch role, or a session"
-                ok = { r, s in s != nil || [.host, .vm, .container, .switchDevice].contains(r?.kind) }
+                needed = "a host, vm, container, switch or traffic generator role, or a session"
+                ok = { r, s in s != nil || [.host, .vm, .container, .switchDevice, .trafficgen].contains(r?.kind) }
             case .qmp, .hmp:
                 needed = "a vm role (or its monitor session)"
                 ok = { r, s in r?.kind == .vm || (s?.console == "monitor") }
