@@ -119,14 +119,14 @@ import CFastPath
         r.descriptor(0, address: Ring.base + 0x8000, length: 12, flags: 1, next: 1)
         r.descriptor(1, address: Ring.base + 0x10000, length: 64, flags: 0, next: 0)
         r.offer([0])
-        #expect(r.queue.dequeue(into: burst, max: 32, header: 12, memory: r.memory, log: nil, cache: &cache) == 1)
+        #expect(r.queue.dequeue(into: burst, max: 32, header: 12, memory: r.memory.view, log: nil, cache: &cache) == 1)
         #expect(burst[0].length == 64 && burst[0].data.load(fromByteOffset: 63, as: UInt8.self) == 0xAB)
         #expect(r.usedIndex == 1)
         cache.give(burst[0])
         // a descriptor that points at itself
         r.descriptor(2, address: Ring.base + 0x10000, length: 64, flags: 1, next: 2)
         r.offer([2])
-        #expect(r.queue.dequeue(into: burst, max: 32, header: 12, memory: r.memory, log: nil, cache: &cache) == 0)
+        #expect(r.queue.dequeue(into: burst, max: 32, header: 12, memory: r.memory.view, log: nil, cache: &cache) == 0)
         #expect(r.queue.broken)
         for hostile in [
             { (r: Ring) in r.descriptor(0, address: Ring.base + 0x10000, length: 64, flags: 1, next: 999) },              // next past the table
@@ -139,13 +139,13 @@ import CFastPath
             let ring = try Ring()
             hostile(ring)
             ring.offer([0])
-            #expect(ring.queue.dequeue(into: burst, max: 32, header: 12, memory: ring.memory, log: nil, cache: &cache) == 0)
+            #expect(ring.queue.dequeue(into: burst, max: 32, header: 12, memory: ring.memory.view, log: nil, cache: &cache) == 0)
             #expect(ring.queue.broken)
         }
         // an available index that claims more entries than the ring has
         let liar = try Ring()
         (liar.host + 0x1000).storeBytes(of: UInt16(5000), toByteOffset: 2, as: UInt16.self)
-        #expect(liar.queue.dequeue(into: burst, max: 32, header: 12, memory: liar.memory, log: nil, cache: &cache) == 0)
+        #expect(liar.queue.dequeue(into: burst, max: 32, header: 12, memory: liar.memory.view, log: nil, cache: &cache) == 0)
         #expect(liar.queue.broken)
         cache = PoolCache(pool: pool)  // flushes the old cache
         #expect(pool.available == 512)  // no buffer leaked on any error path
@@ -166,7 +166,7 @@ import CFastPath
             }
             r.offer((0..<UInt16.random(in: 1...64, using: &rng)).map { _ in UInt16.random(in: 0...300, using: &rng) })
             if round % 2 == 0 {
-                let n = r.queue.dequeue(into: burst, max: 64, header: 12, memory: r.memory, log: nil, cache: &cache)
+                let n = r.queue.dequeue(into: burst, max: 64, header: 12, memory: r.memory.view, log: nil, cache: &cache)
                 #expect(n <= 64)
                 cache.give(n, from: burst)
             } else {
@@ -174,7 +174,7 @@ import CFastPath
                     burst[i] = pool.takeOne()!
                     burst[i].length = 60
                 }
-                let sent = r.queue.enqueue(burst, count: 32, header: 12, mergeable: true, memory: r.memory, log: nil, cache: &cache)
+                let sent = r.queue.enqueue(burst, count: 32, header: 12, mergeable: true, memory: r.memory.view, log: nil, cache: &cache)
                 #expect(sent <= 32)
                 cache.give(32 - sent, from: burst + sent)
             }
@@ -199,7 +199,7 @@ import CFastPath
         let packet = pool.takeOne()!
         packet.length = 100
         var burst = [packet]
-        let sent = burst.withUnsafeMutableBufferPointer { r.queue.enqueue($0.baseAddress!, count: 1, header: 12, mergeable: true, memory: r.memory, log: log, cache: &cache) }
+        let sent = burst.withUnsafeMutableBufferPointer { r.queue.enqueue($0.baseAddress!, count: 1, header: 12, mergeable: true, memory: r.memory.view, log: log.view, cache: &cache) }
         #expect(sent == 1)
         #expect(log.isMarked(page: (Ring.base + 0x30000) >> 12))
         #expect(log.isMarked(page: (Ring.base + 0x2000) >> 12))

@@ -93,10 +93,11 @@ public enum Probe {
     /// The sequence number and send time of a received frame, or nil when it is not a probe.
     @inline(__always)
     public static func read(_ frame: UnsafeRawPointer, length: Int) -> (sequence: UInt64, time: UInt64)? {
+        // The magic first: most frames that are not probes fail on this one load.
         guard length >= minimumLength,
+              frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian,
               frame.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == UInt16(0x0800).bigEndian,
-              frame.load(fromByteOffset: 23, as: UInt8.self) == 17 || frame.load(fromByteOffset: 23, as: UInt8.self) == 1,
-              frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian
+              frame.load(fromByteOffset: 23, as: UInt8.self) == 17 || frame.load(fromByteOffset: 23, as: UInt8.self) == 1
         else { return nil }
         return (UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 2, as: UInt64.self)),
                 UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 10, as: UInt64.self)))

@@ -18,6 +18,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     /// Whether FastPath connects (client) or listens (server).
     public let client: Bool
     private let device = VhostDevice()
+    /// The device's queues (the same memory), reached without touching the device object per burst.
+    private let queues: UnsafeMutablePointer<VirtQueue>
     private let ready = Atomic<Bool>(false)
     private let inside = Atomic<Int>(0)
     private let connected = Atomic<Bool>(false)
@@ -32,10 +34,12 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let snapshot: UnsafeMutablePointer<Snapshot>
 
     private struct Snapshot {
-        unowned(unsafe) var memory: GuestMemory?
-        unowned(unsafe) var log: DirtyLog?
+        var memory: GuestMemoryView?
+        var log: DirtyLogView?
         var header = 12
         var mergeable = false
+        /// A RARP to send for a migrated guest (SEND_RARP); the data path clears it once sent.
+        var announce: EtherAddress?
     }
     private var thread: Thread?
     /// The last protocol error, for `show port info` and tests.
@@ -47,6 +51,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         self.devargs = devargs
         self.path = path
         self.client = client
+        queues = device.queues
         snapshot = .allocate(capacity: 1)
         snapshot.initialize(to: Snapshot())
         watch = cfp_epoll_create()
@@ -111,31 +116,31 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         let state = snapshot.pointee
         guard let memory = state.memory else { return 0 }
         var n = 0
-        if let mac = device.pendingAnnounce, cache.take(1, into: burst) == 1 {
-            device.pendingAnnounce = nil
+        if let mac = state.announce, cache.take(1, into: burst) == 1 {
+            snapshot.pointee.announce = nil
             burst[0].length = Self.rarp(from: mac, into: burst[0].data)
             n = 1
         }
-        guard device.queues[1].usable else { return n }
-        return n + device.queues[1].dequeue(into: burst + n, max: max - n, header: state.header, memory: memory, log: state.log, cache: &cache)
+        guard queues[1].usable else { return n }
+        return n + queues[1].dequeue(into: burst + n, max: max - n, header: state.header, memory: memory, log: state.log, cache: &cache)
     }
 
     public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }
         defer { leave() }
         let state = snapshot.pointee
-        guard let memory = state.memory, device.queues[0].usable else { return 0 }
-        return device.queues[0].enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
+        guard let memory = state.memory, queues[0].usable else { return 0 }
+        return queues[0].enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
                                         log: state.log, cache: &cache)
     }
 
     public func prepareToSleep() -> Bool {
         guard enter() else { return true }
         defer { leave() }
-        guard device.queues[1].usable else { return true }
-        device.queues[1].setNotifications(true, log: snapshot.pointee.log)
-        if device.queues[1].hasAvailable {
-            device.queues[1].setNotifications(false, log: snapshot.pointee.log)
+        guard queues[1].usable else { return true }
+        queues[1].setNotifications(true, log: snapshot.pointee.log)
+        if queues[1].hasAvailable {
+            queues[1].setNotifications(false, log: snapshot.pointee.log)
             return false
         }
         return true
@@ -144,8 +149,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public func awake() {
         guard enter() else { return }
         defer { leave() }
-        if device.queues[1].usable { device.queues[1].setNotifications(false, log: snapshot.pointee.log) }
-        let kick = device.queues[1].kick
+        if queues[1].usable { queues[1].setNotifications(false, log: snapshot.pointee.log) }
+        let kick = queues[1].kick
         if kick >= 0 {
             var value: UInt64 = 0
             _ = Glibc.read(kick, &value, 8)
@@ -223,7 +228,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
                 if mutates { quiesce() }
                 let reply = try device.handle(message)
                 if mutates {
-                    snapshot.pointee = Snapshot(memory: device.memory, log: device.activeLog, header: device.headerLength, mergeable: device.mergeable)
+                    snapshot.pointee = Snapshot(memory: device.memory?.view, log: device.activeLog?.view, header: device.headerLength,
+                                                mergeable: device.mergeable, announce: device.takeAnnouncement() ?? snapshot.pointee.announce)
                     if device.running { ready.store(true, ordering: .releasing) }
                 }
                 if let reply {

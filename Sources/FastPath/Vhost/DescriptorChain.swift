@@ -16,13 +16,13 @@ struct DescriptorChain {
     private var steps = 0
     private var indirect = false
     private var done = false
-    unowned(unsafe) private let memory: GuestMemory
+    private let memory: GuestMemoryView
 
     static let next: UInt16 = 1
     static let write: UInt16 = 2
     static let indirectFlag: UInt16 = 4
 
-    init(queue: VirtQueue, head: Int, memory: GuestMemory) {
+    init(queue: VirtQueue, head: Int, memory: GuestMemoryView) {
         table = UnsafeRawPointer(queue.descriptors!)
         tableSize = queue.size
         index = head

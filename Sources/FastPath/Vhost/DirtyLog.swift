@@ -5,7 +5,6 @@ import Glibc
 /// page. Every page the back-end writes — rx buffers and the used ring — is marked, so the copy of
 /// the guest on the destination misses nothing.
 public final class DirtyLog: @unchecked Sendable {
-    static let pageShift: UInt64 = 12
     private let base: UnsafeMutablePointer<UInt8>
     private let mapping: UnsafeMutableRawPointer
     private let mappingSize: Int
@@ -27,18 +26,11 @@ public final class DirtyLog: @unchecked Sendable {
 
     deinit { munmap(mapping, mappingSize) }
 
+    /// The data path's handle on this log.
+    public var view: DirtyLogView { DirtyLogView(base: base, size: size) }
+
     /// Marks the pages of `length` bytes written at guest physical `address`.
-    @inline(__always)
-    public func mark(_ address: UInt64, length: Int) {
-        guard length > 0 else { return }
-        var page = address >> Self.pageShift
-        let last = (address + UInt64(length) - 1) >> Self.pageShift
-        while page <= last {
-            let byte = page >> 3
-            if byte < size { cfp_log_or_u8(base + Int(byte), UInt8(1) << UInt8(page & 7)) }
-            page += 1
-        }
-    }
+    public func mark(_ address: UInt64, length: Int) { view.mark(address, length: length) }
 
     /// Whether page `page` is marked (for tests).
     public func isMarked(page: UInt64) -> Bool {

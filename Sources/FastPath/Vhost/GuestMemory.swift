@@ -50,23 +50,11 @@ public final class GuestMemory: @unchecked Sendable {
         lastHit.deallocate()
     }
 
-    /// The host pointer for `length` bytes at guest physical `address`, or nil when the range is not
-    /// wholly inside one region.
-    @inline(__always)
-    public func pointer(guest address: UInt64, length: Int) -> UnsafeMutableRawPointer? {
-        let r = regions[lastHit.pointee]
-        if address >= r.guestPhysical, address &- r.guestPhysical <= r.size, UInt64(length) <= r.size &- (address &- r.guestPhysical) {
-            return r.host + Int(address &- r.guestPhysical)
-        }
-        for i in 0..<count {
-            let r = regions[i]
-            if address >= r.guestPhysical, address &- r.guestPhysical <= r.size, UInt64(length) <= r.size &- (address &- r.guestPhysical) {
-                lastHit.pointee = i
-                return r.host + Int(address &- r.guestPhysical)
-            }
-        }
-        return nil
-    }
+    /// The data path's handle on this table.
+    public var view: GuestMemoryView { GuestMemoryView(regions: regions, count: count, lastHit: lastHit) }
+
+    /// The host pointer for `length` bytes at guest physical `address`, or nil.
+    public func pointer(guest address: UInt64, length: Int) -> UnsafeMutableRawPointer? { view.pointer(guest: address, length: length) }
 
     /// The host pointer for a front-end virtual address range (ring addresses), or nil.
     public func pointer(user address: UInt64, length: Int) -> UnsafeMutableRawPointer? {

@@ -16,8 +16,8 @@ final class VhostDevice: @unchecked Sendable {
     private(set) var logsShared = 0
     /// The queues, shared with the data path.
     let queues: UnsafeMutablePointer<VirtQueue>
-    /// A MAC the front-end asked us to announce (SEND_RARP), taken by the data path.
-    var pendingAnnounce: EtherAddress?
+    /// A MAC the front-end asked us to announce (SEND_RARP), until the port takes it.
+    private var pendingAnnounce: EtherAddress?
     /// Called when a queue's kick descriptor changes (old, new), so the port can watch it.
     var kickChanged: ((Int32, Int32) -> Void)?
 
@@ -58,10 +58,16 @@ final class VhostDevice: @unchecked Sendable {
         protocolFeatures = 0
     }
 
+    /// The MAC to announce, once.
+    func takeAnnouncement() -> EtherAddress? {
+        defer { pendingAnnounce = nil }
+        return pendingAnnounce
+    }
+
     /// Whether handling `m` changes state the data path reads.
     static func mutatesDataPath(_ m: VhostMessage) -> Bool {
         switch m.request {
-        case .getFeatures, .getProtocolFeatures, .getQueueNum, .setOwner, .setProtocolFeatures, .netSetMTU, .sendRARP, .getMaxMemSlots: return false
+        case .getFeatures, .getProtocolFeatures, .getQueueNum, .setOwner, .setProtocolFeatures, .netSetMTU, .getMaxMemSlots: return false
         default: return true
         }
     }
