@@ -205,4 +205,22 @@ import CFastPath
         #expect(log.isMarked(page: (Ring.base + 0x2000) >> 12))
         #expect((r.host + 0x30000).load(fromByteOffset: 10, as: UInt16.self) == 1)  // num_buffers
     }
+
+    @Test func sendRARPAnnouncesTheMigratedGuest() throws {
+        let device = VhostDevice()
+        let mac = EtherAddress("52:54:00:12:34:56")!
+        var payload = [UInt8](repeating: 0, count: 8)
+        payload.withUnsafeMutableBytes { mac.store(to: $0.baseAddress!) }
+        #expect(try device.handle(VhostMessage(code: VhostRequest.sendRARP.rawValue, payload: payload)) == nil)
+        #expect(device.takeAnnouncement() == mac)
+        #expect(device.takeAnnouncement() == nil)
+        var frame = [UInt8](repeating: 0xEE, count: 64)
+        let length = frame.withUnsafeMutableBytes { VhostUserPort.rarp(from: mac, into: $0.baseAddress!) }
+        #expect(length == 60)
+        #expect(Array(frame[0..<6]) == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(EtherAddress(at: Array(frame[6...])) == mac)
+        #expect(Array(frame[12..<14]) == [0x80, 0x35])        // RARP
+        #expect(Array(frame[20..<22]) == [0x00, 0x03])        // reverse request
+        #expect(EtherAddress(at: Array(frame[32...])) == mac) // target hardware address
+    }
 }

@@ -99,6 +99,48 @@ import Testing
         await lab.tearDown()
     }
 
+    @Test func clientModeReconnectsWhenTheFrontEndRestarts() async throws {
+        let lab = try FastPathLab(veths: [])
+        let socket = lab.directory.appendingPathComponent("server.sock").path
+        do {
+            // FastPath connects (client=1) to a dpdk-testpmd virtio_user that listens (server=1).
+            let fp = try await lab.fastpath("client", ["-l", "0-1", "--vdev", "net_vhost0,iface=\(socket),client=1", "--", "-i",
+                                                      "--forward-mode=rxonly", "--port-topology=loop"])
+            try await fp.command("start")
+            var total = 0
+            for round in 1...2 {
+                let testpmd = try lab.spawn("testpmd\(round)", ["dpdk-testpmd", "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "512",
+                                                               "--file-prefix", "\(lab.namespace)\(round)", "--vdev", "net_virtio_user0,path=\(socket),server=1",
+                                                               "--", "-i", "--forward-mode=txonly", "--port-topology=loop", "--total-num-mbufs=16384"])
+                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(60))
+                var linked = false
+                for _ in 0..<100 where !linked {
+                    linked = try PortInfoParser().parse(try await fp.command("show port info 0"))["0.link"] == "up"
+                    if !linked { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(linked, "FastPath did not (re)connect in round \(round)")
+                try await testpmd.send("start")
+                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+                try await Task.sleep(for: .milliseconds(300))
+                try await testpmd.send("stop")
+                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+                try await testpmd.send("show port stats 0")
+                total += Int(try PortStatsParser().parse(try await testpmd.expect("testpmd> $", timeout: .seconds(10)).text)["0.tx_packets"] ?? "") ?? 0
+                try await testpmd.send("quit")
+                _ = try? await testpmd.expect("Bye", timeout: .seconds(10))
+                await testpmd.close()
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            try await fp.command("stop")
+            #expect(total > 10_000)
+            #expect(try await fp.stats(0)["0.rx_packets"] == "\(total)")
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
     @Test func fastPathVirtioUserTransmitsIntoDPDKsVhost() async throws {
         let lab = try FastPathLab(veths: [])
         let socket = lab.directory.appendingPathComponent("dpdk-vhost.sock").path
