@@ -23,12 +23,19 @@ public struct Compiler: Sendable {
         return (diagnostics, sources)
     }
 
-    /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil).
-    public func plan(path: String, labPath: String?, overrides: [String]) -> PlanResult {
+    /// Loads the lab at `labPath` (the embedded virtual lab when nil).
+    public func lab(_ labPath: String?) -> Lab? {
+        (labPath.map { LabLoader().load(path: $0) } ?? LabLoader().loadEmbedded()).0
+    }
+
+    /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil), with
+    /// `discovered` capabilities added to it (what a run found out, e.g. a working KVM).
+    public func plan(path: String, labPath: String?, overrides: [String], discovered: Set<String> = []) -> PlanResult {
         let result = ScenarioFrontEnd().load(path: path, overrides: overrides)
         var diagnostics = result.diagnostics
         var sources = result.sources
-        let (lab, labDiagnostics, labSource) = labPath.map { LabLoader().load(path: $0) } ?? LabLoader().loadEmbedded()
+        var (lab, labDiagnostics, labSource) = labPath.map { LabLoader().load(path: $0) } ?? LabLoader().loadEmbedded()
+        lab?.capabilities.formUnion(discovered)
         diagnostics += labDiagnostics
         if let labSource { sources.append(labSource) }
         guard let scenario = result.scenario, let lab, !diagnostics.contains(where: { $0.severity == .error }) else {
