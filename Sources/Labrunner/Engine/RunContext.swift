@@ -139,7 +139,7 @@ actor RunContext {
         let role = graph.sessions[name]?.role ?? name
         if let open = monitors[role] { return open }
         guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(name)'") }
-        let monitor = try await QMPClient.connect(to: socket, timeout: .seconds(10))
+        let monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10))
         monitors[role] = monitor
         return monitor
     }

@@ -91,7 +91,7 @@ public enum ScenarioGrammar {
         Field("nics", .list(.object(vmNic)), "Network devices."),
         Field("incoming", text, "Start in migration-listen mode: tcp:0:5555."),
         Field("monitor", text, "HMP monitor chardev as in the guide (telnet::3333,server,nowait); labrunner always adds a QMP socket."),
-        Field("qmp", text, "QMP socket path (unix)."),
+        Field("qmp", text, "The VM's QMP monitor: a unix socket path, or tcp:HOST:PORT (reached from the VM's host)."),
     ])
 
     static let containerRole = ObjectShape("container role", roleCommon + [

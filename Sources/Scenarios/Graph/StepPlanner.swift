@@ -139,7 +139,7 @@ struct StepPlanner {
             if let role = scenario.role(name.value), let vh = labHost(for: name.value),
                let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value }) {
                 let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
-                target = "qmp unix:\(launcher.qmpSocket) (\(vh.transport))"
+                target = "qmp \(launcher.qmpAddress) (\(vh.transport))"
                 let commands = plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]
                 vm = (name.value, plug ? "plug" : "unplug")
                 command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
@@ -181,7 +181,7 @@ struct StepPlanner {
     func qmpTarget(_ on: String?, _ host: LabHost?) -> String {
         let roleName = on.flatMap { scenario.session($0)?.on.value } ?? on
         guard let role = roleName.flatMap(scenario.role), let h = host else { return "qmp" }
-        return "qmp unix:\(QEMUCommandLine(role: role, lab: lab, host: h).qmpSocket) (\(h.transport))"
+        return "qmp \(QEMUCommandLine(role: role, lab: lab, host: h).qmpAddress) (\(h.transport))"
     }
 
     func resolveJSON(_ value: JSONValue) -> JSONValue {

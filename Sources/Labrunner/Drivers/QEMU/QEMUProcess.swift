@@ -26,10 +26,13 @@ final class QEMUProcess: @unchecked Sendable {
     /// Starts `argv` (in `namespace`), records it in the ledger, and connects to `qmpSocket`.
     static func launch(role: String, argv: [String], namespace: String?, qmpSocket: String, log: URL, ledger: Ledger,
                        timeout: Duration = .seconds(30)) async throws -> QEMUProcess {
-        // A socket left by an earlier QEMU would make this one fail to bind.
-        var status = stat()
-        if lstat(qmpSocket, &status) == 0 && (status.st_mode & S_IFMT) == S_IFSOCK { unlink(qmpSocket) }
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: qmpSocket).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tcp = QMPClient.tcpAddress(qmpSocket) != nil
+        if !tcp {
+            // A socket left by an earlier QEMU would make this one fail to bind.
+            var status = stat()
+            if lstat(qmpSocket, &status) == 0 && (status.st_mode & S_IFMT) == S_IFSOCK { unlink(qmpSocket) }
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: qmpSocket).deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let logFD = open(log.path, O_WRONLY | O_APPEND)
         let devNull = open("/dev/null", O_RDONLY)
@@ -40,7 +43,7 @@ final class QEMUProcess: @unchecked Sendable {
                             undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
         let exit = ExitWatch(process)
         do {
-            let monitor = try await connect(qmpSocket, timeout: timeout, exit: exit, log: log)
+            let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log)
             return QEMUProcess(role: role, monitor: monitor, process: process, exit: exit)
         } catch {
             process.signalGroup(SIGKILL)
@@ -48,14 +51,17 @@ final class QEMUProcess: @unchecked Sendable {
         }
     }
 
-    private static func connect(_ socket: String, timeout: Duration, exit: ExitWatch, log: URL) async throws -> QMPClient {
+    private static func connect(_ socket: String, namespace: String?, timeout: Duration, exit: ExitWatch, log: URL) async throws -> QMPClient {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = exit.status {
                 let tail = (try? String(contentsOf: log, encoding: .utf8)).map { String($0.suffix(400)) } ?? ""
                 throw LaunchError(description: "QEMU exited with status \(status) before its monitor answered: \(tail.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
-            if FileManager.default.fileExists(atPath: socket) {
+            if QMPClient.tcpAddress(socket) != nil {
+                // TCP: QEMU listens once it has started; a refused connect is retried until the deadline.
+                if let client = try? await QMPClient.connect(to: socket, namespace: namespace, timeout: .milliseconds(500)) { return client }
+            } else if FileManager.default.fileExists(atPath: socket) {
                 return try await QMPClient.connect(to: socket, timeout: max(.seconds(1), deadline - ContinuousClock.now))
             }
             try await Task.sleep(for: .milliseconds(50))

@@ -4,7 +4,7 @@ import Scenarios
 import Glibc
 #endif
 
-/// QMP over a unix socket: greeting, `qmp_capabilities`, commands with `id`s matched to replies, and
+/// QMP over a unix socket or TCP (`tcp:host:port`, reached from the VM host's namespace): greeting, `qmp_capabilities`, commands with `id`s matched to replies, and
 /// events kept for `waitForEvent`. A dedicated thread reads the socket (blocking I/O stays off the
 /// cooperative pool); waiters are resumed from it.
 final class QMPClient: MonitorConnection, @unchecked Sendable {
@@ -21,9 +21,15 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
 
     /// Connects (retrying until `timeout`, as QEMU creates the socket when it starts), reads the greeting
     /// and negotiates capabilities.
-    static func connect(to path: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
+    static func connect(to path: String, namespace: String? = nil, timeout: Duration = .seconds(10)) async throws -> QMPClient {
         let deadline = ContinuousClock.now + timeout
-        switch try await UnixSocket.connect(path, until: deadline) {
+        let connected: Result<Int32, UnixSocket.ConnectError>
+        if let (host, port) = tcpAddress(path) {
+            connected = try await TCPSocket.connect(host: host, port: port, namespace: namespace, until: deadline)
+        } else {
+            connected = try await UnixSocket.connect(path, until: deadline)
+        }
+        switch connected {
         case .success(let fd):
             let client = QMPClient(socketPath: path, fd: fd)
             try await client.handshake(timeout: max(.seconds(1), deadline - ContinuousClock.now))
@@ -31,6 +37,15 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         case .failure(let error):
             throw QMPError.cannotConnect(socket: path, reason: error.reason)
         }
+    }
+
+    /// `tcp:host:port` split, or nil for a unix socket path.
+    static func tcpAddress(_ address: String) -> (String, Int)? {
+        guard address.hasPrefix("tcp:") else { return nil }
+        let rest = address.dropFirst(4)
+        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) else { return nil }
+        let host = String(rest[..<colon])
+        return (host.isEmpty ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
     private init(socketPath: String, fd: Int32) {

@@ -20,6 +20,8 @@ public struct QEMUCommandLine: Sendable {
 
     /// Path of the QMP socket labrunner talks to.
     public var qmpSocket: String { role.vm?.qmp ?? "\(host.workdir)/\(role.name.value).qmp" }
+    /// The monitor as QEMU's -qmp names it: `unix:PATH` or `tcp:HOST:PORT`.
+    public var qmpAddress: String { qmpSocket.hasPrefix("tcp:") ? qmpSocket : "unix:\(qmpSocket)" }
 
     /// Path of the serial console socket (guest console sessions).
     public var consoleSocket: String { "\(host.workdir)/\(role.name.value).console" }
@@ -60,7 +62,7 @@ public struct QEMUCommandLine: Sendable {
         for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
         if let incoming = vm.incoming { a += ["-incoming", incoming] }
         if let monitor = vm.monitor { a += ["-monitor", monitor] }
-        a += ["-qmp", "unix:\(qmpSocket),server=on,wait=off"]
+        a += ["-qmp", "\(qmpAddress),server=on,wait=off"]
         if lab.isVirtual { a += ["-serial", "unix:\(consoleSocket),server=on,wait=off"] }
         return a
     }

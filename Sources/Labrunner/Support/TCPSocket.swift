@@ -1,0 +1,53 @@
+import CSystem
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Connecting over TCP, from inside a network namespace when given one (QMP on `tcp:host:port` of a
+/// VM in the virtual lab). The connect runs on a thread of its own that enters the namespace; the
+/// descriptor it returns works from any thread.
+enum TCPSocket {
+    /// A connected descriptor, retrying every 50 ms until `deadline`; the last error when it never connects.
+    static func connect(host: String, port: Int, namespace: String?, until deadline: ContinuousClock.Instant) async throws -> Result<Int32, UnixSocket.ConnectError> {
+        var reason = "not tried"
+        while ContinuousClock.now < deadline {
+            let attempt: Result<Int32, UnixSocket.ConnectError> = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: once(host: host, port: port, namespace: namespace)) }
+            }
+            switch attempt {
+            case .success: return attempt
+            case .failure(let e): reason = e.reason
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return .failure(UnixSocket.ConnectError(reason: reason))
+    }
+
+    private static func once(host: String, port: Int, namespace: String?) -> Result<Int32, UnixSocket.ConnectError> {
+        if let namespace {
+            let fd = open("/var/run/netns/\(namespace)", O_RDONLY)
+            defer { if fd >= 0 { Glibc.close(fd) } }
+            guard fd >= 0, csystem_enter_netns(fd) == 0 else { return .failure(.init(reason: "cannot enter network namespace \(namespace)")) }
+        }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
+            return .failure(.init(reason: "cannot resolve \(host)"))
+        }
+        defer { freeaddrinfo(list) }
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        var reason = "no address"
+        while let a = entry {
+            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+            if fd >= 0 {
+                if Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return .success(fd) }
+                reason = String(cString: strerror(errno))
+                Glibc.close(fd)
+            }
+            entry = a.pointee.ai_next
+        }
+        return .failure(.init(reason: reason))
+    }
+}
