@@ -14,7 +14,7 @@ final class RingLab: @unchecked Sendable {
         var config = ForwardingConfig()
         config.mode = mode
         config.forwardingCPUs = [1]
-        forwarder = Forwarder(pool: try pool ?? PacketPool(count: 4096), config: config, mainCPU: 0)
+        forwarder = Forwarder(pool: try pool ?? PacketPool(count: 4096), config: config)
         interpreter = CommandInterpreter(forwarder: forwarder)
         cache = PoolCache(pool: forwarder.pool)
         for i in 0..<ports {

@@ -11,7 +11,7 @@ import Testing
         config.topology = .loop
         config.forwardingCPUs = [1]
         config.txRate = rate
-        return try Forwarder(buffers: 4096, config: config, mainCPU: 0)
+        return try Forwarder(buffers: 4096, config: config)
     }
 
     @Test(arguments: [true, false])

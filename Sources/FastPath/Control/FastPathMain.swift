@@ -21,7 +21,7 @@ public enum FastPathMain {
     }
 
     static func launch(_ options: LaunchOptions, allocations: AllocationCounter?) throws(FastPathError) -> Int32 {
-        let forwarder = try Forwarder(buffers: options.buffers, config: options.forwarding, mainCPU: options.lcores[0], allocationCounter: allocations)
+        let forwarder = try Forwarder(buffers: options.buffers, config: options.forwarding, allocationCounter: allocations)
         var opened = [any Port]()
         defer { for p in opened { p.close() } }
         var rings: [String: RingPort] = [:]

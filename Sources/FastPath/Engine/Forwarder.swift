@@ -13,8 +13,6 @@ public final class Forwarder: @unchecked Sendable {
     public var config: ForwardingConfig
     /// Where lcores hand pdump its copies.
     public let capture = CaptureHub()
-    /// The CPU of the main lcore (the first of the lcore list), as testpmd reports it.
-    public let mainCPU: Int
     private var workers: [LcoreWorker] = []
     private var streams: [Stream] = []
     private var retired = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
@@ -32,17 +30,16 @@ public final class Forwarder: @unchecked Sendable {
     public private(set) var loopAllocations: (allocations: UInt64, packets: UInt64)?
 
     /// Creates a forwarder with `buffers` packet buffers.
-    public convenience init(buffers: Int, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) throws(FastPathError) {
-        self.init(pool: try PacketPool(count: buffers), config: config, mainCPU: mainCPU, allocationCounter: allocationCounter)
+    public convenience init(buffers: Int, config: ForwardingConfig, allocationCounter: AllocationCounter? = nil) throws(FastPathError) {
+        self.init(pool: try PacketPool(count: buffers), config: config, allocationCounter: allocationCounter)
     }
 
     /// Creates a forwarder over an existing pool (forwarders in one process joined by ring ports share one).
-    public init(pool: PacketPool, config: ForwardingConfig, mainCPU: Int, allocationCounter: AllocationCounter? = nil) {
+    public init(pool: PacketPool, config: ForwardingConfig, allocationCounter: AllocationCounter? = nil) {
         self.pool = pool
         self.allocationCounter = allocationCounter
         loopAllocations = allocationCounter.map { _ in (0, 0) }
         self.config = config
-        self.mainCPU = mainCPU
         lock = .allocate(capacity: 1)
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)

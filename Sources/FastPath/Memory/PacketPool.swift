@@ -106,10 +106,4 @@ public final class PacketPool: @unchecked Sendable {
         var p = packet
         give(1, from: &p)
     }
-
-    /// Whether `pointer` is the header of one of this pool's buffers.
-    public func owns(_ packet: PacketRef) -> Bool {
-        let offset = UnsafeMutableRawPointer(packet) - base
-        return offset >= 0 && offset < count * Self.bufferSize && offset % Self.bufferSize == 0
-    }
 }

@@ -30,9 +30,6 @@ public final class PcapPort: Port, @unchecked Sendable {
     }
     public func close() { writer?.close() }
 
-    /// Whether the rx file has been read to its end (and is not replayed).
-    public var rxDone: Bool { reader == nil || exhausted }
-
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         guard started, let reader, !exhausted else { return 0 }
         var n = 0

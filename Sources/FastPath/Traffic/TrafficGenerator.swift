@@ -38,8 +38,8 @@ public struct TrafficGenerator: Sendable {
         receiveConfig.mode = .rxonly
         receiveConfig.topology = .loop
         receiveConfig.forwardingCPUs = [cpu]
-        let sender = Forwarder(pool: pool, config: sendConfig, mainCPU: cpu)
-        let receiver = Forwarder(pool: pool, config: receiveConfig, mainCPU: cpu)
+        let sender = Forwarder(pool: pool, config: sendConfig)
+        let receiver = Forwarder(pool: pool, config: receiveConfig)
         var opened = [any Port]()
         defer { for p in opened { p.close() } }
         let tx = try AFPacketPort(deviceName: "net_af_packet0", devargs: "iface=\(profile.transmit)", interface: profile.transmit,

@@ -22,12 +22,4 @@ public enum VhostRequest: UInt32, Sendable {
     case sendRARP = 19
     case netSetMTU = 20
     case getMaxMemSlots = 36
-
-    /// Whether the front-end waits for a reply whatever REPLY_ACK says.
-    public var alwaysReplies: Bool {
-        switch self {
-        case .getFeatures, .getProtocolFeatures, .getVringBase, .getQueueNum, .getMaxMemSlots, .setLogBase: return true
-        default: return false
-        }
-    }
 }
