@@ -154,7 +154,7 @@ public final class CommandInterpreter: @unchecked Sendable {
                 out += "Closing ports...\nPort \(id) is closed\nDone\n"
             }
         case .portAttach(let text):
-            try requireStoppedUnlessVdev(text)
+            try refusePCI(text)
             let port = try PortFactory.make(try DeviceSpec(text), pool: f.pool)
             let id = try f.ports.add(port)
             out = "Attaching a new port...\nPort \(id) is attached. Now total ports is \(f.ports.ids.count)\nDone\n"
@@ -198,7 +198,7 @@ public final class CommandInterpreter: @unchecked Sendable {
         return Reply(output: out, ok: true)
     }
 
-    private func requireStoppedUnlessVdev(_ text: String) throws(FastPathError) {
+    private func refusePCI(_ text: String) throws(FastPathError) {
         if text.contains(":") && !text.contains("=") && !text.hasPrefix("net_") {
             throw .invalid("port attach \(text): FastPath drives no PCI devices; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>")
         }

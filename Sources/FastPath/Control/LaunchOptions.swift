@@ -16,8 +16,6 @@ public struct LaunchOptions: Sendable {
     public var statsPeriod: Int?
     /// Packet buffers (--total-num-mbufs).
     public var buffers = 8192
-    /// Descriptors per ring (--rxd, --txd): the rings' sizes where a port has its own.
-    public var descriptors = 1024
     /// The forwarding configuration.
     public var forwarding = ForwardingConfig()
     /// The DPDK-style file prefix (names the default control socket).
@@ -86,7 +84,7 @@ public struct LaunchOptions: Sendable {
                 guard let topology = PortTopology(rawValue: text) else { throw .invalid("--port-topology=\(text): use paired, chained or loop") }
                 forwarding.topology = topology
             case "--burst": forwarding.burst = try app.integer(for: option, in: 1...256)
-            case "--rxd", "--txd": descriptors = try app.integer(for: option, in: 32...16384)
+            case "--rxd", "--txd": _ = try app.integer(for: option, in: 32...16384)  // checked; each port sizes its own rings
             case "--stats-period": statsPeriod = try app.integer(for: option, in: 1...86400)
             case "--total-num-mbufs": buffers = try app.integer(for: option, in: 1024...4_194_304)
             case "--txpkts": forwarding.txLength = try app.integer(for: option, in: Probe.minimumLength...PacketPool.dataRoom)
