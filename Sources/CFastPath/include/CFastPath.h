@@ -128,6 +128,9 @@ static inline void cfp_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline uint16_t cfp_load_acquire_u16(const volatile uint16_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void cfp_store_release_u16(volatile uint16_t *p, uint16_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
+/// Asks the CPU to start loading a cache line (ring entries and frames the other side just wrote).
+static inline void cfp_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// Sets bits in a dirty log shared with QEMU (atomic OR, byte granularity as the spec allows).
 static inline void cfp_log_or_u8(volatile uint8_t *p, uint8_t bits) { __atomic_fetch_or(p, bits, __ATOMIC_RELAXED); }
 

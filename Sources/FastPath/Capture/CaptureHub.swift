@@ -8,7 +8,8 @@ public final class CaptureHub: @unchecked Sendable {
     /// Copies queued at most; beyond it copies are dropped and counted.
     public static let queueCapacity = 4096
 
-    private let flags: UnsafeMutablePointer<UInt32>
+    /// One word per port and direction, non-zero while captured (lcores read it without touching the hub).
+    let flags: UnsafeMutablePointer<UInt32>
     private let queue: UnsafeMutablePointer<CapturedPacket>
     private var head = 0
     private var count = 0
@@ -53,12 +54,6 @@ public final class CaptureHub: @unchecked Sendable {
     /// Turns every capture off.
     public func clear() {
         for i in 0..<(PortTable.capacity * 2) { cfp_store_release_u32(flags + i, 0) }
-    }
-
-    /// Whether a capture is on for the port's direction (one load; the hot loop's only cost).
-    @inline(__always)
-    func watching(_ port: Int, _ direction: CaptureDirection) -> Bool {
-        cfp_load_acquire_u32(flags + port * 2 + direction.rawValue) != 0
     }
 
     /// Copies a burst into fresh buffers and queues the copies.

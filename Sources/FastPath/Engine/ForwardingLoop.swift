@@ -15,7 +15,9 @@ struct ForwardingLoop {
     let ratePerStream: Double?
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
-    let capture: CaptureHub
+    unowned(unsafe) let capture: CaptureHub
+    /// The hub's flags, read per burst without touching the hub object (no reference counting).
+    let captureFlags: UnsafeMutablePointer<UInt32>
     let burst: UnsafeMutablePointer<PacketRef>
     private var lastPace: UInt64
 
@@ -33,8 +35,15 @@ struct ForwardingLoop {
         self.counters = counters
         self.probes = probes
         self.capture = capture
+        captureFlags = capture.flags
         self.burst = burst
         lastPace = cfp_now_ns()
+    }
+
+    /// Whether pdump captures the port's direction now (one load).
+    @inline(__always)
+    func watching(_ port: Int, _ direction: CaptureDirection) -> Bool {
+        cfp_load_acquire_u32(captureFlags + port * 2 + direction.rawValue) != 0
     }
 
     /// Runs one burst of a stream. Returns whether it moved any packet.
@@ -47,7 +56,7 @@ struct ForwardingLoop {
         for i in 0..<n { bytes &+= burst[i].length }
         counters[s.rxId].rxPackets &+= UInt64(n)
         counters[s.rxId].rxBytes &+= UInt64(bytes)
-        if capture.watching(s.rxId, .rx) { capture.copy(burst, count: n, port: s.rxId, direction: .rx, cache: &cache) }
+        if watching(s.rxId, .rx) { capture.copy(burst, count: n, port: s.rxId, direction: .rx, cache: &cache) }
         switch mode {
         case .rxonly:
             for i in 0..<n {
@@ -71,7 +80,7 @@ struct ForwardingLoop {
     /// Sends `n` packets of the burst on the stream's tx port, retrying if asked, and drops the rest.
     @inline(__always)
     mutating func transmit(_ s: inout StreamSlot, count n: Int, bytes: Int, cache: inout PoolCache) {
-        if capture.watching(s.txId, .tx) { capture.copy(burst, count: n, port: s.txId, direction: .tx, cache: &cache) }
+        if watching(s.txId, .tx) { capture.copy(burst, count: n, port: s.txId, direction: .tx, cache: &cache) }
         var sent = s.tx.transmit(burst, count: n, cache: &cache)
         if sent < n && retry {
             var tries = 0

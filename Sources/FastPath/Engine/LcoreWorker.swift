@@ -117,7 +117,7 @@ final class LcoreWorker: @unchecked Sendable {
         let allocationsBefore = allocationCounter?.thread()
         defer { loopAllocations = allocationsBefore.map { allocationCounter!.thread() - $0 } }
         while !stopFlag.load(ordering: .relaxed) {
-            epoch.add(1, ordering: .releasing)
+            epoch.store(epoch.load(ordering: .relaxed) &+ 1, ordering: .releasing)  // one writer: a plain store, no locked instruction
             if paced { loop.earn(streams, count: count) }
             var busy = false
             for i in 0..<count where loop.forward(&streams[i], cache: &cache) {

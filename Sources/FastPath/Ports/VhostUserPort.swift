@@ -102,13 +102,13 @@ public final class VhostUserPort: Port, @unchecked Sendable {
 
     @inline(__always) private func enter() -> Bool {
         guard ready.load(ordering: .acquiring) else { return false }
-        inside.add(1, ordering: .sequentiallyConsistent)
+        inside.wrappingAdd(1, ordering: .sequentiallyConsistent)
         if ready.load(ordering: .sequentiallyConsistent) { return true }
-        inside.subtract(1, ordering: .releasing)
+        inside.wrappingSubtract(1, ordering: .releasing)
         return false
     }
 
-    @inline(__always) private func leave() { inside.subtract(1, ordering: .releasing) }
+    @inline(__always) private func leave() { inside.wrappingSubtract(1, ordering: .releasing) }
 
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }

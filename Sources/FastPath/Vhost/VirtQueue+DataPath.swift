@@ -75,10 +75,20 @@ extension VirtQueue {
             return 0
         }
         let n = cache.take(Swift.min(pending, max), into: burst)
+        // The front-end just wrote these descriptors on another core: start loading them all at once.
+        for i in 0..<n {
+            let h = availableEntry(lastAvailable &+ UInt16(truncatingIfNeeded: i))
+            if h < size { cfp_prefetch(descriptors! + 16 * h) }
+        }
         var got = 0
-        for _ in 0..<n {
+        for i in 0..<n {
             let head = availableEntry(lastAvailable)
             lastAvailable &+= 1
+            // And the next frame, while this one is copied.
+            if i + 1 < n {
+                let next = availableEntry(lastAvailable)
+                if next < size, let p = memory.pointer(guest: (descriptors! + 16 * next).loadUnaligned(as: UInt64.self), length: 64) { cfp_prefetch(p) }
+            }
             guard head < size else {
                 broken = true
                 break
