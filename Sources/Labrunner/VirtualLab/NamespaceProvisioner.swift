@@ -57,7 +57,9 @@ struct NamespaceProvisioner {
         }
         for end in [wire.a, far] {
             if end.bridged {
-                _ = try await LocalExecutor.run(["sh", "-c", "ip -n \(end.namespace) link show lrbr >/dev/null 2>&1 || (ip -n \(end.namespace) link add lrbr type bridge && ip -n \(end.namespace) link set lrbr up)"], timeout: .seconds(10))
+                // A flooding switch learns no addresses (ageing time 0): every frame goes out of every port.
+                let bridge = "ip -n \(end.namespace) link add lrbr type bridge\(end.flood ? " ageing_time 0" : "") && ip -n \(end.namespace) link set lrbr up"
+                _ = try await LocalExecutor.run(["sh", "-c", "ip -n \(end.namespace) link show lrbr >/dev/null 2>&1 || (\(bridge))"], timeout: .seconds(10))
                 _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "master", "lrbr"], timeout: .seconds(10))
             }
             _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "up"], timeout: .seconds(10))

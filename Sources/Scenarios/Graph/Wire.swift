@@ -10,15 +10,18 @@ public struct Wire: Sendable, Equatable {
         public var interface: String
         /// Whether the end belongs to a switch (enslaved to its bridge).
         public var bridged: Bool
+        /// Whether that switch floods every frame to every port (`flood: true`: no MAC learning).
+        public var flood = false
 
         /// Creates an end.
-        public init(namespace: String, interface: String, bridged: Bool) {
+        public init(namespace: String, interface: String, bridged: Bool, flood: Bool = false) {
             self.namespace = namespace
             self.interface = interface
             self.bridged = bridged
+            self.flood = flood
         }
 
-        public var description: String { "\(namespace):\(interface)\(bridged ? " (bridge)" : "")" }
+        public var description: String { "\(namespace):\(interface)\(bridged ? (flood ? " (flooding bridge)" : " (bridge)") : "")" }
     }
 
     /// The first end.
@@ -33,7 +36,9 @@ public struct Wire: Sendable, Equatable {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let role = scenario.role(parts[0]), role.kind != .vm, role.kind != .container,
                   let namespace = bindings[parts[0]]?.namespace else { return nil }
-            return End(namespace: namespace, interface: parts[1], bridged: role.kind == .switchDevice)
+            var flood = false
+            if case .switchDevice(let s) = role.spec { flood = s.flood }
+            return End(namespace: namespace, interface: parts[1], bridged: role.kind == .switchDevice, flood: flood)
         }
         var wires = [Wire]()
         var used = Set<String>()
