@@ -17,8 +17,14 @@ import Testing
         let inspect = try String(contentsOf: directory.appendingPathComponent("steps/inspect.log"), encoding: .utf8)
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
         #expect(sent >= 900 && sent <= 1100)  // 1 kpps for 1 s
-        // Every generated frame went through FastPath's port 0 and into pdump's file, and only those.
-        #expect(inspect.split(separator: "\n").filter { $0.contains("203.0.113.4.9 > 203.0.113.3.9: UDP, length 18") }.count == sent)
+        // Every frame FastPath's port 0 received went into pdump's file, and only those; on a busy
+        // machine the kernel may drop a few before FastPath sees them (counted as RX-dropped).
+        let quit = try String(contentsOf: directory.appendingPathComponent("steps/quit.log"), encoding: .utf8)
+        let port0 = try #require(quit.firstMatch(of: /Forward statistics for port 0\s+-+\s+RX-packets: (\d+)\s+RX-dropped: (\d+)/))
+        let received = Int(port0.1)!, dropped = Int(port0.2)!
+        let captured = inspect.split(separator: "\n").filter { $0.contains("203.0.113.4.9 > 203.0.113.3.9: UDP, length 18") }.count
+        #expect(captured == received)
+        #expect(received + dropped <= sent && received >= sent * 9 / 10, "sent \(sent), received \(received), dropped \(dropped)")
         #expect(lab.namespaces().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: capture))  // the always step removed it
     }

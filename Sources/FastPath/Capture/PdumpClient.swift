@@ -62,11 +62,17 @@ public final class PdumpClient: @unchecked Sendable {
             buffer.deallocate()
             for w in writers.values { w.flush() }
         }
+        var stopping = false
         while true {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 2, 200) >= 0 || errno == EINTR else { return "poll failed" }
-            if fds[1].revents != 0 { return "stopped" }
+            // Once told to stop, frames already captured are still written: quiet for 100 ms ends it.
+            guard poll(&fds, stopping ? 1 : 2, stopping ? 100 : 200) >= 0 || errno == EINTR else { return "poll failed" }
+            if !stopping && fds[1].revents != 0 {
+                stopping = true
+                continue
+            }
             if fds[0].revents == 0 {
+                if stopping { return "stopped" }
                 for w in writers.values { w.flush() }
                 continue
             }

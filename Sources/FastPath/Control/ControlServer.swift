@@ -117,11 +117,12 @@ public final class ControlServer: @unchecked Sendable {
             pdumpActive = false
             pdumpLock.unlock()
         }
-        guard send(["ok": true, "ports": wanted], fd) else { return false }
+        // Capture is on before the client hears so: nothing it is told it will see goes missing.
         for port in wanted {
             f.capture.set(port: port, .rx, rx)
             f.capture.set(port: port, .tx, tx)
         }
+        guard send(["ok": true, "ports": wanted], fd) else { return false }
         let batch = UnsafeMutablePointer<CaptureHub.CapturedPacket>.allocate(capacity: 256)
         defer { batch.deallocate() }
         var record = [UInt8](repeating: 0, count: PdumpRecord.headerSize + PacketPool.dataRoom)
