@@ -106,6 +106,22 @@ import Testing
         }
     }
 
+    @Test func opensshGoesThroughItsJumpHost() async throws {
+        try await withServer { server in
+            var target = options(server)
+            target.via = [options(server)]
+            let control = server.directory.appendingPathComponent("cm-jump").path
+            let through = try await OpenSSHHost(options: target, controlPath: control).exec("echo via proxy", timeout: .seconds(20))
+            #expect(through.stdout == "via proxy\n")
+            _ = try? await LocalExecutor.run(OpenSSHHost(options: target, controlPath: control).stopMaster, timeout: .seconds(5))
+            // A jump host that refuses connections: the target is not reached around it.
+            target.via[0].port = 2222
+            await #expect(throws: SSHError.self) {
+                _ = try await OpenSSHHost(options: target, controlPath: control + "2").exec("echo direct", timeout: .seconds(20))
+            }
+        }
+    }
+
     @Test func uploadWritesTheFile() async throws {
         try await withServer { server in
             let connection = LibSSH2Connection(options: options(server))
@@ -244,12 +260,13 @@ import Testing
 
 /// A scenario whose host is reached over SSH: the engine runs steps and uploads files through libssh2.
 @Suite(.serialized) struct SSHLabTests {
-    @Test(arguments: ["libssh2", "openssh", "jump", "password"]) func scenarioOnAnSSHLab(transport: String) async throws {
+    @Test(arguments: ["libssh2", "openssh", "jump", "openssh-jump", "password"]) func scenarioOnAnSSHLab(transport: String) async throws {
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         try server.password.write(toFile: "\(d)/password", atomically: true, encoding: .utf8)
         let access = switch transport {
         case "jump": "key: \(server.clientKey), jump: root@\(server.address):22"
+        case "openssh-jump": "key: \(server.clientKey), transport: openssh, jump: root@\(server.address):22"
         case "password": "key: /nonexistent/key, password_file: \(d)/password"
         default: "key: \(server.clientKey), transport: \(transport)"
         }

@@ -10,8 +10,21 @@ struct OpenSSHHost: RemoteHost {
 
     var name: String { "openssh \(options.user)@\(options.host)" }
 
+    /// A jump host becomes a ProxyCommand: an `ssh -W` to the jump host with the same key and
+    /// known_hosts (ProxyJump would not pass them on), run from the jump's namespace.
+    private var proxy: [String] {
+        guard let hop = options.via.last else { return [] }
+        let command = ["ssh", "-q", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(hop.knownHosts)",
+                       "-o", "StrictHostKeyChecking=\(hop.acceptNewHostKeys ? "accept-new" : "yes")", "-i", hop.privateKey,
+                       "-p", "\(hop.port)", "-W", "%h:%p", "\(hop.user)@\(hop.host)"]
+        return ["-o", "ProxyCommand=\(Shell.join(command))"]
+    }
+
+    /// The namespace the ssh binary runs in: the jump host's when there is one.
+    private var namespace: String? { options.via.last?.namespace ?? options.namespace }
+
     private var sshArguments: [String] {
-        ["ssh", "-q", "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
+        ["ssh", "-q"] + proxy + ["-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
          "-o", "UserKnownHostsFile=\(options.knownHosts)", "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
          "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
          "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)"]
@@ -19,11 +32,11 @@ struct OpenSSHHost: RemoteHost {
 
     /// The command that stops the ControlMaster this host starts (for the ledger).
     var stopMaster: [String] {
-        Namespace.exec(options.namespace, ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"])
+        Namespace.exec(namespace, ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"])
     }
 
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
-        let argv = Namespace.exec(options.namespace, sshArguments + ["--", command])
+        let argv = Namespace.exec(namespace, sshArguments + ["--", command])
         let result = try await LocalExecutor.run(argv, timeout: timeout)
         // ssh exits 255 for its own failures (the remote command's status otherwise).
         if result.status == 255 && !result.timedOut {
@@ -33,7 +46,7 @@ struct OpenSSHHost: RemoteHost {
     }
 
     func openSession(log: URL) async throws -> any InteractiveSession {
-        let argv = Namespace.exec(options.namespace, sshArguments + ["-tt"])
+        let argv = Namespace.exec(namespace, sshArguments + ["-tt"])
         let session = try PTYSession(argv: argv, log: log)
         try await RemoteShell.prepare(session)
         return session
