@@ -300,4 +300,42 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("6 passed"))
     }
+
+    @Test func qmpOfAVMOnAnSSHHostIsRelayedOverSSH() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        let guest = MigrationTests.guest
+        try """
+        name: ssh-test
+        kind: ssh
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try """
+        name: remote-qmp
+        title: A VM on an SSH host, its QMP socket reached through the SSH connection
+        roles:
+          h1: {kind: host}
+          vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1, qmp: \(d)/private/vm1.qmp}
+        steps:
+          - id: launch
+            on: h1
+            run: >-
+              qemu-system-x86_64 -accel tcg -m 128 -nodefaults -display none -daemonize -pidfile \(d)/private/vm1.pid
+              -qmp unix:\(d)/private/vm1.qmp,server=on,wait=off -kernel \(guest)/vmlinux -initrd \(guest)/initrd.img
+          - {id: status, on: vm1, qmp: {execute: query-status}, expect: {contains: running}}
+          - {id: hmp, on: vm1, hmp: info status, expect: {contains: "VM status: running"}}
+          - {id: only-there, on: h1, run: "test -S \(d)/private/vm1.qmp && echo socket on the host"}
+        always:
+          - {id: kill, on: h1, run: "kill $(cat \(d)/private/vm1.pid)"}
+        """.write(toFile: "\(d)/remote.yaml", atomically: true, encoding: .utf8)
+        let result = CLI.run(["run", "\(d)/remote.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
+        // The socket lives in a tmpfs only the SSH host's processes see: QMP went through the relay.
+        let visibleHere = FileManager.default.fileExists(atPath: "\(d)/private/vm1.qmp")
+        await server.tearDown()
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("5 passed"))
+        #expect(!visibleHere)
+        #expect(LibSSH2Connection.unixRelay("/x y").contains("UNIX-CONNECT:'/x y'"))
+    }
 }

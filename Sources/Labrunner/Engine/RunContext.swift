@@ -13,6 +13,8 @@ actor RunContext {
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
     private var openSSHMasters: Set<String> = []
+    /// SSH connections that carry QMP relays to remote hosts.
+    private var relays: [LibSSH2Connection] = []
     /// Forwarder role → the session its prompt is on.
     private var forwarders: [String: String] = [:]
 
@@ -45,6 +47,22 @@ actor RunContext {
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
         if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
         if let open = connections[binding.name] { return SSHHost(connection: open) }
+        let options = sshOptions(binding)
+        if binding.sshTransport == "openssh" {
+            let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
+            if !openSSHMasters.contains(binding.name) {
+                openSSHMasters.insert(binding.name)
+                await ledger.record(kind: "ssh master", name: binding.name, undo: ["sh", "-c", Shell.join(host.stopMaster) + " 2>/dev/null; true"])
+            }
+            return host
+        }
+        let connection = LibSSH2Connection(options: options)
+        connections[binding.name] = connection
+        return SSHHost(connection: connection)
+    }
+
+    /// SSH options for a lab host: its key, known_hosts, password source and jump host.
+    private func sshOptions(_ binding: LabHost) -> SSHOptions {
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
         var options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
@@ -65,17 +83,7 @@ actor RunContext {
             options.via = [hop]
             options.namespace = nil
         }
-        if binding.sshTransport == "openssh" {
-            let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
-            if !openSSHMasters.contains(binding.name) {
-                openSSHMasters.insert(binding.name)
-                await ledger.record(kind: "ssh master", name: binding.name, undo: ["sh", "-c", Shell.join(host.stopMaster) + " 2>/dev/null; true"])
-            }
-            return host
-        }
-        let connection = LibSSH2Connection(options: options)
-        connections[binding.name] = connection
-        return SSHHost(connection: connection)
+        return options
     }
 
     /// The session with this name, opened (and waited for) on first use.
@@ -139,7 +147,15 @@ actor RunContext {
         let role = graph.sessions[name]?.role ?? name
         if let open = monitors[role] { return open }
         guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(name)'") }
-        let monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10))
+        let monitor: QMPClient
+        if let binding = graph.bindings[role], binding.namespace == nil, QMPClient.tcpAddress(socket) == nil {
+            // A unix socket on an SSH host: relayed over a connection of its own (it pumps the relay).
+            let relay = LibSSH2Connection(options: sshOptions(binding))
+            relays.append(relay)
+            monitor = try await QMPClient.connect(over: try await relay.unixSocket(socket), name: "\(binding.name):\(socket)", timeout: .seconds(10))
+        } else {
+            monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10))
+        }
         monitors[role] = monitor
         return monitor
     }

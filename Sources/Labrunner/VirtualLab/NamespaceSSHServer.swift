@@ -77,7 +77,8 @@ final class NamespaceSSHServer: @unchecked Sendable {
         // ~/.bashrc the same way (bash reads it under sshd): the machine's rc may run tools such as
         // `pyenv rehash`, whose lock file a killed connection would leave behind for every later login.
         let d = directory.path
-        _ = await sh("ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'")
+        // \(d)/private is a tmpfs only the server's processes see: what is there is reachable only over SSH.
+        _ = await sh("ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mkdir -p \(d)/private && mount -t tmpfs lrprivate \(d)/private; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'")
         for _ in 0..<300 {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))

@@ -39,6 +39,14 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         }
     }
 
+    /// A client over an already connected descriptor (a relay to a remote host's socket): greeting and
+    /// capabilities, within `timeout`.
+    static func connect(over fd: Int32, name: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
+        let client = QMPClient(socketPath: name, fd: fd)
+        try await client.handshake(timeout: timeout)
+        return client
+    }
+
     /// `tcp:host:port` split, or nil for a unix socket path.
     static func tcpAddress(_ address: String) -> (String, Int)? {
         guard address.hasPrefix("tcp:") else { return nil }

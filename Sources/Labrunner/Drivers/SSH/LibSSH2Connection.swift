@@ -122,9 +122,61 @@ final class LibSSH2Connection: @unchecked Sendable {
     /// connection's thread moves the bytes; it ends when either side closes. Called from another
     /// connection's thread (the one using the tunnel), so it waits without async.
     func tunnelBlocking(to host: String, port: Int) throws -> Int32 {
+        try pipeBlocking(to: "\(host):\(port)") { [self] session, deadline in
+            var channel: OpaquePointer?
+            while channel == nil {
+                channel = lr_ssh2_channel_direct_tcpip(session, host, Int32(port))
+                if channel == nil {
+                    if libssh2_session_last_errno(session) != Self.eagain {
+                        throw SSHError.cannotConnect(host: "\(host):\(port) via \(options.host)", reason: lastError())
+                    }
+                    try waitSocket(session, until: deadline)
+                }
+            }
+            return channel!
+        }
+    }
+
+    /// A local socket connected to a unix socket on the host (QEMU's QMP socket on a remote lab host):
+    /// a command on the host relays between its stdin/stdout and the socket — socat where installed,
+    /// else python3 — and this connection pumps the channel for as long as it lives (use a connection of
+    /// its own). libssh2 1.10 has no direct-streamlocal channel to do it without a relay.
+    func unixSocketBlocking(_ path: String) throws -> Int32 {
+        let relay = Self.unixRelay(path)
+        return try pipeBlocking(to: "unix:\(path)") { [self] session, deadline in
+            let channel = try openChannel(session, deadline: deadline)
+            while true {
+                let rc = lr_ssh2_channel_exec(channel, relay)
+                if rc == 0 { return channel }
+                if rc != Self.eagain {
+                    libssh2_channel_free(channel)
+                    throw SSHError.channel(host: options.host, reason: lastError())
+                }
+                try waitSocket(session, until: deadline)
+            }
+        }
+    }
+
+    /// `unixSocketBlocking` from async code (it waits on a thread of its own).
+    func unixSocket(_ path: String) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { [self] in continuation.resume(with: Result { try unixSocketBlocking(path) }) }
+        }
+    }
+
+    /// The remote relay command for a unix socket.
+    static func unixRelay(_ path: String) -> String {
+        let python = "import socket,sys,os,select\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nwhile True:\n r,_,_=select.select([0,s],[],[])\n if 0 in r:\n  d=os.read(0,65536)\n  if not d: break\n  s.sendall(d)\n if s in r:\n  d=s.recv(65536)\n  if not d: break\n  os.write(1,d)\n"
+        let q = Shell.quote(path)
+        return "if command -v socat >/dev/null 2>&1; then exec socat - UNIX-CONNECT:\(q); else exec python3 -c \(Shell.quote(python)) \(q); fi"
+    }
+
+    /// Opens a channel with `open` on this connection's thread and pumps it to a local socketpair end,
+    /// which it returns.
+    private func pipeBlocking(to target: String, _ open: @escaping @Sendable (OpaquePointer, ContinuousClock.Instant) throws -> OpaquePointer) throws -> Int32 {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else {
-            throw SSHError.cannotConnect(host: host, reason: "socketpair: \(String(cString: strerror(errno)))")
+            throw SSHError.cannotConnect(host: target, reason: "socketpair: \(String(cString: strerror(errno)))")
         }
         let opened = DispatchSemaphore(value: 0)
         let failure = TunnelResult()
@@ -133,19 +185,9 @@ final class LibSSH2Connection: @unchecked Sendable {
             do {
                 if session == nil || peerClosed() { try connectWithRetries() }
                 guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
-                let deadline = ContinuousClock.now + options.connectTimeout
-                var channel: OpaquePointer?
-                while channel == nil {
-                    channel = lr_ssh2_channel_direct_tcpip(session, host, Int32(port))
-                    if channel == nil {
-                        if libssh2_session_last_errno(session) != Self.eagain {
-                            throw SSHError.cannotConnect(host: "\(host):\(port) via \(options.host)", reason: lastError())
-                        }
-                        try waitSocket(session, until: deadline)
-                    }
-                }
+                let channel = try open(session, ContinuousClock.now + options.connectTimeout)
                 opened.signal()
-                pump(channel!, local: remoteEnd, session: session)
+                pump(channel, local: remoteEnd, session: session)
             } catch {
                 failure.error = error
                 Glibc.close(remoteEnd)
