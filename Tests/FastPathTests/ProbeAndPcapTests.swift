@@ -21,6 +21,7 @@ import Testing
         #expect(c.received == 6)
         #expect(c.lost == 1)  // 3 and 4 skipped, 3 arrived late
         #expect(c.late == 1)
+        #expect(c.gaps == 1)
         #expect(c.longestGap == 980)
     }
 

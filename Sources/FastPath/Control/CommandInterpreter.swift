@@ -80,7 +80,7 @@ public final class CommandInterpreter: @unchecked Sendable {
         case .showProbeStats(let p):
             for id in try ids(p) {
                 let c = f.probes(id)
-                out += "Port \(id) probes: received \(c.received) lost \(c.lost) late \(c.late) longest-gap-us \(c.longestGap / 1000)\n"
+                out += "Port \(id) probes: received \(c.received) lost \(c.lost) late \(c.late) gaps \(c.gaps) longest-gap-us \(c.longestGap / 1000)\n"
             }
         case .clearPortStats(let p):
             for id in try ids(p) {

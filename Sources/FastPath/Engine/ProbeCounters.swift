@@ -8,6 +8,8 @@ public struct ProbeCounters: Sendable, Equatable {
     public var lost: UInt64 = 0
     /// Probes that arrived after a higher sequence number.
     public var late: UInt64 = 0
+    /// Separate windows of loss (sequence jumps).
+    public var gaps: UInt64 = 0
     /// Longest send-time gap between consecutive received probes, ns.
     public var longestGap: UInt64 = 0
     /// The next sequence number expected.
@@ -25,6 +27,7 @@ public struct ProbeCounters: Sendable, Equatable {
         if sequence >= expected {
             if received > 1 {
                 lost &+= sequence - expected
+                if sequence > expected { gaps &+= 1 }
                 if time > lastTime { longestGap = Swift.max(longestGap, time - lastTime) }
             }
             expected = sequence &+ 1
@@ -41,6 +44,7 @@ public struct ProbeCounters: Sendable, Equatable {
         s.received &+= b.received
         s.lost &+= b.lost
         s.late &+= b.late
+        s.gaps &+= b.gaps
         s.longestGap = Swift.max(a.longestGap, b.longestGap)
         return s
     }

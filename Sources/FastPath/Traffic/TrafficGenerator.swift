@@ -65,7 +65,7 @@ public struct TrafficGenerator: Sendable {
         for id in receiver.ports.ids { probes = probes + receiver.probes(id) }
         let sent = sender.counters(0).txPackets
         // Loss over all receive ports together: what was sent and never came back.
-        return TrafficReport(sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late,
+        return TrafficReport(sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
                              longestGap: probes.longestGap, rate: profile.rate, duration: duration)
     }
 }

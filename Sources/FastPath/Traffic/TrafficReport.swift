@@ -12,6 +12,8 @@ public struct TrafficReport: Sendable, Equatable {
     public var lost: UInt64
     /// Probes received out of order.
     public var late: UInt64
+    /// Separate windows in which probes were lost.
+    public var gaps: UInt64 = 0
     /// Longest send-time gap between consecutive received probes, ns.
     public var longestGap: UInt64
     /// Offered rate, packets per second.
@@ -31,7 +33,7 @@ public struct TrafficReport: Sendable, Equatable {
     /// One JSON object (the report the engine's `traffic` parser reads).
     public var json: String {
         let fields: [(String, String)] = [
-            ("sent", "\(sent)"), ("received", "\(received)"), ("lost", "\(lost)"), ("late", "\(late)"),
+            ("sent", "\(sent)"), ("received", "\(received)"), ("lost", "\(lost)"), ("late", "\(late)"), ("gaps", "\(gaps)"),
             ("loss", String(format: "%.4f", lossPercent)), ("outage", String(format: "%.3f", outageMilliseconds)),
             ("rate_pps", String(format: "%.0f", rate)), ("duration_s", String(format: "%.3f", duration)),
         ]
