@@ -140,6 +140,7 @@ public final class Forwarder: @unchecked Sendable {
         total.received &-= probeBaseline[id].received
         total.lost &-= probeBaseline[id].lost
         total.late &-= probeBaseline[id].late
+        total.gaps &-= probeBaseline[id].gaps
         return total
     }
 
