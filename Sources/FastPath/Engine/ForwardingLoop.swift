@@ -50,7 +50,7 @@ struct ForwardingLoop {
     @inline(__always)
     mutating func forward(_ s: inout StreamSlot, cache: inout PoolCache) -> Bool {
         if mode.generates { return generate(&s, cache: &cache) }
-        let n = s.rx.receive(burst, max: burstSize, cache: &cache)
+        let n = s.receiver.receive(burst, max: burstSize, cache: &cache)
         if n == 0 { return false }
         var bytes = 0
         for i in 0..<n { bytes &+= burst[i].length }
@@ -81,12 +81,12 @@ struct ForwardingLoop {
     @inline(__always)
     mutating func transmit(_ s: inout StreamSlot, count n: Int, bytes: Int, cache: inout PoolCache) {
         if watching(s.txId, .tx) { capture.copy(burst, count: n, port: s.txId, direction: .tx, cache: &cache) }
-        var sent = s.tx.transmit(burst, count: n, cache: &cache)
+        var sent = s.sender.transmit(burst, count: n, cache: &cache)
         if sent < n && retry {
             var tries = 0
             while sent < n && tries < retryCount {
                 usleep(retryDelay)
-                sent += s.tx.transmit(burst + sent, count: n - sent, cache: &cache)
+                sent += s.sender.transmit(burst + sent, count: n - sent, cache: &cache)
                 tries += 1
             }
         }

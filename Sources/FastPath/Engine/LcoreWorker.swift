@@ -51,7 +51,7 @@ final class LcoreWorker: @unchecked Sendable {
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)
-            slots.append(StreamSlot(rx: rx, tx: tx, rxId: s.rx, txId: s.tx, destination: s.peer.words,
+            slots.append(StreamSlot(rx: rx, tx: tx, receiver: PortHandle(rx), sender: PortHandle(tx), rxId: s.rx, txId: s.tx, destination: s.peer.words,
                                     source: tx.macAddress.words, template: t, templateLength: frame.count))
         }
         self.slots = slots

@@ -3,6 +3,9 @@
 struct StreamSlot {
     unowned(unsafe) let rx: any Port
     unowned(unsafe) let tx: any Port
+    /// The same ports as the hot loop calls them.
+    let receiver: PortHandle
+    let sender: PortHandle
     let rxId: Int
     let txId: Int
     let destination: (UInt32, UInt16)
