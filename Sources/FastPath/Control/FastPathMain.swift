@@ -71,6 +71,8 @@ public enum FastPathMain {
                                  net_af_packet<n>,iface=IF[,blocksz=N,framecnt=N]
                                  net_af_xdp<n>,iface=IF[,xdp_mode=skb|native,frames=N]
                                  net_tap<n>[,iface=NAME,mac=MAC]  net_pcap<n>,rx_pcap=F[,tx_pcap=F,infinite_rx=1]
+                                 net_vhost<n>,iface=SOCKET[,client=1]   (vhost-user back-end)
+                                 virtio_user<n>,path=SOCKET[,mac=MAC]   (vhost-user front-end)
       --file-prefix <name>       names the default control socket (as DPDK names its runtime directory)
       --control-socket <path>    the JSON control socket (default /run/fastpath/net-<netns>/<prefix>.sock)
       (-n, --socket-mem, -m, --no-huge, --in-memory, --no-pci and other memory options are accepted and ignored)
