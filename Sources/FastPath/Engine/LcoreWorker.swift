@@ -51,7 +51,7 @@ final class LcoreWorker: @unchecked Sendable {
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)
-            slots.append(StreamSlot(rx: rx, tx: tx, receiver: PortHandle(rx), sender: PortHandle(tx), rxId: s.rx, txId: s.tx, destination: s.peer.words,
+            slots.append(StreamSlot(receiver: PortHandle(rx), sender: PortHandle(tx), rxId: s.rx, txId: s.tx, destination: s.peer.words,
                                     source: tx.macAddress.words, template: t, templateLength: frame.count))
         }
         self.slots = slots
@@ -107,7 +107,7 @@ final class LcoreWorker: @unchecked Sendable {
         var pollable = !config.mode.generates && config.adaptive && count > 0
         fds[0] = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
         for i in 0..<count {
-            let fd = streams[i].rx.readinessDescriptor
+            let fd = streams[i].receiver.port.readinessDescriptor
             if fd < 0 { pollable = false }
             fds[i + 1] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         }
@@ -140,13 +140,13 @@ final class LcoreWorker: @unchecked Sendable {
     /// poll() on every rx port's descriptor and the wake eventfd, unless a port has packets already.
     private func sleep(_ streams: UnsafeMutablePointer<StreamSlot>, count: Int, fds: UnsafeMutablePointer<pollfd>) {
         var ready = true
-        for i in 0..<count where !streams[i].rx.prepareToSleep() { ready = false }
+        for i in 0..<count where !streams[i].receiver.port.prepareToSleep() { ready = false }
         if ready {
             sleeping.store(true, ordering: .releasing)
             _ = poll(fds, nfds_t(count + 1), Self.sleepMilliseconds)
             sleeping.store(false, ordering: .releasing)
         }
-        for i in 0..<count { streams[i].rx.awake() }
+        for i in 0..<count { streams[i].receiver.port.awake() }
         var value: UInt64 = 0
         _ = Glibc.read(wake, &value, 8)
     }

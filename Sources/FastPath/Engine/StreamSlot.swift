@@ -1,9 +1,7 @@
 /// A stream as its lcore runs it: the two ports as unretained references (the port table keeps them
 /// alive while forwarding runs), the addresses mac mode writes, and the generator's state.
 struct StreamSlot {
-    unowned(unsafe) let rx: any Port
-    unowned(unsafe) let tx: any Port
-    /// The same ports as the hot loop calls them.
+    /// The receive and transmit ports, as the hot loop calls them (`receiver.port` for anything else).
     let receiver: PortHandle
     let sender: PortHandle
     let rxId: Int

@@ -11,6 +11,7 @@ public final class AFPacketPort: Port, @unchecked Sendable {
     public var macAddress: EtherAddress
     /// The kernel interface.
     public let interface: String
+    private let kernel: KernelInterface
     private var rings = cfp_packet_rings()
     private var rxBlock = 0          // block being read
     private var rxPacketInBlock = 0  // packets of it already read
@@ -24,20 +25,15 @@ public final class AFPacketPort: Port, @unchecked Sendable {
         self.deviceName = deviceName
         self.devargs = devargs
         self.interface = interface
-        var mac = [UInt8](repeating: 0, count: 6)
-        let r = cfp_if_mac(interface, &mac)
-        guard r == 0 else { throw .system("\(deviceName): interface \(interface)", -r) }
-        macAddress = EtherAddress(mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
-        let up = cfp_if_up(interface, 1)
-        guard up == 0 else { throw .system("\(deviceName): bringing \(interface) up", -up) }
+        (kernel, macAddress) = try KernelInterface.open(interface, for: deviceName, promiscuous: true)
         let o = cfp_packet_open(interface, UInt32(blockSize), UInt32(blockCount), 2048, UInt32(frameCount), &rings)
         guard o == 0 else { throw .system("\(deviceName): AF_PACKET socket on \(interface)", -o) }
     }
 
     deinit { cfp_packet_close(&rings) }
 
-    public var mtu: Int { Int(max(cfp_if_mtu(interface), 0)) }
-    public var linkUp: Bool { cfp_if_running(interface) == 1 }
+    public var mtu: Int { kernel.mtu }
+    public var linkUp: Bool { kernel.running }
     public var readinessDescriptor: Int32 { rings.fd }
     public func start() throws(FastPathError) { started = true }
     public func stop() { started = false }

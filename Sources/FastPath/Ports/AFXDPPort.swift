@@ -12,6 +12,7 @@ public final class AFXDPPort: Port, @unchecked Sendable {
     public var macAddress: EtherAddress
     /// The kernel interface.
     public let interface: String
+    private let kernel: KernelInterface
     /// Whether the program runs in the driver (native) or in the generic skb path.
     public let native: Bool
     private var xsk = cfp_xdp_socket()
@@ -25,12 +26,7 @@ public final class AFXDPPort: Port, @unchecked Sendable {
         self.devargs = devargs
         self.interface = interface
         self.native = native
-        var mac = [UInt8](repeating: 0, count: 6)
-        let r = cfp_if_mac(interface, &mac)
-        guard r == 0 else { throw .system("\(deviceName): interface \(interface)", -r) }
-        macAddress = EtherAddress(mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
-        let up = cfp_if_up(interface, 1)
-        guard up == 0 else { throw .system("\(deviceName): bringing \(interface) up", -up) }
+        (kernel, macAddress) = try KernelInterface.open(interface, for: deviceName, promiscuous: true)
         var stage: UnsafePointer<CChar>?
         let o = cfp_xdp_open(interface, UInt32(frames), UInt32(frames / 2), native ? 1 : 0, &xsk, &stage)
         guard o == 0 else { throw .system("\(deviceName): AF_XDP on \(interface): \(stage.map { String(cString: $0) } ?? "setup")", -o) }
@@ -48,8 +44,8 @@ public final class AFXDPPort: Port, @unchecked Sendable {
         txFree.deallocate()
     }
 
-    public var mtu: Int { Int(max(cfp_if_mtu(interface), 0)) }
-    public var linkUp: Bool { cfp_if_running(interface) == 1 }
+    public var mtu: Int { kernel.mtu }
+    public var linkUp: Bool { kernel.running }
     public var readinessDescriptor: Int32 { xsk.fd }
     public func start() throws(FastPathError) { started = true }
     public func stop() { started = false }

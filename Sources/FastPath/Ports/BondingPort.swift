@@ -2,7 +2,7 @@ import Synchronization
 
 /// `net_bonding` in mode 1 (active-backup): one slave carries all traffic; when it is removed,
 /// stopped, detached or loses link, the next slave with link takes over (the primary whenever it
-/// can). Each slave sits in a fixed slot, held unretained (the port table owns it); the hot loop
+/// can). Each slave sits in a fixed slot as a `PortHandle` (unretained: the port table owns it); the hot loop
 /// reads the active slot per burst. A change moves the active slot first, and a slot is emptied only
 /// after a grace period, so no lcore is ever inside a port that goes away and no burst is refused.
 public final class BondingPort: Port, @unchecked Sendable {
@@ -21,7 +21,7 @@ public final class BondingPort: Port, @unchecked Sendable {
     public private(set) var slaves: [Int] = []
     /// The primary slave's port id.
     public private(set) var primary: Int?
-    private let slots: UnsafeMutablePointer<SlaveHandle?>
+    private let slots: UnsafeMutablePointer<PortHandle?>
     private var slotOf: [Int: Int] = [:]
     private let active = Atomic<Int>(-1)
     private var started = false
@@ -30,9 +30,6 @@ public final class BondingPort: Port, @unchecked Sendable {
     private let slotCounters: UnsafeMutablePointer<PortCounters>
     private var releasedCounters: [Int: PortCounters] = [:]
 
-    private struct SlaveHandle {
-        unowned(unsafe) let port: any Port
-    }
 
     /// Creates a bonded device in `mode` (only 1 is implemented).
     public init(deviceName: String, mode: Int) throws(FastPathError) {
@@ -76,7 +73,7 @@ public final class BondingPort: Port, @unchecked Sendable {
         guard let slot = (0..<Self.maxSlaves).first(where: { slots[$0] == nil && !slotOf.values.contains($0) }) else {
             throw .invalid("\(deviceName) has \(Self.maxSlaves) slaves already")
         }
-        slots[slot] = SlaveHandle(port: port)
+        slots[slot] = PortHandle(port)
         slotOf[id] = slot
         slaves.append(id)
         if primary == nil {
@@ -130,7 +127,7 @@ public final class BondingPort: Port, @unchecked Sendable {
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         let a = active.load(ordering: .acquiring)
         guard started, a >= 0, let slave = slots[a] else { return 0 }
-        let n = slave.port.receive(burst, max: max, cache: &cache)
+        let n = slave.receive(burst, max: max, cache: &cache)
         var bytes = 0
         for i in 0..<n { bytes &+= burst[i].length }
         slotCounters[a].rxPackets &+= UInt64(n)
@@ -143,7 +140,7 @@ public final class BondingPort: Port, @unchecked Sendable {
         guard started, a >= 0, let slave = slots[a] else { return 0 }
         var bytes = 0
         for i in 0..<count { bytes &+= burst[i].length }
-        let sent = slave.port.transmit(burst, count: count, cache: &cache)
+        let sent = slave.transmit(burst, count: count, cache: &cache)
         if sent < count { for i in sent..<count { bytes &-= burst[i].length } }
         slotCounters[a].txPackets &+= UInt64(sent)
         slotCounters[a].txBytes &+= UInt64(bytes)

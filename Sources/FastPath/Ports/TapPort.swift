@@ -10,6 +10,7 @@ public final class TapPort: Port, @unchecked Sendable {
     public var macAddress: EtherAddress
     /// The kernel interface's name.
     public let interface: String
+    private let kernel: KernelInterface
     private var fd: Int32
     private var started = false
 
@@ -22,15 +23,19 @@ public final class TapPort: Port, @unchecked Sendable {
         guard r >= 0 else { throw .system("\(deviceName): TAP interface \(interface)", -r) }
         fd = r
         self.interface = String(decoding: actual.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let up = cfp_if_up(self.interface, 0)
-        guard up == 0 else { Glibc.close(r); throw .system("\(deviceName): bringing \(interface) up", -up) }
+        do {
+            kernel = try KernelInterface.open(self.interface, for: deviceName, promiscuous: false).0
+        } catch {
+            Glibc.close(r)
+            throw error
+        }
         // Like DPDK's tap PMD, the port's own address differs from the kernel side's.
         macAddress = mac ?? EtherAddress.random()
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    public var mtu: Int { Int(max(cfp_if_mtu(interface), 0)) }
+    public var mtu: Int { kernel.mtu }
     public var linkUp: Bool { fd >= 0 && started }
     public var readinessDescriptor: Int32 { fd }
     public func start() throws(FastPathError) { started = true }

@@ -81,14 +81,9 @@ extension VirtQueue {
             if h < size { cfp_prefetch(descriptors! + 16 * h) }
         }
         var got = 0
-        for i in 0..<n {
+        for _ in 0..<n {
             let head = availableEntry(lastAvailable)
             lastAvailable &+= 1
-            // And the next frame, while this one is copied.
-            if i + 1 < n {
-                let next = availableEntry(lastAvailable)
-                if next < size, let p = memory.pointer(guest: (descriptors! + 16 * next).loadUnaligned(as: UInt64.self), length: 64) { cfp_prefetch(p) }
-            }
             guard head < size else {
                 broken = true
                 break

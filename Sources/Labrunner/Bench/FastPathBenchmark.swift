@@ -24,8 +24,8 @@ struct FastPathBenchmark {
         let fastpath: [Trial]
 
         var summary: String {
-            let t = SSHBenchmark.Result.median(testpmd.map(\.mpps))
-            let f = SSHBenchmark.Result.median(fastpath.map(\.mpps))
+            let t = Median.of(testpmd.map(\.mpps))
+            let f = Median.of(fastpath.map(\.mpps))
             var lines = ["io forwarding, 2 net_null ports, 1 forwarding core (lcore 1), \(testpmd.count) alternating rounds"]
             lines.append("dpdk-testpmd: " + testpmd.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", t))
             lines.append("fastpath:     " + fastpath.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", f))

@@ -8,16 +8,11 @@ struct SSHBenchmark {
     struct Result {
         let namespaces: [String]
         let libssh2: [Double], controlMaster: [Double]
-        var libssh2Median: Double { Self.median(libssh2) }
-        var controlMasterMedian: Double { Self.median(controlMaster) }
+        var libssh2Median: Double { Median.of(libssh2) }
+        var controlMasterMedian: Double { Median.of(controlMaster) }
         var summary: String {
             "host: sshd in namespace \(namespaces[0]), clients in \(namespaces[1]) (both removed)\n" + String(format: "libssh2: %d commands, median %.3f ms per command\nssh ControlMaster: %d commands, median %.3f ms per command\nratio: %.3f",
                    libssh2.count, libssh2Median, controlMaster.count, controlMasterMedian, libssh2Median / controlMasterMedian)
-        }
-        static func median(_ values: [Double]) -> Double {
-            guard !values.isEmpty else { return .nan }
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
     }
 

@@ -22,7 +22,7 @@ struct VhostBenchmark {
 
         var summary: String {
             func list(_ v: [Double]) -> String { v.map { String(format: "%.2f", $0) }.joined(separator: ", ") }
-            let m = SSHBenchmark.Result.median
+            let m = Median.of
             return [
                 "forward: dpdk-testpmd virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1), \(forwardFastPath.count) alternating rounds",
                 "  into FastPath net_vhost:     \(list(forwardFastPath)) Mpps (median \(String(format: "%.2f", m(forwardFastPath))))",

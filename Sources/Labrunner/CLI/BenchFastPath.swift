@@ -13,18 +13,10 @@ struct BenchFastPath: AsyncParsableCommand {
     @Option(help: "Alternating rounds (one trial of each per round).")
     var rounds = 3
 
-    @Option(help: "The fastpath binary (default: next to labrunner).")
-    var fastpath: String?
-
-    @Option(help: "The dpdk-testpmd binary.")
-    var testpmd = "dpdk-testpmd"
+    @OptionGroup var binaries: ForwarderBinaries
 
     func run() async throws {
-        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let binary = fastpath ?? own.appendingPathComponent("fastpath").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no fastpath binary at \(binary): build it (swift build -c release) or give --fastpath")
-        }
-        print(try await FastPathBenchmark(seconds: seconds, rounds: rounds, fastpath: binary, testpmd: testpmd).run().summary)
+        let binary = try binaries.fastpathBinary()
+        print(try await FastPathBenchmark(seconds: seconds, rounds: rounds, fastpath: binary, testpmd: binaries.testpmd).run().summary)
     }
 }

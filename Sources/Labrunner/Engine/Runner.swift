@@ -44,7 +44,7 @@ struct Runner {
     /// Steps of the virtual lab call `labrunner fastpath`, `labrunner pdump` and `labrunner traffic`:
     /// they must find this very binary, also when it was started by path (.build/release/labrunner).
     static func putOwnDirectoryOnPath() {
-        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let own = OwnExecutable.directory
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard CommandLine.arguments[0].contains("/"), !path.split(separator: ":").contains(Substring(own)) else { return }
         setenv("PATH", "\(own):\(path)", 1)
