@@ -8,8 +8,7 @@ import Testing
 @Suite(.serialized) struct FastPathIntegrationTests {
     @Test func afPacketForwardsProbesBetweenVethsWithoutLoss() async throws {
         // gen:g0 ── f0:[fwd io]:f1 ── s1:sink
-        let lab = try FastPathLab(veths: [("g0", "f0"), ("f1", "s1")])
-        do {
+        try await FastPathLab.with(veths: [("g0", "f0"), ("f1", "s1")]) { lab in
             let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_packet0,iface=s1", "--", "-i", "--forward-mode=rxonly"])
             let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "fwd", "--vdev", "net_af_packet0,iface=f0", "--vdev", "net_af_packet1,iface=f1", "--", "-i"])
             let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
@@ -36,17 +35,12 @@ import Testing
             let info = try PortInfoParser().parse(try await fwd.command("show port info 0"))
             #expect(info["0.driver"] == "net_af_packet" && info["0.link"] == "up")
             #expect(info["0.mac"] == lab.shell("cat /sys/class/net/f0/address").trimmingCharacters(in: .whitespacesAndNewlines).uppercased())
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test(arguments: ["skb", "native"])
     func afXDPCarriesProbesBetweenVeths(mode: String) async throws {
-        let lab = try FastPathLab(veths: [("xg", "xs")])
-        do {
+        try await FastPathLab.with(veths: [("xg", "xs")]) { lab in
             let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_xdp0,iface=xs,xdp_mode=\(mode)", "--", "-i",
                                                        "--forward-mode=rxonly", "--port-topology=loop"])
             let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_xdp0,iface=xg,xdp_mode=\(mode)", "--", "-i",
@@ -65,16 +59,11 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             // The program went with its bpf link: the interface is back to the kernel's path.
             #expect(!lab.shell("ip link show xs").contains("xdp"))
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func tapIsTheKernelExceptionPath() async throws {
-        let lab = try FastPathLab(veths: [])
-        do {
+        try await FastPathLab.with(veths: []) { lab in
             let fp = try await lab.fastpath("tap", ["-l", "0-1", "--vdev", "net_tap0,iface=fptap0", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"])
             _ = lab.shell("ip addr add 198.51.100.1/24 dev fptap0")
             try await fp.command("start")
@@ -92,18 +81,13 @@ import Testing
             let sent = Int(try await fp.stats(0)["0.tx_packets"] ?? "") ?? 0
             let after = Int(lab.shell("cat /sys/class/net/fptap0/statistics/rx_packets").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             #expect(sent > 0 && after - before == sent)
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func pcapFilesRoundTripThroughTcpdump() async throws {
-        let lab = try FastPathLab(veths: [])
-        let first = lab.directory.appendingPathComponent("gen.pcap").path
-        let second = lab.directory.appendingPathComponent("copy.pcap").path
-        do {
+        try await FastPathLab.with(veths: []) { lab in
+            let first = lab.directory.appendingPathComponent("gen.pcap").path
+            let second = lab.directory.appendingPathComponent("copy.pcap").path
             let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_pcap0,tx_pcap=\(first)", "--", "-i",
                                                      "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=1000", "--txpkts=60"])
             try await gen.command("start")
@@ -127,17 +111,12 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             let payloads = { (file: String) in CLI.shell("tcpdump -nxr \(file) 2>/dev/null | grep -v '^[0-9]'") }
             #expect(payloads(first) == payloads(second) && !payloads(first).isEmpty)
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func pdumpCapturesARunningForwarder() async throws {
-        let lab = try FastPathLab(veths: [("g0", "f0")])
-        let capture = lab.directory.appendingPathComponent("capture.pcap").path
-        do {
+        try await FastPathLab.with(veths: [("g0", "f0")]) { lab in
+            let capture = lab.directory.appendingPathComponent("capture.pcap").path
             let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "primary", "--vdev", "net_af_packet0,iface=f0", "--", "-i",
                                                      "--forward-mode=rxonly", "--port-topology=loop"])
             try await fwd.command("start")
@@ -161,17 +140,12 @@ import Testing
             // Only one pdump at a time, and a missing primary is a clear error.
             let missing = CLI.run(["pdump", "--file-prefix", "nobody", "--", "--pdump", "port=0,queue=*,rx-dev=/dev/null"])
             #expect(missing.status == 2 && missing.stderr.contains("cannot reach the primary process"))
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func bondFailsOverWhenTheActiveSlaveLosesCarrier() async throws {
         // generator c1 ── c0:[port 2 ↔ bond 3 {a0, b0}] ── a1 / b1 (counted by the generator)
-        let lab = try FastPathLab(veths: [("a0", "a1"), ("b0", "b1"), ("c0", "c1")])
-        do {
+        try await FastPathLab.with(veths: [("a0", "a1"), ("b0", "b1"), ("c0", "c1")]) { lab in
             let fp = try await lab.fastpath("bond", ["-l", "0-1", "--vdev", "net_af_packet0,iface=a0", "--vdev", "net_af_packet1,iface=b0",
                                                     "--vdev", "net_af_packet2,iface=c0", "--", "-i"])
             try await fp.command("create bonded device 1 0")
@@ -195,16 +169,11 @@ import Testing
             #expect(number("sent") - number("received") <= Int(rate * 0.15), "\(report)")
             #expect(config["active_slaves"] == "1" && config["current_primary"] == "1")
             #expect(Int(try await fp.stats(1)["1.tx_packets"] ?? "") ?? 0 > 500)  // counted on the slave, as DPDK does
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func idleForwardersSleepUnlessToldToBusyPoll() async throws {
-        let lab = try FastPathLab(veths: [("i0", "i1"), ("j0", "j1")])
-        do {
+        try await FastPathLab.with(veths: [("i0", "i1"), ("j0", "j1")]) { lab in
             // Two forwarders on idle AF_PACKET ports, on the same forwarding CPU: one adaptive, one busy-polling.
             let calm = try await lab.fastpath("calm", ["-l", "0-1", "--file-prefix", "calm", "--vdev", "net_af_packet0,iface=i0", "--", "-i", "--port-topology=loop"])
             let busy = try await lab.fastpath("busy", ["-l", "0-1", "--file-prefix", "busy", "--vdev", "net_af_packet0,iface=j0", "--", "-i", "--port-topology=loop", "--no-adaptive"])
@@ -231,17 +200,12 @@ import Testing
             _ = lab.shell("\(CLI.binary) traffic run --port i1 --rate 1kpps --duration 300ms")
             try await calm.command("stop")
             #expect(Int(try await calm.stats(0)["0.rx_packets"] ?? "") ?? 0 >= 290)
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func controlSocketAnswersInJSON() async throws {
-        let lab = try FastPathLab(veths: [])
-        let socket = lab.directory.appendingPathComponent("ctl.sock").path
-        do {
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("ctl.sock").path
             let fp = try await lab.fastpath("ctl", ["-l", "0-1", "--control-socket", socket, "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i"])
             var st = stat()
             #expect(stat(socket, &st) == 0 && st.st_mode & 0o777 == 0o600)
@@ -270,16 +234,11 @@ import Testing
             _ = try? await fp.session.expect("Bye\\.\\.\\.\\s*$", timeout: .seconds(10))
             try await Task.sleep(for: .milliseconds(200))
             #expect(!FileManager.default.fileExists(atPath: socket))
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func bondingConfigAndStatsReadByTheEngineParsers() async throws {
-        let lab = try FastPathLab(veths: [])
-        do {
+        try await FastPathLab.with(veths: []) { lab in
             let fp = try await lab.fastpath("bond", ["-l", "0-1", "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i"])
             #expect(try await fp.command("create bonded device 1 0").contains("Created new bonded device net_bonding_testpmd_0 on (port 2)."))
             try await fp.command("add bonding slave 0 2")
@@ -295,10 +254,6 @@ import Testing
             let memory = try await fp.command("show memory")
             #expect(memory.contains("Allocations in forwarding loops: 0 over "))
             #expect(!memory.contains("since start: 0\r") && !memory.contains("since start: 0\n"))
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 }

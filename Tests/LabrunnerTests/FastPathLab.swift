@@ -21,17 +21,31 @@ final class FastPathLab: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on a new lab and tears the lab down afterwards, also when `body` throws.
+    static func with(veths: [(String, String)], _ body: (FastPathLab) async throws -> Void) async throws {
+        let lab = try FastPathLab(veths: veths)
+        do {
+            try await body(lab)
+        } catch {
+            await lab.tearDown()
+            throw error
+        }
+        await lab.tearDown()
+    }
+
     /// Runs a command inside the namespace; returns stdout.
     func shell(_ command: String) -> String { CLI.shell("ip netns exec \(namespace) sh -c '\(command)'") }
 
     /// Starts FastPath (`-i`) inside the namespace with `arguments`, waits for its prompt.
     func fastpath(_ name: String, _ arguments: [String]) async throws -> FastPathPrompt {
-        let session = try PTYSession(argv: ["ip", "netns", "exec", namespace, Self.binary] + arguments,
-                                     log: directory.appendingPathComponent("\(name).log"))
-        sessions.append(session)
-        let prompt = FastPathPrompt(session: session)
-        _ = try await session.expect("testpmd> $", timeout: .seconds(30))
-        return prompt
+        try await prompt(name, [Self.binary] + arguments)
+    }
+
+    /// Starts a program with a `testpmd>` prompt (FastPath or dpdk-testpmd) inside the namespace.
+    func prompt(_ name: String, _ argv: [String]) async throws -> FastPathPrompt {
+        let session = try spawn(name, argv)
+        _ = try await session.expect("testpmd> $", timeout: .seconds(60))
+        return FastPathPrompt(session: session)
     }
 
     /// Starts any program inside the namespace on a PTY.
@@ -48,7 +62,7 @@ final class FastPathLab: @unchecked Sendable {
     }
 }
 
-/// A FastPath at its prompt.
+/// FastPath or dpdk-testpmd at its prompt.
 struct FastPathPrompt: Sendable {
     let session: PTYSession
 
@@ -57,6 +71,12 @@ struct FastPathPrompt: Sendable {
     func command(_ line: String, timeout: Duration = .seconds(20)) async throws -> String {
         try await session.send(line)
         return try await session.expect("testpmd> $", timeout: timeout).text
+    }
+
+    /// Quits and waits for the goodbye (a program that is already gone is fine).
+    func quit() async {
+        try? await session.send("quit")
+        _ = try? await session.expect("Bye", timeout: .seconds(10))
     }
 
     /// A port's counters, read with the engine's own testpmd parser.

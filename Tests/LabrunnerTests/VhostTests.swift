@@ -65,92 +65,69 @@ import Testing
     }
 
     @Test func dpdkVirtioUserTransmitsIntoFastPath() async throws {
-        let lab = try FastPathLab(veths: [])
-        let socket = lab.directory.appendingPathComponent("vhost.sock").path
-        do {
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("vhost.sock").path
             let fp = try await lab.fastpath("vhost", ["-l", "0-1", "--vdev", "net_vhost0,iface=\(socket)", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"])
             try await fp.command("start")
-            let testpmd = try lab.spawn("testpmd", ["dpdk-testpmd", "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
+            let testpmd = try await lab.prompt("testpmd", ["dpdk-testpmd", "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
                                                     "--vdev", "net_virtio_user0,path=\(socket)", "--", "-i", "--forward-mode=txonly",
                                                     "--port-topology=loop", "--total-num-mbufs=16384", "--txpkts=64"])
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(60))
-            try await testpmd.send("start")
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+            try await testpmd.command("start")
             try await Task.sleep(for: .milliseconds(500))
-            try await testpmd.send("stop")
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
-            try await testpmd.send("show port stats 0")
-            let sent = try PortStatsParser().parse(try await testpmd.expect("testpmd> $", timeout: .seconds(10)).text)["0.tx_packets"]
+            try await testpmd.command("stop")
+            let sent = try await testpmd.stats(0)["0.tx_packets"]
             try await Task.sleep(for: .milliseconds(200))
             try await fp.command("stop")
             let received = try await fp.stats(0)
             #expect(Int(sent ?? "") ?? 0 > 10_000)
             #expect(received["0.rx_packets"] == sent)
             #expect(received["0.rx_bytes"] == "\((Int(sent ?? "") ?? 0) * 64)")
-            try await testpmd.send("quit")
-            _ = try? await testpmd.expect("Bye", timeout: .seconds(10))
+            await testpmd.quit()
             // The front-end left: FastPath is still there, and its link is down.
             try await Task.sleep(for: .milliseconds(300))
             #expect(try PortInfoParser().parse(try await fp.command("show port info 0"))["0.link"] == "down")
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func clientModeReconnectsWhenTheFrontEndRestarts() async throws {
-        let lab = try FastPathLab(veths: [])
-        let socket = lab.directory.appendingPathComponent("server.sock").path
-        do {
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("server.sock").path
             // FastPath connects (client=1) to a dpdk-testpmd virtio_user that listens (server=1).
             let fp = try await lab.fastpath("client", ["-l", "0-1", "--vdev", "net_vhost0,iface=\(socket),client=1", "--", "-i",
                                                       "--forward-mode=rxonly", "--port-topology=loop"])
             try await fp.command("start")
             var total = 0
             for round in 1...2 {
-                let testpmd = try lab.spawn("testpmd\(round)", ["dpdk-testpmd", "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "512",
+                let testpmd = try await lab.prompt("testpmd\(round)", ["dpdk-testpmd", "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "512",
                                                                "--file-prefix", "\(lab.namespace)\(round)", "--vdev", "net_virtio_user0,path=\(socket),server=1",
                                                                "--", "-i", "--forward-mode=txonly", "--port-topology=loop", "--total-num-mbufs=16384"])
-                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(60))
                 var linked = false
                 for _ in 0..<100 where !linked {
                     linked = try PortInfoParser().parse(try await fp.command("show port info 0"))["0.link"] == "up"
                     if !linked { try await Task.sleep(for: .milliseconds(100)) }
                 }
                 #expect(linked, "FastPath did not (re)connect in round \(round)")
-                try await testpmd.send("start")
-                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+                try await testpmd.command("start")
                 try await Task.sleep(for: .milliseconds(300))
-                try await testpmd.send("stop")
-                _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
-                try await testpmd.send("show port stats 0")
-                total += Int(try PortStatsParser().parse(try await testpmd.expect("testpmd> $", timeout: .seconds(10)).text)["0.tx_packets"] ?? "") ?? 0
-                try await testpmd.send("quit")
-                _ = try? await testpmd.expect("Bye", timeout: .seconds(10))
-                await testpmd.close()
+                try await testpmd.command("stop")
+                total += Int(try await testpmd.stats(0)["0.tx_packets"] ?? "") ?? 0
+                await testpmd.quit()
+                await testpmd.session.close()
                 try await Task.sleep(for: .milliseconds(300))
             }
             try await fp.command("stop")
             #expect(total > 10_000)
             #expect(try await fp.stats(0)["0.rx_packets"] == "\(total)")
-        } catch {
-            await lab.tearDown()
-            throw error
         }
-        await lab.tearDown()
     }
 
     @Test func fastPathVirtioUserTransmitsIntoDPDKsVhost() async throws {
-        let lab = try FastPathLab(veths: [])
-        let socket = lab.directory.appendingPathComponent("dpdk-vhost.sock").path
-        do {
-            let testpmd = try lab.spawn("testpmd", ["dpdk-testpmd", "-l", "0-1", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("dpdk-vhost.sock").path
+            let testpmd = try await lab.prompt("testpmd", ["dpdk-testpmd", "-l", "0-1", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
                                                     "--vdev", "net_vhost0,iface=\(socket)", "--", "-i", "--forward-mode=rxonly",
                                                     "--port-topology=loop", "--total-num-mbufs=16384"])
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(60))
-            try await testpmd.send("start")
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
+            try await testpmd.command("start")
             let fp = try await lab.fastpath("virtio", ["-l", "1,0", "--vdev", "virtio_user0,path=\(socket)", "--", "-i",
                                                        "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=200000"])
             try await fp.command("start")
@@ -158,19 +135,12 @@ import Testing
             try await fp.command("stop")
             let sent = try await fp.stats(0)["0.tx_packets"]
             try await Task.sleep(for: .milliseconds(200))
-            try await testpmd.send("stop")
-            _ = try await testpmd.expect("testpmd> $", timeout: .seconds(10))
-            try await testpmd.send("show port stats 0")
-            let received = try PortStatsParser().parse(try await testpmd.expect("testpmd> $", timeout: .seconds(10)).text)
+            try await testpmd.command("stop")
+            let received = try await testpmd.stats(0)
             #expect(Int(sent ?? "") ?? 0 > 50_000)
             #expect(received["0.rx_packets"] == sent)
-            try await testpmd.send("quit")
-            _ = try? await testpmd.expect("Bye", timeout: .seconds(10))
-        } catch {
-            await lab.tearDown()
-            throw error
+            await testpmd.quit()
         }
-        await lab.tearDown()
     }
 
     @Test func guestMigratesBetweenFastPathBackEndsWhileTrafficFlows() throws {
