@@ -3,8 +3,9 @@ import Testing
 @testable import Labrunner
 import Scenarios
 
-/// The libvirt adapter: in-process against the `test:///default` driver, and against a real libvirtd
-/// (started by scripts/test) with a TCG domain labrunner generated, booting the tiny guest.
+/// The libvirt adapter: in-process against the `test:///default` driver, and against real libvirtds —
+/// the ones the virtual lab starts in its hosts' namespaces — with TCG domains labrunner generated,
+/// booting the tiny guest, and migrated live from one host's libvirt to another's.
 @Suite(.serialized) struct LibvirtTests {
     private static let xml = """
     <domain type='qemu'>
@@ -56,7 +57,16 @@ import Scenarios
         """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(!CLI.shell("virsh -c qemu:///system list --all --name").contains(name))
+        let plan = CLI.run(["plan", file, "--lab", lab.lab.path]).stdout
+        #expect(plan.contains("libvirtd: in \(lab.prefix)-h1, listening on \(lab.directory.path)/work/h1/libvirt/libvirt-sock"), "\(plan)")
+        Self.expectGone(name, lab)
+    }
+
+    /// Neither the domain's QEMU nor the lab's libvirt daemons outlive the run.
+    private static func expectGone(_ name: String, _ lab: LabFixture) {
+        #expect(CLI.shell("pgrep -af '[g]uest=\(name)' || true").isEmpty)
+        #expect(CLI.shell("pgrep -af '[/]\(lab.directory.path.dropFirst())' || true").isEmpty)
+        #expect(lab.namespaces().isEmpty)
     }
 
     @Test func domainsTheScenarioLeavesAreRemovedByTheLedger() throws {
@@ -75,6 +85,73 @@ import Scenarios
         """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(!CLI.shell("virsh -c qemu:///system list --all --name").contains(name))
+        Self.expectGone(name, lab)
+    }
+
+    @Test func aDomainMigratesLiveBetweenTwoHostsLibvirts() throws {
+        let lab = try LabFixture(guest: MigrationTests.guest)
+        defer { lab.tearDown() }
+        let name = "lr-\(UUID().uuidString.prefix(8).lowercased())"
+        let file = try lab.scenario("""
+        name: libvirt-migration
+        title: virDomainMigrateToURI3 from h1's libvirtd to h2's
+        roles:
+          h1: {kind: host}
+          h2: {kind: host}
+          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+        links:
+          - {a: "h1:mig0", b: "h2:mig0"}
+        steps:
+          - {id: addr1, on: h1, run: "ip addr add ${h1.address}/24 dev mig0"}
+          - {id: addr2, on: h2, run: "ip addr add ${h2.address}/24 dev mig0"}
+          - {id: define, libvirt: {action: define, domain: vm}}
+          - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
+          - {id: qemu-in-h1, on: h1, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h1.namespace}"}}
+          - id: migrate
+            after: [addr1, addr2, qemu-in-h1]
+            libvirt: {action: migrate, domain: vm, dest: "${h2.libvirt}", migrate_uri: "tcp://${h2.address}"}
+            capture:
+              mig: {parse: migrate}
+            expect:
+              that:
+                - {value: mig.status, eq: completed}
+                - {value: mig.total_time, gt: 0ms}
+                - {value: mig.downtime, lt: 10s}
+                - {value: mig.transferred_ram, gt: 1MiB}
+          - {id: running-on-h2, libvirt: {action: monitor, domain: vm, uri: "${h2.libvirt}", command: info status}, expect: {contains: "VM status: running"}}
+          - {id: qemu-in-h2, on: h2, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h2.namespace}"}}
+          - {id: left-h1, libvirt: {action: state, domain: vm}, expect: {contains: shut off}}
+        """)
+        let result = lab.run(file)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let steps = try lab.runJSON()["steps"] as? [[String: Any]] ?? []
+        let job = steps.first { $0["id"] as? String == "migrate" }?["captures"] as? [String: String] ?? [:]
+        #expect(job["mig.dirty_sync_count"].flatMap(Int.init).map { $0 >= 1 } == true, "\(job)")
+        #expect(job["mig.downtime"]?.hasSuffix("ms") == true, "\(job)")
+        Self.expectGone(name, lab)
+    }
+
+    @Test func theDestinationMustBeALibvirtThatAnswers() throws {
+        let lab = try LabFixture(guest: MigrationTests.guest)
+        defer { lab.tearDown() }
+        let name = "lr-\(UUID().uuidString.prefix(8).lowercased())"
+        let file = try lab.scenario("""
+        name: libvirt-migration-nowhere
+        title: A migration to a libvirt nobody runs fails with libvirt's reason, and the domain stays
+        roles:
+          h1: {kind: host}
+          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+        steps:
+          - {id: define, libvirt: {action: define, domain: vm}}
+          - {id: start, libvirt: {action: start, domain: vm}}
+          - {id: migrate, libvirt: {action: migrate, domain: vm, dest: "qemu+unix:///system?socket=${h1.workdir}/nobody.sock"}}
+        always:
+          - {id: still-running, libvirt: {action: state, domain: vm}, expect: {contains: running}}
+        """)
+        let result = lab.run(file)
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("nobody.sock"), "\(result.stdout)")
+        #expect(result.stdout.contains("still-running") && !result.stdout.contains("FAIL still-running"), "\(result.stdout)")
+        Self.expectGone(name, lab)
     }
 }

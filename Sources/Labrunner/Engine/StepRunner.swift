@@ -155,8 +155,13 @@ struct StepRunner {
                 return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
             case "migrate":
                 guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
-                try await hypervisor.migrate(call.domain, to: dest, live: !command.contains("offline"))
-                return StepOutput(stdout: "migrated \(call.domain) to \(dest)", stderr: "", status: 0)
+                let job = try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: !command.contains("offline"))
+                // The domain now runs at the destination: that is where the ledger stops it.
+                await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
+                await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])
+                return StepOutput(stdout: job, stderr: "", status: 0)
+            case "dumpxml":
+                return StepOutput(stdout: try await hypervisor.xml(call.domain), stderr: "", status: 0)
             default:
                 return StepOutput(stdout: try await hypervisor.state(call.domain), stderr: "", status: 0)
             }

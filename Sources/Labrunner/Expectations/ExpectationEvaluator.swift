@@ -41,13 +41,15 @@ struct ExpectationEvaluator {
             out.append(ExpectationFailure(expectation: "exit \(exit)", location: step.location.description, expected: "exit status \(exit)",
                                           actual: "exit status \(status)" + (output.stderr.isEmpty ? "" : ": \(Self.excerpt(output.stderr))")))
         }
-        for text in e.contains where !output.text.contains(text.value) {
-            out.append(ExpectationFailure(expectation: "contains \"\(text.value)\"", location: text.location.description,
-                                          expected: "output containing \"\(text.value)\"", actual: Self.excerpt(output.text)))
+        // Captured values fill the texts (roles' attributes and params were filled in when planning).
+        func filled(_ text: Located<String>) -> (String, String) { (References.substitute(text.value) { variables[$0] }, text.location.description) }
+        for (text, location) in e.contains.map(filled) where !output.text.contains(text) {
+            out.append(ExpectationFailure(expectation: "contains \"\(text)\"", location: location,
+                                          expected: "output containing \"\(text)\"", actual: Self.excerpt(output.text)))
         }
-        for text in e.notContains where output.text.contains(text.value) {
-            out.append(ExpectationFailure(expectation: "not contains \"\(text.value)\"", location: text.location.description,
-                                          expected: "output without \"\(text.value)\"", actual: Self.excerpt(around: text.value, in: output.text)))
+        for (text, location) in e.notContains.map(filled) where output.text.contains(text) {
+            out.append(ExpectationFailure(expectation: "not contains \"\(text)\"", location: location,
+                                          expected: "output without \"\(text)\"", actual: Self.excerpt(around: text, in: output.text)))
         }
         for pattern in e.regex {
             let regex = try? NSRegularExpression(pattern: pattern.value, options: [.anchorsMatchLines])

@@ -16,7 +16,7 @@ actor Ledger {
     init(file: URL) throws {
         self.file = file
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         for line in text.split(separator: "\n") {

@@ -2,15 +2,18 @@ import Foundation
 import Scenarios
 
 /// Creates the network namespaces that stand for the virtual lab's hosts, recording each in the
-/// ledger before anything runs in it, so an interrupted run or `labrunner cleanup` removes them.
+/// ledger before anything runs in it, so an interrupted run or `labrunner cleanup` removes them;
+/// then their wires, working directories and libvirt daemons.
 struct NamespaceProvisioner {
     let graph: StepGraph
     let ledger: Ledger
 
-    /// Namespaces the graph's steps need (hosts of steps that will run, and the ends of their wires).
+    /// Namespaces the graph's steps need (hosts of steps that will run, the ends of their wires, and
+    /// hosts whose libvirt they call).
     var namespaces: [String] {
         let used = Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
-        return used.union(wires.flatMap { [$0.a.namespace] + ($0.b.map { [$0.namespace] } ?? []) }).sorted()
+        return used.union(wires.flatMap { [$0.a.namespace] + ($0.b.map { [$0.namespace] } ?? []) })
+            .union(graph.libvirtHosts.compactMap(\.namespace)).sorted()
     }
 
     /// Wires whose first end lies in a namespace some step uses.
@@ -44,6 +47,7 @@ struct NamespaceProvisioner {
         for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
             try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
         }
+        for host in graph.libvirtHosts { try await NamespaceLibvirtd(host: host, ledger: ledger).start() }
     }
 
     /// Creates one veth pair straight into its namespaces (removed with them), brings both ends up,

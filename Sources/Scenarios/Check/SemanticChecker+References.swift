@@ -1,6 +1,6 @@
 extension SemanticChecker {
     /// Attributes of a role that `${role.attr}` may read; the lab supplies their values.
-    static let roleAttributes = ["address", "name", "namespace", "user", "workdir"]
+    static let roleAttributes = ["address", "libvirt", "name", "namespace", "user", "workdir"]
     /// Lab values that `${lab.attr}` may read.
     static let labAttributes = ["name", "testpmd", "fastpath", "pdump", "qemu"]
 

@@ -179,10 +179,11 @@ public enum ScenarioGrammar {
     ]))
 
     static let libvirt = ObjectShape("libvirt action", [
-        Field("action", words(["define", "start", "create", "destroy", "undefine", "migrate", "monitor", "dumpxml"]), required: true, "What to do with the domain."),
+        Field("action", words(["define", "start", "create", "destroy", "undefine", "migrate", "monitor", "state", "dumpxml"]), required: true, "What to do with the domain."),
         Field("domain", name, required: true, "The VM role."),
         Field("uri", text, "Connection URI (default from the lab)."),
-        Field("dest", text, "migrate: destination URI (qemu+ssh://host/system)."),
+        Field("dest", text, "migrate: the destination's libvirt URI (qemu+ssh://host/system, or ${host.libvirt})."),
+        Field("migrate_uri", text, "migrate: where the migration stream goes (tcp://address), if not the destination's hostname."),
         Field("command", text, "monitor: the QMP/HMP command passed through."),
         Field("live", .scalar(.boolean), "migrate: live (default true)."),
     ])

@@ -38,7 +38,14 @@ public struct GraphBuilder: Sendable {
                               steps: Self.ordered(planned), bindings: bindings,
                               sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
                               monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
-        if lab.isVirtual { graph.wires = Wire.plan(scenario, bindings: bindings) }
+        if lab.isVirtual {
+            graph.wires = Wire.plan(scenario, bindings: bindings)
+            // A virtual host whose libvirt a step calls (or migrates to) gets a libvirtd of its own.
+            let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirt)
+            let uris = Set(calls.map(\.uri) + calls.filter { $0.action == "migrate" }.compactMap(\.argument))
+            let hosts = bindings.values.filter { $0.namespace != nil && uris.contains(lab.libvirtURI(of: $0)) }
+            graph.libvirtHosts = Dictionary(hosts.map { ($0.namespace!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.name < $1.name }
+        }
         return (graph, diagnostics)
     }
 

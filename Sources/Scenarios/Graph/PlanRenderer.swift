@@ -17,6 +17,9 @@ public struct PlanRenderer: Sendable {
         for wire in graph.wires {
             out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
         }
+        for host in graph.libvirtHosts {
+            out.append("libvirtd: in \(host.namespace ?? host.name), listening on \(host.libvirtSocket)")
+        }
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
             let number = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)"

@@ -20,9 +20,8 @@ public struct PlannedStep: Sendable {
     public var vm: (role: String, verb: String)?
     /// For steps that start a long-lived program (a VM): its argument vector, exactly as `command` shows it.
     public var argv: [String]?
-    /// For libvirt steps: the action, the domain's name, the connection URI, and the action's argument
-    /// (the destination URI of a migrate, the QMP/HMP command of a monitor).
-    public var libvirt: (action: String, domain: String, uri: String, argument: String?)?
+    /// For libvirt steps: what to call, on which domain, through which connection.
+    public var libvirt: LibvirtCall?
     /// For fastpath steps: the forwarder role, and whether the step starts it (else it sends a command
     /// to its prompt).
     public var forwarder: (role: String, start: Bool)?

@@ -20,6 +20,8 @@ public struct StepGraph: Sendable {
     public var virtualLab: Bool
     /// The virtual lab's cables between namespaces (empty on real labs).
     public var wires: [Wire] = []
+    /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
+    public var libvirtHosts: [LabHost] = []
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

@@ -43,6 +43,7 @@ struct StepPlanner {
         case "namespace": return host?.namespace ?? ""
         case "user": return host?.user
         case "workdir": return host?.workdir
+        case "libvirt": return host.map(lab.libvirtURI(of:))
         default: return nil
         }
     }
@@ -60,7 +61,7 @@ struct StepPlanner {
         var vm: (role: String, verb: String)?
         var argv: [String]?
         var transfer: (src: String, dest: String, mode: String?)?
-        var libvirt: (action: String, domain: String, uri: String, argument: String?)?
+        var libvirt: LibvirtCall?
         var forwarder: (role: String, start: Bool)?
         switch step.action {
         case .run(let line):
@@ -86,14 +87,18 @@ struct StepPlanner {
             target = qmpTarget(onName, host)
         case .libvirt(let action):
             let domainHost = labHost(for: action.domain.value)
-            let uri = action.uri.map(resolve) ?? (lab.isVirtual ? "qemu:///system" : lab.libvirtURI.replacingOccurrences(of: "${host}", with: domainHost?.address ?? "?"))
+            let uri = action.uri.map(resolve) ?? domainHost.map(lab.libvirtURI(of:)) ?? "?"
             target = "libvirt \(uri)"
             if let role = scenario.role(action.domain.value), let dh = domainHost {
                 let name = role.vm?.name ?? role.name.value
-                libvirt = (action.action, name, uri, action.action == "monitor" ? action.command.map(resolve) : action.dest.map(resolve))
+                libvirt = LibvirtCall(action: action.action, domain: name, uri: uri,
+                                      argument: action.action == "monitor" ? action.command.map(resolve) : action.dest.map(resolve),
+                                      migrationURI: action.migrationURI.map(resolve))
                 switch action.action {
                 case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh)).xml
-                case "migrate": command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?"), \(action.live ? "VIR_MIGRATE_LIVE" : "offline"))"
+                case "migrate":
+                    let via = action.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
+                    command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(action.live ? " | VIR_MIGRATE_LIVE" : ""))"
                 case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(action.command ?? "")))"
                 default: command = "\(action.action) \(name)"
                 }
@@ -150,9 +155,18 @@ struct StepPlanner {
         }
         return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
                            command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, libvirt: libvirt, forwarder: forwarder, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
-                           doc: step.doc, guide: step.guide, expect: step.expect, captures: step.captures,
+                           doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+    }
+
+    /// The texts an output must (not) contain, with roles' attributes and params filled in (captured
+    /// values are filled in when the step runs).
+    func resolvedExpectations(_ expect: Expectation) -> Expectation {
+        var out = expect
+        out.contains = expect.contains.map { Located(resolve($0.value), at: $0.location) }
+        out.notContains = expect.notContains.map { Located(resolve($0.value), at: $0.location) }
+        return out
     }
 
     /// Every VM role's QMP socket on its lab host.

@@ -38,6 +38,14 @@ public struct Lab: Sendable {
     /// Whether this is the embedded virtual lab.
     public var isVirtual: Bool { kind == "virtual" }
 
+    /// The libvirt a host's domains live in: the lab's URI template filled with the host's address, or,
+    /// on a virtual lab host, the libvirtd labrunner starts in that host's namespace (its socket in the
+    /// host's working directory).
+    public func libvirtURI(of host: LabHost) -> String {
+        if isVirtual, host.namespace != nil { return "qemu+unix:///system?socket=\(host.libvirtSocket)" }
+        return libvirtURI.replacingOccurrences(of: "${host}", with: host.address)
+    }
+
     /// Whether a capability is available. Emulated parts (an e1000 standing in for a VF) change how
     /// roles are rendered but do not satisfy `requires`: host steps on real SR-IOV sysfs still skip.
     public func has(_ capability: String, on host: LabHost?) -> Bool {

@@ -33,6 +33,9 @@ public struct LabHost: Sendable {
     /// libssh2 (default) or openssh (the ssh binary with ControlMaster).
     public var sshTransport = "libssh2"
 
+    /// The socket of the libvirtd labrunner starts in a virtual lab host's namespace.
+    public var libvirtSocket: String { "\(workdir)/libvirt/libvirt-sock" }
+
     /// How commands reach the host, as a shell prefix.
     public var transport: String {
         if let namespace { return "ip netns exec \(namespace)" }

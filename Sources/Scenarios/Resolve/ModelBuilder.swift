@@ -129,7 +129,8 @@ struct ModelBuilder {
         case "libvirt":
             guard let action = value.text("action")?.value, let domain = value.text("domain") else { return nil }
             return .libvirt(LibvirtAction(action: action, domain: domain, uri: value.text("uri")?.value,
-                                          dest: value.text("dest")?.value, command: value.text("command")?.value,
+                                          dest: value.text("dest")?.value, migrationURI: value.text("migrate_uri")?.value,
+                                          command: value.text("command")?.value,
                                           live: value.bool("live") ?? true))
         case "fastpath":
             if let command = value.scalar { return .forwarderCommand(command) }

@@ -11,8 +11,11 @@ protocol Hypervisor: Sendable {
     func undefine(_ domain: String) async throws
     /// running, paused, shut off, …
     func state(_ domain: String) async throws -> String
+    /// The domain's XML as libvirt has it now.
+    func xml(_ domain: String) async throws -> String
     /// A QMP command (JSON) or, with `hmp`, an HMP command passed through to the domain's QEMU.
     func monitor(_ domain: String, command: String, hmp: Bool) async throws -> String
-    /// Live-migrates a domain to another host's libvirt (peer to peer).
-    func migrate(_ domain: String, to destination: String, live: Bool) async throws
+    /// Migrates a domain to another host's libvirt (peer to peer), its stream to `migrationURI` when
+    /// given; returns the finished job's statistics as a query-migrate reply.
+    func migrate(_ domain: String, to destination: String, via migrationURI: String?, live: Bool) async throws -> String
 }

@@ -1,5 +1,6 @@
 import CLibvirt
 import Foundation
+import Scenarios
 
 /// libvirt through its C API — the only file that imports it. Calls run on the connection's own
 /// thread; errors come back as `LibvirtError` values.
@@ -67,6 +68,14 @@ final class LibvirtConnection: Hypervisor, @unchecked Sendable {
         }
     }
 
+    func xml(_ name: String) async throws -> String {
+        try await withDomain(name, "dumpxml") { domain in
+            guard let text = virDomainGetXMLDesc(domain, 0) else { throw self.error("dumpxml \(name)") }
+            defer { free(text) }
+            return String(cString: text)
+        }
+    }
+
     func monitor(_ name: String, command: String, hmp: Bool) async throws -> String {
         try await withDomain(name, "monitor") { domain in
             var result: UnsafeMutablePointer<CChar>?
@@ -79,12 +88,49 @@ final class LibvirtConnection: Hypervisor, @unchecked Sendable {
         }
     }
 
-    func migrate(_ name: String, to destination: String, live: Bool) async throws {
+    func migrate(_ name: String, to destination: String, via migrationURI: String?, live: Bool) async throws -> String {
         try await withDomain(name, "migrate") { domain in
             var flags = UInt32(VIR_MIGRATE_PEER2PEER.rawValue)
             if live { flags |= UInt32(VIR_MIGRATE_LIVE.rawValue) }
-            if virDomainMigrateToURI3(domain, destination, nil, 0, flags) != 0 { throw self.error("migrate \(name) to \(destination)") }
+            var params: virTypedParameterPtr?
+            var count: Int32 = 0, capacity: Int32 = 0
+            defer { virTypedParamsFree(params, count) }
+            if let migrationURI, virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_URI, migrationURI) != 0 {
+                throw self.error("migrate \(name): migrate_uri \(migrationURI)")
+            }
+            if virDomainMigrateToURI3(domain, destination, params, UInt32(count), flags) != 0 {
+                throw self.error("migrate \(name) to \(destination)")
+            }
+            return Self.completedJob(domain)
         }
+    }
+
+    /// The finished migration's statistics, shaped like QMP's query-migrate (so the same parser and
+    /// expectations read either).
+    private static func completedJob(_ domain: virDomainPtr) -> String {
+        var type: Int32 = 0, params: virTypedParameterPtr?, count: Int32 = 0
+        guard virDomainGetJobStats(domain, &type, &params, &count, UInt32(VIR_DOMAIN_JOB_STATS_COMPLETED.rawValue)) == 0 else {
+            return JSONValue.object([("status", .string("completed"))]).rendered(pretty: false)
+        }
+        defer { virTypedParamsFree(params, count) }
+        func number(_ field: String) -> Int? {
+            var number: UInt64 = 0
+            return virTypedParamsGetULLong(params, count, field, &number) == 1 ? Int(clamping: number) : nil
+        }
+        func value(_ field: String) -> JSONValue? { number(field).map(JSONValue.int) }
+        let bps = number(VIR_DOMAIN_JOB_MEMORY_BPS).map { JSONValue.int($0 * 8 / 1_000_000) }
+        let ram: [(String, JSONValue?)] = [
+            ("transferred", value(VIR_DOMAIN_JOB_MEMORY_PROCESSED)), ("total", value(VIR_DOMAIN_JOB_MEMORY_TOTAL)),
+            ("remaining", value(VIR_DOMAIN_JOB_MEMORY_REMAINING)), ("duplicate", value(VIR_DOMAIN_JOB_MEMORY_CONSTANT)),
+            ("normal", value(VIR_DOMAIN_JOB_MEMORY_NORMAL)), ("normal-bytes", value(VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES)),
+            ("dirty-sync-count", value(VIR_DOMAIN_JOB_MEMORY_ITERATION)), ("mbps", bps),
+        ]
+        let fields: [(String, JSONValue?)] = [
+            ("status", .string("completed")), ("total-time", value(VIR_DOMAIN_JOB_TIME_ELAPSED)),
+            ("downtime", value(VIR_DOMAIN_JOB_DOWNTIME)), ("setup-time", value(VIR_DOMAIN_JOB_SETUP_TIME)),
+            ("ram", .object(ram.compactMap { name, v in v.map { (name, $0) } })),
+        ]
+        return JSONValue.object(fields.compactMap { name, v in v.map { (name, $0) } }).rendered(pretty: false)
     }
 
     private func withDomain<T: Sendable>(_ name: String, _ operation: String, _ body: @escaping @Sendable (virDomainPtr) throws -> T) async throws -> T {
