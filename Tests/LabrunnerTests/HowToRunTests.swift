@@ -28,4 +28,21 @@ import Testing
         #expect(lab.namespaces().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: capture))  // the always step removed it
     }
+
+    @Test func virtioUserContainerHowToPassesPacketsBetweenTheHostAndTheContainer() throws {
+        let lab = try LabFixture(capabilities: ["vhost-user", "hugepages"])
+        defer { lab.tearDown() }
+        let socket = lab.directory.appendingPathComponent("work/sock0").path
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/virtio-user-container.yaml").path, "--set", "socket=\(socket)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.filter { $0["status"] as? String == "passed" }.count == 10, "\(steps)")
+        // The container's FastPath reached the host's socket only through the volume, at the guide's path.
+        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
+        let info = try String(contentsOf: directory.appendingPathComponent("steps/container-link.log"), encoding: .utf8)
+        #expect(info.contains("Devargs: path=/var/run/usvhost"))
+        #expect(!FileManager.default.fileExists(atPath: "/var/run/usvhost"))
+        #expect(CLI.shell("pgrep -af '[l]abrunner-\(lab.prefix)' || true").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
 }

@@ -26,7 +26,7 @@ public struct LaunchOptions: Sendable {
     /// EAL options accepted for compatibility that take a value.
     static let ignoredWithValue: Set<String> = ["-n", "--socket-mem", "-m", "--huge-dir", "--log-level", "--proc-type",
                                                 "--base-virtaddr", "--iova-mode", "--main-lcore", "--socket-limit",
-                                                "--mbuf-size", "--rxq", "--txq", "--rss-ip", "--nb-ports"]
+                                                "--mbuf-size", "--rxq", "--txq", "--rss-ip", "--nb-ports", "--txqflags"]
     /// Options accepted for compatibility without a value.
     static let ignoredFlags: Set<String> = ["--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
                                             "--no-shconf", "--disable-hw-vlan", "--disable-rss", "--disable-crc-strip",

@@ -17,19 +17,24 @@ public struct DeviceSpec: Sendable, Equatable {
         "net_tap": ["iface", "mac"],
         "net_pcap": ["rx_pcap", "tx_pcap", "infinite_rx"],
         "net_virtio_user": ["path", "queues", "queue_size", "mac", "server", "packed_vq", "mrg_rxbuf", "in_order"],
-        "virtio_user": ["path", "queues", "queue_size", "mac", "server", "packed_vq", "mrg_rxbuf", "in_order"],
         "net_vhost": ["iface", "client", "queues", "dequeue-zero-copy", "iommu-support", "postcopy-support", "tso", "linear-buffer", "ext-buffer"],
     ]
+
+    /// DPDK's other names for those drivers (a device named `eth_vhost0` is a net_vhost).
+    public static let aliases = ["virtio_user": "net_virtio_user", "eth_vhost": "net_vhost", "eth_null": "net_null",
+                                 "eth_ring": "net_ring", "eth_af_packet": "net_af_packet", "eth_pcap": "net_pcap"]
 
     /// Parses and checks the text.
     public init(_ text: String) throws(FastPathError) {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let name = parts[0]
         self.name = name
-        guard let driver = Self.drivers.keys.sorted(by: { $0.count > $1.count }).first(where: { name.hasPrefix($0) }) else {
+        let names = Array(Self.drivers.keys) + Array(Self.aliases.keys)
+        guard let given = names.sorted(by: { $0.count > $1.count }).first(where: { name.hasPrefix($0) }) else {
             let known = Self.drivers.keys.sorted().joined(separator: ", ")
             throw .invalid("--vdev '\(text)': unknown driver in '\(name)' (FastPath has \(known); a device name is the driver plus a number, e.g. net_null0)")
         }
+        let driver = Self.aliases[given] ?? given
         self.driver = driver
         var args = [(key: String, value: String)]()
         for part in parts.dropFirst() {

@@ -32,7 +32,7 @@ public enum PortFactory {
                 throw .invalid("\(spec.name): FastPath's vhost-user port has one queue pair (queues=1)")
             }
             return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1)
-        case "net_virtio_user", "virtio_user":
+        case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
             guard try spec.integer("queues", default: 1, in: 1...1) == 1 else { throw .invalid("\(spec.name): FastPath's virtio_user has one queue pair (queues=1)") }
             guard try spec.integer("server", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user connects (server=0)") }

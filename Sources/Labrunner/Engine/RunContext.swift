@@ -17,6 +17,8 @@ actor RunContext {
     private var relays: [LibSSH2Connection] = []
     /// Forwarder role → the session its prompt is on.
     private var forwarders: [String: String] = [:]
+    /// Virtual lab container role → the PID commands enter it through (started on first use).
+    private var containers: [String: Int32] = [:]
 
     init(graph: StepGraph, ledger: Ledger, directory: URL) {
         self.graph = graph
@@ -44,6 +46,7 @@ actor RunContext {
     /// (one persistent connection each).
     func host(for name: String?) async throws -> any RemoteHost {
         guard let name else { return LocalHost(namespace: nil) }
+        if let plan = graph.containers[graph.sessions[name]?.role ?? name] { return try await container(plan) }
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
         if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
         if let open = connections[binding.name] { return SSHHost(connection: open) }
@@ -59,6 +62,14 @@ actor RunContext {
         let connection = LibSSH2Connection(options: options)
         connections[binding.name] = connection
         return SSHHost(connection: connection)
+    }
+
+    /// A virtual lab container, started on first use (its volumes' sources exist by then).
+    private func container(_ plan: ContainerPlan) async throws -> ContainerHost {
+        if let pid = containers[plan.name] { return ContainerHost(container: plan.name, pid: pid) }
+        let pid = try await ContainerJail(plan: plan, ledger: ledger).start()
+        containers[plan.name] = pid
+        return ContainerHost(container: plan.name, pid: pid)
     }
 
     /// SSH options for a lab host: its key, known_hosts, password source and jump host.

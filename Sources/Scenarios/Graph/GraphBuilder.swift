@@ -45,6 +45,17 @@ public struct GraphBuilder: Sendable {
             let uris = Set(calls.map(\.uri) + calls.filter { $0.action == "migrate" }.compactMap(\.argument))
             let hosts = bindings.values.filter { $0.namespace != nil && uris.contains(lab.libvirtURI(of: $0)) }
             graph.libvirtHosts = Dictionary(hosts.map { ($0.namespace!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.name < $1.name }
+            for role in scenario.roles {
+                guard let spec = role.container, let host = bindings[role.name.value], let namespace = host.namespace else { continue }
+                let volumes = spec.volumes.compactMap { volume -> ContainerPlan.Volume? in
+                    let parts = planner.resolve(volume.value).split(separator: ":").map(String.init)
+                    return parts.count >= 2 ? ContainerPlan.Volume(source: parts[0], target: parts[1]) : nil
+                }
+                graph.containers[role.name.value] = ContainerPlan(
+                    name: role.name.value, namespace: namespace, volumes: volumes,
+                    hugepageMount: scenario.role(spec.host.value)?.host?.hugepages?.mount,
+                    directory: "\(host.workdir)/containers/\(role.name.value)")
+            }
         }
         return (graph, diagnostics)
     }

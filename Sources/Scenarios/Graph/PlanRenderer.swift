@@ -20,6 +20,10 @@ public struct PlanRenderer: Sendable {
         for host in graph.libvirtHosts {
             out.append("libvirtd: in \(host.namespace ?? host.name), listening on \(host.libvirtSocket)")
         }
+        for container in graph.containers.values.sorted(by: { $0.name < $1.name }) {
+            let volumes = container.volumes.map { "\($0.source):\($0.target)" }.joined(separator: " ")
+            out.append("container: \(container.name) in \(container.namespace) (own mount, pid, uts and ipc namespaces\(volumes.isEmpty ? "" : "; volumes \(volumes)"))")
+        }
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
             let number = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)"

@@ -22,6 +22,8 @@ public struct StepGraph: Sendable {
     public var wires: [Wire] = []
     /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
     public var libvirtHosts: [LabHost] = []
+    /// Virtual lab container roles, by name: each is a set of namespaces of its own inside its host's.
+    public var containers: [String: ContainerPlan] = [:]
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

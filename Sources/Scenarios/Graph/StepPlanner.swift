@@ -55,6 +55,10 @@ struct StepPlanner {
         let onName = item.on?.value
         let host = labHost(for: onName)
         var target = host.map { $0.transport } ?? (onName == nil ? "local" : "external \(onName!) (not reachable from labrunner)")
+        if lab.isVirtual, let role = onName.flatMap({ scenario.role(scenario.session($0)?.on.value ?? $0) }), role.kind == .container,
+           let namespace = host?.namespace {
+            target = "nsenter into container \(role.name.value) (in \(namespace))"
+        }
         var command = ""
         var qmp: JSONValue?
         var prompt: String?
