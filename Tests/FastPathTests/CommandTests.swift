@@ -56,9 +56,10 @@ import Testing
             try LaunchOptions(arguments: ["-l", "0-1", "--", "--frobnicate"])
         }
         #expect(throws: FastPathError.self) { try LaunchOptions(arguments: ["-l", "0-1", "--", "--nb-cores=5"]) }
-        #expect(throws: FastPathError.invalid("--rxq=4: FastPath ports have one queue pair; use --rxq=1")) {
-            try LaunchOptions(arguments: ["-l", "0-1", "--", "--rxq=4"])
+        #expect(throws: FastPathError.invalid("--rxq=9: give an integer in 1...8")) {
+            try LaunchOptions(arguments: ["-l", "0-1", "--", "--rxq=9"])
         }
+        #expect((try? LaunchOptions(arguments: ["-l", "0-1", "--", "--rxq=2", "--txq=4"]))?.forwarding.rxQueues == 2)
         #expect(throws: FastPathError.self) { try LaunchOptions(arguments: ["-a", "0000:81:00.0"]) }
         #expect(throws: FastPathError.invalid("--vdev 'net_af_packet0,ifname=x': net_af_packet has no argument 'ifname' (it takes iface, qpairs, blocksz, framesz, framecnt, qdisc_bypass)")) {
             try LaunchOptions(arguments: ["--vdev", "net_af_packet0,ifname=x"])

@@ -108,4 +108,25 @@ import Testing
         #expect(zero.count >= 32)
         #expect(lab.forwarder.counters(1).txPackets >= 32)
     }
+
+    @Test func queuesMakeOneStreamPerPortAndQueueSpreadOverTheLcores() throws {
+        var config = ForwardingConfig()
+        config.forwardingCPUs = [1, 2]
+        config.coreCount = 2
+        config.rxQueues = 2
+        config.txQueues = 3
+        let streams = Stream.plan(config, ports: [0, 1])
+        // testpmd's order: queue 0 of every port, then queue 1; as many queues as the fewer of rxq and txq.
+        #expect(streams.map { "\($0.rx)/\($0.queue)->\($0.tx)/\($0.queue)@\($0.cpu)" } == ["0/0->1/0@1", "1/0->0/0@1", "0/1->1/1@2", "1/1->0/1@2"])
+    }
+
+    @Test func moreQueuesThanAPortHasIsRefusedAtStart() throws {
+        let lab = try RingLab(ports: 2)
+        lab.forwarder.config.rxQueues = 2
+        lab.forwarder.config.txQueues = 2
+        #expect(throws: FastPathError.invalid("Fail: input rxq (2) can't be greater than max queues (1) of port 0 (net_ring0): give its device queues=2, or --rxq=1")) {
+            try lab.forwarder.start()
+        }
+        #expect(!lab.forwarder.isForwarding)
+    }
 }

@@ -51,7 +51,7 @@ import CFastPath
             p[0] = 9
             _ = try device.handle(VhostMessage(code: 5, payload: p))
         }
-        #expect(throws: VhostError.malformed("queue 7: FastPath's vhost-user port has one queue pair (queues 0 and 1)")) {
+        #expect(throws: VhostError.malformed("queue 7: this vhost-user port has 1 queue pair(s) (queues 0 to 1; more with queues=N)")) {
             _ = try device.handle(VhostMessage(code: 8, payload: [7, 0, 0, 0, 0, 1, 0, 0]))
         }
         #expect(throws: VhostError.malformed("queue 0: size 100 is not a power of two up to 32768")) {

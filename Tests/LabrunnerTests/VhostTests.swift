@@ -89,6 +89,39 @@ import Testing
         }
     }
 
+    @Test func dpdkVirtioUserWithTwoQueuePairsFeedsTwoFastPathLcores() async throws {
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("mq.sock").path
+            let fp = try await lab.fastpath("vhost-mq", ["-l", "0-2", "--vdev", "net_vhost0,iface=\(socket),queues=2", "--", "-i", "--forward-mode=rxonly",
+                                                         "--port-topology=loop", "--rxq=2", "--txq=2", "--nb-cores=2"])
+            let config = try await fp.command("show config fwd")
+            #expect(config.contains("RX P=0/Q=1 (socket 0) -> TX P=0/Q=1"), "\(config)")
+            try await fp.command("start")
+            let testpmd = try await lab.prompt("testpmd", ["dpdk-testpmd", "--lcores", "0@0,1@0,2@0", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
+                                                    "--vdev", "net_virtio_user0,path=\(socket),queues=2", "--", "-i", "--forward-mode=txonly",
+                                                    "--port-topology=loop", "--total-num-mbufs=16384", "--rxq=2", "--txq=2", "--nb-cores=2"])
+            try await testpmd.command("start")
+            try await Task.sleep(for: .milliseconds(500))
+            let sentReport = try await testpmd.command("stop")
+            try await Task.sleep(for: .milliseconds(200))
+            let receivedReport = try await fp.command("stop")
+            // Per queue, what testpmd's stream sent is what FastPath's stream of that queue received.
+            func perQueue(_ report: String, _ column: String) -> [Int: Int] {
+                var out: [Int: Int] = [:]
+                for match in report.matches(of: /Queue= ?(\d+) -> TX Port= ?\d+\/Queue= ?\d+ -------\s+RX-packets: (\d+)\s+TX-packets: (\d+)/) {
+                    out[Int(match.1)!] = Int(column == "rx" ? match.2 : match.3)!
+                }
+                return out
+            }
+            let sent = perQueue(sentReport, "tx"), received = perQueue(receivedReport, "rx")
+            #expect(sent.keys.sorted() == [0, 1] && sent.values.allSatisfy { $0 > 10_000 }, "\(sentReport)")
+            #expect(received == sent, "\(receivedReport)")
+            let info = try PortInfoParser().parse(try await fp.command("show port info 0"))
+            #expect(info["0.link"] == "up")
+            await testpmd.quit()
+        }
+    }
+
     @Test func clientModeReconnectsWhenTheFrontEndRestarts() async throws {
         try await FastPathLab.with(veths: []) { lab in
             let socket = lab.directory.appendingPathComponent("server.sock").path

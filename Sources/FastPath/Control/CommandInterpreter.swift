@@ -88,7 +88,7 @@ public final class CommandInterpreter: @unchecked Sendable {
                 out += "\n  NIC statistics for port \(id) cleared\n"
             }
         case .showPortInfo(let p):
-            for id in try ids(p) { out += TestpmdFormat.portInfo(id, try entry(id)) + "\n" }
+            for id in try ids(p) { out += TestpmdFormat.portInfo(id, try entry(id), config: forwarder.config) + "\n" }
         case .showConfigFwd:
             out = TestpmdFormat.configFwd(f.config, streams: f.plannedStreams, ports: f.forwardingPorts.count)
         case .showFwdStats:
@@ -236,7 +236,12 @@ public final class CommandInterpreter: @unchecked Sendable {
         let f = forwarder
         var out = "Telling cores to stop...\nWaiting for lcores to finish...\n"
         var total = PortCounters()
-        for (id, run) in f.stop() {
+        let ports = f.stop()
+        // Like testpmd: with more streams than ports (several queues), each stream's own block first.
+        if f.lastRunStreams.count > ports.count {
+            for (stream, run) in f.lastRunStreams { out += TestpmdFormat.streamStats(stream, run) + "\n" }
+        }
+        for (id, run) in ports {
             total = total + run
             out += TestpmdFormat.forwardStats(id, run) + "\n"
         }

@@ -26,7 +26,7 @@ public struct LaunchOptions: Sendable {
     /// EAL options accepted for compatibility that take a value.
     static let ignoredWithValue: Set<String> = ["-n", "--socket-mem", "-m", "--huge-dir", "--log-level", "--proc-type",
                                                 "--base-virtaddr", "--iova-mode", "--main-lcore", "--socket-limit",
-                                                "--mbuf-size", "--rxq", "--txq", "--rss-ip", "--nb-ports", "--txqflags"]
+                                                "--mbuf-size", "--rss-ip", "--nb-ports", "--txqflags"]
     /// Options accepted for compatibility without a value.
     static let ignoredFlags: Set<String> = ["--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
                                             "--no-shconf", "--disable-hw-vlan", "--disable-rss", "--disable-crc-strip",
@@ -125,9 +125,8 @@ public struct LaunchOptions: Sendable {
                     throw .invalid("--portmask=\(text): give a hexadecimal mask of ports, e.g. --portmask=3")
                 }
                 forwarding.portList = (0..<64).filter { mask & (1 << UInt64($0)) != 0 }
-            case "--rxq", "--txq":
-                let n = try app.integer(for: option, in: 1...1024)
-                guard n == 1 else { throw .invalid("\(option.name)=\(n): FastPath ports have one queue pair; use --\(option.name.dropFirst(2))=1") }
+            case "--rxq": forwarding.rxQueues = try app.integer(for: option, in: 1...PortTable.maxQueues)
+            case "--txq": forwarding.txQueues = try app.integer(for: option, in: 1...PortTable.maxQueues)
             default:
                 if Self.ignoredWithValue.contains(option.name) { _ = try app.value(for: option) } else if !Self.ignoredFlags.contains(option.name) && !Self.ignoredFlags.contains(option.raw) {
                     throw .invalid("unknown option '\(option.name)' (after --); see `labrunner fastpath --help`")

@@ -28,6 +28,15 @@ enum TestpmdFormat {
         """
     }
 
+    /// The per-stream block `stop` prints when ports have several queues.
+    static func streamStats(_ s: Stream, _ c: PortCounters) -> String {
+        """
+
+          ------- Forward Stats for RX Port=\(right(s.rx, 2))/Queue=\(right(s.queue, 2)) -> TX Port=\(right(s.tx, 2))/Queue=\(right(s.queue, 2)) -------
+          RX-packets: \(pad(c.rxPackets, 14)) TX-packets: \(pad(c.txPackets, 14)) TX-dropped: \(pad(c.txDropped, 14))
+        """
+    }
+
     /// The per-port block `stop` prints.
     static func forwardStats(_ id: Int, _ c: PortCounters) -> String {
         """
@@ -58,14 +67,14 @@ enum TestpmdFormat {
             let mine = streams.filter { $0.cpu == cpu }
             lines.append("Logical Core \(cpu) (socket 0) forwards packets on \(mine.count) streams:")
             for s in mine {
-                lines.append("  RX P=\(s.rx)/Q=0 (socket 0) -> TX P=\(s.tx)/Q=0 (socket 0) peer=\(s.peer)")
+                lines.append("  RX P=\(s.rx)/Q=\(s.queue) (socket 0) -> TX P=\(s.tx)/Q=\(s.queue) (socket 0) peer=\(s.peer)")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// `show port info`.
-    static func portInfo(_ id: Int, _ entry: PortTable.Entry) -> String {
+    static func portInfo(_ id: Int, _ entry: PortTable.Entry, config: ForwardingConfig) -> String {
         let p = entry.port
         return """
 
@@ -86,10 +95,10 @@ enum TestpmdFormat {
         Allmulticast mode: enabled
         Maximum number of MAC addresses: \(1 + 16)
         Maximum number of MAC addresses of hash filtering: 0
-        Current number of RX queues: 1
-        Max possible RX queues: 1
-        Current number of TX queues: 1
-        Max possible TX queues: 1
+        Current number of RX queues: \(min(config.rxQueues, p.queueCount))
+        Max possible RX queues: \(p.queueCount)
+        Current number of TX queues: \(min(config.txQueues, p.queueCount))
+        Max possible TX queues: \(p.queueCount)
         Port state: \(entry.started ? "started" : "stopped")
         """ + p.details.map { "\n" + $0 }.joined()
     }

@@ -84,6 +84,12 @@ public final class Forwarder: @unchecked Sendable {
         guard !isForwarding else { throw .invalid("Packet forwarding already started") }
         let planned = Stream.plan(config, ports: forwardingPorts)
         guard !planned.isEmpty else { throw .invalid("No forwarding ports: attach ports or fix set portlist") }
+        for id in forwardingPorts {
+            guard let port = ports.port(id) else { continue }
+            for (option, wanted) in [("--rxq", config.rxQueues), ("--txq", config.txQueues)] where wanted > port.queueCount {
+                throw .invalid("Fail: input \(option.dropFirst(2)) (\(wanted)) can't be greater than max queues (\(port.queueCount)) of port \(id) (\(port.deviceName)): give its device queues=\(wanted), or \(option)=\(port.queueCount)")
+            }
+        }
         for s in planned {
             for id in [s.rx, s.tx] where ports.entry(id)?.started != true {
                 throw .invalid("Port \(id) is not started: port start \(id) first")
@@ -101,11 +107,15 @@ public final class Forwarder: @unchecked Sendable {
         for w in created { try w.launch() }
     }
 
+    /// Each stream of the last run that ended, with what it received, sent and dropped.
+    public private(set) var lastRunStreams: [(stream: Stream, run: PortCounters)] = []
+
     /// Stops forwarding; returns each forwarding port's counters for the run that ended.
     @discardableResult
     public func stop() -> [(port: Int, run: PortCounters)] {
         guard isForwarding else { return [] }
         for w in workers { w.stopAndJoin() }
+        lastRunStreams = workers.flatMap { w in w.streams.enumerated().map { ($1, w.streamCounters[$0]) } }
         for w in workers {
             if let a = w.loopAllocations, let total = loopAllocations {
                 let moved = (0..<PortTable.capacity).reduce(UInt64(0)) { $0 &+ w.counters[$1].rxPackets &+ (config.mode.generates ? w.counters[$1].txPackets : 0) }

@@ -34,6 +34,8 @@ public struct ForwardingConfig: Sendable {
     public var flows = 1024
     /// Generated packets per second per stream; nil for as fast as possible.
     public var txRate: Double?
+    /// Receive and transmit queues used on every port (`--rxq`, `--txq`).
+    public var rxQueues = 1, txQueues = 1
     /// Sleep on the ports' descriptors when idle instead of spinning.
     public var adaptive = true
 

@@ -56,6 +56,7 @@ struct ForwardingLoop {
         for i in 0..<n { bytes &+= burst[i].length }
         counters[s.rxId].rxPackets &+= UInt64(n)
         counters[s.rxId].rxBytes &+= UInt64(bytes)
+        s.counters.pointee.rxPackets &+= UInt64(n)
         if watching(s.rxId, .rx) { capture.copy(burst, count: n, port: s.rxId, direction: .rx, cache: &cache) }
         switch mode {
         case .rxonly:
@@ -91,6 +92,7 @@ struct ForwardingLoop {
             }
         }
         counters[s.txId].txPackets &+= UInt64(sent)
+        s.counters.pointee.txPackets &+= UInt64(sent)
         if sent == n {
             counters[s.txId].txBytes &+= UInt64(bytes)
             return
@@ -99,6 +101,7 @@ struct ForwardingLoop {
         for i in sent..<n { unsent &+= burst[i].length }
         counters[s.txId].txBytes &+= UInt64(bytes - unsent)
         counters[s.txId].txDropped &+= UInt64(n - sent)
+        s.counters.pointee.txDropped &+= UInt64(n - sent)
         cache.give(n - sent, from: burst + sent)
     }
 

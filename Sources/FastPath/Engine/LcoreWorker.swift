@@ -16,8 +16,12 @@ final class LcoreWorker: @unchecked Sendable {
     let config: ForwardingConfig
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
+    /// Per stream, in the order given: what it received, sent and dropped.
+    let streamCounters: UnsafeMutablePointer<PortCounters>
     let capture: CaptureHub
     private let slots: [StreamSlot]
+    /// The streams it runs, in order.
+    let streams: [Stream]
     private let stopFlag = Atomic<Bool>(false)
     /// Incremented on every loop iteration; the control plane waits for it to move (a grace period).
     let epoch = Atomic<UInt64>(0)
@@ -41,6 +45,8 @@ final class LcoreWorker: @unchecked Sendable {
         counters.initialize(repeating: PortCounters(), count: PortTable.capacity)
         probes = .allocate(capacity: PortTable.capacity)
         probes.initialize(repeating: ProbeCounters(), count: PortTable.capacity)
+        streamCounters = .allocate(capacity: max(1, streams.count))
+        streamCounters.initialize(repeating: PortCounters(), count: max(1, streams.count))
         let fd = cfp_eventfd()
         guard fd >= 0 else { throw .system("eventfd", errno) }
         wake = fd
@@ -51,16 +57,18 @@ final class LcoreWorker: @unchecked Sendable {
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)
-            slots.append(StreamSlot(receiver: PortHandle(rx), sender: PortHandle(tx), rxId: s.rx, txId: s.tx, destination: s.peer.words,
+            slots.append(StreamSlot(receiver: PortHandle(rx, queue: s.queue), sender: PortHandle(tx, queue: s.queue), rxId: s.rx, txId: s.tx, counters: streamCounters + slots.count, destination: s.peer.words,
                                     source: tx.macAddress.words, template: t, templateLength: frame.count))
         }
         self.slots = slots
+        self.streams = streams
     }
 
     deinit {
         Glibc.close(wake)
         counters.deallocate()
         probes.deallocate()
+        streamCounters.deallocate()
         for t in templates { t.deallocate() }
     }
 
@@ -107,7 +115,7 @@ final class LcoreWorker: @unchecked Sendable {
         var pollable = !config.mode.generates && config.adaptive && count > 0
         fds[0] = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
         for i in 0..<count {
-            let fd = streams[i].receiver.port.readinessDescriptor
+            let fd = streams[i].receiver.readinessDescriptor
             if fd < 0 { pollable = false }
             fds[i + 1] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         }
@@ -140,13 +148,13 @@ final class LcoreWorker: @unchecked Sendable {
     /// poll() on every rx port's descriptor and the wake eventfd, unless a port has packets already.
     private func sleep(_ streams: UnsafeMutablePointer<StreamSlot>, count: Int, fds: UnsafeMutablePointer<pollfd>) {
         var ready = true
-        for i in 0..<count where !streams[i].receiver.port.prepareToSleep() { ready = false }
+        for i in 0..<count where !streams[i].receiver.prepareToSleep() { ready = false }
         if ready {
             sleeping.store(true, ordering: .releasing)
             _ = poll(fds, nfds_t(count + 1), Self.sleepMilliseconds)
             sleeping.store(false, ordering: .releasing)
         }
-        for i in 0..<count { streams[i].receiver.port.awake() }
+        for i in 0..<count { streams[i].receiver.awake() }
         var value: UInt64 = 0
         _ = Glibc.read(wake, &value, 8)
     }

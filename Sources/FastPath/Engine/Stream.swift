@@ -1,4 +1,4 @@
-/// One forwarding stream: receive on one port, transmit on another, on one lcore.
+/// One forwarding stream: receive on one port's queue, transmit on another port's queue, on one lcore.
 public struct Stream: Sendable, Equatable {
     /// Receive port id.
     public let rx: Int
@@ -8,26 +8,34 @@ public struct Stream: Sendable, Equatable {
     public let peer: EtherAddress
     /// CPU of the lcore that runs it.
     public let cpu: Int
+    /// Receive and transmit queue (the same index: testpmd pairs queue n with queue n).
+    public let queue: Int
 
     /// Creates a stream.
-    public init(rx: Int, tx: Int, peer: EtherAddress, cpu: Int) {
+    public init(rx: Int, tx: Int, peer: EtherAddress, cpu: Int, queue: Int = 0) {
         self.rx = rx
         self.tx = tx
         self.peer = peer
         self.cpu = cpu
+        self.queue = queue
     }
 
-    /// Plans testpmd's streams: one per forwarding port, handed to the forwarding lcores in
-    /// contiguous groups (each lcore gets at least one stream; extra lcores stay idle).
+    /// Plans testpmd's streams: one per forwarding port and queue (queue 0 of every port, then queue 1
+    /// of every port, …, as many queues as the fewer of --rxq and --txq), handed to the forwarding
+    /// lcores in contiguous groups (each lcore gets at least one stream; extra lcores stay idle).
     public static func plan(_ config: ForwardingConfig, ports: [Int]) -> [Stream] {
         let pairs = config.topology.peers(of: ports)
         let cpus = Array(config.forwardingCPUs.prefix(max(1, config.coreCount)))
+        let queues = max(1, min(config.rxQueues, config.txQueues))
         guard !pairs.isEmpty, !cpus.isEmpty else { return [] }
-        let lcores = min(cpus.count, pairs.count)
+        let count = pairs.count * queues
+        let lcores = min(cpus.count, count)
         var out = [Stream]()
-        for (i, pair) in pairs.enumerated() {
-            let cpu = cpus[i * lcores / pairs.count]
-            out.append(Stream(rx: pair.rx, tx: pair.tx, peer: config.peer(pair.tx), cpu: cpu))
+        for queue in 0..<queues {
+            for pair in pairs {
+                let cpu = cpus[out.count * lcores / count]
+                out.append(Stream(rx: pair.rx, tx: pair.tx, peer: config.peer(pair.tx), cpu: cpu, queue: queue))
+            }
         }
         return out
     }

@@ -6,6 +6,8 @@ struct StreamSlot {
     let sender: PortHandle
     let rxId: Int
     let txId: Int
+    /// This stream's own counters (rx, tx, tx-dropped), in its lcore's block.
+    let counters: UnsafeMutablePointer<PortCounters>
     let destination: (UInt32, UInt16)
     let source: (UInt32, UInt16)
     /// The frame txonly/flowgen copy, built for this stream's tx port and peer.

@@ -31,6 +31,8 @@ public protocol Port: AnyObject, Sendable {
     func takeMissed() -> UInt64
     /// Device-specific lines for `show port info`.
     var details: [String] { get }
+    /// Receive/transmit queue pairs the device has (`queues=` of vhost-user devices).
+    var queueCount: Int { get }
     /// The lcore is about to sleep on `readinessDescriptor`: false when packets arrived meanwhile.
     func prepareToSleep() -> Bool
     /// The lcore woke up.
@@ -42,6 +44,8 @@ extension Port {
     public func takeMissed() -> UInt64 { 0 }
     /// Most devices have nothing more to say.
     public var details: [String] { [] }
+    /// Most devices have one queue pair.
+    public var queueCount: Int { 1 }
     /// Most devices have nothing to release.
     public func close() {}
     /// A descriptor that is readable while packets wait needs no preparation.

@@ -28,10 +28,9 @@ public enum PortFactory {
             return try AFXDPPort(deviceName: spec.name, devargs: spec.devargs, interface: iface, native: mode == "native", frames: frames)
         case "net_vhost":
             guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_vhost needs iface=<socket path>") }
-            guard try spec.integer("queues", default: 1, in: 1...1) == 1 else {
-                throw .invalid("\(spec.name): FastPath's vhost-user port has one queue pair (queues=1)")
-            }
-            return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1)
+            let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
+            return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1,
+                                     queuePairs: pairs)
         case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
             guard try spec.integer("queues", default: 1, in: 1...1) == 1 else { throw .invalid("\(spec.name): FastPath's virtio_user has one queue pair (queues=1)") }

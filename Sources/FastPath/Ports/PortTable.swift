@@ -3,6 +3,8 @@
 public final class PortTable: @unchecked Sendable {
     /// Most ports one FastPath has.
     public static let capacity = 32
+    /// Most queue pairs a device may have.
+    public static let maxQueues = 8
 
     /// A port's entry.
     public struct Entry {

@@ -7,7 +7,8 @@ import Synchronization
 /// another FastPath) is the front-end. Server mode listens on `iface=` (client=1 connects to it, and
 /// reconnects when the front-end restarts). A message thread runs the protocol; the data path is
 /// gated: before a message changes what the lcores read, the port stops admitting them and waits
-/// until none is inside.
+/// until none is inside. With queues=N it has N queue pairs; an lcore forwarding queue n sleeps on
+/// that pair's kicks only.
 public final class VhostUserPort: Port, @unchecked Sendable {
     public let deviceName: String
     public let driverName = "net_vhost"
@@ -17,7 +18,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public let path: String
     /// Whether FastPath connects (client) or listens (server).
     public let client: Bool
-    private let device = VhostDevice()
+    private let device: VhostDevice
     /// The device's queues (the same memory), reached without touching the device object per burst.
     private let queues: UnsafeMutablePointer<VirtQueue>
     private let ready = Atomic<Bool>(false)
@@ -26,7 +27,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private var listener: Int32 = -1
     private var connection: Int32 = -1
-    private let watch: Int32          // epoll set holding the transmit queue's kick eventfd
+    private let watches: [Int32]      // per queue pair, an epoll set holding its queues' kick eventfds
     private var started = false
     private let lock = NSLock()
     /// What the data path needs of the device, copied while it is quiesced (no class property reads,
@@ -46,21 +47,27 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public private(set) var lastError: String?
 
     /// Creates the port and starts listening (server) or connecting (client).
-    public init(deviceName: String, devargs: String, path: String, client: Bool) throws(FastPathError) {
+    public init(deviceName: String, devargs: String, path: String, client: Bool, queuePairs: Int = 1) throws(FastPathError) {
         self.deviceName = deviceName
         self.devargs = devargs
         self.path = path
         self.client = client
+        device = VhostDevice(queuePairs: queuePairs)
         queues = device.queues
         snapshot = .allocate(capacity: 1)
         snapshot.initialize(to: Snapshot())
-        watch = cfp_epoll_create()
-        guard watch >= 0 else { throw .system("epoll_create1", -watch) }
+        let watches = (0..<queuePairs).map { _ in cfp_epoll_create() }
+        if let failed = watches.first(where: { $0 < 0 }) {
+            for w in watches where w >= 0 { Glibc.close(w) }
+            throw .system("epoll_create1", -failed)
+        }
+        self.watches = watches
         if !client {
-            do { listener = try UnixAddress(path).listen() } catch { Glibc.close(watch); throw error }
+            do { listener = try UnixAddress(path).listen() } catch { for w in watches { Glibc.close(w) }; throw error }
             chmod(path, 0o660)
         }
-        device.kickChanged = { [watch] old, new in
+        device.kickChanged = { [watches] queue, old, new in
+            let watch = watches[queue / 2]
             if old >= 0 { _ = cfp_epoll_watch(watch, old, 0) }
             if new >= 0 { _ = cfp_epoll_watch(watch, new, 1) }
         }
@@ -72,7 +79,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
 
     deinit {
         close()
-        Glibc.close(watch)
+        for w in watches { Glibc.close(w) }
         snapshot.deallocate()
     }
 
@@ -83,7 +90,11 @@ public final class VhostUserPort: Port, @unchecked Sendable {
             + (lastError.map { ["Last protocol error: \($0)"] } ?? [])
     }
     public var linkUp: Bool { started && connected.load(ordering: .acquiring) && ready.load(ordering: .acquiring) }
-    public var readinessDescriptor: Int32 { watch }
+    public var readinessDescriptor: Int32 { watches[0] }
+    public var queueCount: Int { device.queuePairs }
+
+    /// The descriptor an lcore forwarding queue pair `queue` sleeps on.
+    public func readinessDescriptor(queue: Int) -> Int32 { watches[queue] }
     public func start() throws(FastPathError) { started = true }
     public func stop() { started = false }
 
@@ -111,47 +122,66 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     @inline(__always) private func leave() { inside.wrappingSubtract(1, ordering: .releasing) }
 
     public func receive(_ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
+        receive(queue: 0, burst, max: max, cache: &cache)
+    }
+
+    public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
+        transmit(queue: 0, burst, count: count, cache: &cache)
+    }
+
+    /// Receives what the front-end transmitted on queue pair `queue`.
+    public func receive(queue: Int, _ burst: UnsafeMutablePointer<PacketRef>, max: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }
         defer { leave() }
         let state = snapshot.pointee
         guard let memory = state.memory else { return 0 }
         var n = 0
-        if let mac = state.announce, cache.take(1, into: burst) == 1 {
+        if queue == 0, let mac = state.announce, cache.take(1, into: burst) == 1 {
             snapshot.pointee.announce = nil
             burst[0].length = Self.rarp(from: mac, into: burst[0].data)
             n = 1
         }
-        guard queues[1].usable else { return n }
-        return n + queues[1].dequeue(into: burst + n, max: max - n, header: state.header, memory: memory, log: state.log, cache: &cache)
+        let q = queues + (2 * queue + 1)
+        guard q.pointee.usable else { return n }
+        return n + q.pointee.dequeue(into: burst + n, max: max - n, header: state.header, memory: memory, log: state.log, cache: &cache)
     }
 
-    public func transmit(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
+    /// Transmits into the front-end's receive queue of pair `queue`.
+    public func transmit(queue: Int, _ burst: UnsafeMutablePointer<PacketRef>, count: Int, cache: inout PoolCache) -> Int {
         guard started, enter() else { return 0 }
         defer { leave() }
         let state = snapshot.pointee
-        guard let memory = state.memory, queues[0].usable else { return 0 }
-        return queues[0].enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
-                                        log: state.log, cache: &cache)
+        let q = queues + 2 * queue
+        guard let memory = state.memory, q.pointee.usable else { return 0 }
+        return q.pointee.enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
+                                 log: state.log, cache: &cache)
     }
 
-    public func prepareToSleep() -> Bool {
+    public func prepareToSleep() -> Bool { prepareToSleep(queue: 0) }
+
+    public func awake() { awake(queue: 0) }
+
+    /// Asks the front-end to kick pair `queue`'s transmit queue; false when packets arrived meanwhile.
+    public func prepareToSleep(queue: Int) -> Bool {
         guard enter() else { return true }
         defer { leave() }
-        guard queues[1].usable else { return true }
-        queues[1].setNotifications(true, log: snapshot.pointee.log)
-        if queues[1].hasAvailable {
-            queues[1].setNotifications(false, log: snapshot.pointee.log)
+        let q = queues + (2 * queue + 1)
+        guard q.pointee.usable else { return true }
+        q.pointee.setNotifications(true, log: snapshot.pointee.log)
+        if q.pointee.hasAvailable {
+            q.pointee.setNotifications(false, log: snapshot.pointee.log)
             return false
         }
         return true
     }
 
-    public func awake() {
+    /// Back to polling pair `queue`: no more kicks, and the pending one consumed.
+    public func awake(queue: Int) {
         guard enter() else { return }
         defer { leave() }
-        if queues[1].usable { queues[1].setNotifications(false, log: snapshot.pointee.log) }
-        let kick = queues[1].kick
-        if kick >= 0 {
+        let q = queues + (2 * queue + 1)
+        if q.pointee.usable { q.pointee.setNotifications(false, log: snapshot.pointee.log) }
+        for kick in [q.pointee.kick, (queues + 2 * queue).pointee.kick] where kick >= 0 {
             var value: UInt64 = 0
             _ = Glibc.read(kick, &value, 8)
         }

@@ -1,11 +1,14 @@
 import Glibc
 
-/// The back-end's side of the vhost-user protocol for one virtio-net device with one queue pair:
-/// negotiation, memory table, rings, eventfds, dirty log. Messages arrive on one thread; the caller
-/// quiesces the data path before `handle` changes what it reads (`mutatesDataPath`).
+/// The back-end's side of the vhost-user protocol for one virtio-net device with `queuePairs` queue
+/// pairs: negotiation, memory table, rings, eventfds, dirty log. Messages arrive on one thread; the
+/// caller quiesces the data path before `handle` changes what it reads (`mutatesDataPath`).
 final class VhostDevice: @unchecked Sendable {
-    /// Queues: 0 receive (the guest's rx, FastPath transmits into it), 1 transmit.
-    static let queueCount = 2
+    /// Queue pairs: queue 2n is pair n's receive queue (the guest's rx, FastPath transmits into it),
+    /// 2n + 1 its transmit queue.
+    let queuePairs: Int
+    /// Virtqueues: two per pair.
+    var queueCount: Int { 2 * queuePairs }
 
     private(set) var features: UInt64 = 0
     private(set) var protocolFeatures: UInt64 = 0
@@ -18,17 +21,21 @@ final class VhostDevice: @unchecked Sendable {
     let queues: UnsafeMutablePointer<VirtQueue>
     /// A MAC the front-end asked us to announce (SEND_RARP), until the port takes it.
     private var pendingAnnounce: EtherAddress?
-    /// Called when a queue's kick descriptor changes (old, new), so the port can watch it.
-    var kickChanged: ((Int32, Int32) -> Void)?
+    /// Called when a queue's kick descriptor changes (queue, old, new), so the port can watch it.
+    var kickChanged: ((Int, Int32, Int32) -> Void)?
 
-    init() {
-        queues = .allocate(capacity: Self.queueCount)
-        queues.initialize(repeating: VirtQueue(), count: Self.queueCount)
+    init(queuePairs: Int = 1) {
+        self.queuePairs = queuePairs
+        queues = .allocate(capacity: 2 * queuePairs)
+        queues.initialize(repeating: VirtQueue(), count: 2 * queuePairs)
     }
+
+    /// Features offered: the multiqueue bit only with more than one pair.
+    var offeredFeatures: UInt64 { VhostFeatures.backend | (queuePairs > 1 ? VhostFeatures.multiqueue : 0) }
 
     deinit {
         reset()
-        queues.deinitialize(count: Self.queueCount)
+        queues.deinitialize(count: queueCount)
         queues.deallocate()
     }
 
@@ -38,15 +45,15 @@ final class VhostDevice: @unchecked Sendable {
     var mergeable: Bool { features & VhostFeatures.mergeableRxBuffers != 0 }
     /// The log, while the front-end asked for logging.
     var activeLog: DirtyLog? { features & VhostFeatures.logAll != 0 ? log : nil }
-    /// Whether both queues can move packets.
+    /// Whether the first pair's queues can move packets (the others join when the front-end enables them).
     var running: Bool { memory != nil && queues[0].usable && queues[1].usable }
 
     /// Forgets everything (the front-end went away or sent RESET_OWNER).
     func reset() {
-        for i in 0..<Self.queueCount {
+        for i in 0..<queueCount {
             let q = queues[i]
             if q.kick >= 0 {
-                kickChanged?(q.kick, -1)
+                kickChanged?(i, q.kick, -1)
                 close(q.kick)
             }
             if q.call >= 0 { close(q.call) }
@@ -73,8 +80,8 @@ final class VhostDevice: @unchecked Sendable {
     }
 
     private func queue(_ index: Int) throws(VhostError) -> Int {
-        guard index >= 0 && index < Self.queueCount else {
-            throw .malformed("queue \(index): FastPath's vhost-user port has one queue pair (queues 0 and 1)")
+        guard index >= 0 && index < queueCount else {
+            throw .malformed("queue \(index): this vhost-user port has \(queuePairs) queue pair(s) (queues 0 to \(queueCount - 1); more with queues=N)")
         }
         return index
     }
@@ -95,11 +102,11 @@ final class VhostDevice: @unchecked Sendable {
         guard let request = m.request else { throw .malformed("unknown request \(m.code)") }
         switch request {
         case .getFeatures:
-            return .reply(to: m.code, u64: VhostFeatures.backend)
+            return .reply(to: m.code, u64: offeredFeatures)
         case .setFeatures:
             let f = try m.u64()
-            guard f & ~VhostFeatures.backend == 0 else {
-                throw .malformed("SET_FEATURES 0x\(String(f, radix: 16)) has bits FastPath did not offer (0x\(String(VhostFeatures.backend, radix: 16)))")
+            guard f & ~offeredFeatures == 0 else {
+                throw .malformed("SET_FEATURES 0x\(String(f, radix: 16)) has bits FastPath did not offer (0x\(String(offeredFeatures, radix: 16)))")
             }
             features = f
         case .getProtocolFeatures:
@@ -113,14 +120,14 @@ final class VhostDevice: @unchecked Sendable {
         case .resetOwner:
             reset()
         case .getQueueNum:
-            return .reply(to: m.code, u64: 1)
+            return .reply(to: m.code, u64: UInt64(queuePairs))
         case .getMaxMemSlots:
             return .reply(to: m.code, u64: 8)
         case .setMemTable:
             let table = try m.memoryRegions()
             let mapped = try GuestMemory(table)
             memory = mapped
-            for i in 0..<Self.queueCount where queues[i].address != nil && queues[i].started { try queues[i].translate(mapped) }
+            for i in 0..<queueCount where queues[i].address != nil && queues[i].started { try queues[i].translate(mapped) }
         case .setLogBase:
             let (size, offset) = try m.logBase()
             log = try DirtyLog(fd: m.fds[0], size: size, offset: offset)
@@ -149,7 +156,7 @@ final class VhostDevice: @unchecked Sendable {
             let i = try queue(s.index)
             queues[i].started = false
             if queues[i].kick >= 0 {
-                kickChanged?(queues[i].kick, -1)
+                kickChanged?(i, queues[i].kick, -1)
                 close(queues[i].kick)
                 queues[i].kick = -1
             }
@@ -161,7 +168,7 @@ final class VhostDevice: @unchecked Sendable {
             let old = queues[i].kick
             if old >= 0 { close(old) }
             queues[i].kick = fd
-            kickChanged?(old, fd)
+            kickChanged?(i, old, fd)
             guard let memory else { throw .outOfOrder("queue \(i) started before SET_MEM_TABLE") }
             try queues[i].translate(memory)
             // Split rings complete in order here: used entries resume where available ones do.

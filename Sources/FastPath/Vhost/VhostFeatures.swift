@@ -6,6 +6,8 @@ public enum VhostFeatures {
     public static let status: UInt64 = 1 << 16
     /// VIRTIO_NET_F_GUEST_ANNOUNCE: the guest announces itself after migration.
     public static let guestAnnounce: UInt64 = 1 << 21
+    /// VIRTIO_NET_F_MQ: more than one queue pair.
+    public static let multiqueue: UInt64 = 1 << 22
     /// VHOST_F_LOG_ALL: log every write to guest memory (live migration).
     public static let logAll: UInt64 = 1 << 26
     /// VIRTIO_F_ANY_LAYOUT: header and data may share a descriptor.
@@ -21,6 +23,8 @@ public enum VhostFeatures {
     public static let backend: UInt64 = mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
         | protocolFeatures | version1
 
+    /// VHOST_USER_PROTOCOL_F_MQ: the back-end tells how many queues it has (GET_QUEUE_NUM).
+    public static let protocolMultiqueue: UInt64 = 1 << 0
     /// VHOST_USER_PROTOCOL_F_LOG_SHMFD: the dirty log is shared memory passed by fd.
     public static let protocolLogSHMFD: UInt64 = 1 << 1
     /// VHOST_USER_PROTOCOL_F_RARP: the back-end announces a migrated guest.
@@ -31,5 +35,5 @@ public enum VhostFeatures {
     public static let protocolMTU: UInt64 = 1 << 4
 
     /// Protocol features the back-end offers.
-    public static let backendProtocol: UInt64 = protocolLogSHMFD | protocolRARP | protocolReplyAck | protocolMTU
+    public static let backendProtocol: UInt64 = protocolMultiqueue | protocolLogSHMFD | protocolRARP | protocolReplyAck | protocolMTU
 }
