@@ -5,24 +5,29 @@ import Testing
 /// FastPath to FastPath over vhost-user, in one process: a virtio_user front-end and a net_vhost
 /// back-end on a socket of the test's own, probes counted both ways.
 @Suite(.serialized) struct VhostLoopTests {
-    private func forwarder(_ mode: ForwardMode, rate: Double? = nil) throws -> Forwarder {
+    private func forwarder(_ mode: ForwardMode, rate: Double? = nil, queues: Int = 1) throws -> Forwarder {
         var config = ForwardingConfig()
         config.mode = mode
         config.topology = .loop
-        config.forwardingCPUs = [1]
+        config.forwardingCPUs = queues == 1 ? [1] : [1, 0]
+        config.coreCount = queues
+        config.rxQueues = queues
+        config.txQueues = queues
         config.txRate = rate
-        return try Forwarder(buffers: 4096, config: config)
+        return try Forwarder(buffers: 4096 * queues, config: config)
     }
 
-    @Test(arguments: [true, false])
-    func probesCrossWithoutLoss(frontendSends: Bool) throws {
-        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("fp-vhost-\(getpid())-\(frontendSends).sock").path
-        let back = try forwarder(frontendSends ? .rxonly : .txonly, rate: frontendSends ? nil : 20_000)
-        let vhost = try VhostUserPort(deviceName: "net_vhost0", devargs: "iface=\(socket)", path: socket, client: false)
+    /// With two queue pairs each queue is a stream of its own on an lcore of its own: every probe a
+    /// sending stream sent arrives on the receiving stream of the same queue.
+    @Test(arguments: [(true, 1), (false, 1), (true, 2), (false, 2)])
+    func probesCrossWithoutLoss(frontendSends: Bool, queues: Int) throws {
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("fp-vhost-\(getpid())-\(frontendSends)-\(queues).sock").path
+        let back = try forwarder(frontendSends ? .rxonly : .txonly, rate: frontendSends ? nil : 20_000, queues: queues)
+        let vhost = try VhostUserPort(deviceName: "net_vhost0", devargs: "iface=\(socket)", path: socket, client: false, queuePairs: queues)
         defer { vhost.close() }
         try back.attach(vhost)
-        let front = try forwarder(frontendSends ? .txonly : .rxonly, rate: frontendSends ? 20_000 : nil)
-        let virtio = try VirtioUserPort(deviceName: "virtio_user0", devargs: "path=\(socket)", path: socket, pool: front.pool)
+        let front = try forwarder(frontendSends ? .txonly : .rxonly, rate: frontendSends ? 20_000 : nil, queues: queues)
+        let virtio = try VirtioUserPort(deviceName: "virtio_user0", devargs: "path=\(socket)", path: socket, pool: front.pool, queuePairs: queues)
         try front.attach(virtio)
         let deadline = Date().addingTimeInterval(5)
         while !vhost.linkUp && Date() < deadline { usleep(1000) }
@@ -36,9 +41,13 @@ import Testing
         receiver.stop()
         let sent = sender.counters(0).txPackets
         let probes = receiver.probes(0)
-        #expect(sent > 2000)
+        #expect(sent > 2000 * UInt64(queues))
         #expect(probes.received == sent && probes.lost == 0 && probes.late == 0)
         #expect(receiver.counters(0).rxBytes == sent * 64)
+        let sentPerQueue = sender.lastRunStreams.map { ($0.stream.queue, $0.run.txPackets) }
+        let receivedPerQueue = receiver.lastRunStreams.map { ($0.stream.queue, $0.run.rxPackets) }
+        #expect(sentPerQueue.count == queues && sentPerQueue.allSatisfy { $0.1 > 1000 })
+        #expect(sentPerQueue.map(\.0) == receivedPerQueue.map(\.0) && sentPerQueue.map(\.1) == receivedPerQueue.map(\.1))
     }
 
     @Test func aFrontEndThatGoesAwayLeavesTheBackEndWaitingForTheNext() throws {

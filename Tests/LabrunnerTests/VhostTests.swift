@@ -106,20 +106,23 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let receivedReport = try await fp.command("stop")
             // Per queue, what testpmd's stream sent is what FastPath's stream of that queue received.
-            func perQueue(_ report: String, _ column: String) -> [Int: Int] {
-                var out: [Int: Int] = [:]
-                for match in report.matches(of: /Queue= ?(\d+) -> TX Port= ?\d+\/Queue= ?\d+ -------\s+RX-packets: (\d+)\s+TX-packets: (\d+)/) {
-                    out[Int(match.1)!] = Int(column == "rx" ? match.2 : match.3)!
-                }
-                return out
-            }
-            let sent = perQueue(sentReport, "tx"), received = perQueue(receivedReport, "rx")
+            let sent = Self.perQueue(sentReport, "tx"), received = Self.perQueue(receivedReport, "rx")
             #expect(sent.keys.sorted() == [0, 1] && sent.values.allSatisfy { $0 > 10_000 }, "\(sentReport)")
             #expect(received == sent, "\(receivedReport)")
             let info = try PortInfoParser().parse(try await fp.command("show port info 0"))
             #expect(info["0.link"] == "up")
             await testpmd.quit()
         }
+    }
+
+    /// Queue → packets received ("rx") or sent ("tx") by that queue's stream, from the per-stream blocks
+    /// testpmd (and FastPath) print at `stop` when ports have several queues.
+    private static func perQueue(_ report: String, _ column: String) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for match in report.matches(of: /Queue= ?(\d+) -> TX Port= ?\d+\/Queue= ?\d+ -------\s+RX-packets: (\d+)\s+TX-packets: (\d+)/) {
+            out[Int(match.1)!] = Int(column == "rx" ? match.2 : match.3)!
+        }
+        return out
     }
 
     @Test func clientModeReconnectsWhenTheFrontEndRestarts() async throws {
@@ -172,6 +175,27 @@ import Testing
             let received = try await testpmd.stats(0)
             #expect(Int(sent ?? "") ?? 0 > 50_000)
             #expect(received["0.rx_packets"] == sent)
+            await testpmd.quit()
+        }
+    }
+
+    @Test func fastPathVirtioUserWithTwoQueuePairsFeedsDPDKsVhost() async throws {
+        try await FastPathLab.with(veths: []) { lab in
+            let socket = lab.directory.appendingPathComponent("dpdk-mq.sock").path
+            let testpmd = try await lab.prompt("testpmd", ["dpdk-testpmd", "--lcores", "0@0,1@1,2@1", "--no-pci", "--no-huge", "-m", "512", "--file-prefix", lab.namespace,
+                                                    "--vdev", "net_vhost0,iface=\(socket),queues=2", "--", "-i", "--forward-mode=rxonly",
+                                                    "--port-topology=loop", "--total-num-mbufs=16384", "--rxq=2", "--txq=2", "--nb-cores=2"])
+            try await testpmd.command("start")
+            let fp = try await lab.fastpath("virtio-mq", ["-l", "1,0,1", "--vdev", "virtio_user0,path=\(socket),queues=2", "--", "-i",
+                                                          "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=100000", "--rxq=2", "--txq=2", "--nb-cores=2"])
+            try await fp.command("start")
+            try await Task.sleep(for: .milliseconds(500))
+            let sentReport = try await fp.command("stop")
+            try await Task.sleep(for: .milliseconds(200))
+            let receivedReport = try await testpmd.command("stop")
+            let sent = Self.perQueue(sentReport, "tx"), received = Self.perQueue(receivedReport, "rx")
+            #expect(sent.keys.sorted() == [0, 1] && sent.values.allSatisfy { $0 > 20_000 }, "\(sentReport)")
+            #expect(received == sent, "\(receivedReport)")
             await testpmd.quit()
         }
     }

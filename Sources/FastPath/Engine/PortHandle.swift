@@ -1,8 +1,8 @@
 /// How the hot loop calls a port's queue: the object as an unretained pointer and its concrete type,
 /// so a burst costs a switch and a direct call — no reference counting, no witness table. (A call
 /// through an `any Port` read from memory retains and releases the port around every burst.) Port
-/// types it does not know are called through the existential. Only vhost-user ports have more than
-/// queue 0.
+/// types it does not know are called through the existential. Only vhost-user and virtio_user ports
+/// have more than queue 0.
 struct PortHandle {
     enum Kind {
         case null, ring, afPacket, afXDP, tap, pcap, vhost, virtioUser, bonding, other
@@ -46,7 +46,7 @@ struct PortHandle {
         case .tap: return with(TapPort.self) { $0.receive(burst, max: max, cache: &cache) }
         case .pcap: return with(PcapPort.self) { $0.receive(burst, max: max, cache: &cache) }
         case .vhost: return with(VhostUserPort.self) { $0.receive(queue: queue, burst, max: max, cache: &cache) }
-        case .virtioUser: return with(VirtioUserPort.self) { $0.receive(burst, max: max, cache: &cache) }
+        case .virtioUser: return with(VirtioUserPort.self) { $0.receive(queue: queue, burst, max: max, cache: &cache) }
         case .bonding: return with(BondingPort.self) { $0.receive(burst, max: max, cache: &cache) }
         case .other: return port.receive(burst, max: max, cache: &cache)
         }
@@ -62,7 +62,7 @@ struct PortHandle {
         case .tap: return with(TapPort.self) { $0.transmit(burst, count: count, cache: &cache) }
         case .pcap: return with(PcapPort.self) { $0.transmit(burst, count: count, cache: &cache) }
         case .vhost: return with(VhostUserPort.self) { $0.transmit(queue: queue, burst, count: count, cache: &cache) }
-        case .virtioUser: return with(VirtioUserPort.self) { $0.transmit(burst, count: count, cache: &cache) }
+        case .virtioUser: return with(VirtioUserPort.self) { $0.transmit(queue: queue, burst, count: count, cache: &cache) }
         case .bonding: return with(BondingPort.self) { $0.transmit(burst, count: count, cache: &cache) }
         case .other: return port.transmit(burst, count: count, cache: &cache)
         }
@@ -70,16 +70,28 @@ struct PortHandle {
 
     /// What the lcore sleeps on for this queue.
     var readinessDescriptor: Int32 {
-        kind == .vhost ? with(VhostUserPort.self) { $0.readinessDescriptor(queue: queue) } : port.readinessDescriptor
+        switch kind {
+        case .vhost: return with(VhostUserPort.self) { $0.readinessDescriptor(queue: queue) }
+        case .virtioUser: return with(VirtioUserPort.self) { $0.readinessDescriptor(queue: queue) }
+        default: return port.readinessDescriptor
+        }
     }
 
     /// The lcore is about to sleep: false when packets arrived meanwhile.
     func prepareToSleep() -> Bool {
-        kind == .vhost ? with(VhostUserPort.self) { $0.prepareToSleep(queue: queue) } : port.prepareToSleep()
+        switch kind {
+        case .vhost: return with(VhostUserPort.self) { $0.prepareToSleep(queue: queue) }
+        case .virtioUser: return with(VirtioUserPort.self) { $0.prepareToSleep(queue: queue) }
+        default: return port.prepareToSleep()
+        }
     }
 
     /// The lcore woke up.
     func awake() {
-        if kind == .vhost { with(VhostUserPort.self) { $0.awake(queue: queue) } } else { port.awake() }
+        switch kind {
+        case .vhost: with(VhostUserPort.self) { $0.awake(queue: queue) }
+        case .virtioUser: with(VirtioUserPort.self) { $0.awake(queue: queue) }
+        default: port.awake()
+        }
     }
 }

@@ -33,10 +33,10 @@ public enum PortFactory {
                                      queuePairs: pairs)
         case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
-            guard try spec.integer("queues", default: 1, in: 1...1) == 1 else { throw .invalid("\(spec.name): FastPath's virtio_user has one queue pair (queues=1)") }
+            let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
             guard try spec.integer("server", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user connects (server=0)") }
             guard try spec.integer("packed_vq", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user uses split rings (packed_vq=0)") }
-            let port = try VirtioUserPort(deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool)
+            let port = try VirtioUserPort(deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool, queuePairs: pairs)
             if let text = spec["mac"] {
                 guard let mac = EtherAddress(text) else { throw .invalid("\(spec.name): mac=\(text) is not a MAC address") }
                 port.macAddress = mac
