@@ -57,6 +57,8 @@ import Testing
                 - {value: s.0.rx_packets, ge: "${guest_tx}"}
                 - {value: s.0.tx_packets, eq: "${s.0.rx_packets}"}
                 - {value: guest_rx, ge: 5}
+          # QEMU's virtio-net negotiated notification suppression by ring indices with FastPath.
+          - {id: features, on: fwd, fastpath: show port info 0, expect: {regex: "Negotiated features: .*EVENT_IDX.*VERSION_1"}}
         always:
           - {id: quit, on: fwd, fastpath: quit}
         """)

@@ -86,7 +86,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     public let mtu = 1500
     public var details: [String] {
         ["vhost-user: \(client ? "client of" : "server on") \(path), \(connected.load(ordering: .acquiring) ? "connected" : "waiting for the front-end")",
-         "Dirty page log: shared \(device.logsShared) time(s)\(device.activeLog != nil ? ", logging now" : "")"]
+         "Dirty page log: shared \(device.logsShared) time(s)\(device.activeLog != nil ? ", logging now" : "")",
+         "Negotiated features: \(VhostFeatures.names(device.features).joined(separator: " "))"]
             + (lastError.map { ["Last protocol error: \($0)"] } ?? [])
     }
     public var linkUp: Bool { started && connected.load(ordering: .acquiring) && ready.load(ordering: .acquiring) }

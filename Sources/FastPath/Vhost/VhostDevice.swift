@@ -109,6 +109,7 @@ final class VhostDevice: @unchecked Sendable {
                 throw .malformed("SET_FEATURES 0x\(String(f, radix: 16)) has bits FastPath did not offer (0x\(String(offeredFeatures, radix: 16)))")
             }
             features = f
+            for i in 0..<queueCount { queues[i].eventIndex = f & VhostFeatures.eventIndex != 0 }
         case .getProtocolFeatures:
             return .reply(to: m.code, u64: VhostFeatures.backendProtocol)
         case .setProtocolFeatures:
@@ -151,6 +152,7 @@ final class VhostDevice: @unchecked Sendable {
             guard s.num <= 0xFFFF else { throw .malformed("queue \(i): base \(s.num)") }
             queues[i].lastAvailable = UInt16(s.num)
             queues[i].usedIndex = UInt16(s.num)
+            queues[i].publishedIndex = UInt16(s.num)
         case .getVringBase:
             let s = try m.vringState()
             let i = try queue(s.index)
@@ -173,6 +175,8 @@ final class VhostDevice: @unchecked Sendable {
             try queues[i].translate(memory)
             // Split rings complete in order here: used entries resume where available ones do.
             queues[i].usedIndex = queues[i].lastAvailable
+            queues[i].publishedIndex = queues[i].lastAvailable
+            queues[i].eventIndex = features & VhostFeatures.eventIndex != 0
             queues[i].started = true
             if protocolFeatures == 0 && features & VhostFeatures.protocolFeatures == 0 { queues[i].enabled = true }
         case .setVringCall:

@@ -14,14 +14,26 @@ public enum VhostFeatures {
     public static let anyLayout: UInt64 = 1 << 27
     /// VIRTIO_RING_F_INDIRECT_DESC: descriptor chains in indirect tables.
     public static let indirectDescriptors: UInt64 = 1 << 28
+    /// VIRTIO_RING_F_EVENT_IDX: notifications suppressed by ring indices (used_event, avail_event).
+    public static let eventIndex: UInt64 = 1 << 29
     /// VHOST_USER_F_PROTOCOL_FEATURES: the protocol feature negotiation exists.
     public static let protocolFeatures: UInt64 = 1 << 30
     /// VIRTIO_F_VERSION_1: virtio 1.0 (12-byte header, little-endian).
     public static let version1: UInt64 = 1 << 32
 
+    /// The names of the feature bits FastPath knows in `features`, lowest bit first.
+    public static func names(_ features: UInt64) -> [String] {
+        let known: [(UInt64, String)] = [
+            (mergeableRxBuffers, "MRG_RXBUF"), (status, "STATUS"), (guestAnnounce, "GUEST_ANNOUNCE"), (multiqueue, "MQ"),
+            (logAll, "LOG_ALL"), (anyLayout, "ANY_LAYOUT"), (indirectDescriptors, "INDIRECT_DESC"), (eventIndex, "EVENT_IDX"),
+            (protocolFeatures, "PROTOCOL_FEATURES"), (version1, "VERSION_1"),
+        ]
+        return known.filter { features & $0.0 != 0 }.map(\.1)
+    }
+
     /// What the back-end offers.
     public static let backend: UInt64 = mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
-        | protocolFeatures | version1
+        | eventIndex | protocolFeatures | version1
 
     /// VHOST_USER_PROTOCOL_F_MQ: the back-end tells how many queues it has (GET_QUEUE_NUM).
     public static let protocolMultiqueue: UInt64 = 1 << 0

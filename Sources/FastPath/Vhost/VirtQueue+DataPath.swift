@@ -22,16 +22,32 @@ extension VirtQueue {
         usedIndex &+= 1
     }
 
-    /// Publishes the used index and signals the front-end unless it asked not to be interrupted.
+    /// Publishes the used index and signals the front-end unless it asked not to be interrupted: by
+    /// the flag, or with EVENT_IDX by a used_event these new entries did not pass.
     @inline(__always) private mutating func publish(log: DirtyLogView?) {
         cfp_store_release_u16(used!.advanced(by: 2).assumingMemoryBound(to: UInt16.self), usedIndex)
         log?.mark(usedGuestPhysical + 2, length: 2)
         cfp_fence()
-        let flags = available!.loadUnaligned(as: UInt16.self)
-        if flags & 1 == 0 && call >= 0 {
+        let old = publishedIndex
+        publishedIndex = usedIndex
+        let wanted: Bool
+        if eventIndex {
+            let usedEvent = available!.loadUnaligned(fromByteOffset: 4 + 2 * size, as: UInt16.self)
+            wanted = Self.needsEvent(usedEvent, new: usedIndex, old: old)
+        } else {
+            wanted = available!.loadUnaligned(as: UInt16.self) & 1 == 0
+        }
+        if wanted && call >= 0 {
             var one: UInt64 = 1
             _ = Glibc.write(call, &one, 8)
         }
+    }
+
+    /// The virtio rule for EVENT_IDX: the other side wants a notification when the index moved from
+    /// `old` to `new` past `event`.
+    @inline(__always)
+    static func needsEvent(_ event: UInt16, new: UInt16, old: UInt16) -> Bool {
+        new &- event &- 1 < new &- old
     }
 
     /// Copies a frame: small ones inline in 16-byte steps (a libc call per 64-byte frame costs more
@@ -53,11 +69,18 @@ extension VirtQueue {
         }
     }
 
-    /// Asks the front-end not to kick (we poll) or to kick (we are about to sleep).
+    /// Asks the front-end not to kick (we poll) or to kick (we are about to sleep). With EVENT_IDX,
+    /// asking means setting avail_event to the next entry we would take; not asking leaves it behind.
     public mutating func setNotifications(_ on: Bool, log: DirtyLogView?) {
         guard let used else { return }
-        used.storeBytes(of: on ? 0 : 1, as: UInt16.self)
-        log?.mark(usedGuestPhysical, length: 2)
+        if eventIndex {
+            guard on else { return }
+            used.storeBytes(of: lastAvailable, toByteOffset: 4 + 8 * size, as: UInt16.self)
+            log?.mark(usedGuestPhysical + 4 + 8 * UInt64(size), length: 2)
+        } else {
+            used.storeBytes(of: on ? 0 : 1, as: UInt16.self)
+            log?.mark(usedGuestPhysical, length: 2)
+        }
         cfp_fence()
     }
 
