@@ -5,6 +5,8 @@ import Glibc
 /// reference counting, no existential per packet (ports are called once per burst).
 struct ForwardingLoop {
     let mode: ForwardMode
+    /// txonly or flowgen (kept, not recomputed per burst).
+    let generates: Bool
     let burstSize: Int
     let retry: Bool
     let retryCount: Int
@@ -24,6 +26,7 @@ struct ForwardingLoop {
     init(config: ForwardingConfig, counters: UnsafeMutablePointer<PortCounters>, probes: UnsafeMutablePointer<ProbeCounters>,
          capture: CaptureHub, burst: UnsafeMutablePointer<PacketRef>) {
         mode = config.mode
+        generates = config.mode.generates
         burstSize = config.burst
         retry = config.retry
         retryCount = config.retryCount
@@ -49,7 +52,7 @@ struct ForwardingLoop {
     /// Runs one burst of a stream. Returns whether it moved any packet.
     @inline(__always)
     mutating func forward(_ s: inout StreamSlot, cache: inout PoolCache) -> Bool {
-        if mode.generates { return generate(&s, cache: &cache) }
+        if generates { return generate(&s, cache: &cache) }
         let n = s.receiver.receive(burst, max: burstSize, cache: &cache)
         if n == 0 { return false }
         var bytes = 0

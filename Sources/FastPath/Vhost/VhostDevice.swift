@@ -152,7 +152,7 @@ final class VhostDevice: @unchecked Sendable {
             guard s.num <= 0xFFFF else { throw .malformed("queue \(i): base \(s.num)") }
             queues[i].lastAvailable = UInt16(s.num)
             queues[i].usedIndex = UInt16(s.num)
-            queues[i].publishedIndex = UInt16(s.num)
+            queues[i].publishedIndex = nil
         case .getVringBase:
             let s = try m.vringState()
             let i = try queue(s.index)
@@ -175,8 +175,11 @@ final class VhostDevice: @unchecked Sendable {
             try queues[i].translate(memory)
             // Split rings complete in order here: used entries resume where available ones do.
             queues[i].usedIndex = queues[i].lastAvailable
-            queues[i].publishedIndex = queues[i].lastAvailable
+            queues[i].publishedIndex = nil
             queues[i].eventIndex = features & VhostFeatures.eventIndex != 0
+            // Lcores poll: no kicks until one is about to sleep on this queue (a kick is a system call
+            // in the front-end for every burst it sends).
+            queues[i].setNotifications(false, log: nil)
             queues[i].started = true
             if protocolFeatures == 0 && features & VhostFeatures.protocolFeatures == 0 { queues[i].enabled = true }
         case .setVringCall:
@@ -185,6 +188,14 @@ final class VhostDevice: @unchecked Sendable {
             let fd = try takeFD(m, payload: v, keep: &kept)
             if queues[i].call >= 0 { close(queues[i].call) }
             queues[i].call = fd
+            // A call signalled on the old descriptor may never have been delivered. With EVENT_IDX the
+            // front-end would wait for it forever (its used_event lies behind): signal the new one
+            // now and on the next publish (a spurious interrupt costs a driver nothing).
+            queues[i].publishedIndex = nil
+            if fd >= 0 && queues[i].started {
+                var one: UInt64 = 1
+                _ = write(fd, &one, 8)
+            }
         case .setVringErr:
             let v = try m.u64()
             _ = try queue(Int(v & 0xFF))  // the error eventfd is not used: closed with the message

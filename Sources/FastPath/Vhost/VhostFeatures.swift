@@ -20,20 +20,23 @@ public enum VhostFeatures {
     public static let protocolFeatures: UInt64 = 1 << 30
     /// VIRTIO_F_VERSION_1: virtio 1.0 (12-byte header, little-endian).
     public static let version1: UInt64 = 1 << 32
+    /// VIRTIO_F_IN_ORDER: buffers are used in the order they were made available (FastPath always
+    /// completes them so), which lets the front-end reclaim them in bulk.
+    public static let inOrder: UInt64 = 1 << 35
 
     /// The names of the feature bits FastPath knows in `features`, lowest bit first.
     public static func names(_ features: UInt64) -> [String] {
         let known: [(UInt64, String)] = [
             (mergeableRxBuffers, "MRG_RXBUF"), (status, "STATUS"), (guestAnnounce, "GUEST_ANNOUNCE"), (multiqueue, "MQ"),
             (logAll, "LOG_ALL"), (anyLayout, "ANY_LAYOUT"), (indirectDescriptors, "INDIRECT_DESC"), (eventIndex, "EVENT_IDX"),
-            (protocolFeatures, "PROTOCOL_FEATURES"), (version1, "VERSION_1"),
+            (protocolFeatures, "PROTOCOL_FEATURES"), (version1, "VERSION_1"), (inOrder, "IN_ORDER"),
         ]
         return known.filter { features & $0.0 != 0 }.map(\.1)
     }
 
     /// What the back-end offers.
     public static let backend: UInt64 = mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
-        | eventIndex | protocolFeatures | version1
+        | eventIndex | protocolFeatures | version1 | inOrder
 
     /// VHOST_USER_PROTOCOL_F_MQ: the back-end tells how many queues it has (GET_QUEUE_NUM).
     public static let protocolMultiqueue: UInt64 = 1 << 0

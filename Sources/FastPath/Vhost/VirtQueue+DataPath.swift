@@ -33,7 +33,7 @@ extension VirtQueue {
         let wanted: Bool
         if eventIndex {
             let usedEvent = available!.loadUnaligned(fromByteOffset: 4 + 2 * size, as: UInt16.self)
-            wanted = Self.needsEvent(usedEvent, new: usedIndex, old: old)
+            wanted = old.map { Self.needsEvent(usedEvent, new: usedIndex, old: $0) } ?? true
         } else {
             wanted = available!.loadUnaligned(as: UInt16.self) & 1 == 0
         }

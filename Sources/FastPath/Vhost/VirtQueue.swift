@@ -18,8 +18,10 @@ public struct VirtQueue {
     public var lastAvailable: UInt16 = 0
     /// Next used entry to fill.
     public var usedIndex: UInt16 = 0
-    /// The used index the front-end last saw published (where VIRTIO_RING_F_EVENT_IDX measures from).
-    public var publishedIndex: UInt16 = 0
+    /// The used index the front-end last saw published (where VIRTIO_RING_F_EVENT_IDX measures from),
+    /// once this queue published anything since it (re)started: until then the next publish always
+    /// signals, since a call the front-end waited for may have been lost (a migration, a reconnect).
+    public var publishedIndex: UInt16?
     /// VIRTIO_RING_F_EVENT_IDX: notifications go by used_event/avail_event instead of the flags.
     public var eventIndex = false
     /// Kick eventfd (the front-end signals new buffers), or -1.

@@ -20,19 +20,28 @@ struct VhostBenchmark {
         var forwardFastPath: [Double] = [], forwardTestpmd: [Double] = []
         var reverseFastPath: [Double] = [], reverseTestpmd: [Double] = []
 
+        /// Each round's FastPath rate over testpmd's, measured back to back; their median is the ratio
+        /// (this machine changes speed between rounds, so rates are only compared within a round).
+        static func ratios(_ fastpath: [Double], _ testpmd: [Double]) -> [Double] { zip(fastpath, testpmd).map { $0 / $1 } }
+
+        var forwardRatio: Double { Median.of(Self.ratios(forwardFastPath, forwardTestpmd)) }
+        var reverseRatio: Double { Median.of(Self.ratios(reverseFastPath, reverseTestpmd)) }
+
         var summary: String {
-            func list(_ v: [Double]) -> String { v.map { String(format: "%.2f", $0) }.joined(separator: ", ") }
+            func list(_ v: [Double], _ format: String = "%.2f") -> String { v.map { String(format: format, $0) }.joined(separator: ", ") }
             let m = Median.of
             return [
                 "forward: dpdk-testpmd virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1), \(forwardFastPath.count) alternating rounds",
                 "  into FastPath net_vhost:     \(list(forwardFastPath)) Mpps (median \(String(format: "%.2f", m(forwardFastPath))))",
                 "  into dpdk-testpmd net_vhost: \(list(forwardTestpmd)) Mpps (median \(String(format: "%.2f", m(forwardTestpmd))))",
-                String(format: "  ratio: %.3f", m(forwardFastPath) / m(forwardTestpmd)),
+                "  per round: \(list(Self.ratios(forwardFastPath, forwardTestpmd), "%.3f"))",
+                String(format: "  ratio: %.3f", forwardRatio),
                 "reverse: virtio_user txonly (CPU 0) → dpdk-testpmd net_vhost rxonly (CPU 1)",
                 "  from FastPath virtio_user:     \(list(reverseFastPath)) Mpps (median \(String(format: "%.2f", m(reverseFastPath))))",
                 "  from dpdk-testpmd virtio_user: \(list(reverseTestpmd)) Mpps (median \(String(format: "%.2f", m(reverseTestpmd))))",
-                String(format: "  ratio: %.3f", m(reverseFastPath) / m(reverseTestpmd)),
-                String(format: "ratio: %.3f", min(m(forwardFastPath) / m(forwardTestpmd), m(reverseFastPath) / m(reverseTestpmd))),
+                "  per round: \(list(Self.ratios(reverseFastPath, reverseTestpmd), "%.3f"))",
+                String(format: "  ratio: %.3f", reverseRatio),
+                String(format: "ratio: %.3f", min(forwardRatio, reverseRatio)),
             ].joined(separator: "\n")
         }
     }
