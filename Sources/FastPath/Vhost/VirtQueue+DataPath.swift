@@ -104,6 +104,7 @@ extension VirtQueue {
             if h < size { cfp_prefetch(descriptors! + 16 * h) }
         }
         var got = 0
+        let first = lastAvailable
         for _ in 0..<n {
             let head = availableEntry(lastAvailable)
             lastAvailable &+= 1
@@ -120,7 +121,6 @@ extension VirtQueue {
                let b = memory.pointer(guest: d.loadUnaligned(as: UInt64.self), length: total) {
                 Self.copy(packet.data, b + header, total - header)
                 packet.length = total - header
-                putUsed(id: head, length: 0, log: log)
                 got += 1
                 continue
             }
@@ -145,7 +145,6 @@ extension VirtQueue {
                 ok = false
                 broken = true
             }
-            putUsed(id: head, length: 0, log: log)
             if ok && length > 0 {
                 packet.length = length
                 got += 1
@@ -153,6 +152,14 @@ extension VirtQueue {
             if !ok { break }
         }
         if got < n { cache.give(n - got, from: burst + got) }
+        // The used entries in one pass after the copies (each buffer in order, length 0: nothing was
+        // written into it), so the used ring's lines are written together.
+        var entry = first
+        while entry != lastAvailable {
+            let head = availableEntry(entry)
+            entry &+= 1
+            if head < size { putUsed(id: head, length: 0, log: log) }
+        }
         publish(log: log)
         return got
     }
