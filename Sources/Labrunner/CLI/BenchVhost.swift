@@ -8,10 +8,10 @@ struct BenchVhost: AsyncParsableCommand {
         abstract: "vhost-user throughput, FastPath vs dpdk-testpmd side by side: virtio_user txonly → net_vhost rxonly, both directions.")
 
     @Option(help: "Seconds measured per trial.")
-    var seconds = 3
+    var seconds = 2
 
     @Option(help: "Alternating rounds.")
-    var rounds = 2
+    var rounds = 5
 
     @OptionGroup var binaries: ForwarderBinaries
 
