@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Labrunner
 
 /// Shipped how-tos run for real on the virtual lab (namespaces of the test's own prefix).
 @Suite struct HowToRunTests {
@@ -43,6 +44,24 @@ import Testing
         #expect(info.contains("Devargs: path=/var/run/usvhost"))
         #expect(!FileManager.default.fileExists(atPath: "/var/run/usvhost"))
         #expect(CLI.shell("pgrep -af '[l]abrunner-\(lab.prefix)' || true").isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    @Test func pvpHowToForwardsThroughTheGuestsFastPath() throws {
+        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/initrd-fastpath.img"), "run: labrunner lab build-guest")
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
+        defer { lab.tearDown() }
+        // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps.
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
+        let traffic = try String(contentsOf: directory.appendingPathComponent("steps/traffic.log"), encoding: .utf8)
+        let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
+        let received = traffic.firstMatch(of: /"received": (\d+)/).map { Int($0.1)! } ?? -1
+        #expect(sent >= 3600 && received == sent, "\(traffic)")
+        // The guest's FastPath (af_packet on its two virtio-net interfaces) forwarded every one of them.
+        let guest = try PortStatsParser().parse(try String(contentsOf: directory.appendingPathComponent("steps/guest-stats.log"), encoding: .utf8))
+        #expect(Int(guest["0.rx_packets"] ?? "") == sent && Int(guest["1.tx_packets"] ?? "") == sent, "\(guest)")
         #expect(lab.namespaces().isEmpty)
     }
 }

@@ -14,10 +14,18 @@ struct BuildGuest: AsyncParsableCommand {
         commandName: "build-guest",
         abstract: "Build the virtual lab's tiny guest (kernel + busybox initramfs) from this machine's Debian kernel.")
 
-    @Option(help: "Where vmlinux and initrd.img go (the embedded lab boots them from /run/labrunner/guest).")
+    @Option(help: "Where vmlinux, initrd.img and initrd-fastpath.img go (the embedded lab boots them from /run/labrunner/guest).")
     var output = "/run/labrunner/guest"
 
+    @Option(help: "The fastpath binary for the forwarder guest's initramfs (default: next to labrunner; none there, no such initramfs).")
+    var fastpath: String?
+
     func run() async throws {
-        print(try await GuestImage(output: URL(fileURLWithPath: output)).build(), terminator: "")
+        let binary = fastpath ?? "\(OwnExecutable.directory)/fastpath"
+        guard fastpath == nil || FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("--fastpath \(binary): no such executable")
+        }
+        let included = FileManager.default.isExecutableFile(atPath: binary) ? binary : nil
+        print(try await GuestImage(output: URL(fileURLWithPath: output), fastpath: included).build(), terminator: "")
     }
 }

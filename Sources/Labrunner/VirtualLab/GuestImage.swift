@@ -2,10 +2,14 @@ import Foundation
 
 /// The virtual lab's tiny guest: Debian's kernel (the ELF inside its bzImage, which boots directly with
 /// PVH in about two seconds under TCG) and a busybox initramfs with the virtio and e1000 modules, a shell
-/// on the serial console, and nothing else.
+/// on the serial console, and nothing else. A second initramfs adds FastPath (the binary and the shared
+/// libraries it loads, about 84 MB unpacked: its guest needs 512 MiB or more) and a `labrunner` that
+/// runs only `labrunner fastpath …`, for guests that forward (testpmd's role in PVP).
 struct GuestImage {
-    /// Where `vmlinux` and `initrd.img` are written.
+    /// Where `vmlinux`, `initrd.img` and `initrd-fastpath.img` are written.
     let output: URL
+    /// The fastpath binary to put in the forwarder guest's initramfs; none, no such initramfs.
+    let fastpath: String?
 
     var kernel: URL { output.appendingPathComponent("vmlinux") }
     var initrd: URL { output.appendingPathComponent("initrd.img") }
@@ -13,7 +17,7 @@ struct GuestImage {
     /// Builds the image; returns what the builder printed.
     func build() async throws -> String {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let result = try await LocalExecutor.run(["sh", "-c", Self.script, "build-guest", output.path], timeout: .seconds(300))
+        let result = try await LocalExecutor.run(["sh", "-c", Self.script, "build-guest", output.path, fastpath ?? ""], timeout: .seconds(300))
         guard result.status == 0 else {
             throw StepError.setup("building the guest image failed (\(result.status)): \(result.stderr.suffix(600))")
         }
@@ -24,6 +28,7 @@ struct GuestImage {
     static let script = #"""
     set -eu
     out=$1
+    fastpath=${2:-}
     kver=$(ls /lib/modules | sort -V | tail -1)
     vmlinuz=/boot/vmlinuz-$kver
     [ -f "$vmlinuz" ] || { echo "no kernel: install linux-image-amd64" >&2; exit 1; }
@@ -55,6 +60,23 @@ struct GuestImage {
     INIT
     chmod +x "$work/init"
     (cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/initrd.img"
+    if [ -n "$fastpath" ]; then
+        # The forwarder guest: FastPath with its own copies of the libraries (and loader) it links.
+        mkdir -p "$work/opt/fastpath/lib"
+        cp "$fastpath" "$work/opt/fastpath/fastpath"
+        for lib in $(ldd "$fastpath" | awk '/=>/ {print $3} /ld-linux/ {print $1}'); do cp -L "$lib" "$work/opt/fastpath/lib/"; done
+        loader=$(basename "$(ldd "$fastpath" | awk '/ld-linux/ {print $1}')")
+        cat > "$work/bin/labrunner" <<WRAPPER
+    #!/bin/sh
+    # The guest's labrunner has one command: labrunner fastpath …
+    [ "\$1" = fastpath ] || { echo "labrunner in the guest runs only: labrunner fastpath …" >&2; exit 2; }
+    shift
+    exec /opt/fastpath/lib/$loader --library-path /opt/fastpath/lib /opt/fastpath/fastpath "\$@"
+    WRAPPER
+        chmod +x "$work/bin/labrunner"
+        (cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/initrd-fastpath.img"
+        echo "forwarder guest: $out/initrd-fastpath.img (FastPath from $fastpath)"
+    fi
     # The kernel ELF inside the bzImage's xz payload boots directly (CONFIG_PVH=y).
     offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -1 | cut -d: -f1)
     tail -c +$((offset + 1)) "$vmlinuz" | xz -dc > "$out/vmlinux" 2>/dev/null || true

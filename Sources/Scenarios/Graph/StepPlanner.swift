@@ -99,7 +99,7 @@ struct StepPlanner {
                                       argument: action.action == "monitor" ? action.command.map(resolve) : action.dest.map(resolve),
                                       migrationURI: action.migrationURI.map(resolve))
                 switch action.action {
-                case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh)).xml
+                case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml
                 case "migrate":
                     let via = action.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
                     command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(action.live ? " | VIR_MIGRATE_LIVE" : ""))"
@@ -137,7 +137,7 @@ struct StepPlanner {
             let vmHost = labHost(for: name.value)
             target = vmHost?.transport ?? target
             if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
-                argv = QEMUCommandLine(role: role, lab: lab, host: vh).arguments.map(resolve)
+                argv = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role)).arguments.map(resolve)
                 command = Shell.join(argv!)
                 vm = (name.value, "start")
             } else if let role = scenario.role(name.value), let vh = vmHost {
@@ -171,6 +171,11 @@ struct StepPlanner {
         out.contains = expect.contains.map { Located(resolve($0.value), at: $0.location) }
         out.notContains = expect.notContains.map { Located(resolve($0.value), at: $0.location) }
         return out
+    }
+
+    /// Whether a forwarder role is placed in this VM role.
+    func runsForwarder(_ role: Role) -> Bool {
+        scenario.roles.contains { $0.kind == .forwarder && $0.placement?.value == role.name.value }
     }
 
     /// Every VM role's QMP socket on its lab host.

@@ -28,6 +28,8 @@ public struct Lab: Sendable {
     public var virtualCores: CoreList?, virtualMemory: Quantity?
     /// Guest kernel and initrd for disk-less guests.
     public var guestKernel: String?, guestInitrd: String?
+    /// The initrd of disk-less guests a forwarder runs in (FastPath inside).
+    public var guestForwarderInitrd: String?
     /// Guest memory backing override.
     public var memoryBacking: String
     /// Emulated parts.

@@ -46,7 +46,7 @@ public struct LabLoader: Sendable {
         if kind == "virtual", let subnet = v?.text("subnet"), subnet.value.hasPrefix("192.0.2.") {
             diagnostics.append(Diagnostic(.error, "subnet \(subnet.value) is this machine's uplink; use 198.51.100.0/24 or 203.0.113.0/24", at: subnet.location))
         }
-        let lab = Lab(name: root.text("name")?.value ?? "lab", kind: kind, file: path,
+        var lab = Lab(name: root.text("name")?.value ?? "lab", kind: kind, file: path,
                       accel: root.text("accel")?.value ?? "auto", forwarder: root.text("forwarder")?.value ?? (kind == "virtual" ? "fastpath" : "testpmd"),
                       testpmdPath: root.text("testpmd")?.value ?? "dpdk-testpmd", fastpathPath: root.text("fastpath")?.value ?? "labrunner fastpath",
                       pdumpPath: root.text("pdump")?.value ?? (kind == "virtual" ? "labrunner pdump" : "dpdk-pdump"),
@@ -57,6 +57,7 @@ public struct LabLoader: Sendable {
                       guestKernel: v?.text("guest_kernel")?.value, guestInitrd: v?.text("guest_initrd")?.value,
                       memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
                       workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
+        lab.guestForwarderInitrd = v?.text("guest_initrd_fastpath")?.value
         return (lab, ScenarioFrontEnd.sorted(diagnostics), doc.source)
     }
 }

@@ -50,7 +50,7 @@ public struct DomainXML: Sendable {
         x.append("    <type arch='x86_64' machine='\(escape(vm.machine ?? "pc"))'>hvm</type>")
         if vm.disk == nil, let kernel = vm.kernel ?? qemu.lab.guestKernel {
             x.append("    <kernel>\(escape(kernel))</kernel>")
-            if let initrd = vm.initrd ?? qemu.lab.guestInitrd { x.append("    <initrd>\(escape(initrd))</initrd>") }
+            if let initrd = qemu.initrd { x.append("    <initrd>\(escape(initrd))</initrd>") }
             x.append("    <cmdline>\(escape(vm.append ?? "console=ttyS0 quiet"))</cmdline>")
         } else {
             x.append("    <boot dev='hd'/>")

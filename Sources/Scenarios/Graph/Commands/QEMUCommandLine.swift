@@ -7,12 +7,20 @@ public struct QEMUCommandLine: Sendable {
     public let lab: Lab
     /// The lab host it runs on.
     public let host: LabHost
+    /// Whether a forwarder role runs in this guest (it then boots the lab's forwarder initrd).
+    public let runsForwarder: Bool
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab, host: LabHost) {
+    public init(role: Role, lab: Lab, host: LabHost, runsForwarder: Bool = false) {
         self.role = role
         self.lab = lab
         self.host = host
+        self.runsForwarder = runsForwarder
+    }
+
+    /// The initrd a disk-less guest boots.
+    public var initrd: String? {
+        role.vm?.initrd ?? (runsForwarder ? lab.guestForwarderInitrd ?? lab.guestInitrd : lab.guestInitrd)
     }
 
     /// Whether the guest runs under TCG (the lab says so, or lacks a working KVM).
@@ -56,7 +64,7 @@ public struct QEMUCommandLine: Sendable {
             a += ["-hda", disk]
         } else if let kernel = lab.isVirtual ? lab.guestKernel ?? vm.kernel : vm.kernel ?? lab.guestKernel {
             a += ["-kernel", kernel]
-            if let initrd = vm.initrd ?? lab.guestInitrd { a += ["-initrd", initrd] }
+            if let initrd { a += ["-initrd", initrd] }
             a += ["-append", vm.append ?? "console=ttyS0 quiet"]
         }
         for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
