@@ -34,6 +34,29 @@ import Testing
         #expect(lab.namespaces().isEmpty)
     }
 
+    /// A program's output that pauses right after a `# ` in mid-line (testpmd's "######## NIC statistics"
+    /// banner) is not the shell's prompt coming back: the step waits for the program's own prompt.
+    @Test func aHashInMidLineIsNotTheShellPromptComingBack() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: banner
+        title: A banner that pauses after a hash
+        roles:
+          h1: {kind: host}
+        sessions:
+          t: {on: h1}
+        steps:
+          - id: banner
+            on: t
+            send: "printf '  ######## '; sleep 1; printf 'NIC statistics\\nready> '; read answer"
+            prompt: "ready> $"
+            expect: {contains: NIC statistics}
+        """)
+        let result = lab.run(file)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
     @Test func jobsBoundParallelism() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
