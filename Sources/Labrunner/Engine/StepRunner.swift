@@ -188,9 +188,9 @@ struct StepRunner {
     private func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
         let session = try await context.session(name)
         let sessionPrompt = await context.prompt(of: name)
-        // The shell's prompt counts only at the start of a line: `# ` also ends a read that stopped in
-        // the middle of testpmd's "######## NIC statistics" banner.
-        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>(?:^|\n)(?:\(sessionPrompt)))" } ?? sessionPrompt
+        // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
+        // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.
+        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" } ?? sessionPrompt
         return try await withTaskCancellationHandler {
             try await session.send(text)
             do {
