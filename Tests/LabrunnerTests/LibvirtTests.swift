@@ -99,16 +99,12 @@ import Scenarios
           h1: {kind: host}
           h2: {kind: host}
           vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
-        links:
-          - {a: "h1:mig0", b: "h2:mig0"}
         steps:
-          - {id: addr1, on: h1, run: "ip addr add ${h1.address}/24 dev mig0"}
-          - {id: addr2, on: h2, run: "ip addr add ${h2.address}/24 dev mig0"}
           - {id: define, libvirt: {action: define, domain: vm}}
           - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
           - {id: qemu-in-h1, on: h1, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h1.namespace}"}}
           - id: migrate
-            after: [addr1, addr2, qemu-in-h1]
+            after: [qemu-in-h1]
             libvirt: {action: migrate, domain: vm, dest: "${h2.libvirt}", migrate_uri: "tcp://${h2.address}"}
             capture:
               mig: {parse: migrate}

@@ -43,11 +43,44 @@ struct NamespaceProvisioner {
                                              "net.ipv6.conf.default.disable_ipv6=1"], timeout: .seconds(10))
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
+        try await connectManagement()
         // Each namespace host's working directory (sockets, logs and files the scenario names with ${host.workdir}).
         for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
             try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
         }
         for host in graph.libvirtHosts { try await NamespaceLibvirtd(host: host, ledger: ledger).start() }
+    }
+
+    /// The management network: each namespace gets `lrmgmt` with its address (`${host.address}`) on one
+    /// bridge in a namespace of its own, so hosts reach each other as a real lab's hosts do (a
+    /// migration's stream, a libvirtd's peer). Only with two namespaces or more.
+    private func connectManagement() async throws {
+        guard let management = graph.management else { return }
+        var addresses: [String: String] = [:]
+        for host in graph.bindings.values { if let ns = host.namespace { addresses[ns] = host.address } }
+        let members = namespaces.filter { addresses[$0] != nil }
+        guard members.count >= 2 else { return }
+        let bridge = management.namespace
+        let add = try await LocalExecutor.run(["ip", "netns", "add", bridge], timeout: .seconds(10))
+        guard add.status == 0 else {
+            throw StepError.setup("ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
+        }
+        await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
+        var script = ["ip netns exec \(bridge) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
+                      "ip -n \(bridge) link add lrmgmt type bridge", "ip -n \(bridge) link set lrmgmt up"]
+        for (index, namespace) in members.enumerated() {
+            script += [
+                "ip -n \(namespace) link add lrmgmt type veth peer name m\(index) netns \(bridge)",
+                "ip -n \(bridge) link set m\(index) master lrmgmt",
+                "ip -n \(bridge) link set m\(index) up",
+                "ip -n \(namespace) addr add \(addresses[namespace]!)/\(management.prefixLength) dev lrmgmt",
+                "ip -n \(namespace) link set lrmgmt up",
+            ]
+        }
+        let result = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
+        guard result.status == 0 else {
+            throw StepError.setup("management network: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
 
     /// Creates one veth pair straight into its namespaces (removed with them), brings both ends up,

@@ -40,6 +40,7 @@ public struct GraphBuilder: Sendable {
                               monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
+            graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)
             // A virtual host whose libvirt a step calls (or migrates to) gets a libvirtd of its own.
             let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirt)
             let uris = Set(calls.map(\.uri) + calls.filter { $0.action == "migrate" }.compactMap(\.argument))

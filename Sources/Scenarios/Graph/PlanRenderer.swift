@@ -17,6 +17,9 @@ public struct PlanRenderer: Sendable {
         for wire in graph.wires {
             out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
         }
+        if let management = graph.management {
+            out.append("management: every namespace at its address on lrmgmt, bridged in \(management.namespace)")
+        }
         for host in graph.libvirtHosts {
             out.append("libvirtd: in \(host.namespace ?? host.name), listening on \(host.libvirtSocket)")
         }

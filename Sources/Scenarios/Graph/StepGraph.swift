@@ -22,6 +22,9 @@ public struct StepGraph: Sendable {
     public var wires: [Wire] = []
     /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
     public var libvirtHosts: [LabHost] = []
+    /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the
+    /// addresses hosts have on it (`${host.address}`). Nil on real labs.
+    public var management: (namespace: String, prefixLength: Int)?
     /// Virtual lab container roles, by name: each is a set of namespaces of its own inside its host's.
     public var containers: [String: ContainerPlan] = [:]
 
