@@ -149,7 +149,7 @@ import Testing
         let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1357'").isEmpty && !CLI.shell("pgrep -f 'sleep 60[.]2468'").isEmpty })
         Thread.sleep(forTimeInterval: 0.2)
-        #expect(lab.namespaces().count == 2)
+        #expect(lab.namespaces().count == 3)  // two hosts and their management network
         kill(process.processIdentifier, SIGINT)
         let result = CLI.finish(process, out, err)
         #expect(result.status == 130, "\(result.stdout)\(result.stderr)")
