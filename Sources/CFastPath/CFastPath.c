@@ -325,6 +325,11 @@ int cfp_memfd(const char *name) {
     return fd < 0 ? -errno : fd;
 }
 
+int cfp_memfd_huge(const char *name) {
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_HUGETLB);
+    return fd < 0 ? -errno : fd;
+}
+
 long cfp_recv_with_fds(int sock, void *buf, unsigned long len, int *fds, int max_fds, int *nfds) {
     char control[CMSG_SPACE(sizeof(int) * 16)];
     struct iovec iov = { .iov_base = buf, .iov_len = len };

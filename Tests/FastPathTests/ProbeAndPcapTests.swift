@@ -25,6 +25,25 @@ import Testing
         #expect(c.longestGap == 980)
     }
 
+    /// With hugepages reserved the pool lives in them (as DPDK's mempools do); without, in ordinary
+    /// shared memory. The test reserves a few pages and gives them back.
+    @Test func thePoolUsesReservedHugepages() throws {
+        let path = "/proc/sys/vm/nr_hugepages"
+        let before = Int((try String(contentsOfFile: path, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        defer { try? "\(before)".write(toFile: path, atomically: false, encoding: .utf8) }
+        try "0".write(toFile: path, atomically: false, encoding: .utf8)
+        let plain = try PacketPool(count: 4096)
+        #expect(!plain.onHugepages && plain.byteCount == 4096 * PacketPool.bufferSize)
+        try "\(before + 8)".write(toFile: path, atomically: false, encoding: .utf8)
+        let huge = try PacketPool(count: 4096)
+        #expect(huge.onHugepages && huge.byteCount % (2 << 20) == 0 && huge.byteCount >= 4096 * PacketPool.bufferSize)
+        var cache = PoolCache(pool: huge)
+        var p = huge.base.bindMemory(to: PacketMeta.self, capacity: 1)
+        #expect(cache.take(1, into: &p) == 1)
+        p.data.storeBytes(of: 0xAB, as: UInt8.self)
+        cache.give(p)
+    }
+
     @Test func pcapRoundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fp-\(getpid()).pcap").path
         defer { unlink(path) }

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func pvpHowToForwardsThroughTheGuestsFastPath() throws {
-        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/initrd-fastpath.img"), "run: labrunner lab build-guest")
+        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/fastpath.img"), "run: labrunner lab build-guest")
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
         // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps.

@@ -12,7 +12,7 @@ struct LabFixture {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let boot = guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_initrd_fastpath: \($0)/initrd-fastpath.img" } ?? ""
+        let boot = guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_fastpath: \($0)/fastpath.img" } ?? ""
         try """
         name: test-lab
         kind: virtual

@@ -24,6 +24,23 @@ import Testing
         #expect(vm.skip == nil)
     }
 
+    /// A guest a forwarder is placed in gets FastPath's disk (after its NICs, on a free PCI slot) on the
+    /// virtual lab only; the guide's multicast NIC address loses its multicast bit there, since the guest
+    /// kernel must bring the interface up for FastPath's AF_PACKET port.
+    @Test func forwarderGuestsGetFastPathsDiskAndUnicastMACsOnTheVirtualLab() throws {
+        let disk = "-drive file=/run/labrunner/guest/fastpath.img,if=none,id=lrfastpath,format=raw,readonly=on -device virtio-blk-pci,drive=lrfastpath"
+        let pvp = try #require(try plan("pvp.yaml", lab: virtual).step("vm-qemu"))
+        #expect(pvp.command.contains(disk), "\(pvp.command)")
+        #expect(pvp.command.range(of: "lrfastpath")!.lowerBound > pvp.command.range(of: "mac=52:54:00:02:d9:02")!.lowerBound)
+        #expect(!(try plan("pvp.yaml", lab: guide).step("vm-qemu")!.command.contains("lrfastpath")))
+        let migration = try plan("vhost-user-migration.yaml", lab: virtual)
+        let vm = try #require(migration.step("h1-vm"))
+        #expect(vm.command.contains("mac=cc:bb:bb:bb:bb:bb") && vm.command.contains("mac=dc:bb:bb:bb:bb:bb"), "\(vm.command)")
+        #expect(try plan("vhost-user-migration.yaml", lab: guide).step("h1-vm")!.command.contains("mac=dd:bb:bb:bb:bb:bb"))
+        // The forwarder that arrives on host_server_2 by migration is known to live in vm1_dst.
+        #expect(migration.forwarderPlacements["vm_testpmd_dst"] == "vm1_dst")
+    }
+
     @Test func pvpQEMUOnTheGuideLab() throws {
         let vm = try #require(try plan("pvp.yaml", lab: guide).step("vm-qemu"))
         for part in ["taskset -c 1,6-7", "-enable-kvm", "-cpu host", "mem-path=/dev/hugepages", "-mem-prealloc"] {

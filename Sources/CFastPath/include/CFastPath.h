@@ -113,6 +113,9 @@ int cfp_epoll_watch(int epfd, int fd, int add);
 /// memfd_create(name, MFD_CLOEXEC). Returns the fd or -errno.
 int cfp_memfd(const char *name);
 
+/// memfd_create(name, MFD_CLOEXEC | MFD_HUGETLB): backed by the default-size hugepages. Returns the fd or -errno.
+int cfp_memfd_huge(const char *name);
+
 /// Receives one message of up to `len` bytes with up to `max_fds` descriptors (SCM_RIGHTS) into `fds`;
 /// `*nfds` is set to how many arrived (extra ones are closed). Returns bytes read, 0 at EOF, or -errno.
 long cfp_recv_with_fds(int sock, void *buf, unsigned long len, int *fds, int max_fds, int *nfds);

@@ -29,7 +29,8 @@ public struct LaunchOptions: Sendable {
                                                 "--mbuf-size", "--rss-ip", "--nb-ports", "--txqflags"]
     /// Options accepted for compatibility without a value.
     static let ignoredFlags: Set<String> = ["--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
-                                            "--no-shconf", "--disable-hw-vlan", "--disable-rss", "--disable-crc-strip",
+                                            "--no-shconf", "--disable-hw-vlan", "--disable-hw-vlan-filter", "--disable-hw-vlan-strip",
+                                            "--disable-hw-vlan-extend", "--disable-rss", "--disable-crc-strip",
                                             "--enable-rx-cksum", "--no-lsc-interrupt", "--no-rmv-interrupt", "--mp-alloc=native"]
 
     /// Creates the defaults.

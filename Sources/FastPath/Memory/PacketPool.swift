@@ -1,9 +1,9 @@
 import CFastPath
 import Glibc
 
-/// A fixed set of packet buffers in one shared memfd mapping (pages are touched only when used; a
-/// vhost-user back-end can map the same memory, so virtio_user ports hand it buffers without a copy),
-/// with a free list guarded by a mutex. Forwarding lcores take and return buffers in bulk through their own
+/// A fixed set of packet buffers in one shared memfd mapping — on reserved hugepages when there are
+/// enough, else on ordinary pages touched only when used. A vhost-user back-end can map the same memory
+/// (so virtio_user ports hand it buffers without a copy). A mutex guards the free list. Forwarding lcores take and return buffers in bulk through their own
 /// `PoolCache`, so the lock is taken once per several hundred packets, never per packet.
 public final class PacketPool: @unchecked Sendable {
     /// Bytes per buffer: header, headroom, and room for a 2048-byte frame.
@@ -12,13 +12,17 @@ public final class PacketPool: @unchecked Sendable {
     public static let headroom = 128
     /// Largest frame a buffer holds.
     public static let dataRoom = 2048
+    /// The default hugepage size (x86-64), which a hugetlb mapping's length is a multiple of.
+    static let hugepageSize = 2 << 20
 
     /// Number of buffers.
     public let count: Int
     /// The first buffer (the mapping's start).
     public let base: UnsafeMutableRawPointer
     /// Bytes mapped.
-    public var byteCount: Int { count * Self.bufferSize }
+    public var byteCount: Int
+    /// Whether the buffers lie in hugepages (the machine had enough reserved), as DPDK's would.
+    public let onHugepages: Bool
     /// The memfd behind the mapping (shared with vhost-user back-ends).
     public let memoryFD: Int32
     private let free: UnsafeMutablePointer<PacketRef>
@@ -28,19 +32,37 @@ public final class PacketPool: @unchecked Sendable {
     /// Maps `count` buffers. Throws when the mapping fails.
     public init(count: Int) throws(FastPathError) {
         guard count > 0 else { throw .invalid("the packet pool needs at least one buffer") }
-        let bytes = count * Self.bufferSize
-        let fd = cfp_memfd("fastpath-packets")
-        guard fd >= 0 else { throw .system("memfd_create for the packet pool", -fd) }
-        guard ftruncate(fd, off_t(bytes)) == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw .system("sizing the \(bytes)-byte packet pool", e)
+        // Reserved hugepages first (fewer TLB misses; and a guest that reserved most of its memory as
+        // hugepages for DPDK has little else), else ordinary shared memory.
+        let hugeBytes = (count * Self.bufferSize + Self.hugepageSize - 1) / Self.hugepageSize * Self.hugepageSize
+        var mapped: (fd: Int32, map: UnsafeMutableRawPointer, bytes: Int, huge: Bool)?
+        let hugeFD = cfp_memfd_huge("fastpath-packets")
+        if hugeFD >= 0 {
+            if ftruncate(hugeFD, off_t(hugeBytes)) == 0, let map = mmap(nil, hugeBytes, PROT_READ | PROT_WRITE, MAP_SHARED, hugeFD, 0), map != MAP_FAILED {
+                mapped = (hugeFD, map, hugeBytes, true)
+            } else {
+                Glibc.close(hugeFD)
+            }
         }
-        guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
-            let e = errno
-            Glibc.close(fd)
-            throw .system("mmap of \(bytes) bytes for \(count) packet buffers", e)
+        if mapped == nil {
+            let bytes = count * Self.bufferSize
+            let fd = cfp_memfd("fastpath-packets")
+            guard fd >= 0 else { throw .system("memfd_create for the packet pool", -fd) }
+            guard ftruncate(fd, off_t(bytes)) == 0 else {
+                let e = errno
+                Glibc.close(fd)
+                throw .system("sizing the \(bytes)-byte packet pool", e)
+            }
+            guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+                let e = errno
+                Glibc.close(fd)
+                throw .system("mmap of \(bytes) bytes for \(count) packet buffers", e)
+            }
+            mapped = (fd, map, bytes, false)
         }
+        let (fd, map, bytes, huge) = mapped!
+        byteCount = bytes
+        onHugepages = huge
         memoryFD = fd
         self.count = count
         base = map
@@ -59,7 +81,7 @@ public final class PacketPool: @unchecked Sendable {
     }
 
     deinit {
-        munmap(base, count * Self.bufferSize)
+        munmap(base, byteCount)
         Glibc.close(memoryFD)
         free.deallocate()
         pthread_mutex_destroy(lock)

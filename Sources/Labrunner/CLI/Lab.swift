@@ -14,10 +14,10 @@ struct BuildGuest: AsyncParsableCommand {
         commandName: "build-guest",
         abstract: "Build the virtual lab's tiny guest (kernel + busybox initramfs) from this machine's Debian kernel.")
 
-    @Option(help: "Where vmlinux, initrd.img and initrd-fastpath.img go (the embedded lab boots them from /run/labrunner/guest).")
+    @Option(help: "Where vmlinux, initrd.img and fastpath.img go (the embedded lab boots them from /run/labrunner/guest).")
     var output = "/run/labrunner/guest"
 
-    @Option(help: "The fastpath binary for the forwarder guest's initramfs (default: next to labrunner; none there, no such initramfs).")
+    @Option(help: "The fastpath binary for forwarder guests' disk (default: next to labrunner; none there, no disk).")
     var fastpath: String?
 
     func run() async throws {

@@ -29,12 +29,15 @@ actor RunContext {
     /// Notes that forwarder `role` runs at the prompt of session `session`.
     func forwarderStarted(_ role: String, on session: String) { forwarders[role] = session }
 
-    /// The session whose prompt forwarder `role` answers at.
+    /// The session whose prompt forwarder `role` answers at: where a step started it, or else the one
+    /// console session of the VM it is placed in (a forwarder that arrived there by live migration).
     func forwarderSession(_ role: String) throws -> String {
-        guard let name = forwarders[role] else {
-            throw StepError.setup("forwarder \(role) is not running: a step `fastpath: {start: \(role)}` must start it first")
+        if let name = forwarders[role] { return name }
+        if let vm = graph.forwarderPlacements[role] {
+            let consoles = graph.sessions.filter { $0.value.role == vm && $0.value.console == "serial" }.map(\.key)
+            if consoles.count == 1 { return consoles[0] }
         }
-        return name
+        throw StepError.setup("forwarder \(role) is not running: a step `fastpath: {start: \(role)}` must start it first")
     }
 
     /// Adds captured values.
@@ -97,8 +100,9 @@ actor RunContext {
         return options
     }
 
-    /// The session with this name, opened (and waited for) on first use.
-    func session(_ name: String) async throws -> any InteractiveSession {
+    /// The session with this name, opened (and waited for) on first use. A console may show a program's
+    /// prompt instead of the shell's (`awaiting`, the first step's): a migrated guest's testpmd.
+    func session(_ name: String, awaiting: String? = nil) async throws -> any InteractiveSession {
         if let open = sessions[name] { return open }
         guard let spec = graph.sessions[name] else { throw StepError.unreachable("session '\(name)'") }
         let logs = directory.appendingPathComponent("sessions")
@@ -111,7 +115,7 @@ actor RunContext {
             session = try await ConsoleSession.connect(to: socket, log: log)
             // The guest may have printed its prompt before anyone listened: ask for a fresh one. Booting takes a while.
             try await session.send("")
-            _ = try await session.expect(spec.prompt, timeout: .seconds(120))
+            _ = try await session.expect(awaiting.map { "(?:\(spec.prompt))|(?:\($0))" } ?? spec.prompt, timeout: .seconds(120))
         case "shell":
             let terminalHost = try await host(for: spec.role)
             session = try await terminalHost.openSession(log: log)

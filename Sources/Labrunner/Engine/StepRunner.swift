@@ -186,7 +186,7 @@ struct StepRunner {
     /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
     /// program's prompt, the shell's prompt instead means the program ended.
     private func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
-        let session = try await context.session(name)
+        let session = try await context.session(name, awaiting: wanted)
         let sessionPrompt = await context.prompt(of: name)
         // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
         // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.

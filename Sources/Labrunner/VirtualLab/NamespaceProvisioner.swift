@@ -49,6 +49,17 @@ struct NamespaceProvisioner {
             try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
         }
         for host in graph.libvirtHosts { try await NamespaceLibvirtd(host: host, ledger: ledger).start() }
+        try await guardHugepages()
+    }
+
+    /// A how-to's hugepage reservation on a namespace host is the machine's own (namespaces do not
+    /// separate it): the ledger puts back the count the machine had.
+    private func guardHugepages() async throws {
+        let counter = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+        guard graph.steps.contains(where: { $0.skip == nil && $0.on.flatMap { graph.bindings[$0]?.namespace } != nil && $0.command.contains("nr_hugepages") }),
+              let now = try? String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), Int(now) != nil else { return }
+        await ledger.record(kind: "hugepages", name: "2 MiB hugepages reserved on this machine (\(now) before the run)",
+                            undo: ["sh", "-c", "echo \(now) > \(counter)"])
     }
 
     /// The management network: each namespace gets `lrmgmt` with its address (`${host.address}`) on one

@@ -29,7 +29,7 @@ public enum LabGrammar {
         Field("memory", .scalar(.size), "Memory each virtual host may give guests."),
         Field("guest_kernel", text, "Kernel booted by guests without a disk."),
         Field("guest_initrd", text, "Initramfs booted by guests without a disk."),
-        Field("guest_initrd_fastpath", text, "Initramfs booted by disk-less guests a forwarder runs in (labrunner lab build-guest makes it, FastPath inside)."),
+        Field("guest_fastpath", text, "Read-only disk image attached to disk-less guests a forwarder runs in (labrunner lab build-guest writes it: FastPath and its libraries)."),
         Field("memory_backing", .scalar(.text, choices: ["memfd", "hugepages", "as-written"]), "Backing used for guest memory (memfd needs no hugepages)."),
         Field("emulate", .list(.scalar(.text, choices: ["sriov", "switch", "trafficgen"])), "Parts the lab emulates (VFs become emulated NICs, the switch a bridge)."),
         Field("workdir", text, "Directory for per-host sockets and logs."),

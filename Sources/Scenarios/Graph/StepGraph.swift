@@ -25,6 +25,8 @@ public struct StepGraph: Sendable {
     /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the
     /// addresses hosts have on it (`${host.address}`). Nil on real labs.
     public var management: (namespace: String, prefixLength: Int)?
+    /// Forwarder role → the VM role it is placed in (forwarders in guests only).
+    public var forwarderPlacements: [String: String] = [:]
     /// Virtual lab container roles, by name: each is a set of namespaces of its own inside its host's.
     public var containers: [String: ContainerPlan] = [:]
 

@@ -28,8 +28,9 @@ public struct Lab: Sendable {
     public var virtualCores: CoreList?, virtualMemory: Quantity?
     /// Guest kernel and initrd for disk-less guests.
     public var guestKernel: String?, guestInitrd: String?
-    /// The initrd of disk-less guests a forwarder runs in (FastPath inside).
-    public var guestForwarderInitrd: String?
+    /// The read-only disk image attached to disk-less guests a forwarder runs in (FastPath and its
+    /// libraries, from `labrunner lab build-guest`).
+    public var guestFastPath: String?
     /// Guest memory backing override.
     public var memoryBacking: String
     /// Emulated parts.

@@ -21,7 +21,7 @@ extension LabLoader {
       memory_backing: memfd
       guest_kernel: /run/labrunner/guest/vmlinux
       guest_initrd: /run/labrunner/guest/initrd.img
-      guest_initrd_fastpath: /run/labrunner/guest/initrd-fastpath.img
+      guest_fastpath: /run/labrunner/guest/fastpath.img
       emulate: [sriov, switch, trafficgen]
       workdir: /run/labrunner
 

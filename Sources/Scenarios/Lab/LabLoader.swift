@@ -57,7 +57,7 @@ public struct LabLoader: Sendable {
                       guestKernel: v?.text("guest_kernel")?.value, guestInitrd: v?.text("guest_initrd")?.value,
                       memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
                       workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
-        lab.guestForwarderInitrd = v?.text("guest_initrd_fastpath")?.value
+        lab.guestFastPath = v?.text("guest_fastpath")?.value
         return (lab, ScenarioFrontEnd.sorted(diagnostics), doc.source)
     }
 }

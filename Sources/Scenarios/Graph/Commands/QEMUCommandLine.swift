@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds the QEMU command line for a VM role on a lab host. The same builder serves the plan
 /// and the QEMU launcher, so what the plan prints is what runs.
 public struct QEMUCommandLine: Sendable {
@@ -7,7 +9,7 @@ public struct QEMUCommandLine: Sendable {
     public let lab: Lab
     /// The lab host it runs on.
     public let host: LabHost
-    /// Whether a forwarder role runs in this guest (it then boots the lab's forwarder initrd).
+    /// Whether a forwarder role runs in this guest (the lab then attaches its FastPath disk to it).
     public let runsForwarder: Bool
 
     /// Creates a builder.
@@ -19,9 +21,7 @@ public struct QEMUCommandLine: Sendable {
     }
 
     /// The initrd a disk-less guest boots.
-    public var initrd: String? {
-        role.vm?.initrd ?? (runsForwarder ? lab.guestForwarderInitrd ?? lab.guestInitrd : lab.guestInitrd)
-    }
+    public var initrd: String? { role.vm?.initrd ?? lab.guestInitrd }
 
     /// Whether the guest runs under TCG (the lab says so, or lacks a working KVM).
     public var usesTCG: Bool { lab.accel == "tcg" || (lab.accel == "auto" && !lab.has("kvm", on: host)) }
@@ -68,6 +68,10 @@ public struct QEMUCommandLine: Sendable {
             a += ["-append", vm.append ?? "console=ttyS0 quiet"]
         }
         for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
+        // After the NICs, so the disk takes a PCI slot the scenario's addresses leave free.
+        if runsForwarder, lab.isVirtual, vm.disk == nil || lab.guestKernel != nil, let image = lab.guestFastPath {
+            a += ["-drive", "file=\(image),if=none,id=lrfastpath,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=lrfastpath"]
+        }
         if let incoming = vm.incoming { a += ["-incoming", incoming] }
         if let monitor = vm.monitor { a += ["-monitor", monitor] }
         a += ["-qmp", "\(qmpAddress),server=on,wait=off"]
@@ -90,7 +94,7 @@ public struct QEMUCommandLine: Sendable {
             out.append(command("netdev_add", [("type", .string("tap")), ("id", .string(netdev)), ("ifname", .string(tapName(nic))),
                                               ("script", .string("no")), ("downscript", .string("no"))]))
             device = [("driver", .string(nic.type == "vf" ? "e1000" : "virtio-net-pci")), ("netdev", .string(netdev)), ("id", .string(nic.id.value))]
-            if let mac = nic.mac { device.append(("mac", .string(mac.value.description))) }
+            if let mac = guestMAC(nic) { device.append(("mac", .string(mac))) }
         }
         if let pci = nic.pci { device.append(("addr", .string("0x\(String(pci.device, radix: 16))"))) }
         out.append(command("device_add", device))
@@ -109,9 +113,19 @@ public struct QEMUCommandLine: Sendable {
         return MemoryBacking(type: "memfd", path: nil, share: written.share, prealloc: false, pageSize: nil)
     }
 
+    /// The NIC's MAC as the guest gets it. On the virtual lab the guest's kernel drives every NIC (FastPath
+    /// forwards over AF_PACKET on it), and Linux will not bring up an interface whose address has the
+    /// multicast bit set — which the guide's `DD:BB:BB:BB:BB:BB` has (its DPDK never asks the kernel) —
+    /// so that bit is cleared there.
+    func guestMAC(_ nic: VMNIC) -> String? {
+        guard let written = nic.mac?.value.description else { return nil }
+        guard lab.isVirtual, let first = UInt8(written.prefix(2), radix: 16), first & 1 == 1 else { return written }
+        return String(format: "%02x", first & 0xFE) + written.dropFirst(2)
+    }
+
     private func arguments(for nic: VMNIC) -> [String] {
         var device = ["virtio-net-pci", "netdev=\(nic.id.value)"]
-        if let mac = nic.mac { device.append("mac=\(mac.value)") }
+        if let mac = guestMAC(nic) { device.append("mac=\(mac)") }
         if let pci = nic.pci, pci.bus == 0 { device.append("addr=0x\(String(pci.device, radix: 16))") }
         if let size = nic.rxQueueSize { device.append("rx_queue_size=\(size)") }
         if let options = nic.options { device.append(options) }
@@ -136,7 +150,7 @@ public struct QEMUCommandLine: Sendable {
         case "vf":
             if emulatesVF {
                 var e1000 = ["e1000", "netdev=\(nic.id.value)-net", "id=\(nic.id.value)"]
-                if let mac = nic.mac { e1000.append("mac=\(mac.value)") }
+                if let mac = guestMAC(nic) { e1000.append("mac=\(mac)") }
                 if let pci = nic.pci { e1000.append("addr=0x\(String(pci.device, radix: 16))") }
                 return ["-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(tapName(nic))",
                         "-device", e1000.joined(separator: ",")]
