@@ -51,17 +51,21 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/fastpath.img"), "run: labrunner lab build-guest")
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
-        // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps.
-        let result = lab.run(CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s")
+        // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps; an emulated
+        // vCPU held off the CPU for a moment may cost a packet, so the run accepts 1 % of loss.
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
+                             "--set", "acceptable_loss=1%")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
         let traffic = try String(contentsOf: directory.appendingPathComponent("steps/traffic.log"), encoding: .utf8)
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
         let received = traffic.firstMatch(of: /"received": (\d+)/).map { Int($0.1)! } ?? -1
-        #expect(sent >= 3600 && received == sent, "\(traffic)")
-        // The guest's FastPath (af_packet on its two virtio-net interfaces) forwarded every one of them.
+        #expect(sent >= 3600 && received >= sent * 99 / 100 && received <= sent, "\(traffic)")
+        // Everything that came back went through the guest's FastPath (af_packet on its two virtio-net
+        // interfaces), and it forwarded no more than reached it.
         let guest = try PortStatsParser().parse(try String(contentsOf: directory.appendingPathComponent("steps/guest-stats.log"), encoding: .utf8))
-        #expect(Int(guest["0.rx_packets"] ?? "") == sent && Int(guest["1.tx_packets"] ?? "") == sent, "\(guest)")
+        let guestIn = Int(guest["0.rx_packets"] ?? "") ?? -1, guestOut = Int(guest["1.tx_packets"] ?? "") ?? -1
+        #expect(guestIn <= sent && guestOut <= guestIn && guestOut >= received, "\(guest)")
         #expect(lab.namespaces().isEmpty)
     }
 }
