@@ -35,7 +35,7 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect((try? String(contentsOf: shared.appendingPathComponent("reply"), encoding: .utf8)) == "from the container\n")
         #expect(!FileManager.default.fileExists(atPath: "/run/shared"))
-        #expect(CLI.shell("pgrep -af '[l]abrunner-\(lab.prefix)' || true").isEmpty)
+        #expect(lab.leftoverProcesses().isEmpty)
         #expect(lab.namespaces().isEmpty)
     }
 

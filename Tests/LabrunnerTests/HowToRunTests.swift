@@ -13,14 +13,13 @@ import Testing
         let run = try lab.runJSON()
         let steps = try #require(run["steps"] as? [[String: Any]])
         #expect(steps.count == 8 && steps.allSatisfy { $0["status"] as? String == "passed" })
-        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
-        let traffic = try String(contentsOf: directory.appendingPathComponent("steps/traffic.log"), encoding: .utf8)
-        let inspect = try String(contentsOf: directory.appendingPathComponent("steps/inspect.log"), encoding: .utf8)
+        let traffic = try lab.stepLog("traffic")
+        let inspect = try lab.stepLog("inspect")
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
         #expect(sent >= 900 && sent <= 1100)  // 1 kpps for 1 s
         // Every frame FastPath's port 0 received went into pdump's file, and only those; on a busy
         // machine the kernel may drop a few before FastPath sees them (counted as RX-dropped).
-        let quit = try String(contentsOf: directory.appendingPathComponent("steps/quit.log"), encoding: .utf8)
+        let quit = try lab.stepLog("quit")
         let port0 = try #require(quit.firstMatch(of: /Forward statistics for port 0\s+-+\s+RX-packets: (\d+)\s+RX-dropped: (\d+)/))
         let received = Int(port0.1)!, dropped = Int(port0.2)!
         let captured = inspect.split(separator: "\n").filter { $0.contains("203.0.113.4.9 > 203.0.113.3.9: UDP, length 18") }.count
@@ -39,11 +38,10 @@ import Testing
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         #expect(steps.filter { $0["status"] as? String == "passed" }.count == 10, "\(steps)")
         // The container's FastPath reached the host's socket only through the volume, at the guide's path.
-        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
-        let info = try String(contentsOf: directory.appendingPathComponent("steps/container-link.log"), encoding: .utf8)
+        let info = try lab.stepLog("container-link")
         #expect(info.contains("Devargs: path=/var/run/usvhost"))
         #expect(!FileManager.default.fileExists(atPath: "/var/run/usvhost"))
-        #expect(CLI.shell("pgrep -af '[l]abrunner-\(lab.prefix)' || true").isEmpty)
+        #expect(lab.leftoverProcesses().isEmpty)
         #expect(lab.namespaces().isEmpty)
     }
 
@@ -56,14 +54,13 @@ import Testing
         let result = lab.run(CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
                              "--set", "acceptable_loss=1%")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
-        let traffic = try String(contentsOf: directory.appendingPathComponent("steps/traffic.log"), encoding: .utf8)
+        let traffic = try lab.stepLog("traffic")
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
         let received = traffic.firstMatch(of: /"received": (\d+)/).map { Int($0.1)! } ?? -1
         #expect(sent >= 3600 && received >= sent * 99 / 100 && received <= sent, "\(traffic)")
         // Everything that came back went through the guest's FastPath (af_packet on its two virtio-net
         // interfaces), and it forwarded no more than reached it.
-        let guest = try PortStatsParser().parse(try String(contentsOf: directory.appendingPathComponent("steps/guest-stats.log"), encoding: .utf8))
+        let guest = try PortStatsParser().parse(try lab.stepLog("guest-stats"))
         let guestIn = Int(guest["0.rx_packets"] ?? "") ?? -1, guestOut = Int(guest["1.tx_packets"] ?? "") ?? -1
         #expect(guestIn <= sent && guestOut <= guestIn && guestOut >= received, "\(guest)")
         #expect(lab.namespaces().isEmpty)

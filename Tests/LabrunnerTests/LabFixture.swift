@@ -47,11 +47,25 @@ struct LabFixture {
         return list.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasPrefix(prefix) }
     }
 
-    /// The run directory of the (single) run, and its run.json.
+    /// The run directory of the (single) run.
+    func runDirectory() throws -> URL {
+        try FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil)[0]
+    }
+
+    /// The (single) run's run.json.
     func runJSON() throws -> [String: Any] {
-        let runDirs = try FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil)
-        let data = try Data(contentsOf: runDirs[0].appendingPathComponent("run.json"))
+        let data = try Data(contentsOf: try runDirectory().appendingPathComponent("run.json"))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// What step `id` of the (single) run printed (its steps/ID.log).
+    func stepLog(_ id: String) throws -> String {
+        try String(contentsOf: try runDirectory().appendingPathComponent("steps/\(id).log"), encoding: .utf8)
+    }
+
+    /// Processes still running that name this fixture's directory (a daemon, a QEMU, a container).
+    func leftoverProcesses() -> String {
+        CLI.shell("pgrep -af '[/]\(directory.path.dropFirst())' || true")
     }
 
     /// Removes the directory and anything this fixture's runs left.

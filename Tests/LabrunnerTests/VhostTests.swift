@@ -5,29 +5,29 @@ import Testing
 /// FastPath's vhost-user back-end with peers nobody here wrote: QEMU's virtio-net in a TCG guest, and
 /// dpdk-testpmd's virtio_user.
 @Suite(.serialized) struct VhostTests {
-    @Test func tcgGuestTrafficReachesFastPathAndComesBack() throws {
-        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/vmlinux"), "run: labrunner lab build-guest")
-        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd"])
-        defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: guest-vhost
-        title: A TCG guest's virtio-net on FastPath's vhost-user port, both ways
+    /// A scenario's start: FastPath with a macswap forwarder on a vhost-user port of `queues` pairs, and a
+    /// TCG guest (one vCPU per queue pair) on it, booted; its serial console is the session `console`.
+    private static func guestOnFastPath(name: String, title: String, queues: Int) -> String {
+        let multiqueue = queues > 1
+        return """
+        name: \(name)
+        title: \(title)
         roles:
           h1: {kind: host}
           fwd:
             kind: forwarder
             on: h1
-            lcores: 0-1
-            vdevs: ["net_vhost0,iface=${h1.workdir}/vhost0.sock"]
-            args: -i --port-topology=loop --forward-mode=macswap
+            lcores: 0-\(queues)
+            vdevs: ["net_vhost0,iface=${h1.workdir}/vhost0.sock\(multiqueue ? ",queues=\(queues)" : "")"]
+            args: -i --port-topology=loop --forward-mode=macswap\(multiqueue ? " --rxq=\(queues) --txq=\(queues) --nb-cores=\(queues)" : "")
           vm1:
             kind: vm
             host: h1
-            memory: 192MiB
+            memory: \(multiqueue ? 256 : 192)MiB
             backing: {type: memfd, share: true}
-            vcpus: 1
+            vcpus: \(queues)
             nics:
-              - {id: net0, type: vhost-user, socket: "${h1.workdir}/vhost0.sock", mac: "52:54:00:12:34:56"}
+              - {id: net0, type: vhost-user, socket: "${h1.workdir}/vhost0.sock", mac: "52:54:00:12:34:56"\(multiqueue ? ", queues: \(queues)" : "")}
         sessions:
           t1: {on: h1}
           console: {on: vm1, console: serial}
@@ -35,6 +35,15 @@ import Testing
           - {id: fp, on: t1, fastpath: {start: fwd}}
           - {id: go, on: fwd, fastpath: start}
           - {id: boot, vm: {start: vm1}}
+
+        """
+    }
+
+    @Test func tcgGuestTrafficReachesFastPathAndComesBack() throws {
+        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/vmlinux"), "run: labrunner lab build-guest")
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd"])
+        defer { lab.tearDown() }
+        let file = try lab.scenario(Self.guestOnFastPath(name: "guest-vhost", title: "A TCG guest's virtio-net on FastPath's vhost-user port, both ways", queues: 1) + """
           - id: ping
             on: console
             send: "ip link set eth0 up && ip addr add 198.51.100.10/24 dev eth0 && ping -c 5 -W 1 198.51.100.20 >/dev/null; echo tx $(cat /sys/class/net/eth0/statistics/tx_packets) rx $(cat /sys/class/net/eth0/statistics/rx_packets)"
@@ -71,32 +80,7 @@ import Testing
     @Test func tcgGuestWithTwoQueuePairsUsesBoth() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd"])
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: guest-vhost-mq
-        title: A two-vCPU TCG guest's virtio-net with two queue pairs on FastPath
-        roles:
-          h1: {kind: host}
-          fwd:
-            kind: forwarder
-            on: h1
-            lcores: 0-2
-            vdevs: ["net_vhost0,iface=${h1.workdir}/vhost0.sock,queues=2"]
-            args: -i --port-topology=loop --forward-mode=macswap --rxq=2 --txq=2 --nb-cores=2
-          vm1:
-            kind: vm
-            host: h1
-            memory: 256MiB
-            backing: {type: memfd, share: true}
-            vcpus: 2
-            nics:
-              - {id: net0, type: vhost-user, socket: "${h1.workdir}/vhost0.sock", mac: "52:54:00:12:34:56", queues: 2}
-        sessions:
-          t1: {on: h1}
-          console: {on: vm1, console: serial}
-        steps:
-          - {id: fp, on: t1, fastpath: {start: fwd}}
-          - {id: go, on: fwd, fastpath: start}
-          - {id: boot, vm: {start: vm1}}
+        let file = try lab.scenario(Self.guestOnFastPath(name: "guest-vhost-mq", title: "A two-vCPU TCG guest's virtio-net with two queue pairs on FastPath", queues: 2) + """
           - id: ping
             on: console
             send: "ip link set eth0 up && ip addr add 198.51.100.10/24 dev eth0 && arp -s 198.51.100.20 02:00:00:00:00:01 && (taskset -c 0 ping -c 5 -W 1 198.51.100.20 >/dev/null & taskset -c 1 ping -c 5 -W 1 198.51.100.20 >/dev/null; wait); ls /sys/class/net/eth0/queues | tr '\\n' ' '; echo"
@@ -263,15 +247,14 @@ import Testing
         let file = try lab.scenario(Self.migrationScenario)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let directory = try FileManager.default.contentsOfDirectory(at: lab.runs, includingPropertiesForKeys: nil)[0]
-        let report = try String(contentsOf: directory.appendingPathComponent("steps/traffic-stop.log"), encoding: .utf8)
+        let report = try lab.stepLog("traffic-stop")
         func number(_ key: String) -> Double { Double(report.firstMatch(of: try! Regex("\"\(key)\": ([0-9.]+)"))?.output[1].substring ?? "") ?? -1 }
         // Lost only around the migration: in at most three windows (the source pausing, the destination
         // starting, a ping in flight), none longer than the longest silence — at 1 kpps one ping per ms.
         #expect(number("gaps") <= 3, "\(report)")
         #expect(number("lost") <= number("gaps") * (number("outage").rounded(.up) + 2), "\(report)")
         #expect(number("outage") < 3000, "\(report)")
-        let info = try String(contentsOf: directory.appendingPathComponent("steps/log-used.log"), encoding: .utf8)
+        let info = try lab.stepLog("log-used")
         #expect(info.contains("Dirty page log: shared 1 time(s)"))
     }
 

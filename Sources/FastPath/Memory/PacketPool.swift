@@ -35,32 +35,17 @@ public final class PacketPool: @unchecked Sendable {
         // Reserved hugepages first (fewer TLB misses; and a guest that reserved most of its memory as
         // hugepages for DPDK has little else), else ordinary shared memory.
         let hugeBytes = (count * Self.bufferSize + Self.hugepageSize - 1) / Self.hugepageSize * Self.hugepageSize
-        var mapped: (fd: Int32, map: UnsafeMutableRawPointer, bytes: Int, huge: Bool)?
+        let fd: Int32, map: UnsafeMutableRawPointer, bytes: Int, huge: Bool
         let hugeFD = cfp_memfd_huge("fastpath-packets")
-        if hugeFD >= 0 {
-            if ftruncate(hugeFD, off_t(hugeBytes)) == 0, let map = mmap(nil, hugeBytes, PROT_READ | PROT_WRITE, MAP_SHARED, hugeFD, 0), map != MAP_FAILED {
-                mapped = (hugeFD, map, hugeBytes, true)
-            } else {
-                Glibc.close(hugeFD)
-            }
-        }
-        if mapped == nil {
-            let bytes = count * Self.bufferSize
-            let fd = cfp_memfd("fastpath-packets")
+        if hugeFD >= 0, let hugeMap = try? Self.map(hugeFD, bytes: hugeBytes, count: count) {
+            (fd, map, bytes, huge) = (hugeFD, hugeMap, hugeBytes, true)
+        } else {
+            fd = cfp_memfd("fastpath-packets")
             guard fd >= 0 else { throw .system("memfd_create for the packet pool", -fd) }
-            guard ftruncate(fd, off_t(bytes)) == 0 else {
-                let e = errno
-                Glibc.close(fd)
-                throw .system("sizing the \(bytes)-byte packet pool", e)
-            }
-            guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
-                let e = errno
-                Glibc.close(fd)
-                throw .system("mmap of \(bytes) bytes for \(count) packet buffers", e)
-            }
-            mapped = (fd, map, bytes, false)
+            bytes = count * Self.bufferSize
+            map = try Self.map(fd, bytes: bytes, count: count)
+            huge = false
         }
-        let (fd, map, bytes, huge) = mapped!
         byteCount = bytes
         onHugepages = huge
         memoryFD = fd
@@ -78,6 +63,21 @@ public final class PacketPool: @unchecked Sendable {
         for i in 0..<count {
             (map + i * Self.bufferSize).bindMemory(to: PacketMeta.self, capacity: 1).pointee.index = UInt32(i)
         }
+    }
+
+    /// Sizes the memfd `fd` to `bytes` and maps it shared; on failure closes it and says why.
+    private static func map(_ fd: Int32, bytes: Int, count: Int) throws(FastPathError) -> UnsafeMutableRawPointer {
+        guard ftruncate(fd, off_t(bytes)) == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw .system("sizing the \(bytes)-byte packet pool", e)
+        }
+        guard let map = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            let e = errno
+            Glibc.close(fd)
+            throw .system("mmap of \(bytes) bytes for \(count) packet buffers", e)
+        }
+        return map
     }
 
     deinit {

@@ -192,10 +192,7 @@ final class VhostDevice: @unchecked Sendable {
             // front-end would wait for it forever (its used_event lies behind): signal the new one
             // now and on the next publish (a spurious interrupt costs a driver nothing).
             queues[i].publishedIndex = nil
-            if fd >= 0 && queues[i].started {
-                var one: UInt64 = 1
-                _ = write(fd, &one, 8)
-            }
+            if queues[i].started { queues[i].signal() }
         case .setVringErr:
             let v = try m.u64()
             _ = try queue(Int(v & 0xFF))  // the error eventfd is not used: closed with the message

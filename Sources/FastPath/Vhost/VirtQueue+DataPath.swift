@@ -37,10 +37,14 @@ extension VirtQueue {
         } else {
             wanted = available!.loadUnaligned(as: UInt16.self) & 1 == 0
         }
-        if wanted && call >= 0 {
-            var one: UInt64 = 1
-            _ = Glibc.write(call, &one, 8)
-        }
+        if wanted { signal() }
+    }
+
+    /// Signals the front-end through the call eventfd, if it gave one.
+    @inline(__always) func signal() {
+        guard call >= 0 else { return }
+        var one: UInt64 = 1
+        _ = Glibc.write(call, &one, 8)
     }
 
     /// The virtio rule for EVENT_IDX: the other side wants a notification when the index moved from

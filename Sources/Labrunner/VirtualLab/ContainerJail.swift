@@ -20,8 +20,7 @@ struct ContainerJail {
         for volume in plan.volumes where !FileManager.default.fileExists(atPath: volume.source) && volume.source != plan.hugepageMount {
             throw StepError.setup("container \(plan.name): volume \(volume.source):\(volume.target) — \(volume.source) does not exist yet; start what creates it (a vhost-user server, say) before the container's first step")
         }
-        for volume in plan.volumes where !Self.privateRoots.contains(where: { volume.target == $0 || volume.target.hasPrefix($0 + "/") })
-            && !FileManager.default.fileExists(atPath: volume.target) {
+        for volume in plan.volumes where Self.ownPath(volume.target) == nil && !FileManager.default.fileExists(atPath: volume.target) {
             throw StepError.setup("container \(plan.name): volume \(volume.source):\(volume.target) — on the virtual lab a volume goes under /run or /dev (the container's own) or onto a path that exists; \(volume.target) does not")
         }
         let launch = "ip netns exec \(plan.namespace) unshare --mount --uts --ipc --pid --fork --mount-proc --propagation private sh -c \(Shell.quote(setupScript)) > \(d)/log 2>&1 & echo $!"
@@ -45,8 +44,12 @@ struct ContainerJail {
         throw StepError.setup("container \(plan.name) was not ready within 5 s")
     }
 
-    /// Where the container has directories of its own (a volume target there is made for it).
-    private static let privateRoots = ["/var/run", "/run", "/dev"]
+    /// A target under the container's own /run (or /var/run, its symlink) or /dev, as a path there;
+    /// nil for a target elsewhere (which must exist).
+    private static func ownPath(_ target: String) -> String? {
+        let path = target == "/var/run" || target.hasPrefix("/var/run/") ? String(target.dropFirst(4)) : target
+        return ["/run", "/dev"].contains { path == $0 || path.hasPrefix($0 + "/") } ? path : nil
+    }
 
     /// Builds the private /run and /dev in the container's directory, binds the volumes into them (or
     /// onto existing paths elsewhere), moves both into place, and then waits forever as PID 1.
@@ -63,11 +66,7 @@ struct ContainerJail {
             "ln -s /proc/self/fd \(d)/dev/fd",
         ]
         for volume in plan.volumes {
-            var target = volume.target
-            if target.hasPrefix("/var/run/") { target = String(target.dropFirst(4)) }
-            for root in Self.privateRoots.dropFirst() where target == root || target.hasPrefix(root + "/") {
-                target = d + target
-            }
+            let target = Self.ownPath(volume.target).map { d + $0 } ?? volume.target
             let t = Shell.quote(target), s = Shell.quote(volume.source)
             if !FileManager.default.fileExists(atPath: volume.source) {
                 lines.append("mkdir -p \(t) && mount -t hugetlbfs lrhuge \(t)")

@@ -8,17 +8,21 @@ struct NamespaceProvisioner {
     let graph: StepGraph
     let ledger: Ledger
 
+    /// Namespaces of the hosts that steps which will run are on.
+    private var stepNamespaces: Set<String> {
+        Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
+    }
+
     /// Namespaces the graph's steps need (hosts of steps that will run, the ends of their wires, and
     /// hosts whose libvirt they call).
     var namespaces: [String] {
-        let used = Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
-        return used.union(wires.flatMap { [$0.a.namespace] + ($0.b.map { [$0.namespace] } ?? []) })
+        stepNamespaces.union(wires.flatMap { [$0.a.namespace] + ($0.b.map { [$0.namespace] } ?? []) })
             .union(graph.libvirtHosts.compactMap(\.namespace)).sorted()
     }
 
     /// Wires whose first end lies in a namespace some step uses.
     var wires: [Wire] {
-        let used = Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
+        let used = stepNamespaces
         return graph.wires.filter { used.contains($0.a.namespace) || $0.b.map { used.contains($0.namespace) } == true }
     }
 
