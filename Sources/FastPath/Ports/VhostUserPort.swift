@@ -21,7 +21,10 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let device: VhostDevice
     /// The device's queues (the same memory), reached without touching the device object per burst.
     private let queues: UnsafeMutablePointer<VirtQueue>
+    /// The data path's gate: false while a message changes what the lcores read.
     private let ready = Atomic<Bool>(false)
+    /// Whether the device runs (memory and pair 0 set up), untouched by the gate's brief closings.
+    private let running = Atomic<Bool>(false)
     private let inside = Atomic<Int>(0)
     private let connected = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
@@ -90,7 +93,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
          "Negotiated features: \(VhostFeatures.names(device.features).joined(separator: " "))"]
             + (lastError.map { ["Last protocol error: \($0)"] } ?? [])
     }
-    public var linkUp: Bool { started && connected.load(ordering: .acquiring) && ready.load(ordering: .acquiring) }
+    public var linkUp: Bool { started && connected.load(ordering: .acquiring) && running.load(ordering: .acquiring) }
     public var readinessDescriptor: Int32 { watches[0] }
     public var queueCount: Int { device.queuePairs }
 
@@ -229,6 +232,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
             connected.store(true, ordering: .releasing)
             converse(fd)
             connected.store(false, ordering: .releasing)
+            running.store(false, ordering: .releasing)
             quiesce()
             device.reset()
             snapshot.pointee = Snapshot()
@@ -261,6 +265,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
                 if mutates {
                     snapshot.pointee = Snapshot(memory: device.memory?.view, log: device.activeLog?.view, header: device.headerLength,
                                                 mergeable: device.mergeable, announce: device.takeAnnouncement() ?? snapshot.pointee.announce)
+                    running.store(device.running, ordering: .releasing)
                     if device.running { ready.store(true, ordering: .releasing) }
                 }
                 if let reply {
