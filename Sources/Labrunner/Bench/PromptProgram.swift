@@ -25,17 +25,22 @@ struct PromptProgram {
         return try await session.expect(Self.prompt, timeout: .seconds(20)).text
     }
 
-    /// Mean receive rate per port of `ports` over `seconds`, from the program's own "Throughput (since
-    /// last show)" (one `show port stats all` opens the window, the next closes it).
+    /// Receive rate per port of `ports` (their mean), sampled each second for `seconds` from the
+    /// program's own "Throughput (since last show)": the median sample, so a second in which the
+    /// machine stalled does not decide the trial.
     func rxMpps(ports: [Int], over seconds: Int) async throws -> Double {
         try await command("show port stats all")
-        try await Task.sleep(for: .seconds(seconds))
-        let stats = try PortStatsParser().parse(try await command("show port stats all"))
-        let rates = try ports.map { port throws -> Double in
-            guard let pps = stats["\(port).rx_pps"].flatMap({ Double($0.dropLast(3)) }) else { throw StepError.setup("no Rx-pps for port \(port)") }
-            return pps / 1e6
+        var samples = [Double]()
+        for _ in 0..<max(1, seconds) {
+            try await Task.sleep(for: .seconds(1))
+            let stats = try PortStatsParser().parse(try await command("show port stats all"))
+            let rates = try ports.map { port throws -> Double in
+                guard let pps = stats["\(port).rx_pps"].flatMap({ Double($0.dropLast(3)) }) else { throw StepError.setup("no Rx-pps for port \(port)") }
+                return pps / 1e6
+            }
+            samples.append(rates.reduce(0, +) / Double(rates.count))
         }
-        return rates.reduce(0, +) / Double(rates.count)
+        return Median.of(samples)
     }
 
     /// Resident memory now, MiB.
