@@ -145,6 +145,10 @@ static inline void cfp_store_release_u32(volatile uint32_t *p, uint32_t v) { __a
 /// Acquire-ordered load of a 32-bit status word (ring ownership read from the kernel).
 static inline uint32_t cfp_load_acquire_u32(volatile uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 
+/* A 64-bit word several lcores read and write without a lock (the switch's address table). */
+static inline uint64_t cfp_load_relaxed_u64(const volatile uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void cfp_store_relaxed_u64(volatile uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
 /// TPACKET_V3 rx block accessors: status (acquire), packet count, offset of the first packet, and
 /// handing the block back to the kernel (release).
 static inline uint32_t cfp_block_status(uint8_t *block) {

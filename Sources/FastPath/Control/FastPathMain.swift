@@ -80,7 +80,7 @@ public enum FastPathMain {
     Application options (after --):
       -i                         interactive prompt (testpmd>)
       --auto-start, --tx-first   start forwarding at once (after one burst on every port)
-      --forward-mode=MODE        io, mac, macswap, rxonly, txonly, flowgen
+      --forward-mode=MODE        io, mac, macswap, rxonly, txonly, flowgen, vhost-switch
       --port-topology=TOPO       paired, chained, loop
       --nb-cores=N --burst=N --rxd=N --txd=N --portmask=HEX --eth-peer=PORT,MAC
       --total-num-mbufs=N        packet buffers (default 8192)

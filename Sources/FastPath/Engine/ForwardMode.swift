@@ -12,6 +12,13 @@ public enum ForwardMode: String, Sendable, CaseIterable {
     case txonly
     /// Like txonly, spreading the probes over many flows (destination addresses).
     case flowgen
+    /// A MAC-learning switch like DPDK's vhost-switch sample: the first forwarding port is the uplink
+    /// (the NIC), the others are the VMs' ports. A frame from a VM port teaches the switch its source
+    /// and goes to the VM port its destination was learned on, else to the uplink. A frame from the
+    /// uplink goes to the VM port its destination was learned on; a group address goes to every VM
+    /// port; anything else is dropped. Frames never go from the uplink back to it, so two hosts on a
+    /// flooding switch do not loop.
+    case vhostSwitch = "vhost-switch"
 
     /// Whether the mode generates its packets instead of receiving them.
     public var generates: Bool { self == .txonly || self == .flowgen }

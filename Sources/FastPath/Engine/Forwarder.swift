@@ -13,6 +13,8 @@ public final class Forwarder: @unchecked Sendable {
     public var config: ForwardingConfig
     /// Where lcores hand pdump its copies.
     public let capture = CaptureHub()
+    /// vhost-switch's address table, shared by the lcores and kept across stop and start.
+    let macTable = MACTable()
     private var workers: [LcoreWorker] = []
     private var streams: [Stream] = []
     private var retired = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
@@ -99,7 +101,7 @@ public final class Forwarder: @unchecked Sendable {
         var created = [LcoreWorker]()
         for cpu in Set(planned.map(\.cpu)).sorted() {
             created.append(try LcoreWorker(cpu: cpu, streams: planned.filter { $0.cpu == cpu }, ports: ports, pool: pool, config: config, capture: capture,
-                                        allocationCounter: allocationCounter))
+                                        allocationCounter: allocationCounter, switchPorts: forwardingPorts, table: macTable))
         }
         for id in ports.ids { runStart[id] = counters(id) }
         streams = planned

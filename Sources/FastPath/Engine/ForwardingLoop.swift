@@ -74,6 +74,9 @@ struct ForwardingLoop {
             for i in 0..<n { HeaderEdit.setAddresses(burst[i].data, destination: s.destination, source: s.source) }
         case .macswap:
             for i in 0..<n { HeaderEdit.swapAddresses(burst[i].data) }
+        case .vhostSwitch:
+            switchBurst(&s, count: n, cache: &cache)
+            return true
         default:
             break
         }
@@ -84,28 +87,106 @@ struct ForwardingLoop {
     /// Sends `n` packets of the burst on the stream's tx port, retrying if asked, and drops the rest.
     @inline(__always)
     mutating func transmit(_ s: inout StreamSlot, count n: Int, bytes: Int, cache: inout PoolCache) {
-        if watching(s.txId, .tx) { capture.copy(burst, count: n, port: s.txId, direction: .tx, cache: &cache) }
-        var sent = s.sender.transmit(burst, count: n, cache: &cache)
+        send(burst, count: n, bytes: bytes, on: s.sender, id: s.txId, stream: s.counters, cache: &cache)
+    }
+
+    /// Sends `n` frames on port `id`'s queue `port`, retrying if asked, and drops the rest, counting
+    /// for the port and for the stream.
+    @inline(__always)
+    mutating func send(_ frames: UnsafeMutablePointer<PacketRef>, count n: Int, bytes: Int, on port: PortHandle, id: Int,
+                       stream: UnsafeMutablePointer<PortCounters>, cache: inout PoolCache) {
+        if watching(id, .tx) { capture.copy(frames, count: n, port: id, direction: .tx, cache: &cache) }
+        var sent = port.transmit(frames, count: n, cache: &cache)
         if sent < n && retry {
             var tries = 0
             while sent < n && tries < retryCount {
                 usleep(retryDelay)
-                sent += s.sender.transmit(burst + sent, count: n - sent, cache: &cache)
+                sent += port.transmit(frames + sent, count: n - sent, cache: &cache)
                 tries += 1
             }
         }
-        counters[s.txId].txPackets &+= UInt64(sent)
-        s.counters.pointee.txPackets &+= UInt64(sent)
+        counters[id].txPackets &+= UInt64(sent)
+        stream.pointee.txPackets &+= UInt64(sent)
         if sent == n {
-            counters[s.txId].txBytes &+= UInt64(bytes)
+            counters[id].txBytes &+= UInt64(bytes)
             return
         }
         var unsent = 0
-        for i in sent..<n { unsent &+= burst[i].length }
-        counters[s.txId].txBytes &+= UInt64(bytes - unsent)
-        counters[s.txId].txDropped &+= UInt64(n - sent)
-        s.counters.pointee.txDropped &+= UInt64(n - sent)
-        cache.give(n - sent, from: burst + sent)
+        for i in sent..<n { unsent &+= frames[i].length }
+        counters[id].txBytes &+= UInt64(bytes - unsent)
+        counters[id].txDropped &+= UInt64(n - sent)
+        stream.pointee.txDropped &+= UInt64(n - sent)
+        cache.give(n - sent, from: frames + sent)
+    }
+
+    /// vhost-switch: learns the sources of frames from VM ports, sorts the burst by destination port
+    /// (see `ForwardMode.vhostSwitch`), and sends each port its frames. Frames with nowhere to go are
+    /// dropped and counted as the stream's TX-dropped.
+    @inline(__always)
+    mutating func switchBurst(_ s: inout StreamSlot, count n: Int, cache: inout PoolCache) {
+        guard let f = s.fabric else {
+            cache.give(n, from: burst)
+            return
+        }
+        let fromUplink = f.position == 0
+        var dropped = 0
+        for i in 0..<n {
+            let p = burst[i]
+            guard p.length >= 14 else {
+                cache.give(1, from: burst + i)
+                dropped += 1
+                continue
+            }
+            let destination = MACTable.address(p.data, at: 0)
+            if !fromUplink {
+                let source = MACTable.address(p.data, at: 6)
+                if !MACTable.isGroup(source) { f.table.learn(source, port: f.position) }
+            }
+            if MACTable.isGroup(destination) {
+                guard fromUplink else {
+                    f.lane(0)[f.laneCounts[0]] = p
+                    f.laneCounts[0] += 1
+                    continue
+                }
+                // Every VM port gets the frame: copies for all but the last, which takes the original.
+                for to in 1..<f.count {
+                    var frame = p
+                    if to < f.count - 1 {
+                        guard cache.take(1, into: &frame) == 1 else {
+                            dropped += 1
+                            continue
+                        }
+                        frame.data.copyMemory(from: p.data, byteCount: p.length)
+                        frame.length = p.length
+                    }
+                    f.lane(to)[f.laneCounts[to]] = frame
+                    f.laneCounts[to] += 1
+                }
+                if f.count < 2 { cache.give(1, from: burst + i) }
+                continue
+            }
+            let learned = f.table.lookup(destination)
+            let to: Int
+            if let learned, learned > 0, learned < f.count, learned != f.position {
+                to = learned
+            } else if !fromUplink && learned == nil {
+                to = 0
+            } else {
+                cache.give(1, from: burst + i)  // unknown on the uplink, or back to the port it came from
+                dropped += 1
+                continue
+            }
+            f.lane(to)[f.laneCounts[to]] = p
+            f.laneCounts[to] += 1
+        }
+        s.counters.pointee.txDropped &+= UInt64(dropped)
+        for to in 0..<f.count where f.laneCounts[to] > 0 {
+            let lane = f.lane(to), c = f.laneCounts[to]
+            f.laneCounts[to] = 0
+            var bytes = 0
+            for i in 0..<c { bytes &+= lane[i].length }
+            send(lane, count: c, bytes: bytes, on: f.handles[to], id: f.ids[to], stream: s.counters, cache: &cache)
+        }
     }
 
     /// txonly and flowgen: builds a burst of probes from the stream's template and sends it.

@@ -34,8 +34,10 @@ final class LcoreWorker: @unchecked Sendable {
     /// Allocations this lcore made inside its forwarding loop (after setup, before teardown), when counted.
     private(set) var loopAllocations: UInt64?
 
+    /// `switchPorts` and `table`: in vhost-switch mode, the forwarding ports (the uplink first) and the
+    /// forwarder's address table.
     init(cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub,
-         allocationCounter: AllocationCounter?) throws(FastPathError) {
+         allocationCounter: AllocationCounter?, switchPorts: [Int] = [], table: MACTable? = nil) throws(FastPathError) {
         self.cpu = cpu
         self.allocationCounter = allocationCounter
         self.pool = pool
@@ -57,8 +59,17 @@ final class LcoreWorker: @unchecked Sendable {
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)
-            slots.append(StreamSlot(receiver: PortHandle(rx, queue: s.queue), sender: PortHandle(tx, queue: s.queue), rxId: s.rx, txId: s.tx, counters: streamCounters + slots.count, destination: s.peer.words,
-                                    source: tx.macAddress.words, template: t, templateLength: frame.count))
+            var slot = StreamSlot(receiver: PortHandle(rx, queue: s.queue), sender: PortHandle(tx, queue: s.queue), rxId: s.rx, txId: s.tx,
+                                  counters: streamCounters + slots.count, destination: s.peer.words, source: tx.macAddress.words, template: t,
+                                  templateLength: frame.count)
+            if config.mode == .vhostSwitch, let table, let position = switchPorts.firstIndex(of: s.rx) {
+                let fabric = try switchPorts.map { id throws(FastPathError) in
+                    guard let port = ports.port(id) else { throw .noSuchPort(id) }
+                    return (handle: PortHandle(port, queue: min(s.queue, port.queueCount - 1)), id: id)
+                }
+                slot.fabric = SwitchFabric(ports: fabric, position: position, table: table)
+            }
+            slots.append(slot)
         }
         self.slots = slots
         self.streams = streams
@@ -70,6 +81,7 @@ final class LcoreWorker: @unchecked Sendable {
         probes.deallocate()
         streamCounters.deallocate()
         for t in templates { t.deallocate() }
+        for s in slots { s.fabric?.deallocate() }
     }
 
     /// Starts the thread.

@@ -24,7 +24,11 @@ public struct Stream: Sendable, Equatable {
     /// of every port, …, as many queues as the fewer of --rxq and --txq), handed to the forwarding
     /// lcores in contiguous groups (each lcore gets at least one stream; extra lcores stay idle).
     public static func plan(_ config: ForwardingConfig, ports: [Int]) -> [Stream] {
-        let pairs = config.topology.peers(of: ports)
+        // vhost-switch: one stream per port; each frame's port is chosen per packet (tx is nominal:
+        // the uplink for a VM port, the first VM port for the uplink).
+        let pairs = config.mode == .vhostSwitch
+            ? (ports.count < 2 ? [] : ports.map { (rx: $0, tx: $0 == ports[0] ? ports[1] : ports[0]) })
+            : config.topology.peers(of: ports)
         let cpus = Array(config.forwardingCPUs.prefix(max(1, config.coreCount)))
         let queues = max(1, min(config.rxQueues, config.txQueues))
         guard !pairs.isEmpty, !cpus.isEmpty else { return [] }

@@ -17,4 +17,6 @@ struct StreamSlot {
     var flow: UInt32 = 0
     /// Generator credit: packets it may still send under the rate limit.
     var credit: Double = 0
+    /// vhost-switch: the ports a frame may go to, and the address table.
+    var fabric: SwitchFabric? = nil
 }

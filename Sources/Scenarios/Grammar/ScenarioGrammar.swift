@@ -112,6 +112,8 @@ public enum ScenarioGrammar {
         Field("vdevs", .list(text), "EAL --vdev arguments (net_vhost0,iface=/tmp/sock0)."),
         Field("allow", .list(.scalar(.pci)), "Devices to use (-w / -a)."),
         Field("args", text, "Application arguments after --, testpmd's words (-i --forward-mode=io …)."),
+        Field("program", words(["testpmd", "fastpath"]),
+              "Which program runs it, whatever the lab's forwarder: fastpath for what only FastPath does (--forward-mode=vhost-switch)."),
     ])
 
     static let switchRole = ObjectShape("switch role", roleCommon + [

@@ -110,7 +110,7 @@ struct StepPlanner {
         case .forwarderCommand(let text):
             command = resolve(text)
             if let role = onName.flatMap(scenario.role), let h = host {
-                target = "testpmd> prompt of \(role.name.value)\(lab.forwarder == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
+                target = "testpmd> prompt of \(role.name.value)\((role.forwarder?.program ?? lab.forwarder) == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
                 forwarder = (role.name.value, false)
             }
         case .forwarderStart(let name):

@@ -20,4 +20,6 @@ public struct ForwarderSpec: Sendable {
     public var allow: [PCIAddress]
     /// Application arguments.
     public var args: String?
+    /// `testpmd` or `fastpath` when the role names its program; otherwise the lab's forwarder runs it.
+    public var program: String?
 }

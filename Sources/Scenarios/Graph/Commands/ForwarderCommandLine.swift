@@ -15,9 +15,13 @@ public struct ForwarderCommandLine: Sendable {
         self.placement = placement
     }
 
-    /// Without physical NICs, an allowed PCI device becomes an af_packet port on the interface
-    /// that stands for it: the host NIC with that address, or the guest's ethN for a VM NIC.
-    public var usesNICStandIns: Bool { !lab.capabilities.contains(Capability.physicalNIC.rawValue) }
+    /// The program that runs the role: the one it names, else the lab's forwarder.
+    public var program: String { role.forwarder?.program ?? lab.forwarder }
+
+    /// Without physical NICs, or under FastPath (which drives no PCI device), an allowed PCI device
+    /// becomes an af_packet port on the interface that stands for it: the host NIC with that address
+    /// (left on its kernel driver), or the guest's ethN for a VM NIC.
+    public var usesNICStandIns: Bool { program == "fastpath" || !lab.capabilities.contains(Capability.physicalNIC.rawValue) }
 
     private func standIn(for pci: PCIAddress) -> String? {
         if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
@@ -28,7 +32,7 @@ public struct ForwarderCommandLine: Sendable {
     /// The arguments, starting with the binary.
     public var arguments: [String] {
         guard let f = role.forwarder else { return [] }
-        var a = (lab.forwarder == "fastpath" ? lab.fastpathPath : lab.testpmdPath).split(separator: " ").map(String.init)
+        var a = (program == "fastpath" ? lab.fastpathPath : lab.testpmdPath).split(separator: " ").map(String.init)
         a += ["-l", f.lcores.value.description]
         if let n = f.channels { a += ["-n", "\(n)"] }
         if let m = f.memory { a += ["--socket-mem", "\(Int(m.converted(to: .MiB)))"] }
