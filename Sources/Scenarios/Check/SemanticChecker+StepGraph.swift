@@ -109,9 +109,18 @@ extension SemanticChecker {
                 } else {
                     out.append(unknownRole(target, expected: "a forwarder role"))
                 }
-            case .traffic:
+            case .traffic(let spec):
                 needed = "a trafficgen role"
                 ok = { r, _ in r?.kind == .trafficgen }
+                if case .trafficgen(let generator) = item.on.flatMap({ role($0.value) })?.spec {
+                    if let port = spec.port, !generator.ports.contains(port) {
+                        out.append(Diagnostic(.error, "\(label): traffic port '\(port)' is not a port of generator '\(item.on!.value)' (\(generator.ports.joined(separator: ", ")))",
+                                              at: step.id.location, suggestion: EditDistance.suggestion(for: port, among: generator.ports)))
+                    } else if spec.port == nil && generator.ports.count != 1 {
+                        out.append(Diagnostic(.error, "\(label): generator '\(item.on!.value)' has \(generator.ports.count) ports; say which with port: (\(generator.ports.joined(separator: ", ")))",
+                                              at: step.id.location, length: step.id.value.count))
+                    }
+                }
             case .copy:
                 needed = "a host, vm or container role"
                 ok = { r, _ in [.host, .vm, .container].contains(r?.kind) }

@@ -2,7 +2,7 @@
 public struct TrafficSpec: Sendable {
     /// start, stop or run.
     public var action: String
-    /// Generator port.
+    /// Generator port (a generator's only port when not given).
     public var port: String?
     /// Destination MAC.
     public var dstMAC: MACAddress?

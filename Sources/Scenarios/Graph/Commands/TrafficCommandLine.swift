@@ -12,11 +12,18 @@ public struct TrafficCommandLine: Sendable {
         self.generator = generator
     }
 
+    /// The port the step names, else the generator's only one (the checker requires one of them).
+    public var port: String? {
+        if let port = spec.port { return port }
+        if case .trafficgen(let t) = generator?.spec, t.ports.count == 1 { return t.ports[0] }
+        return nil
+    }
+
     /// The arguments, starting with the binary.
     public var arguments: [String] {
         var a = ["labrunner", "traffic", spec.action]
-        guard spec.action != "stop" else { return a + (spec.port.map { ["--port", $0] } ?? []) }
-        if let port = spec.port {
+        guard spec.action != "stop" else { return a + (port.map { ["--port", $0] } ?? []) }
+        if let port {
             a += ["--port", port]
             // Probes are counted back on the generator's other ports (on the sending port when it has one).
             if case .trafficgen(let t) = generator?.spec {
