@@ -65,4 +65,31 @@ import Testing
         #expect(guestIn <= sent && guestOut <= guestIn && guestOut >= received, "\(guest)")
         #expect(lab.namespaces().isEmpty)
     }
+
+    /// The vhost-user migration how-to up to the guest forwarding the generator's traffic (the live
+    /// migration itself is covered by MigrationTests): each host's FastPath in vhost-switch mode
+    /// delivers the flooded frames to the VM port that owns their address and sends the VM's frames
+    /// out its NIC, so nothing loops between the two hosts on the flooding switch. The always steps
+    /// of what the cut-short run never started are skipped, with the reason.
+    @Test func vhostUserMigrationHowToSwitchesTheGeneratorsTrafficThroughTheGuest() throws {
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
+        defer { lab.tearDown() }
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256",
+                             "--until", "vm-stats")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("SKIP cleanup-switch-2 (0.00s) — forwarder vhost_switch_2 was not started in this run"))
+        #expect(result.stdout.contains("SKIP cleanup-vm-dst (0.00s) — vm vm1_dst was not started in this run"))
+        let quit = try lab.stepLog("cleanup-switch-1")
+        func stats(_ port: Int) throws -> (rx: Int, tx: Int, txTotal: Int) {
+            let m = try #require(quit.firstMatch(of: try Regex("Forward statistics for port \(port)\\s+-+\\s+RX-packets: (\\d+).*?\\n\\s+TX-packets: (\\d+)\\s+TX-dropped: \\d+\\s+TX-total: (\\d+)").dotMatchesNewlines()))
+            return (Int(m.output[1].substring!)!, Int(m.output[2].substring!)!, Int(m.output[3].substring!)!)
+        }
+        let uplink = try stats(0), vmIn = try stats(1), vmOut = try stats(2)
+        // Every frame from the NIC was for the VM's first port (learned from its frames); the VM's
+        // forwarded frames came back on its second port and all left through the NIC.
+        #expect(uplink.rx > 1000 && vmIn.txTotal <= uplink.rx && vmIn.txTotal >= uplink.rx * 99 / 100, "\(quit)")
+        #expect(vmOut.rx > 1000 && vmOut.tx == 0 && uplink.tx >= vmOut.rx && uplink.tx <= vmOut.rx + vmIn.rx, "\(quit)")
+        #expect(lab.leftoverProcesses().isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
 }

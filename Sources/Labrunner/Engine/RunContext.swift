@@ -40,6 +40,19 @@ actor RunContext {
         throw StepError.setup("forwarder \(role) is not running: a step `fastpath: {start: \(role)}` must start it first")
     }
 
+    /// Why an `always` step has nothing to act on — it stops a VM, or commands a forwarder, that this
+    /// run never started (a run cut short, or --only/--until) — or nil when it has something.
+    func idleCleanupReason(_ step: PlannedStep) -> String? {
+        if let (role, verb) = step.vm, verb == "stop", vms[role] == nil { return "vm \(role) was not started in this run" }
+        if let (role, start) = step.forwarder, !start, forwarders[role] == nil {
+            if let vm = graph.forwarderPlacements[role] {
+                return vms[vm] == nil ? "forwarder \(role) was not started in this run (its vm \(vm) is not running)" : nil
+            }
+            return "forwarder \(role) was not started in this run"
+        }
+        return nil
+    }
+
     /// Adds captured values.
     func store(_ values: [String: String]) {
         variables.merge(values) { $1 }

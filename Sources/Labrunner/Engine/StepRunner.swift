@@ -22,6 +22,11 @@ struct StepRunner {
             outcome.message = skip
             return outcome
         }
+        if step.always, let idle = await context.idleCleanupReason(step) {
+            outcome.status = .skipped
+            outcome.message = idle
+            return outcome
+        }
         let evaluator = ExpectationEvaluator(step: step)
         var delay = step.retryDelay
         for attempt in 0...max(0, step.retries) {
