@@ -69,6 +69,18 @@ import Testing
         #expect(out[2] == [frame(to: Self.vm1, from: Self.outside, 7)] && out[1].isEmpty && out[0].isEmpty)
     }
 
+    @Test func theSwitchRunsOnOneLcoreWhateverNbCoresSays() {
+        var config = ForwardingConfig()
+        config.mode = .vhostSwitch
+        config.forwardingCPUs = [1, 2, 3]
+        config.coreCount = 3
+        let streams = Stream.plan(config, ports: [0, 1, 2])
+        #expect(streams.map(\.rx) == [0, 1, 2] && streams.map(\.tx) == [1, 0, 0])
+        #expect(Set(streams.map(\.cpu)) == [1])
+        config.mode = .io
+        #expect(Set(Stream.plan(config, ports: [0, 1, 2]).map(\.cpu)).count == 3)
+    }
+
     @Test func aSwitchNeedsAnUplinkAndAVMPort() throws {
         let lab = try RingLab(ports: 1)
         try lab.command("set fwd vhost-switch")

@@ -17,7 +17,7 @@ public enum ForwardMode: String, Sendable, CaseIterable {
     /// and goes to the VM port its destination was learned on, else to the uplink. A frame from the
     /// uplink goes to the VM port its destination was learned on; a group address goes to every VM
     /// port; anything else is dropped. Frames never go from the uplink back to it, so two hosts on a
-    /// flooding switch do not loop.
+    /// flooding switch do not loop. It switches on one lcore.
     case vhostSwitch = "vhost-switch"
 
     /// Whether the mode generates its packets instead of receiving them.

@@ -162,16 +162,11 @@ struct ForwardingLoop {
                     f.lane(to)[f.laneCounts[to]] = frame
                     f.laneCounts[to] += 1
                 }
-                if f.count < 2 { cache.give(1, from: burst + i) }
                 continue
             }
-            let learned = f.table.lookup(destination)
-            let to: Int
-            if let learned, learned > 0, learned < f.count, learned != f.position {
-                to = learned
-            } else if !fromUplink && learned == nil {
-                to = 0
-            } else {
+            // Learned addresses sit behind VM ports (positions from 1); unknown ones are outside.
+            let to = f.table.lookup(destination) ?? 0
+            guard to != f.position, to < f.count else {
                 cache.give(1, from: burst + i)  // unknown on the uplink, or back to the port it came from
                 dropped += 1
                 continue

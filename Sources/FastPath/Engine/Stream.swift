@@ -24,16 +24,18 @@ public struct Stream: Sendable, Equatable {
     /// of every port, …, as many queues as the fewer of --rxq and --txq), handed to the forwarding
     /// lcores in contiguous groups (each lcore gets at least one stream; extra lcores stay idle).
     public static func plan(_ config: ForwardingConfig, ports: [Int]) -> [Stream] {
-        // vhost-switch: one stream per port; each frame's port is chosen per packet (tx is nominal:
+        // vhost-switch: one stream per port, all on the first lcore (a stream may send on any port's
+        // queue, and a queue takes one sender); each frame's port is chosen per packet (tx is nominal:
         // the uplink for a VM port, the first VM port for the uplink).
-        let pairs = config.mode == .vhostSwitch
+        let switching = config.mode == .vhostSwitch
+        let pairs = switching
             ? (ports.count < 2 ? [] : ports.map { (rx: $0, tx: $0 == ports[0] ? ports[1] : ports[0]) })
             : config.topology.peers(of: ports)
         let cpus = Array(config.forwardingCPUs.prefix(max(1, config.coreCount)))
         let queues = max(1, min(config.rxQueues, config.txQueues))
         guard !pairs.isEmpty, !cpus.isEmpty else { return [] }
         let count = pairs.count * queues
-        let lcores = min(cpus.count, count)
+        let lcores = switching ? 1 : min(cpus.count, count)
         var out = [Stream]()
         for queue in 0..<queues {
             for pair in pairs {

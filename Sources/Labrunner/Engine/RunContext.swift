@@ -71,7 +71,7 @@ actor RunContext {
             let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
             if !openSSHMasters.contains(binding.name) {
                 openSSHMasters.insert(binding.name)
-                await ledger.record(kind: "ssh master", name: binding.name, undo: ["sh", "-c", Shell.join(host.stopMaster) + " 2>/dev/null; true"])
+                await ledger.record(kind: "ssh master", name: binding.name, undo: host.stopMaster)
             }
             return host
         }

@@ -30,9 +30,15 @@ struct OpenSSHHost: RemoteHost {
          "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)"]
     }
 
-    /// The command that stops the ControlMaster this host starts (for the ledger).
+    /// The command that stops the ControlMaster this host starts, and waits (up to 5 s) until the
+    /// master and its jump-host ProxyCommand have exited: `-O exit` only asks (for the ledger).
     var stopMaster: [String] {
-        Namespace.exec(namespace, ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"])
+        let exit = Shell.join(Namespace.exec(namespace, ["ssh", "-o", "ControlPath=\(controlPath)", "-O", "exit", "\(options.user)@\(options.host)"]))
+        // The bracket keeps pgrep from matching this script's own command line.
+        var patterns = ["[C]ontrolPath=\(controlPath)"]
+        if options.via.last != nil { patterns.append("[-]W \(options.host):\(options.port)") }
+        let running = patterns.map { "pgrep -f \(Shell.quote($0)) >/dev/null" }.joined(separator: " || ")
+        return ["sh", "-c", "\(exit) 2>/dev/null; i=0; while [ $i -lt 100 ] && { \(running); }; do sleep 0.05; i=$((i + 1)); done; true"]
     }
 
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
