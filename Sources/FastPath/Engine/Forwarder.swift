@@ -84,6 +84,9 @@ public final class Forwarder: @unchecked Sendable {
     /// Starts forwarding; with `txFirst`, first sends that many bursts of probes on every forwarding port.
     public func start(txFirst: Int = 0) throws(FastPathError) {
         guard !isForwarding else { throw .invalid("Packet forwarding already started") }
+        if config.mode == .vhostSwitch && forwardingPorts.count == 1 {
+            throw .invalid("vhost-switch needs an uplink and at least one VM port, but port \(forwardingPorts[0]) is the only forwarding port: attach the VMs' ports (net_vhost) or fix set portlist")
+        }
         let planned = Stream.plan(config, ports: forwardingPorts)
         guard !planned.isEmpty else { throw .invalid("No forwarding ports: attach ports or fix set portlist") }
         for id in forwardingPorts {
