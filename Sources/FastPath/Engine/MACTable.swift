@@ -63,9 +63,4 @@ final class MACTable: @unchecked Sendable {
         }
         cfp_store_relaxed_u64(entries + start, entry)  // the group is full: replace its first guess
     }
-
-    /// Forgets every address.
-    func clear() {
-        for i in 0..<Self.capacity { cfp_store_relaxed_u64(entries + i, 0) }
-    }
 }
