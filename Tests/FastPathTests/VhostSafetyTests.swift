@@ -61,7 +61,7 @@ import CFastPath
             _ = try device.handle(VhostMessage(code: 12, payload: [1, 1, 0, 0, 0, 0, 0, 0]))  // no-fd flag
         }
         #expect(throws: VhostError.self) {
-            _ = try VhostMessage.header(UnsafeRawBufferPointer(start: [UInt8](repeating: 0xFF, count: 12), count: 12))
+            _ = try [UInt8](repeating: 0xFF, count: 12).withUnsafeBytes { try VhostMessage.header($0) }
         }
     }
 

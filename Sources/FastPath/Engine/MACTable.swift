@@ -1,10 +1,9 @@
 import CFastPath
 
 /// The vhost-switch mode's address table: behind which forwarding port each learned MAC address
-/// sits. It is read and written without a lock: an entry is one 64-bit word (address and port), so
-/// a reader (the control plane, or an lcore of the next run) sees an entry whole, and a lookup checks
-/// the address it finds. It is a cache:
-/// a busy slot group loses its oldest guess, and an address that moves is learned again.
+/// sits. It outlives a run, and the next run's lcore may be another thread: an entry is one 64-bit
+/// word (address and port) written whole, and a lookup checks the address it finds. It is a cache:
+/// a busy slot group loses its first guess, and an address that moves is learned again.
 final class MACTable: @unchecked Sendable {
     /// Slots (a power of two) and how many a lookup tries from an address's home slot.
     static let capacity = 4096

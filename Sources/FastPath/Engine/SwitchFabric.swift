@@ -8,7 +8,7 @@ struct SwitchFabric {
     /// The stream's receive port's position.
     let position: Int
     unowned(unsafe) let table: MACTable
-    /// Per port position, the frames of the burst going there (indices into the burst).
+    /// Per port position, the frames of the burst going there (`laneCapacity` each).
     let lanes: UnsafeMutablePointer<PacketRef>
     let laneCounts: UnsafeMutablePointer<Int>
 

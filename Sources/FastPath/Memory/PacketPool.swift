@@ -3,8 +3,9 @@ import Glibc
 
 /// A fixed set of packet buffers in one shared memfd mapping — on reserved hugepages when there are
 /// enough, else on ordinary pages touched only when used. A vhost-user back-end can map the same memory
-/// (so virtio_user ports hand it buffers without a copy). A mutex guards the free list. Forwarding lcores take and return buffers in bulk through their own
-/// `PoolCache`, so the lock is taken once per several hundred packets, never per packet.
+/// (so virtio_user ports hand it buffers without a copy). A mutex guards the free list; forwarding
+/// lcores take and return buffers in bulk through their own `PoolCache`, so the lock is taken once per
+/// several hundred packets, never per packet.
 public final class PacketPool: @unchecked Sendable {
     /// Bytes per buffer: header, headroom, and room for a 2048-byte frame.
     public static let bufferSize = 2048 + 128
@@ -20,7 +21,7 @@ public final class PacketPool: @unchecked Sendable {
     /// The first buffer (the mapping's start).
     public let base: UnsafeMutableRawPointer
     /// Bytes mapped.
-    public var byteCount: Int
+    public let byteCount: Int
     /// Whether the buffers lie in hugepages (the machine had enough reserved), as DPDK's would.
     public let onHugepages: Bool
     /// The memfd behind the mapping (shared with vhost-user back-ends).

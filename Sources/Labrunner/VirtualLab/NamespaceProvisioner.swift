@@ -8,10 +8,13 @@ struct NamespaceProvisioner {
     let graph: StepGraph
     let ledger: Ledger
 
-    /// Namespaces of the hosts that steps which will run are on.
-    private var stepNamespaces: Set<String> {
-        Set(graph.steps.filter { $0.skip == nil }.compactMap { $0.on }.compactMap { graph.bindings[$0]?.namespace })
+    /// The steps that will run on a namespace host, with its namespace.
+    private var namespaceSteps: [(step: PlannedStep, namespace: String)] {
+        graph.steps.filter { $0.skip == nil }.compactMap { step in step.on.flatMap { graph.bindings[$0]?.namespace }.map { (step, $0) } }
     }
+
+    /// Namespaces of the hosts that steps which will run are on.
+    private var stepNamespaces: Set<String> { Set(namespaceSteps.map(\.namespace)) }
 
     /// Namespaces the graph's steps need (hosts of steps that will run, the ends of their wires, and
     /// hosts whose libvirt they call).
@@ -60,7 +63,7 @@ struct NamespaceProvisioner {
     /// separate it): the ledger puts back the count the machine had.
     private func guardHugepages() async throws {
         let counter = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
-        guard graph.steps.contains(where: { $0.skip == nil && $0.on.flatMap { graph.bindings[$0]?.namespace } != nil && $0.command.contains("nr_hugepages") }),
+        guard namespaceSteps.contains(where: { $0.step.command.contains("nr_hugepages") }),
               let now = try? String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), Int(now) != nil else { return }
         await ledger.record(kind: "hugepages", name: "2 MiB hugepages reserved on this machine (\(now) before the run)",
                             undo: ["sh", "-c", "echo \(now) > \(counter)"])

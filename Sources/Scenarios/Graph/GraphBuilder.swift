@@ -38,9 +38,7 @@ public struct GraphBuilder: Sendable {
                               steps: Self.ordered(planned), bindings: bindings,
                               sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
                               monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
-        for role in scenario.roles where role.kind == .forwarder {
-            if let on = role.placement?.value, scenario.role(on)?.kind == .vm { graph.forwarderPlacements[role.name.value] = on }
-        }
+        graph.forwarderPlacements = scenario.forwarderPlacements
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)

@@ -110,7 +110,7 @@ struct StepPlanner {
         case .forwarderCommand(let text):
             command = resolve(text)
             if let role = onName.flatMap(scenario.role), let h = host {
-                target = "testpmd> prompt of \(role.name.value)\((role.forwarder?.program ?? lab.forwarder) == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
+                target = "testpmd> prompt of \(role.name.value)\(lab.program(running: role) == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
                 forwarder = (role.name.value, false)
             }
         case .forwarderStart(let name):
@@ -174,9 +174,7 @@ struct StepPlanner {
     }
 
     /// Whether a forwarder role is placed in this VM role.
-    func runsForwarder(_ role: Role) -> Bool {
-        scenario.roles.contains { $0.kind == .forwarder && $0.placement?.value == role.name.value }
-    }
+    func runsForwarder(_ role: Role) -> Bool { scenario.forwarderPlacements.values.contains(role.name.value) }
 
     /// Every VM role's QMP socket on its lab host.
     var monitorSockets: [String: String] {

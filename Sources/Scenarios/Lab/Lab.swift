@@ -83,4 +83,7 @@ public struct Lab: Sendable {
         }
         return (out, problems)
     }
+
+    /// The program that runs forwarder `role`: the one it names (`program:`), else the lab's forwarder.
+    public func program(running role: Role) -> String { role.forwarder?.program ?? forwarder }
 }

@@ -31,4 +31,13 @@ public struct Scenario: Sendable {
     public func role(_ name: String) -> Role? { roles.first { $0.name.value == name } }
     /// The session with a name.
     public func session(_ name: String) -> Session? { sessions.first { $0.name.value == name } }
+
+    /// Forwarder role → the VM role it runs in (forwarders placed in guests only).
+    public var forwarderPlacements: [String: String] {
+        var out: [String: String] = [:]
+        for role in roles where role.kind == .forwarder {
+            if let on = role.placement?.value, self.role(on)?.kind == .vm { out[role.name.value] = on }
+        }
+        return out
+    }
 }

@@ -15,8 +15,8 @@ public struct ForwarderCommandLine: Sendable {
         self.placement = placement
     }
 
-    /// The program that runs the role: the one it names, else the lab's forwarder.
-    public var program: String { role.forwarder?.program ?? lab.forwarder }
+    /// The program that runs the role.
+    public var program: String { lab.program(running: role) }
 
     /// Without physical NICs, or under FastPath (which drives no PCI device), an allowed PCI device
     /// becomes an af_packet port on the interface that stands for it: the host NIC with that address
