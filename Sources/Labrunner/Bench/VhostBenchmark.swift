@@ -10,8 +10,9 @@ import Glibc
 ///             that the receiver, not the sender, sets the rate;
 ///   reverse — FastPath virtio_user txonly (CPU 0) into dpdk-testpmd net_vhost rxonly (CPU 1), against
 ///             dpdk-testpmd virtio_user txonly into the same receiver.
-/// The DPDK side runs on hugepages (`--in-memory --single-file-segments`); the bench reserves 2 MiB
-/// pages if none are and gives them back afterwards. Rates are the receivers' own Rx-pps.
+/// Odd rounds measure the set-ups in the opposite order. The DPDK side runs on hugepages (`--in-memory
+/// --single-file-segments`); the bench reserves 2 MiB pages if none are and gives them back afterwards.
+/// Rates are the receivers' own Rx-pps.
 struct VhostBenchmark {
     let seconds: Int
     let rounds: Int
@@ -58,11 +59,15 @@ struct VhostBenchmark {
         for round in 0..<rounds {
             func log(_ name: String) -> URL { scratch.appendingPathComponent("\(name)-\(round).log") }
             // Four set-ups, each measured once a round: testpmd's sender into either receiver, and
-            // FastPath's. The reverse comparison shares its trials with the other two.
-            let testpmdIntoFastPath = try await trial(receiver: receiverFastPath, sender: senderTestpmd, log: log("testpmd-fastpath"))
-            let testpmdIntoTestpmd = try await trial(receiver: receiverTestpmd, sender: senderTestpmd, log: log("testpmd-testpmd"))
-            let fastpathIntoFastPath = try await trial(receiver: receiverFastPath, sender: senderFastPath, log: log("fastpath-fastpath"))
-            let fastpathIntoTestpmd = try await trial(receiver: receiverTestpmd, sender: senderFastPath, log: log("fastpath-testpmd"))
+            // FastPath's. The reverse comparison shares its trials with the other two. Odd rounds run
+            // them in the opposite order, so neither side of a comparison always goes first.
+            let setups = [(receiverFastPath, senderTestpmd, "testpmd-fastpath"), (receiverTestpmd, senderTestpmd, "testpmd-testpmd"),
+                          (receiverFastPath, senderFastPath, "fastpath-fastpath"), (receiverTestpmd, senderFastPath, "fastpath-testpmd")]
+            var rates = [Double](repeating: 0, count: setups.count)
+            for i in Self.order(round: round, setups: setups.count) {
+                rates[i] = try await trial(receiver: setups[i].0, sender: setups[i].1, log: log(setups[i].2))
+            }
+            let (testpmdIntoFastPath, testpmdIntoTestpmd, fastpathIntoFastPath, fastpathIntoTestpmd) = (rates[0], rates[1], rates[2], rates[3])
             r.forward.fastpath.append(testpmdIntoFastPath)
             r.forward.testpmd.append(testpmdIntoTestpmd)
             r.capacity.fastpath.append(fastpathIntoFastPath)
@@ -71,6 +76,11 @@ struct VhostBenchmark {
             r.reverse.testpmd.append(testpmdIntoTestpmd)
         }
         return r
+    }
+
+    /// The order a round measures its set-ups in: as listed in even rounds, reversed in odd ones.
+    static func order(round: Int, setups: Int) -> [Int] {
+        round.isMultiple(of: 2) ? Array(0..<setups) : (0..<setups).reversed()
     }
 
     /// Starts the receiver (the back-end, listening), then the sender; measures at the receiver.
