@@ -144,8 +144,7 @@ struct ForwardingLoop {
             }
             if MACTable.isGroup(destination) {
                 guard fromUplink else {
-                    f.lane(0)[f.laneCounts[0]] = p
-                    f.laneCounts[0] += 1
+                    f.append(p, to: 0)
                     continue
                 }
                 // Every VM port gets the frame: copies for all but the last, which takes the original.
@@ -159,8 +158,7 @@ struct ForwardingLoop {
                         frame.data.copyMemory(from: p.data, byteCount: p.length)
                         frame.length = p.length
                     }
-                    f.lane(to)[f.laneCounts[to]] = frame
-                    f.laneCounts[to] += 1
+                    f.append(frame, to: to)
                 }
                 continue
             }
@@ -171,16 +169,12 @@ struct ForwardingLoop {
                 dropped += 1
                 continue
             }
-            f.lane(to)[f.laneCounts[to]] = p
-            f.laneCounts[to] += 1
+            f.append(p, to: to)
         }
         s.counters.pointee.txDropped &+= UInt64(dropped)
         for to in 0..<f.count where f.laneCounts[to] > 0 {
-            let lane = f.lane(to), c = f.laneCounts[to]
-            f.laneCounts[to] = 0
-            var bytes = 0
-            for i in 0..<c { bytes &+= lane[i].length }
-            send(lane, count: c, bytes: bytes, on: f.handles[to], id: f.ids[to], stream: s.counters, cache: &cache)
+            let (c, bytes) = f.drain(to)
+            send(f.lane(to), count: c, bytes: bytes, on: f.handles[to], id: f.ids[to], stream: s.counters, cache: &cache)
         }
     }
 

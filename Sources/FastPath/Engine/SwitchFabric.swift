@@ -11,6 +11,8 @@ struct SwitchFabric {
     /// Per port position, the frames of the burst going there (`laneCapacity` each).
     let lanes: UnsafeMutablePointer<PacketRef>
     let laneCounts: UnsafeMutablePointer<Int>
+    /// Per port position, the bytes of the frames in its lane.
+    let laneBytes: UnsafeMutablePointer<Int>
 
     /// Frames one lane holds: a whole burst.
     static let laneCapacity = 512
@@ -24,6 +26,8 @@ struct SwitchFabric {
         lanes = .allocate(capacity: count * Self.laneCapacity)
         laneCounts = .allocate(capacity: count)
         laneCounts.initialize(repeating: 0, count: count)
+        laneBytes = .allocate(capacity: count)
+        laneBytes.initialize(repeating: 0, count: count)
         self.position = position
         self.table = table
     }
@@ -34,8 +38,22 @@ struct SwitchFabric {
         ids.deallocate()
         lanes.deallocate()
         laneCounts.deallocate()
+        laneBytes.deallocate()
     }
 
     /// The frames queued for port position `p`.
     @inline(__always) func lane(_ p: Int) -> UnsafeMutablePointer<PacketRef> { lanes + p * Self.laneCapacity }
+
+    /// Queues `frame` for port position `p`.
+    @inline(__always) func append(_ frame: PacketRef, to p: Int) {
+        lane(p)[laneCounts[p]] = frame
+        laneCounts[p] += 1
+        laneBytes[p] &+= frame.length
+    }
+
+    /// Empties position `p`'s lane: its frame count and bytes, for sending.
+    @inline(__always) func drain(_ p: Int) -> (count: Int, bytes: Int) {
+        defer { laneCounts[p] = 0; laneBytes[p] = 0 }
+        return (laneCounts[p], laneBytes[p])
+    }
 }

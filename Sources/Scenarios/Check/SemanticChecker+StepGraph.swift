@@ -116,7 +116,7 @@ extension SemanticChecker {
                     if let port = spec.port, !generator.ports.contains(port) {
                         out.append(Diagnostic(.error, "\(label): traffic port '\(port)' is not a port of generator '\(item.on!.value)' (\(generator.ports.joined(separator: ", ")))",
                                               at: step.id.location, suggestion: EditDistance.suggestion(for: port, among: generator.ports)))
-                    } else if spec.port == nil && generator.ports.count != 1 {
+                    } else if spec.port(on: generator) == nil {
                         out.append(Diagnostic(.error, "\(label): generator '\(item.on!.value)' has \(generator.ports.count) ports; say which with port: (\(generator.ports.joined(separator: ", ")))",
                                               at: step.id.location, length: step.id.value.count))
                     }

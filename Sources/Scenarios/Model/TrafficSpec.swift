@@ -22,4 +22,7 @@ public struct TrafficSpec: Sendable {
     public var search: String
     /// Acceptable loss for pdr.
     public var loss: Quantity?
+
+    /// The port the step sends on: the one it names, else `generator`'s only one (nil when it has several).
+    public func port(on generator: TrafficGenSpec) -> String? { port ?? (generator.ports.count == 1 ? generator.ports[0] : nil) }
 }

@@ -14,9 +14,8 @@ public struct TrafficCommandLine: Sendable {
 
     /// The port the step names, else the generator's only one (the checker requires one of them).
     public var port: String? {
-        if let port = spec.port { return port }
-        if case .trafficgen(let t) = generator?.spec, t.ports.count == 1 { return t.ports[0] }
-        return nil
+        if case .trafficgen(let t) = generator?.spec { return spec.port(on: t) }
+        return spec.port
     }
 
     /// The arguments, starting with the binary.
