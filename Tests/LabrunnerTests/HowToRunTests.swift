@@ -67,10 +67,11 @@ import Testing
     }
 
     /// The vhost-user migration how-to up to the guest forwarding the generator's traffic (the live
-    /// migration itself is covered by MigrationTests): each host's FastPath in vhost-switch mode
-    /// delivers the flooded frames to the VM port that owns their address and sends the VM's frames
-    /// out its NIC, so nothing loops between the two hosts on the flooding switch. The always steps
-    /// of what the cut-short run never started are skipped, with the reason.
+    /// migration itself is covered by VhostTests' guestMigratesBetweenFastPathBackEndsWhileTrafficFlows):
+    /// each host's FastPath in vhost-switch mode delivers the flooded frames to the VM port that owns
+    /// their address and sends the VM's frames out its NIC, so nothing loops between the two hosts on
+    /// the flooding switch. The always steps of what the cut-short run never started are skipped, with
+    /// the reason.
     @Test func vhostUserMigrationHowToSwitchesTheGeneratorsTrafficThroughTheGuest() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
