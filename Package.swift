@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "fastpath", targets: ["FastPathTool"]),
         .library(name: "FastPath", targets: ["FastPath"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "LabrunnerKit", targets: ["LabrunnerKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -23,20 +24,19 @@ let package = Package(
         .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "CAllocCounter"]),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
+        .target(name: "LabrunnerKit", dependencies: ["Scenarios", "FastPath", "CSystem", "CLibSSH2", "CLibvirt"]),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
+                "LabrunnerKit",
                 "Scenarios",
                 "FastPath",
-                "CSystem",
-                "CLibSSH2",
-                "CLibvirt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "FastPathTests", dependencies: ["FastPath"]),
-        .testTarget(name: "LabrunnerTests", dependencies: ["Labrunner", "Scenarios"], exclude: ["Fixtures"]),
+        .testTarget(name: "LabrunnerTests", dependencies: ["LabrunnerKit", "Scenarios"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

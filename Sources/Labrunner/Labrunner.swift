@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabrunnerKit
 
 /// The `labrunner` command.
 @main
@@ -10,6 +11,6 @@ struct Labrunner: AsyncParsableCommand {
         Exit codes: 0 success; 1 validation errors (validate) or a failed expectation; \
         2 invalid scenario (plan, run); 3 infrastructure error; 130 interrupted.
         """,
-        subcommands: [Validate.self, Plan.self, Run.self, Cleanup.self, Lab.self, Schema.self, Bench.self, FastPathCommand.self, PdumpCommand.self, TrafficCommand.self]
+        subcommands: [Validate.self, Plan.self, Run.self, Cleanup.self, LabCommand.self, Schema.self, Bench.self, FastPathCommand.self, PdumpCommand.self, TrafficCommand.self]
     )
 }

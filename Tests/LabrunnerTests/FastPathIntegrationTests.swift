@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// The fastpath binary on kernel ports in a namespace of the test's own: AF_PACKET rings on veth
 /// pairs, a TAP exception path, pcap files tcpdump reads, pdump attached to a running forwarder — and

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// A network namespace of the test's own (unique name, IPv6 off so the kernel sends nothing
 /// unasked) with veth pairs, where FastPath processes run at their `testpmd>` prompts. `tearDown`

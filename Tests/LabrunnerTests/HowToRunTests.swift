@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// Shipped how-tos run for real on the virtual lab (namespaces of the test's own prefix).
 @Suite struct HowToRunTests {

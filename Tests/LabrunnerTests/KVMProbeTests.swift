@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 import Scenarios
 
 /// accel: auto — the probe boots the tiny guest and the plan follows its answer.

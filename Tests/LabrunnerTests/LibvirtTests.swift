@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 import Scenarios
 
 /// The libvirt adapter: in-process against the `test:///default` driver, and against real libvirtds —

@@ -1,5 +1,5 @@
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// The benchmarks' round-by-round comparison: a round whose two trials ran in different modes of the
 /// machine (one held to a third of its rate, the other not) is left out of the ratio, and named.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// The typed parsers on output captured from the real dpdk-testpmd (DPDK 22.11) and QEMU 7.2 on this
 /// machine (Fixtures/), and on the how-to guide's own QEMU 2.x output.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// QMP on `tcp:host:port`, reached from inside the VM host's namespace (its own loopback).
 @Suite struct QMPTCPTests {

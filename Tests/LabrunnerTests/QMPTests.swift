@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 import Scenarios
 
 /// The QMP client and the QEMU launcher against real QEMU 7.2 (TCG, no guest needed), and their

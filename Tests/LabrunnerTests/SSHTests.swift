@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// The libssh2 adapter against a real sshd in a network namespace.
 @Suite(.serialized) struct SSHTests {

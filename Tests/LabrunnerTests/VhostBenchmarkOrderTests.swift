@@ -1,5 +1,5 @@
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// The vhost bench counterbalances its set-ups: neither side of a comparison always runs first.
 @Suite struct VhostBenchmarkOrderTests {

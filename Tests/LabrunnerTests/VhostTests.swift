@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Labrunner
+@testable import LabrunnerKit
 
 /// FastPath's vhost-user back-end with peers nobody here wrote: QEMU's virtio-net in a TCG guest, and
 /// dpdk-testpmd's virtio_user.

@@ -68,6 +68,11 @@ public enum Probe {
         return parts.reduce(0) { $0 << 8 | $1! }
     }
 
+    /// Writes an IPv4 address in dotted form.
+    public static func dotted(_ address: UInt32) -> String {
+        [24, 16, 8, 0].map { String((address >> UInt32($0)) & 0xFF) }.joined(separator: ".")
+    }
+
     /// Computes and stores the ICMP checksum of an ICMP message of `length` bytes at `icmp`.
     @inline(__always)
     public static func writeICMPChecksum(_ icmp: UnsafeMutableRawPointer, length: Int) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 
 /// `labrunner bench compile --steps N`
 struct BenchCompile: ParsableCommand {

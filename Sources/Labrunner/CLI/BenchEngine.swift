@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabrunnerKit
 
 /// `labrunner bench engine --steps N --jobs J`
 struct BenchEngine: AsyncParsableCommand {

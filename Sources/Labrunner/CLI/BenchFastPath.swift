@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 
 /// `labrunner bench fastpath [--seconds N] [--rounds N]`
 struct BenchFastPath: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabrunnerKit
 
 /// `labrunner bench ssh [--commands N]`
 struct BenchSSH: AsyncParsableCommand {

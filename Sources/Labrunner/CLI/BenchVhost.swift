@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 
 /// `labrunner bench vhost [--seconds N] [--rounds N]`
 struct BenchVhost: AsyncParsableCommand {

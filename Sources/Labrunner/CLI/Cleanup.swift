@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 
 /// `labrunner cleanup [--run DIR]`
 struct Cleanup: AsyncParsableCommand {

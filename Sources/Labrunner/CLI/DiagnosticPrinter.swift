@@ -1,4 +1,5 @@
 import Foundation
+import LabrunnerKit
 import Scenarios
 
 /// Prints diagnostics at the edge: text to stderr, JSON to stdout.

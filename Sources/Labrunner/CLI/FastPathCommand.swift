@@ -1,5 +1,6 @@
 import ArgumentParser
 import FastPath
+import LabrunnerKit
 
 /// `labrunner fastpath [EAL options] -- [application options]`
 struct FastPathCommand: ParsableCommand {

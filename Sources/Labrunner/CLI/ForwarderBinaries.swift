@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 
 /// The two forwarders a FastPath benchmark puts side by side.
 struct ForwarderBinaries: ParsableArguments {
@@ -11,7 +12,7 @@ struct ForwarderBinaries: ParsableArguments {
 
     /// The fastpath binary to run; an error says how to get one.
     func fastpathBinary() throws -> String {
-        let binary = fastpath ?? "\(OwnExecutable.directory)/fastpath"
+        let binary = fastpath ?? Installation.current.fastpath
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no fastpath binary at \(binary): build it (swift build -c release) or give --fastpath")
         }

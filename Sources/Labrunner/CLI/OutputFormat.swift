@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabrunnerKit
 
 /// How diagnostics are printed.
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FastPath
+import LabrunnerKit
 
 /// `labrunner pdump -- --pdump 'port=0,queue=*,rx-dev=capture.pcap'`
 struct PdumpCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LabrunnerKit
 import Scenarios
 
 /// `labrunner plan FILE`

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabrunnerKit
 import Scenarios
 
 /// `labrunner run FILE|DIR`
@@ -46,6 +47,7 @@ struct Run: AsyncParsableCommand {
     var report = "runs"
 
     func run() async throws {
+        Installation.current.putOnPath()
         let interrupt = Interrupt()
         let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until)
         let runner = Runner(labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
@@ -58,10 +60,7 @@ struct Run: AsyncParsableCommand {
                 print(RunSummaryLine(result: result, directory: directory).text)
             }
         }
-        if let junit {
-            let suites = runs.compactMap { run in run.graph.flatMap { g in run.result.map { (g, $0) } } }
-            try JUnitWriter(suites: suites).xml.write(toFile: junit, atomically: true, encoding: .utf8)
-        }
+        if let junit { try JUnitWriter(runs: runs).write(to: junit) }
         let code = Runner.exitCode(runs)
         if code != 0 { throw ExitCode(code) }
     }

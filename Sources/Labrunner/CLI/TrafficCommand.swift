@@ -1,7 +1,7 @@
 import ArgumentParser
 import FastPath
 import Foundation
-import Scenarios
+import LabrunnerKit
 
 /// `labrunner traffic run|start|stop --port IF …`
 struct TrafficCommand: ParsableCommand {
@@ -10,7 +10,7 @@ struct TrafficCommand: ParsableCommand {
         abstract: "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms).")
 
     @Argument(help: "run (foreground), start (background) or stop (ends a started run and prints its report).")
-    var action: String
+    var action: TrafficRunner.Action
 
     @Option(help: "Interface the probes leave through.")
     var port: String
@@ -32,30 +32,31 @@ struct TrafficCommand: ParsableCommand {
     @Option var loss: String?
     @Option(name: .customLong("report-file"), help: "Also write the report here.") var reportFile: String?
 
+    var arguments: TrafficArguments {
+        var a = TrafficArguments(port: port)
+        (a.rxPorts, a.dstMAC, a.srcIP, a.dstIP, a.proto) = (rxPorts, dstMAC, srcIP, dstIP, proto)
+        (a.frameSize, a.flows, a.rate, a.duration, a.search) = (frameSize, flows, rate, duration, search)
+        return a
+    }
+
+    func validate() throws {
+        do { _ = try arguments.profile() } catch { throw ValidationError(error.description) }
+    }
+
     func run() throws {
-        guard proto == "udp" || proto == "icmp" else { throw ValidationError("--proto \(proto): the generator sends udp or icmp (echo requests) probes") }
-        guard search == "none" else { throw ValidationError("--search \(search): NDR/PDR search is not built yet; run at a fixed --rate") }
-        var profile = TrafficProfile(transmit: port)
-        profile.receive = rxPorts
-        if let dstMAC {
-            guard let mac = EtherAddress(dstMAC) else { throw ValidationError("--dst-mac \(dstMAC) is not a MAC address") }
-            profile.destinationMAC = mac
-        }
-        guard let source = Probe.ipv4(srcIP), let destination = Probe.ipv4(dstIP) else { throw ValidationError("--src-ip/--dst-ip: give IPv4 addresses") }
-        profile.ip = (source, destination)
-        profile.frameSize = frameSize
-        profile.icmp = proto == "icmp"
-        profile.flows = flows
-        guard let r = Quantity(rate), r.unit.dimension == .packetRate else { throw ValidationError("--rate \(rate): give a packet rate such as 1kpps") }
-        profile.rate = r.converted(to: .pps)
-        if let duration {
-            guard let d = Quantity(duration), d.unit.dimension == .time else { throw ValidationError("--duration \(duration): give a time such as 10s") }
-            profile.duration = d.converted(to: .s)
-        }
+        let runner = TrafficRunner(installation: .current, port: port)
         do {
-            print(try TrafficRunner(action: action, profile: profile, port: port).run(arguments: Array(CommandLine.arguments.dropFirst(2))))
+            switch action {
+            case .run: print(try runner.run(try arguments.profile(), reportFile: reportFile))
+            case .start: print(try runner.start(try arguments.profile(), hasDuration: duration != nil))
+            case .stop: print(try runner.stop())
+            }
         } catch let error as FastPathError {
+            throw ValidationError(error.description)
+        } catch let error as TrafficError {
             throw ValidationError(error.description)
         }
     }
 }
+
+extension TrafficRunner.Action: ExpressibleByArgument {}

@@ -1,8 +1,0 @@
-/// The median of benchmark samples (the mean of the middle two for an even count; NaN for none).
-enum Median {
-    static func of(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-}

@@ -1,0 +1,31 @@
+/// How to run a step graph.
+package struct RunOptions: Sendable {
+    /// Steps at once.
+    package var jobs = 4
+    /// Keep running independent branches after a failure.
+    package var keepGoing = false
+    /// Print commands instead of running them.
+    package var dryRun = false
+    /// Run only these steps (their dependencies are taken as done).
+    package var only: [String] = []
+    /// Start at this step (in plan order).
+    package var from: String?
+    /// Stop after this step (in plan order).
+    package var until: String?
+    /// Timeout for steps that set none.
+    package var defaultTimeout: Duration = .seconds(600)
+
+    /// Creates it from its parts.
+    package init(
+        jobs: Int = 4, keepGoing: Bool = false, dryRun: Bool = false, only: [String] = [], from: String? = nil, until: String? = nil,
+        defaultTimeout: Duration = .seconds(600)
+    ) {
+        self.jobs = jobs
+        self.keepGoing = keepGoing
+        self.dryRun = dryRun
+        self.only = only
+        self.from = from
+        self.until = until
+        self.defaultTimeout = defaultTimeout
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Scenarios
+
+/// `labrunner run`: compiles each scenario (a file, or every scenario in a directory — nightly mode),
+/// runs it in its own run directory, and writes run.json, junit.xml and summary.md there.
+package struct Runner {
+    package var labPath: String?
+    package var overrides: [String]
+    package var options: RunOptions
+    package var reportRoot: URL
+    package var progress: Progress
+    package var interrupt: Interrupt?
+
+    /// Creates it from its parts.
+    package init(labPath: String? = nil, overrides: [String], options: RunOptions, reportRoot: URL, progress: Progress, interrupt: Interrupt? = nil) {
+        self.labPath = labPath
+        self.overrides = overrides
+        self.options = options
+        self.reportRoot = reportRoot
+        self.progress = progress
+        self.interrupt = interrupt
+    }
+
+    package func run(_ paths: [String]) async -> [ScenarioRun] {
+        var runs: [ScenarioRun] = []
+        // accel: auto on the virtual lab: a real KVM if the probe boots a guest with it, else TCG.
+        var discovered: Set<String> = []
+        if !options.dryRun, let lab = Compiler().lab(labPath) { discovered = await KVMProbe.capabilities(for: lab) }
+        for file in Compiler().expand(paths) {
+            if interrupt?.interrupted == true { break }
+            let plan = Compiler().plan(path: file, labPath: labPath, overrides: overrides, discovered: discovered)
+            var run = ScenarioRun(file: file, diagnostics: plan.diagnostics, sources: plan.sources, graph: plan.graph)
+            guard let graph = plan.graph else {
+                runs.append(run)
+                continue
+            }
+            if options.dryRun {
+                runs.append(run)
+                continue
+            }
+            let directory = Self.newDirectory(in: reportRoot, scenario: graph.scenario)
+            run.directory = directory
+            progress.line("run \(graph.scenario) on lab \(graph.lab) → \(directory.path)")
+            let result = await Engine(graph: graph, options: options, directory: directory, progress: progress, interrupt: interrupt).run()
+            progress.stop()
+            run.result = result
+            try? RunReport(graph: graph, result: result, directory: directory, scenarioFile: file).write()
+            runs.append(run)
+        }
+        return runs
+    }
+
+    /// The worst exit code: interrupted, invalid, infrastructure, failed, passed.
+    package static func exitCode(_ runs: [ScenarioRun]) -> Int32 {
+        let codes = Set(runs.map(\.exitCode))
+        return [130, 2, 3, 1].first(where: codes.contains) ?? 0
+    }
+
+    /// `runs/<yyyyMMdd-HHmmss>-<scenario>`, made unique.
+    package static func newDirectory(in root: URL, scenario: String) -> URL {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let base = "\(formatter.string(from: Date()))-\(scenario)"
+        var candidate = root.appendingPathComponent(base)
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = root.appendingPathComponent("\(base)-\(n)")
+            n += 1
+        }
+        return candidate
+    }
+}

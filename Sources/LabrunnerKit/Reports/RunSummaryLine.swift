@@ -1,0 +1,25 @@
+import Foundation
+
+/// The last lines of a run on the terminal: counts, failures with expected vs actual, where the reports are.
+package struct RunSummaryLine {
+    package let result: RunResult
+    package let directory: URL
+
+    /// Creates it from its parts.
+    package init(result: RunResult, directory: URL) {
+        self.result = result
+        self.directory = directory
+    }
+
+    package var text: String {
+        let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
+        var lines = [StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+                     + String(format: " in %.2f s — exit %d", result.seconds, result.exitCode)]
+        for outcome in result.outcomes {
+            for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
+        }
+        lines += result.cleanupProblems.map { "  cleanup: \($0)" }
+        lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md}")
+        return lines.joined(separator: "\n")
+    }
+}

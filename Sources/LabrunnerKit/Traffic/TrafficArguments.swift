@@ -1,0 +1,70 @@
+import FastPath
+import Scenarios
+
+/// What `labrunner traffic` is given on its command line, as typed: `profile()` converts and checks it
+/// once, and `init(_:)` writes a profile back as the same options for a generator run in the background.
+package struct TrafficArguments: Sendable, Equatable {
+    package var port: String
+    package var rxPorts: [String] = []
+    package var dstMAC: String?
+    package var srcIP = "198.18.0.1"
+    package var dstIP = "198.18.0.2"
+    package var proto = "udp"
+    package var frameSize = 64
+    package var flows = 1
+    package var rate = "1kpps"
+    package var duration: String?
+    package var search = "none"
+
+    /// Options for a generator sending out of `port`, the rest at their defaults.
+    package init(port: String) { self.port = port }
+
+    /// The options that reproduce `profile`.
+    package init(_ profile: TrafficProfile) {
+        port = profile.transmit
+        rxPorts = profile.receive
+        dstMAC = profile.destinationMAC.description
+        srcIP = Probe.dotted(profile.ip.source)
+        dstIP = Probe.dotted(profile.ip.destination)
+        proto = profile.icmp ? "icmp" : "udp"
+        frameSize = profile.frameSize
+        flows = profile.flows
+        rate = "\(profile.rate)pps"
+        duration = "\(profile.duration)s"
+    }
+
+    /// The generator's profile; an error names the option and what it takes.
+    package func profile() throws(TrafficError) -> TrafficProfile {
+        guard proto == "udp" || proto == "icmp" else { throw .invalid("--proto \(proto): the generator sends udp or icmp (echo requests) probes") }
+        guard search == "none" else { throw .invalid("--search \(search): NDR/PDR search is not built yet; run at a fixed --rate") }
+        var profile = TrafficProfile(transmit: port)
+        profile.receive = rxPorts
+        if let dstMAC {
+            guard let mac = EtherAddress(dstMAC) else { throw .invalid("--dst-mac \(dstMAC) is not a MAC address") }
+            profile.destinationMAC = mac
+        }
+        guard let source = Probe.ipv4(srcIP), let destination = Probe.ipv4(dstIP) else { throw .invalid("--src-ip/--dst-ip: give IPv4 addresses") }
+        profile.ip = (source, destination)
+        profile.frameSize = frameSize
+        profile.icmp = proto == "icmp"
+        profile.flows = flows
+        guard let r = Quantity(rate), r.unit.dimension == .packetRate else { throw .invalid("--rate \(rate): give a packet rate such as 1kpps") }
+        profile.rate = r.converted(to: .pps)
+        if let duration {
+            guard let d = Quantity(duration), d.unit.dimension == .time else { throw .invalid("--duration \(duration): give a time such as 10s") }
+            profile.duration = d.converted(to: .s)
+        }
+        return profile
+    }
+
+    /// The command-line options, without the program and action words.
+    package var arguments: [String] {
+        var a = ["--port", port]
+        for rx in rxPorts { a += ["--rx-port", rx] }
+        if let dstMAC { a += ["--dst-mac", dstMAC] }
+        a += ["--src-ip", srcIP, "--dst-ip", dstIP, "--proto", proto, "--frame-size", "\(frameSize)", "--flows", "\(flows)", "--rate", rate]
+        if let duration { a += ["--duration", duration] }
+        if search != "none" { a += ["--search", search] }
+        return a
+    }
+}

@@ -1,0 +1,70 @@
+import FastPath
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `labrunner traffic run|start|stop`: runs the FastPath traffic generator in this process (run), or
+/// in a background labrunner (start) until `stop` ends it and prints its report. The background run
+/// keeps its pid and report in the namespace's FastPath runtime directory, keyed by the transmit port.
+package struct TrafficRunner {
+    /// What to do with the generator.
+    package enum Action: String, Sendable, CaseIterable {
+        case run, start, stop
+    }
+
+    let installation: Installation
+    let port: String
+
+    /// A runner for the generator on `port`; `installation` is the labrunner a background run starts.
+    package init(installation: Installation, port: String) {
+        self.installation = installation
+        self.port = port
+    }
+
+    private var files: (pid: String, report: String) {
+        let dir = RuntimePaths.directory
+        return ("\(dir)/traffic-\(port).pid", "\(dir)/traffic-\(port).json")
+    }
+
+    /// Sends `profile` in the foreground until its duration ends (or SIGINT); returns the JSON report,
+    /// also written to `reportFile` when given.
+    package func run(_ profile: TrafficProfile, reportFile: String? = nil) throws -> String {
+        let report = try TrafficGenerator(profile: profile).run(stop: SignalPipe.install()).json
+        if let reportFile { try report.write(toFile: reportFile, atomically: true, encoding: .utf8) }
+        return report
+    }
+
+    /// Starts `profile` in a background labrunner (a day long unless it has a duration); returns what started.
+    package func start(_ profile: TrafficProfile, hasDuration: Bool) throws -> String {
+        try FileManager.default.createDirectory(atPath: RuntimePaths.directory, withIntermediateDirectories: true)
+        if let pid = try? String(contentsOfFile: files.pid, encoding: .utf8), let p = Int32(pid), kill(p, 0) == 0 {
+            throw TrafficError.state("traffic is already running on \(port) (pid \(p)): stop it first")
+        }
+        unlink(files.report)
+        var background = profile
+        if !hasDuration { background.duration = 86400 }
+        let argv = [installation.executable, "traffic", TrafficRunner.Action.run.rawValue] + TrafficArguments(background).arguments
+            + ["--report-file", files.report]
+        let devNull = open("/dev/null", O_RDWR)
+        defer { Glibc.close(devNull) }
+        let process = try SpawnedProcess.spawn(argv, stdin: devNull, stdout: devNull, stderr: devNull)
+        try "\(process.pid)".write(toFile: files.pid, atomically: true, encoding: .utf8)
+        return "{\"started\": \"\(port)\", \"pid\": \(process.pid)}"
+    }
+
+    /// Ends the background run on this port; returns its JSON report.
+    package func stop() throws -> String {
+        guard let text = try? String(contentsOfFile: files.pid, encoding: .utf8), let pid = Int32(text) else {
+            throw TrafficError.state("no traffic runs on \(port): start it with traffic: {action: start, port: \(port)}")
+        }
+        kill(pid, SIGINT)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: files.report) { usleep(50_000) }
+        unlink(files.pid)
+        guard let report = try? String(contentsOfFile: files.report, encoding: .utf8) else {
+            throw TrafficError.state("the traffic generator on \(port) (pid \(pid)) ended without a report")
+        }
+        return report
+    }
+}
