@@ -43,8 +43,8 @@ actor RunContext {
     /// Why an `always` step has nothing to act on — it stops a VM, or commands a forwarder, that this
     /// run never started (a run cut short, or --only/--until) — or nil when it has something.
     func idleCleanupReason(_ step: PlannedStep) -> String? {
-        if let (role, verb) = step.vm, verb == "stop", vms[role] == nil { return "vm \(role) was not started in this run" }
-        if let (role, start) = step.forwarder, !start, forwarders[role] == nil {
+        if case .vmStop(let role) = step.action, vms[role] == nil { return "vm \(role) was not started in this run" }
+        if case .forwarderCommand(let role, _) = step.action, forwarders[role] == nil {
             if let vm = graph.forwarderPlacements[role] {
                 return vms[vm] == nil ? "forwarder \(role) was not started in this run (its vm \(vm) is not running)" : nil
             }

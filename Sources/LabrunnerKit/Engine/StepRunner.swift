@@ -34,7 +34,7 @@ struct StepRunner {
             do {
                 // The plan leaves captured values as ${name}; they are known only now.
                 let variables = await context.variables
-                let output = try await perform(References.substitute(step.command) { variables[$0] })
+                let output = try await perform(step.action.resolving { variables[$0] })
                 outcome.exitStatus = output.status
                 outcome.outputFile = try await save(output)
                 let (values, captureFailures) = evaluator.captures(from: output)
@@ -70,148 +70,27 @@ struct StepRunner {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private var timeout: Duration { step.timeout.map { .milliseconds(Int($0 * 1000)) } ?? defaultTimeout }
+    var timeout: Duration { step.timeout.map { .milliseconds(Int($0 * 1000)) } ?? defaultTimeout }
 
-    private func perform(_ command: String) async throws -> StepOutput {
-        let isSession = step.on.map { name in context.graph.sessions[name] != nil } ?? false
-        switch step.action {
-        case "run" where isSession, "send":
-            guard let name = step.on else { throw StepError.unreachable("a session") }
-            return try await converse(name, command, waitingFor: step.prompt)
-        case "fastpath":
-            guard let forwarder = step.forwarder else { throw StepError.noDriver(action: "fastpath", target: step.target) }
-            if forwarder.start {
-                guard let name = step.on, isSession else {
-                    throw StepError.setup("start forwarder \(forwarder.role) on a session (on: <session>), where its prompt can answer")
-                }
-                var output = try await converse(name, command, waitingFor: step.prompt ?? Self.forwarderPrompt)
-                await context.forwarderStarted(forwarder.role, on: name)
-                output.stdout += output.prompt  // what the terminal shows: the start-up lines, then the prompt
-                return output
-            }
-            let name = try await context.forwarderSession(forwarder.role)
-            // quit returns to the shell; every other command to the forwarder's prompt.
-            let quits = ["quit", "exit"].contains(command.trimmingCharacters(in: .whitespaces))
-            return try await converse(name, command, waitingFor: quits ? nil : Self.forwarderPrompt)
-        case "copy" where step.transfer != nil:
-            let host = try await context.host(for: step.on)
-            if let ssh = host as? SSHHost, let transfer = step.transfer {
-                try await ssh.upload(transfer.src, to: transfer.dest, mode: transfer.mode)
-                return StepOutput(stdout: "copied \(transfer.src) to \(transfer.dest)", stderr: "", status: 0)
-            }
-            let result = try await host.exec(command, timeout: timeout)
-            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
-        case "run", "copy", "traffic":
-            let host = try await context.host(for: step.on)
-            let result = try await host.exec(command, timeout: timeout)
-            if result.timedOut { throw StepError.timedOut(after: timeout, output: result.stdout + result.stderr) }
-            try Task.checkCancellation()
-            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
-        case "wait":
-            if step.command.hasPrefix("sleep ") {
-                let seconds = Double(step.command.dropFirst("sleep ".count)) ?? 0
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                return StepOutput(stdout: "", stderr: "", status: 0)
-            }
-            let host = try await context.host(for: step.on)
-            let result = try await host.exec(command, timeout: timeout)
-            return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
-        case "vm":
-            guard let (role, verb) = step.vm else { throw StepError.noDriver(action: "vm", target: step.target) }
-            switch verb {
-            case "start":
-                try await context.startVM(role, argv: step.argv ?? [])
-                return StepOutput(stdout: "started \(role)", stderr: "", status: nil)
-            case "stop":
-                try await context.stopVM(role)
-                return StepOutput(stdout: "stopped \(role)", stderr: "", status: nil)
-            default:
-                let monitor = try await context.monitor(for: role)
-                var replies: [String] = []
-                for line in command.split(separator: "\n") {
-                    replies.append(try await monitor.execute(JSONFields.value(String(line)), timeout: timeout))
-                }
-                return StepOutput(stdout: replies.joined(separator: "\n"), stderr: "", status: nil)
-            }
-        case "libvirt":
-            guard let call = step.libvirt else { throw StepError.noDriver(action: "libvirt", target: step.target) }
-            let hypervisor = try await context.hypervisor(call.uri)
-            let undo = ["virsh", "-c", call.uri]
-            switch call.action {
-            case "define":
-                let name = try await hypervisor.define(xml: command)
-                await context.ledger.record(kind: "domain", name: "\(name) on \(call.uri)", undo: undo + ["undefine", name])
-                return StepOutput(stdout: "defined \(name)", stderr: "", status: 0)
-            case "start", "create":
-                try await hypervisor.start(call.domain)
-                await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(call.uri)", undo: undo + ["destroy", call.domain])
-                return StepOutput(stdout: "started \(call.domain): \(try await hypervisor.state(call.domain))", stderr: "", status: 0)
-            case "destroy":
-                try await hypervisor.destroy(call.domain)
-                await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
-                return StepOutput(stdout: "destroyed \(call.domain)", stderr: "", status: 0)
-            case "undefine":
-                try await hypervisor.undefine(call.domain)
-                await context.ledger.resolve(kind: "domain", name: "\(call.domain) on \(call.uri)")
-                return StepOutput(stdout: "undefined \(call.domain)", stderr: "", status: 0)
-            case "monitor":
-                // A JSON object is QMP; anything else is an HMP command line.
-                let text = call.argument ?? ""
-                return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
-            case "migrate":
-                guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
-                let job = try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: !command.contains("offline"))
-                // The domain now runs at the destination: that is where the ledger stops it.
-                await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
-                await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])
-                return StepOutput(stdout: job, stderr: "", status: 0)
-            case "dumpxml":
-                return StepOutput(stdout: try await hypervisor.xml(call.domain), stderr: "", status: 0)
-            default:
-                return StepOutput(stdout: try await hypervisor.state(call.domain), stderr: "", status: 0)
-            }
-        case "qmp", "hmp":
-            guard let name = step.on else { throw StepError.unreachable("a VM") }
-            let monitor = try await context.monitor(for: name)
-            if MigrationHelper.isMigration(action: step.action, command: command) {
-                let reply = try await MigrationHelper(monitor: monitor).migrate(action: step.action, command: command, timeout: timeout)
-                return StepOutput(stdout: reply, stderr: "", status: nil)
-            }
-            let output = step.action == "hmp" ? try await monitor.hmp(command, timeout: timeout)
-                                              : try await monitor.execute(JSONFields.value(command), timeout: timeout)
-            return StepOutput(stdout: output, stderr: "", status: nil)
-        default:
-            throw StepError.noDriver(action: step.action, target: step.target)
-        }
-    }
-
-    /// What testpmd and FastPath print when they wait for a command (or, without -i, for enter).
-    static let forwarderPrompt = "testpmd> $|Press enter to exit\\s*$"
-
-    /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
-    /// program's prompt, the shell's prompt instead means the program ended.
-    private func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
-        let session = try await context.session(name, awaiting: wanted)
-        let sessionPrompt = await context.prompt(of: name)
-        // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
-        // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.
-        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" } ?? sessionPrompt
-        return try await withTaskCancellationHandler {
-            try await session.send(text)
-            do {
-                let reply = try await session.expect(waitFor, timeout: timeout)
-                if let wanted, reply.matchedGroup == "shell" {
-                    throw StepError.programEnded(waitingFor: wanted, output: reply.text)
-                }
-                var output = StepOutput(stdout: reply.text, stderr: "", status: nil)
-                output.prompt = reply.matched
-                return output
-            } catch SessionError.timeout(_, let after, let tail) {
-                await context.drop(name)
-                throw StepError.timedOut(after: after, output: tail)
-            }
-        } onCancel: {
-            Task { await context.drop(name) }
+    /// Carries out the action (captured values filled in) on its target: one family per file.
+    private func perform(_ action: PlannedAction) async throws -> StepOutput {
+        switch action {
+        case .run(let line, let session?): return try await converse(session, line, waitingFor: nil)
+        case .run(let line, nil), .traffic(let line), .poll(let line): return try await shell(line)
+        case .send(let text, let session, let prompt):
+            guard let session else { throw StepError.unreachable("a session") }
+            return try await converse(session, text, waitingFor: prompt)
+        case .sleep(let seconds): return try await sleep(seconds)
+        case .copy(let source, let destination, let mode): return try await copy(source, to: destination, mode: mode)
+        case .forwarderStart(let role, let line): return try await startForwarder(role, line)
+        case .forwarderCommand(let role, let text): return try await command(forwarder: role, text)
+        case .vmStart(let role, let argv): return try await startVM(role, argv: argv)
+        case .vmStop(let role): return try await stopVM(role)
+        case .vmNIC(let role, _, let commands): return try await hotplug(role, commands)
+        case .qmp(let json, let migration): return try await monitor(.qmp(json), migration: migration)
+        case .hmp(let line, let migration): return try await monitor(.hmp(line), migration: migration)
+        case .libvirt(let call): return try await libvirt(call)
+        case .block, .unbound: throw StepError.noDriver(action: action.keyword, target: step.target)
         }
     }
 

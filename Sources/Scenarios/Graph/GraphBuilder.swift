@@ -43,7 +43,7 @@ public struct GraphBuilder: Sendable {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)
             // A virtual host whose libvirt a step calls (or migrates to) gets a libvirtd of its own.
-            let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirt)
+            let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirtCall)
             let uris = Set(calls.map(\.uri) + calls.filter { $0.action == "migrate" }.compactMap(\.argument))
             let hosts = bindings.values.filter { $0.namespace != nil && uris.contains(lab.libvirtURI(of: $0)) }
             graph.libvirtHosts = Dictionary(hosts.map { ($0.namespace!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.name < $1.name }

@@ -11,4 +11,8 @@ public struct LibvirtCall: Sendable {
     public var argument: String?
     /// Where a migration's stream goes (VIR_MIGRATE_PARAM_URI).
     public var migrationURI: String?
+    /// A migration keeps the domain running while it copies (VIR_MIGRATE_LIVE).
+    public var live: Bool = true
+    /// The domain XML a define sends.
+    public var xml: String?
 }

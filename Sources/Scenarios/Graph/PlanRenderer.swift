@@ -30,7 +30,7 @@ public struct PlanRenderer: Sendable {
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
             let number = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)"
-            var head = "\(number). [\(step.id)] \(step.action)"
+            var head = "\(number). [\(step.id)] \(step.action.keyword)"
             if let on = step.on { head += " on \(on)" }
             if step.always { head += " (always)" }
             out.append("")
@@ -43,7 +43,7 @@ public struct PlanRenderer: Sendable {
             let lines = step.command.split(separator: "\n", omittingEmptySubsequences: false)
             out.append("\(pad)$ \(lines.first ?? "")")
             for line in lines.dropFirst() { out.append("\(pad)  \(line)") }
-            if let qmp = step.qmp, step.action == "hmp" { out.append("\(pad)qmp: \(qmp.rendered(pretty: false))") }
+            if case .hmp = step.action, let qmp = step.qmp { out.append("\(pad)qmp: \(qmp.rendered(pretty: false))") }
             for e in Self.expectations(step) { out.append("\(pad)expect: \(e)") }
             for c in step.captures { out.append("\(pad)capture: \(c.name.value) ← \(c.parser.map { "parse \($0.rawValue)" } ?? "/\(c.regex ?? "")/")") }
             if let timeout = step.timeout { out.append("\(pad)timeout: \(timeout)s\(step.retries > 0 ? ", retries: \(step.retries)" : "")") }
@@ -63,7 +63,7 @@ public struct PlanRenderer: Sendable {
                 ("after", .array(step.after.map(JSONValue.string))),
                 ("on", step.on.map(JSONValue.string) ?? .null),
                 ("target", .string(step.target)),
-                ("action", .string(step.action)),
+                ("action", .string(step.action.keyword)),
                 ("command", .string(step.command)),
             ]
             if let qmp = step.qmp { fields.append(("qmp", qmp)) }
@@ -89,7 +89,7 @@ public struct PlanRenderer: Sendable {
     public var dot: String {
         var out = ["digraph \"\(graph.scenario)\" {", "  rankdir=TB;", "  node [shape=box, fontname=\"monospace\"];"]
         for step in graph.steps {
-            let label = "\(step.id)\\n\(step.action)".replacingOccurrences(of: "\"", with: "\\\"")
+            let label = "\(step.id)\\n\(step.action.keyword)".replacingOccurrences(of: "\"", with: "\\\"")
             var attrs = "label=\"\(label)\""
             if step.skip != nil { attrs += ", style=dashed, color=grey" }
             if step.always { attrs += ", peripheries=2" }

@@ -60,105 +60,110 @@ struct StepPlanner {
             target = "nsenter into container \(role.name.value) (in \(namespace))"
         }
         var command = ""
-        var qmp: JSONValue?
-        var prompt: String?
-        var vm: (role: String, verb: String)?
-        var argv: [String]?
-        var transfer: (src: String, dest: String, mode: String?)?
-        var libvirt: LibvirtCall?
-        var forwarder: (role: String, start: Bool)?
+        var action = PlannedAction.unbound(keyword: step.action.keyword, reason: "no \(step.action.keyword) driver for \(target)")
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
-            if let session = onName.flatMap(scenario.session) {
+            let session = onName.flatMap(scenario.session)
+            if let session {
                 target = "session \(session.name.value) on \(session.on.value) (\(target))"
             } else if let role = onName.flatMap(scenario.role), role.kind == .vm {
                 target = "guest \(role.name.value) serial console (on \(target))"
             }
+            action = .run(command, session: session?.name.value)
         case .send(let text, let waitFor):
             command = resolve(text)
-            prompt = waitFor
+            action = .send(command, session: onName, prompt: waitFor)
             if let session = onName.flatMap(scenario.session) {
                 target = "session \(session.name.value) on \(session.on.value), wait for /\(waitFor ?? session.prompt)/ (\(target))"
             }
         case .qmp(let q):
-            qmp = resolveJSON(q.json)
-            command = qmp!.rendered(pretty: false)
+            let json = resolveJSON(q.json)
+            command = json.rendered(pretty: false)
+            action = .qmp(json, migration: json["execute"]?.string == "migrate")
             target = qmpTarget(onName, host)
         case .hmp(let text):
             command = resolve(text)
-            qmp = .object([("execute", .string("human-monitor-command")), ("arguments", .object([("command-line", .string(command))]))])
+            let words = command.split(separator: " ")
+            action = .hmp(command, migration: words.first == "migrate" && !words.contains("-d"))
             target = qmpTarget(onName, host)
-        case .libvirt(let action):
-            let domainHost = labHost(for: action.domain.value)
-            let uri = action.uri.map(resolve) ?? domainHost.map(lab.libvirtURI(of:)) ?? "?"
+        case .libvirt(let call):
+            let domainHost = labHost(for: call.domain.value)
+            let uri = call.uri.map(resolve) ?? domainHost.map(lab.libvirtURI(of:)) ?? "?"
             target = "libvirt \(uri)"
-            if let role = scenario.role(action.domain.value), let dh = domainHost {
+            if let role = scenario.role(call.domain.value), let dh = domainHost {
                 let name = role.vm?.name ?? role.name.value
-                libvirt = LibvirtCall(action: action.action, domain: name, uri: uri,
-                                      argument: action.action == "monitor" ? action.command.map(resolve) : action.dest.map(resolve),
-                                      migrationURI: action.migrationURI.map(resolve))
-                switch action.action {
-                case "define": command = DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml
+                var planned = LibvirtCall(action: call.action, domain: name, uri: uri,
+                                          argument: call.action == "monitor" ? call.command.map(resolve) : call.dest.map(resolve),
+                                          migrationURI: call.migrationURI.map(resolve), live: call.live)
+                switch call.action {
+                case "define":
+                    command = resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml)
+                    planned.xml = command
                 case "migrate":
-                    let via = action.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
-                    command = "virDomainMigrateToURI3(\(name), \(action.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(action.live ? " | VIR_MIGRATE_LIVE" : ""))"
-                case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(action.command ?? "")))"
-                default: command = "\(action.action) \(name)"
+                    let via = call.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
+                    command = "virDomainMigrateToURI3(\(name), \(call.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(call.live ? " | VIR_MIGRATE_LIVE" : ""))"
+                case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(call.command ?? "")))"
+                default: command = "\(call.action) \(name)"
                 }
+                action = .libvirt(planned)
             }
         case .forwarderCommand(let text):
             command = resolve(text)
             if let role = onName.flatMap(scenario.role), let h = host {
                 target = "testpmd> prompt of \(role.name.value)\(lab.program(running: role) == "fastpath" ? " (FastPath)" : "") (\(h.transport))"
-                forwarder = (role.name.value, false)
+                action = .forwarderCommand(role: role.name.value, text: command)
             }
         case .forwarderStart(let name):
-            forwarder = (name.value, true)
             if let role = scenario.role(name.value) {
                 command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
             }
+            action = .forwarderStart(role: name.value, line: command)
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
         case .traffic(let spec):
-            command = Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments)
+            command = resolve(Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments))
+            action = .traffic(command)
         case .wait(let spec):
             if let until = spec.until {
                 let every = spec.every.map { $0.converted(to: .s) } ?? 1
                 command = "until \(resolve(until)); do sleep \(Self.number(every)); done"
                 if let limit = spec.duration { command = "timeout \(Self.number(limit.converted(to: .s))) sh -c \(Shell.quote(command))" }
+                action = .poll(command)
             } else {
-                command = "sleep \(Self.number(spec.duration?.converted(to: .s) ?? 0))"
+                let seconds = spec.duration?.converted(to: .s) ?? 0
+                command = "sleep \(Self.number(seconds))"
+                action = .sleep(seconds: seconds)
                 target = "local"
             }
         case .copy(let spec):
-            transfer = (resolve(spec.src), resolve(spec.dest), spec.mode)
-            command = Shell.join(["install", "-D"] + (spec.mode.map { ["-m", $0] } ?? []) + [resolve(spec.src), resolve(spec.dest)])
+            let (source, destination) = (resolve(spec.src), resolve(spec.dest))
+            action = .copy(source: source, destination: destination, mode: spec.mode)
+            command = Shell.join(CopySpec.installArguments(source: source, destination: destination, mode: spec.mode))
         case .vmStart(let name), .vmStop(let name):
             let vmHost = labHost(for: name.value)
             target = vmHost?.transport ?? target
             if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
-                argv = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role)).arguments.map(resolve)
-                command = Shell.join(argv!)
-                vm = (name.value, "start")
+                let argv = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role)).arguments.map(resolve)
+                command = Shell.join(argv)
+                action = .vmStart(role: name.value, argv: argv)
             } else if let role = scenario.role(name.value), let vh = vmHost {
-                vm = (name.value, "stop")
-                command = #"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#
+                command = resolve(#"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#)
+                action = .vmStop(role: name.value)
             }
         case .vmNIC(let name, let nicName, let plug):
             if let role = scenario.role(name.value), let vh = labHost(for: name.value),
                let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value }) {
                 let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
                 target = "qmp \(launcher.qmpAddress) (\(vh.transport))"
-                let commands = plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]
-                vm = (name.value, plug ? "plug" : "unplug")
+                let commands = (plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]).map(resolveJSON)
                 command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
-                qmp = commands.last
+                action = .vmNIC(role: name.value, plug: plug, commands: commands)
             }
         case .block:
-            break
+            action = .block
         }
-        return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: step.action.keyword,
-                           command: resolve(command), qmp: qmp, prompt: prompt, vm: vm, argv: argv, libvirt: libvirt, forwarder: forwarder, transfer: transfer, skip: skipReason(item, host: host), always: step.always,
+        return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: action,
+                           command: command, skip: skipReason(item, host: host), always: step.always,
                            doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
                            timeout: step.timeout?.converted(to: .s), retries: step.retries,
                            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)

@@ -7,28 +7,20 @@ import Scenarios
 struct MigrationHelper {
     let monitor: any MonitorConnection
 
-    /// Whether an HMP or QMP command is a migration to wait for (`migrate -d` detaches on purpose).
-    static func isMigration(action: String, command: String) -> Bool {
-        if action == "hmp" {
-            let words = command.split(separator: " ")
-            return words.first == "migrate" && !words.contains("-d")
-        }
-        return action == "qmp" && JSONFields.parse(command)?["execute"] as? String == "migrate"
-    }
-
     /// Runs the migration command and waits until it completes or fails.
-    func migrate(action: String, command: String, timeout: Duration) async throws -> String {
+    func migrate(_ command: MonitorCommand, timeout: Duration) async throws -> String {
         let events = JSONValue.object([("capability", .string("events")), ("state", .bool(true))])
         _ = try await monitor.execute(.object([("execute", .string("migrate-set-capabilities")),
                                                ("arguments", .object([("capabilities", .array([events]))]))]), timeout: .seconds(5))
-        if action == "hmp" {
+        switch command {
+        case .hmp(let line):
             // Through QMP, HMP's migrate always detaches and says so; anything else it prints is an error.
-            let text = try await monitor.hmp(command, timeout: .seconds(10))
+            let text = try await monitor.hmp(line, timeout: .seconds(10))
             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !text.contains("continuing detached") {
                 throw QMPError.command(name: "migrate", errorClass: "GenericError", description: text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
-        } else {
-            _ = try await monitor.execute(JSONFields.value(command), timeout: .seconds(10))
+        case .qmp(let json):
+            _ = try await monitor.execute(json, timeout: .seconds(10))
         }
         let ended: Set<String> = ["completed", "failed", "cancelled"]
         _ = try await monitor.waitForEvent("MIGRATION", timeout: timeout) { data in ended.contains(data["status"] as? String ?? "") }

@@ -1,0 +1,44 @@
+import Foundation
+import Scenarios
+
+/// libvirt calls on a domain; each domain it creates or starts goes into the ledger with its undo.
+extension StepRunner {
+    /// Carries out the call on its connection.
+    func libvirt(_ call: LibvirtCall) async throws -> StepOutput {
+        let hypervisor = try await context.hypervisor(call.uri)
+        let undo = ["virsh", "-c", call.uri]
+        switch call.action {
+        case "define":
+            let name = try await hypervisor.define(xml: call.xml ?? "")
+            await context.ledger.record(kind: "domain", name: "\(name) on \(call.uri)", undo: undo + ["undefine", name])
+            return StepOutput(stdout: "defined \(name)", stderr: "", status: 0)
+        case "start", "create":
+            try await hypervisor.start(call.domain)
+            await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(call.uri)", undo: undo + ["destroy", call.domain])
+            return StepOutput(stdout: "started \(call.domain): \(try await hypervisor.state(call.domain))", stderr: "", status: 0)
+        case "destroy":
+            try await hypervisor.destroy(call.domain)
+            await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
+            return StepOutput(stdout: "destroyed \(call.domain)", stderr: "", status: 0)
+        case "undefine":
+            try await hypervisor.undefine(call.domain)
+            await context.ledger.resolve(kind: "domain", name: "\(call.domain) on \(call.uri)")
+            return StepOutput(stdout: "undefined \(call.domain)", stderr: "", status: 0)
+        case "monitor":
+            // A JSON object is QMP; anything else is an HMP command line.
+            let text = call.argument ?? ""
+            return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
+        case "migrate":
+            guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
+            let job = try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: call.live)
+            // The domain now runs at the destination: that is where the ledger stops it.
+            await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
+            await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])
+            return StepOutput(stdout: job, stderr: "", status: 0)
+        case "dumpxml":
+            return StepOutput(stdout: try await hypervisor.xml(call.domain), stderr: "", status: 0)
+        default:
+            return StepOutput(stdout: try await hypervisor.state(call.domain), stderr: "", status: 0)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import Scenarios
+
+/// QMP and HMP commands to a VM role's monitor; a migration waits for the MIGRATION event.
+extension StepRunner {
+    /// Sends `command`; a migration waits until it ends and returns `query-migrate`.
+    func monitor(_ command: MonitorCommand, migration: Bool) async throws -> StepOutput {
+        guard let name = step.on else { throw StepError.unreachable("a VM") }
+        let monitor = try await context.monitor(for: name)
+        if migration {
+            return StepOutput(stdout: try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout), stderr: "", status: nil)
+        }
+        let output = switch command {
+        case .hmp(let line): try await monitor.hmp(line, timeout: timeout)
+        case .qmp(let json): try await monitor.execute(json, timeout: timeout)
+        }
+        return StepOutput(stdout: output, stderr: "", status: nil)
+    }
+}

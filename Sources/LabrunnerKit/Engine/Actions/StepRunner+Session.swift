@@ -1,0 +1,56 @@
+import Foundation
+import Scenarios
+
+/// Interactive sessions: text typed at a prompt, and the forwarders (testpmd, FastPath) started and
+/// commanded in them.
+extension StepRunner {
+    /// Types the forwarder's command line into the step's session and waits for its prompt.
+    func startForwarder(_ role: String, _ line: String) async throws -> StepOutput {
+        guard let name = step.on, context.graph.sessions[name] != nil else {
+            throw StepError.setup("start forwarder \(role) on a session (on: <session>), where its prompt can answer")
+        }
+        var output = try await converse(name, line, waitingFor: Self.forwarderPrompt)
+        await context.forwarderStarted(role, on: name)
+        output.stdout += output.prompt  // what the terminal shows: the start-up lines, then the prompt
+        return output
+    }
+
+    /// Sends a runtime command to a running forwarder; quit returns to the shell, every other command
+    /// to the forwarder's prompt.
+    func command(forwarder role: String, _ text: String) async throws -> StepOutput {
+        let name = try await context.forwarderSession(role)
+        let quits = ["quit", "exit"].contains(text.trimmingCharacters(in: .whitespaces))
+        return try await converse(name, text, waitingFor: quits ? nil : Self.forwarderPrompt)
+    }
+
+    /// What testpmd and FastPath print when they wait for a command (or, without -i, for enter).
+    static let forwarderPrompt = "testpmd> $|Press enter to exit\\s*$"
+
+    /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
+    /// program's prompt, the shell's prompt instead means the program ended.
+    func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
+        let session = try await context.session(name, awaiting: wanted)
+        let sessionPrompt = await context.prompt(of: name)
+        // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
+        // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.
+        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" } ?? sessionPrompt
+        return try await withTaskCancellationHandler {
+            try await session.send(text)
+            do {
+                let reply = try await session.expect(waitFor, timeout: timeout)
+                if let wanted, reply.matchedGroup == "shell" {
+                    throw StepError.programEnded(waitingFor: wanted, output: reply.text)
+                }
+                var output = StepOutput(stdout: reply.text, stderr: "", status: nil)
+                output.prompt = reply.matched
+                return output
+            } catch SessionError.timeout(_, let after, let tail) {
+                await context.drop(name)
+                throw StepError.timedOut(after: after, output: tail)
+            }
+        } onCancel: {
+            Task { await context.drop(name) }
+        }
+    }
+
+}

@@ -1,0 +1,95 @@
+/// What a planned step does, typed: the engine dispatches on it exhaustively. Texts and values are
+/// resolved against the lab and params; `${name}` references to captured values are still in them and
+/// are filled in when the step runs (`resolving(_:)`).
+public enum PlannedAction: Sendable {
+    /// A shell line on the target host (or typed into `session`, or at a guest's serial console).
+    case run(String, session: String?)
+    /// Text typed into `session`; `prompt` is what to wait for instead of the session's own prompt.
+    case send(String, session: String?, prompt: String?)
+    /// A QMP command; `migration` when it starts a migration to wait for.
+    case qmp(JSONValue, migration: Bool)
+    /// An HMP command line (sent as QMP's human-monitor-command); `migration` as for qmp.
+    case hmp(String, migration: Bool)
+    /// A libvirt call.
+    case libvirt(LibvirtCall)
+    /// Boot a VM role with QEMU from this argument vector.
+    case vmStart(role: String, argv: [String])
+    /// Stop a VM role (QMP quit).
+    case vmStop(role: String)
+    /// Hot-plug (`plug`) or unplug a NIC of a VM role with these QMP commands, in order.
+    case vmNIC(role: String, plug: Bool, commands: [JSONValue])
+    /// Start a forwarder role: this shell line typed into the step's session.
+    case forwarderStart(role: String, line: String)
+    /// A testpmd runtime command to a running forwarder role.
+    case forwarderCommand(role: String, text: String)
+    /// The traffic generator: this shell line on the generator's host.
+    case traffic(String)
+    /// Wait this many seconds.
+    case sleep(seconds: Double)
+    /// Poll this shell line on the target until it succeeds (it carries its own time limit).
+    case poll(String)
+    /// Copy a local file to the target.
+    case copy(source: String, destination: String, mode: String?)
+    /// A block: its steps are planned on their own.
+    case block
+    /// An action the planner could not bind to this lab (a missing role or host); the reason says which.
+    case unbound(keyword: String, reason: String)
+
+    /// The keyword of the step's action, as in the plan's `action` field.
+    public var keyword: String {
+        switch self {
+        case .run: "run"
+        case .send: "send"
+        case .qmp: "qmp"
+        case .hmp: "hmp"
+        case .libvirt: "libvirt"
+        case .vmStart, .vmStop, .vmNIC: "vm"
+        case .forwarderStart, .forwarderCommand: "fastpath"
+        case .traffic: "traffic"
+        case .sleep, .poll: "wait"
+        case .copy: "copy"
+        case .block: "block"
+        case .unbound(let keyword, _): keyword
+        }
+    }
+
+    /// The QMP JSON sent for qmp and hmp steps, and the last of a NIC hot-plug.
+    public var qmp: JSONValue? {
+        switch self {
+        case .qmp(let json, _): json
+        case .hmp(let line, _): Self.humanMonitorCommand(line)
+        case .vmNIC(_, _, let commands): commands.last
+        default: nil
+        }
+    }
+
+    /// QMP's envelope for an HMP command line.
+    public static func humanMonitorCommand(_ line: String) -> JSONValue {
+        .object([("execute", .string("human-monitor-command")), ("arguments", .object([("command-line", .string(line))]))])
+    }
+
+    /// The same action with every `${name}` that `lookup` knows replaced, in each text, argument and
+    /// JSON string it carries.
+    public func resolving(_ lookup: (String) -> String?) -> PlannedAction {
+        func r(_ text: String) -> String { References.substitute(text, lookup) }
+        switch self {
+        case .run(let line, let session): return .run(r(line), session: session)
+        case .send(let text, let session, let prompt): return .send(r(text), session: session, prompt: prompt)
+        case .qmp(let json, let migration): return .qmp(json.mappingStrings(r), migration: migration)
+        case .hmp(let line, let migration): return .hmp(r(line), migration: migration)
+        case .libvirt(var call):
+            call.argument = call.argument.map(r)
+            call.migrationURI = call.migrationURI.map(r)
+            call.xml = call.xml.map(r)
+            return .libvirt(call)
+        case .vmStart(let role, let argv): return .vmStart(role: role, argv: argv.map(r))
+        case .vmNIC(let role, let plug, let commands): return .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
+        case .forwarderStart(let role, let line): return .forwarderStart(role: role, line: r(line))
+        case .forwarderCommand(let role, let text): return .forwarderCommand(role: role, text: r(text))
+        case .traffic(let line): return .traffic(r(line))
+        case .poll(let line): return .poll(r(line))
+        case .copy(let source, let destination, let mode): return .copy(source: r(source), destination: r(destination), mode: mode)
+        case .vmStop, .sleep, .block, .unbound: return self
+        }
+    }
+}
