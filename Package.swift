@@ -16,11 +16,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
-        .target(name: "Scenarios", dependencies: ["Yams"]),
+        .target(name: "TestpmdCommands"),
+        .target(name: "Scenarios", dependencies: ["Yams", "TestpmdCommands"]),
         .target(name: "CSystem"),
         .target(name: "CFastPath"),
         .target(name: "CAllocCounter"),
-        .target(name: "FastPath", dependencies: ["CFastPath"]),
+        .target(name: "FastPath", dependencies: ["CFastPath", "TestpmdCommands"]),
         .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "CAllocCounter"]),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
@@ -35,7 +36,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
-        .testTarget(name: "FastPathTests", dependencies: ["FastPath"]),
+        .testTarget(name: "FastPathTests", dependencies: ["FastPath", "TestpmdCommands"]),
         .testTarget(name: "LabrunnerTests", dependencies: ["LabrunnerKit", "Scenarios"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,15 +1,8 @@
+import TestpmdCommands
+
 extension Command {
-    /// The command words FastPath knows, for `help` and for "did you mean".
-    public static let vocabulary = [
-        "start [tx_first [n]]", "stop", "quit", "show port info all|<port>", "show port stats all|<port>",
-        "show port probes all|<port>", "clear port stats all|<port>", "show config fwd", "show fwd stats all", "show memory",
-        "set fwd io|mac|macswap|rxonly|txonly|flowgen [retry]", "set portlist <p>[,<p>…]", "set eth-peer <port> <mac>",
-        "set promisc all|<port> on|off", "set burst <n>", "set txpkts <len>", "set nbcore <n>",
-        "mac_addr add <port> <mac>", "mac_addr add port <port> vf <vf> <mac>", "mac_addr remove <port> <mac>",
-        "port start|stop|close all|<port>", "port attach <vdev>", "port detach <port>",
-        "create bonded device <mode> <socket>", "add bonding slave <slave> <bond>", "remove bonding slave <slave> <bond>",
-        "set bonding primary <slave> <bond>", "show bonding config <bond>",
-    ]
+    /// The commands FastPath knows, for `help`: the shared testpmd list's FastPath part.
+    public static var vocabulary: [String] { TestpmdCommand.all.filter(\.fastPath).map(\.pattern) }
 
     /// Parses one line. Errors say what was wrong, the way testpmd starts them: "Bad arguments".
     public init(parsing line: String) throws(FastPathError) {
