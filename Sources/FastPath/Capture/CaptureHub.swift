@@ -1,5 +1,6 @@
 import CFastPath
 import Glibc
+import Synchronization
 
 /// Where lcores hand copies of captured packets to pdump. Lcores check one flag per port and
 /// direction per burst; only while a capture is on do they copy the burst into fresh buffers and
@@ -11,11 +12,10 @@ public final class CaptureHub: @unchecked Sendable {
     /// One word per port and direction, non-zero while captured (lcores read it without touching the hub).
     let flags: UnsafeMutablePointer<UInt32>
     private let queue: UnsafeMutablePointer<CapturedPacket>
-    private var head = 0
-    private var count = 0
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// The queue's first entry and length, and the copies dropped because it was full; the lock over `queue` too.
+    private let state = Mutex<(head: Int, count: Int, dropped: UInt64)>((0, 0, 0))
     /// Copies dropped because the queue was full.
-    public private(set) var dropped: UInt64 = 0
+    public var dropped: UInt64 { state.withLock { $0.dropped } }
 
     /// A queued copy.
     public struct CapturedPacket {
@@ -34,15 +34,11 @@ public final class CaptureHub: @unchecked Sendable {
         flags = .allocate(capacity: PortTable.capacity * 2)
         flags.initialize(repeating: 0, count: PortTable.capacity * 2)
         queue = .allocate(capacity: Self.queueCapacity)
-        lock = .allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
     }
 
     deinit {
         flags.deallocate()
         queue.deallocate()
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
     }
 
     /// Turns capture of one port's direction on or off.
@@ -59,29 +55,30 @@ public final class CaptureHub: @unchecked Sendable {
     /// Copies a burst into fresh buffers and queues the copies.
     func copy(_ burst: UnsafeMutablePointer<PacketRef>, count n: Int, port: Int, direction: CaptureDirection, cache: inout PoolCache) {
         let now = cfp_now_ns()
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        for i in 0..<n {
-            var copy = burst[i]
-            guard count < Self.queueCapacity, cache.take(1, into: &copy) == 1 else {
-                dropped &+= 1
-                continue
+        state.withLock { state in
+            for i in 0..<n {
+                var copy = burst[i]
+                guard state.count < Self.queueCapacity, cache.take(1, into: &copy) == 1 else {
+                    state.dropped &+= 1
+                    continue
+                }
+                copy.data.copyMemory(from: burst[i].data, byteCount: burst[i].length)
+                copy.length = burst[i].length
+                queue[(state.head + state.count) % Self.queueCapacity] = CapturedPacket(
+                    packet: copy, port: UInt16(port), direction: UInt8(direction.rawValue), time: now)
+                state.count += 1
             }
-            copy.data.copyMemory(from: burst[i].data, byteCount: burst[i].length)
-            copy.length = burst[i].length
-            queue[(head + count) % Self.queueCapacity] = CapturedPacket(packet: copy, port: UInt16(port), direction: UInt8(direction.rawValue), time: now)
-            count += 1
         }
     }
 
     /// Takes up to `max` queued copies into `into`; returns how many. The caller returns the buffers.
     public func drain(into: UnsafeMutablePointer<CapturedPacket>, max: Int) -> Int {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        let k = min(max, count)
-        for i in 0..<k { into[i] = queue[(head + i) % Self.queueCapacity] }
-        head = (head + k) % Self.queueCapacity
-        count -= k
-        return k
+        state.withLock { state in
+            let k = min(max, state.count)
+            for i in 0..<k { into[i] = queue[(state.head + i) % Self.queueCapacity] }
+            state.head = (state.head + k) % Self.queueCapacity
+            state.count -= k
+            return k
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// The JSON control socket (mode 0600): one JSON object per line in, one per line out.
 ///   {"command": "show port stats all"}  → {"ok": true, "output": "…testpmd text…"}
@@ -12,8 +13,7 @@ public final class ControlServer: @unchecked Sendable {
     private let interpreter: CommandInterpreter
     private let listener: Int32
     private let onQuit: @Sendable () -> Void
-    private var pdumpActive = false
-    private let pdumpLock = NSLock()
+    private let pdumpActive = Atomic<Bool>(false)
 
     /// Listens on `path` and serves connections on their own threads.
     public init(path: String, interpreter: CommandInterpreter, onQuit: @escaping @Sendable () -> Void) throws(FastPathError) {
@@ -104,18 +104,12 @@ public final class ControlServer: @unchecked Sendable {
         } else {
             wanted = f.locked { f.ports.ids }
         }
-        pdumpLock.lock()
-        guard !pdumpActive else {
-            pdumpLock.unlock()
+        guard pdumpActive.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             return send(["ok": false, "error": "another pdump is attached"], fd)
         }
-        pdumpActive = true
-        pdumpLock.unlock()
         defer {
             f.capture.clear()
-            pdumpLock.lock()
-            pdumpActive = false
-            pdumpLock.unlock()
+            pdumpActive.store(false, ordering: .releasing)
         }
         // Capture is on before the client hears so: nothing it is told it will see goes missing.
         for port in wanted {

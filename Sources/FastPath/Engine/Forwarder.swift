@@ -24,7 +24,7 @@ public final class Forwarder: @unchecked Sendable {
     private var probeBaseline = [ProbeCounters](repeating: ProbeCounters(), count: PortTable.capacity)
     private var runStart = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
     private var lastShown: [Int: (time: UInt64, counters: PortCounters)] = [:]
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = ReentrantLock()
     /// The executable's malloc counter, when it has one.
     public let allocationCounter: AllocationCounter?
     /// Allocations made inside forwarding loops, and the packets those loops moved, over every run so
@@ -42,23 +42,11 @@ public final class Forwarder: @unchecked Sendable {
         self.allocationCounter = allocationCounter
         loopAllocations = allocationCounter.map { _ in (0, 0) }
         self.config = config
-        lock = .allocate(capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
-        pthread_mutex_init(lock, &attributes)
-    }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
     }
 
     /// Runs `body` holding the control-plane lock.
     public func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return try body()
+        try lock.withLock(body)
     }
 
     /// Whether lcores are forwarding.

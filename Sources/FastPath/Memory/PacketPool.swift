@@ -1,5 +1,6 @@
 import CFastPath
 import Glibc
+import Synchronization
 
 /// A fixed set of packet buffers in one shared memfd mapping — on reserved hugepages when there are
 /// enough, else on ordinary pages touched only when used. A vhost-user back-end can map the same memory
@@ -27,8 +28,8 @@ public final class PacketPool: @unchecked Sendable {
     /// The memfd behind the mapping (shared with vhost-user back-ends).
     public let memoryFD: Int32
     private let free: UnsafeMutablePointer<PacketRef>
-    private var freeCount: Int
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// How many of `free`'s entries hold buffers; the lock over `free` too.
+    private let freeCount: Mutex<Int>
 
     /// Maps `count` buffers. Throws when the mapping fails.
     public init(count: Int) throws(FastPathError) {
@@ -53,14 +54,12 @@ public final class PacketPool: @unchecked Sendable {
         self.count = count
         base = map
         free = .allocate(capacity: count)
-        lock = .allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
         // Lowest buffers on top, so a light load keeps reusing the same few pages.
         for i in 0..<count {
             let buffer = (map + (count - 1 - i) * Self.bufferSize).bindMemory(to: PacketMeta.self, capacity: 1)
             free[i] = buffer
         }
-        freeCount = count
+        freeCount = Mutex(count)
         for i in 0..<count {
             (map + i * Self.bufferSize).bindMemory(to: PacketMeta.self, capacity: 1).pointee.index = UInt32(i)
         }
@@ -85,34 +84,30 @@ public final class PacketPool: @unchecked Sendable {
         munmap(base, byteCount)
         Glibc.close(memoryFD)
         free.deallocate()
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
     }
 
     /// Buffers not in use by anyone (those in lcore caches count as in use).
     public var available: Int {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return freeCount
+        freeCount.withLock { $0 }
     }
 
     /// Takes up to `n` buffers into `into`; returns how many it took.
     public func take(_ n: Int, into: UnsafeMutablePointer<PacketRef>) -> Int {
-        pthread_mutex_lock(lock)
-        let k = min(n, freeCount)
-        freeCount -= k
-        into.update(from: free + freeCount, count: k)
-        pthread_mutex_unlock(lock)
-        return k
+        freeCount.withLock { freeCount in
+            let k = min(n, freeCount)
+            freeCount -= k
+            into.update(from: free + freeCount, count: k)
+            return k
+        }
     }
 
     /// Returns `n` buffers.
     public func give(_ n: Int, from: UnsafePointer<PacketRef>) {
-        pthread_mutex_lock(lock)
-        precondition(freeCount + n <= count, "more buffers returned to the pool than it has: a buffer of another pool, or one returned twice")
-        (free + freeCount).update(from: from, count: n)
-        freeCount += n
-        pthread_mutex_unlock(lock)
+        freeCount.withLock { freeCount in
+            precondition(freeCount + n <= count, "more buffers returned to the pool than it has: a buffer of another pool, or one returned twice")
+            (free + freeCount).update(from: from, count: n)
+            freeCount += n
+        }
     }
 
     /// Takes one buffer, reset to an empty frame at the headroom (for the control plane).

@@ -29,10 +29,10 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let connected = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private var listener: Int32 = -1
-    private var connection: Int32 = -1
+    /// The front-end's socket while one is connected, else -1 (closing shuts it down from another thread).
+    private let connection = Mutex<Int32>(-1)
     private let watches: [Int32]      // per queue pair, an epoll set holding its queues' kick eventfds
     private var started = false
-    private let lock = NSLock()
     /// What the data path needs of the device, copied while it is quiesced (no class property reads,
     /// no reference counting per burst). The device holds the memory and log alive.
     private let snapshot: UnsafeMutablePointer<Snapshot>
@@ -104,9 +104,9 @@ public final class VhostUserPort: Port, @unchecked Sendable {
 
     public func close() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        lock.withLock {
+        connection.withLock { fd in
             if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
-            if connection >= 0 { shutdown(connection, Int32(SHUT_RDWR)) }
+            if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
         }
         while thread?.isFinished == false { usleep(1000) }
         if !client { unlink(path) }
@@ -228,7 +228,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
                     return
                 }
             }
-            lock.withLock { connection = fd }
+            connection.withLock { $0 = fd }
             connected.store(true, ordering: .releasing)
             converse(fd)
             connected.store(false, ordering: .releasing)
@@ -236,7 +236,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
             quiesce()
             device.reset()
             snapshot.pointee = Snapshot()
-            lock.withLock { connection = -1 }
+            connection.withLock { $0 = -1 }
             Glibc.close(fd)
         }
     }
