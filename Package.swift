@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .target(name: "TestpmdCommands"),
@@ -25,7 +26,10 @@ let package = Package(
         .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "CAllocCounter"]),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
-        .target(name: "LabrunnerKit", dependencies: ["Scenarios", "FastPath", "CSystem", "CLibSSH2", "CLibvirt"]),
+        .target(
+            name: "LabrunnerKit",
+            dependencies: ["Scenarios", "FastPath", "CSystem", "CLibSSH2", "CLibvirt", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
@@ -33,6 +37,7 @@ let package = Package(
                 "Scenarios",
                 "FastPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),

@@ -514,7 +514,8 @@ import Testing
           - {id: slow, on: h1, run: sleep 0.6}
         """)
         let command = [CLI.binary, "run", file, "--lab", lab.lab.path, "--report", lab.runs.path].joined(separator: " ")
-        let terminal = CLI.shell("script -qc '\(command)' /dev/null")
+        // swift test sets NO_COLOR when its output is not a terminal; a user's terminal has colour.
+        let terminal = CLI.shell("env -u NO_COLOR script -qc '\(command)' /dev/null")
         // The footer is redrawn with the elapsed time while the step runs.
         #expect(terminal.range(of: "\u{1B}\\[33m▸\u{1B}\\[0m slow  run on h1  0\\.[1-9]s", options: .regularExpression) != nil, "\(terminal.debugDescription)")
         #expect(terminal.contains("\u{1B}[32mPASS\u{1B}[0m slow"))
@@ -522,5 +523,24 @@ import Testing
         #expect(log.status == 0)
         #expect(!log.stdout.contains("\u{1B}["))
         #expect(log.stdout.contains("PASS slow ("))
+    }
+
+    /// NO_COLOR (https://no-color.org): the terminal still gets the live footer, with no colour in it.
+    @Test func noColorKeepsTheFooterWithoutColour() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: plain
+        title: Progress without colour
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: slow, on: h1, run: sleep 0.6}
+        """)
+        let command = [CLI.binary, "run", file, "--lab", lab.lab.path, "--report", lab.runs.path].joined(separator: " ")
+        let terminal = CLI.shell("NO_COLOR=1 script -qc '\(command)' /dev/null")
+        #expect(terminal.range(of: "▸ slow  run on h1  0\\.[1-9]s", options: .regularExpression) != nil, "\(terminal.debugDescription)")
+        #expect(terminal.contains("PASS slow"))
+        #expect(!terminal.contains("\u{1B}[3"), "\(terminal.debugDescription)")
     }
 }

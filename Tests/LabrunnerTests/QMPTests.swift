@@ -231,4 +231,38 @@ import Scenarios
         #expect(CLI.shell("pgrep -f 'qemu-system-x86_6[4].*\(lab.prefix)'").isEmpty)
         #expect(lab.namespaces().isEmpty)
     }
+
+    /// The run directory's labrunner.log: QMP traffic at debug, and the step that failed with its reason.
+    @Test func runLogRecordsQMPTrafficAndStepErrors() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario("""
+        name: logged
+        title: QMP traffic and a failing step in labrunner.log
+        roles:
+          h1: {kind: host}
+          vm1: {kind: vm, host: h1, memory: 64MiB, vcpus: 1}
+        steps:
+          - {id: boot, vm: {start: vm1}}
+          - {id: status, on: vm1, qmp: query-status}
+          - {id: bogus, on: vm1, qmp: no-such-command}
+        always:
+          - {id: stop, vm: {stop: vm1}}
+        """)
+        let result = lab.run(file, "--log-level", "debug")
+        #expect(result.status != 0, "\(result.stdout)")
+        let log = try String(contentsOf: try lab.runDirectory().appendingPathComponent("labrunner.log"), encoding: .utf8)
+        #expect(log.contains("info [LabrunnerKit] run logged on lab test-lab"), "\(log)")
+        #expect(log.contains(#"→ {"execute":"query-status""#), "\(log)")
+        #expect(log.contains("no-such-command failed"), "\(log)")
+        #expect(log.contains("error [LabrunnerKit] step bogus error"), "\(log)")
+        #expect(log.contains("info [LabrunnerKit] step stop passed"), "\(log)")
+
+        // At the default level QMP traffic is left out.
+        try? FileManager.default.removeItem(at: lab.runs)
+        _ = lab.run(file)
+        let quiet = try String(contentsOf: try lab.runDirectory().appendingPathComponent("labrunner.log"), encoding: .utf8)
+        #expect(!quiet.contains("→"), "\(quiet)")
+        #expect(quiet.contains("step bogus error"), "\(quiet)")
+    }
 }

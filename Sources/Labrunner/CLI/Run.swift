@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabrunnerKit
+import Logging
 import Scenarios
 
 /// `labrunner run FILE|DIR`
@@ -46,12 +47,15 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Where run directories go.")
     var report = "runs"
 
+    @Option(help: "What each run directory's labrunner.log records: trace, debug (adds QMP traffic), info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
     func run() async throws {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
-        let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until)
+        let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
         let runner = Runner(labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
-                            progress: Progress(), interrupt: interrupt)
+                            progress: Progress(color: Terminal.colors), interrupt: interrupt)
         let runs = await runner.run(paths)
         for run in runs {
             DiagnosticPrinter.print(run.diagnostics, sources: run.sources, format: .text)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Scenarios
 
 /// Runs a step graph: each step as soon as the steps it waits for have passed (or were skipped),
@@ -21,7 +22,10 @@ struct Engine: Sendable {
             return RunResult(outcomes: [StepOutcome(id: "setup", status: .error, message: "cannot create the run directory: \(error)")],
                              cleanupProblems: [], interrupted: false, seconds: 0)
         }
-        let context = RunContext(graph: graph, ledger: ledger, directory: directory)
+        let log = directory.appendingPathComponent("labrunner.log")
+        let logger = Logger(label: "labrunner") { _ in RunLogHandler(url: log, level: options.logLevel) }
+        logger.info("run \(graph.scenario) on lab \(graph.lab)", metadata: ["steps": "\(graph.steps.count)"])
+        let context = RunContext(graph: graph, ledger: ledger, directory: directory, logger: logger)
         let selected = selection()
         var outcomes: [String: StepOutcome] = [:]
         for step in graph.steps where !selected.contains(step.id) {
@@ -60,6 +64,7 @@ struct Engine: Sendable {
         interrupt?.onSignal { cleanup.cancel() }
         outcomes.merge(await cleanup.value) { $1 }
         let problems = await ledger.undoAll()
+        for problem in problems { logger.warning("cleanup: \(problem)") }
 
         let ordered = graph.steps.compactMap { outcomes[$0.id] } + (outcomes["setup"].map { [$0] } ?? [])
         let elapsed = ContinuousClock.now - start

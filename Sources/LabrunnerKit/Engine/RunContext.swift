@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Scenarios
 
 /// Shared state of one run: captured values, open sessions, the hosts, the ledger, the run directory.
@@ -6,6 +7,8 @@ actor RunContext {
     let graph: StepGraph
     let ledger: Ledger
     let directory: URL
+    /// The run's `labrunner.log`.
+    let logger: Logger
     private(set) var variables: [String: String] = [:]
     private var sessions: [String: any InteractiveSession] = [:]
     private var vms: [String: QEMUProcess] = [:]
@@ -20,7 +23,8 @@ actor RunContext {
     /// Virtual lab container role → the PID commands enter it through (started on first use).
     private var containers: [String: Int32] = [:]
 
-    init(graph: StepGraph, ledger: Ledger, directory: URL) {
+    init(graph: StepGraph, ledger: Ledger, directory: URL, logger: Logger) {
+        self.logger = logger
         self.graph = graph
         self.ledger = ledger
         self.directory = directory
@@ -75,7 +79,7 @@ actor RunContext {
             }
             return host
         }
-        let connection = LibSSH2Connection(options: options)
+        let connection = LibSSH2Connection(options: options, logger: logger)
         connections[binding.name] = connection
         return SSHHost(connection: connection)
     }
@@ -158,7 +162,7 @@ actor RunContext {
         let logs = directory.appendingPathComponent("vms")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let vm = try await QEMUProcess.launch(role: role, argv: argv, namespace: host?.namespace, qmpSocket: socket,
-                                              log: logs.appendingPathComponent("\(role).log"), ledger: ledger)
+                                              log: logs.appendingPathComponent("\(role).log"), ledger: ledger, logger: logger)
         vms[role] = vm
         monitors[role] = vm.monitor
     }
@@ -178,11 +182,12 @@ actor RunContext {
         let monitor: QMPClient
         if let binding = graph.bindings[role], binding.namespace == nil, QMPClient.tcpAddress(socket) == nil {
             // A unix socket on an SSH host: relayed over a connection of its own (it pumps the relay).
-            let relay = LibSSH2Connection(options: sshOptions(binding))
+            let relay = LibSSH2Connection(options: sshOptions(binding), logger: logger)
             relays.append(relay)
-            monitor = try await QMPClient.connect(over: try await relay.unixSocket(socket), name: "\(binding.name):\(socket)", timeout: .seconds(10))
+            monitor = try await QMPClient.connect(
+                over: try await relay.unixSocket(socket), name: "\(binding.name):\(socket)", timeout: .seconds(10), logger: logger)
         } else {
-            monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10))
+            monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10), logger: logger)
         }
         monitors[role] = monitor
         return monitor
@@ -191,7 +196,14 @@ actor RunContext {
     /// The libvirt connection for a URI, opened on first use.
     func hypervisor(_ uri: String) async throws -> any Hypervisor {
         if let open = hypervisors[uri] { return open }
-        let connection = try await LibvirtConnection.open(uri)
+        let connection: LibvirtConnection
+        do {
+            connection = try await LibvirtConnection.open(uri)
+        } catch {
+            logger.error("libvirt: cannot open \(uri): \(error)")
+            throw error
+        }
+        logger.info("libvirt: connected to \(uri)")
         hypervisors[uri] = connection
         return connection
     }

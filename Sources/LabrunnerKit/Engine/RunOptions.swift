@@ -1,3 +1,5 @@
+import Logging
+
 /// How to run a step graph.
 package struct RunOptions: Sendable {
     /// Steps at once.
@@ -14,12 +16,16 @@ package struct RunOptions: Sendable {
     package var until: String?
     /// Timeout for steps that set none.
     package var defaultTimeout: Duration = .seconds(600)
+    /// What the run's `labrunner.log` records: SSH connects and reconnects, QMP traffic (debug),
+    /// libvirt and step errors.
+    package var logLevel: Logger.Level = .info
 
     /// Creates it from its parts.
     package init(
         jobs: Int = 4, keepGoing: Bool = false, dryRun: Bool = false, only: [String] = [], from: String? = nil, until: String? = nil,
-        defaultTimeout: Duration = .seconds(600)
+        defaultTimeout: Duration = .seconds(600), logLevel: Logger.Level = .info
     ) {
+        self.logLevel = logLevel
         self.jobs = jobs
         self.keepGoing = keepGoing
         self.dryRun = dryRun

@@ -25,10 +25,12 @@ package struct Runner {
         var runs: [ScenarioRun] = []
         // accel: auto on the virtual lab: a real KVM if the probe boots a guest with it, else TCG.
         var discovered: Set<String> = []
-        if !options.dryRun, let lab = Compiler().lab(labPath) { discovered = await KVMProbe.capabilities(for: lab) }
-        for file in Compiler().expand(paths) {
+        let compiler = Compiler()
+        let lab = compiler.loadLab(labPath)  // once for the whole run
+        if !options.dryRun, let lab = lab.lab { discovered = await KVMProbe.capabilities(for: lab) }
+        for file in compiler.expand(paths) {
             if interrupt?.interrupted == true { break }
-            let plan = Compiler().plan(path: file, labPath: labPath, overrides: overrides, discovered: discovered)
+            let plan = compiler.plan(path: file, lab: lab, overrides: overrides, discovered: discovered)
             var run = ScenarioRun(file: file, diagnostics: plan.diagnostics, sources: plan.sources, graph: plan.graph)
             guard let graph = plan.graph else {
                 runs.append(run)

@@ -7,13 +7,16 @@ import Scenarios
 package final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private let tty: Bool
+    private let color: Bool
     private let quiet: Bool
     private var running: [(id: String, label: String, since: Date)] = []
     private var footerLines = 0
     private var timer: DispatchSourceTimer?
 
-    package init(quiet: Bool = false) {
+    /// `color`: whether marks may be coloured (the command line says no under NO_COLOR); only on a terminal.
+    package init(quiet: Bool = false, color: Bool = true) {
         self.tty = isatty(STDOUT_FILENO) != 0
+        self.color = color && tty
         self.quiet = quiet
     }
 
@@ -30,9 +33,9 @@ package final class Progress: @unchecked Sendable {
         guard !quiet else { return }
         let mark: String
         switch outcome.status {
-        case .passed: mark = tty ? "\u{1B}[32mPASS\u{1B}[0m" : "PASS"
-        case .failed: mark = tty ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL"
-        case .error: mark = tty ? "\u{1B}[31mERROR\u{1B}[0m" : "ERROR"
+        case .passed: mark = color ? "\u{1B}[32mPASS\u{1B}[0m" : "PASS"
+        case .failed: mark = color ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL"
+        case .error: mark = color ? "\u{1B}[31mERROR\u{1B}[0m" : "ERROR"
         case .skipped: mark = "SKIP"
         case .blocked: mark = "BLOCKED"
         case .cancelled: mark = "CANCELLED"
@@ -84,7 +87,7 @@ package final class Progress: @unchecked Sendable {
         clearFooter()
         guard !running.isEmpty else { return }
         let now = Date()
-        var lines = running.prefix(12).map { String(format: "  \u{1B}[33m▸\u{1B}[0m %@  %@  %.1fs", $0.id, $0.label, now.timeIntervalSince($0.since)) }
+        var lines = running.prefix(12).map { String(format: "  %@ %@  %@  %.1fs", color ? "\u{1B}[33m▸\u{1B}[0m" : "▸", $0.id, $0.label, now.timeIntervalSince($0.since)) }
         if running.count > 12 { lines.append("  … and \(running.count - 12) more running") }
         write(lines.joined(separator: "\n") + "\n")
         footerLines = lines.count

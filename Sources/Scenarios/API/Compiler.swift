@@ -1,21 +1,30 @@
-import Foundation
-
 /// The language's entry points: validate files, and compile a scenario against a lab into a plan.
+/// Every file is read through one `SourceReader`.
 public struct Compiler: Sendable {
-    /// Creates a compiler.
-    public init() {}
+    /// Where files come from.
+    public let source: any SourceReader
 
-    /// Checks scenario files (or directories of them); lab files (a top-level `kind:` of virtual/ssh) are checked as labs.
+    /// Creates a compiler reading files from `source`.
+    public init(source: any SourceReader = FileSourceReader()) { self.source = source }
+
+    /// Checks scenario files (or directories of them); lab files (a top-level `kind:` of virtual or
+    /// ssh, as parsed) are checked as labs. Each file is read once.
     public func validate(paths: [String], overrides: [String] = []) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
         var diagnostics: [Diagnostic] = []
         var sources: [SourceFile] = []
         for path in expand(paths) {
-            if isLabFile(path) {
-                let (_, d, source) = LabLoader().load(path: path)
+            guard case .success(let bytes) = source.bytes(at: path) else {
+                // Reported by the reader, with the reason.
+                let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides)
+                diagnostics += result.diagnostics
+                continue
+            }
+            if Self.isLab(bytes, path: path) {
+                let (_, d, file) = LabLoader(source: source).load(path: path, bytes: bytes)
                 diagnostics += d
-                if let source { sources.append(source) }
+                if let file { sources.append(file) }
             } else {
-                let result = ScenarioFrontEnd().load(path: path, overrides: overrides)
+                let result = ScenarioFrontEnd(source: source).load(path: path, bytes: bytes, overrides: overrides)
                 diagnostics += result.diagnostics
                 sources += result.sources
             }
@@ -23,21 +32,30 @@ public struct Compiler: Sendable {
         return (diagnostics, sources)
     }
 
-    /// Loads the lab at `labPath` (the embedded virtual lab when nil).
-    public func lab(_ labPath: String?) -> Lab? {
-        (labPath.map { LabLoader().load(path: $0) } ?? LabLoader().loadEmbedded()).0
+    /// Loads the lab at `labPath` (the embedded virtual lab when nil), with its diagnostics.
+    public func loadLab(_ labPath: String?) -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {
+        labPath.map { LabLoader(source: source).load(path: $0) } ?? LabLoader(source: source).loadEmbedded()
     }
+
+    /// Loads the lab at `labPath` (the embedded virtual lab when nil).
+    public func lab(_ labPath: String?) -> Lab? { loadLab(labPath).lab }
 
     /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil), with
     /// `discovered` capabilities added to it (what a run found out, e.g. a working KVM).
     public func plan(path: String, labPath: String?, overrides: [String], discovered: Set<String> = []) -> PlanResult {
-        let result = ScenarioFrontEnd().load(path: path, overrides: overrides)
-        var diagnostics = result.diagnostics
+        plan(path: path, lab: loadLab(labPath), overrides: overrides, discovered: discovered)
+    }
+
+    /// Compiles `path` against a lab loaded once for a whole run (`loadLab`), with `discovered`
+    /// capabilities added to it.
+    public func plan(path: String, lab loaded: (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?), overrides: [String],
+                     discovered: Set<String> = []) -> PlanResult {
+        let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides)
+        var diagnostics = result.diagnostics + loaded.diagnostics
         var sources = result.sources
-        var (lab, labDiagnostics, labSource) = labPath.map { LabLoader().load(path: $0) } ?? LabLoader().loadEmbedded()
+        if let labSource = loaded.source { sources.append(labSource) }
+        var lab = loaded.lab
         lab?.capabilities.formUnion(discovered)
-        diagnostics += labDiagnostics
-        if let labSource { sources.append(labSource) }
         guard let scenario = result.scenario, let lab, !diagnostics.contains(where: { $0.severity == .error }) else {
             return PlanResult(graph: nil, diagnostics: diagnostics, sources: sources)
         }
@@ -49,16 +67,16 @@ public struct Compiler: Sendable {
     /// Files named, with directories replaced by the .yaml/.yml files directly inside them (sorted).
     public func expand(_ paths: [String]) -> [String] {
         paths.flatMap { path -> [String] in
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            guard source.isDirectory(path) else { return [path] }
+            return (source.entries(of: path) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
                 .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
         }
     }
 
-    private func isLabFile(_ path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { $0 == "kind: virtual" || $0 == "kind: ssh" }
+    /// Whether a file's parsed top level says `kind: virtual` or `kind: ssh` (a lab, not a scenario).
+    static func isLab(_ bytes: [UInt8], path: String) -> Bool {
+        let loader = YAMLLoader()
+        guard let file = loader.source(path: path, bytes: bytes).0, let root = loader.load(file).0 else { return false }
+        return ["virtual", "ssh"].contains(root.text("kind")?.value ?? "")
     }
 }

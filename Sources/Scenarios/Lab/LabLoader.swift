@@ -3,8 +3,8 @@ public struct LabLoader: Sendable {
     /// File reading and parsing.
     public var reader = DocumentReader()
 
-    /// Creates a loader.
-    public init() {}
+    /// Creates a loader reading files from `source`.
+    public init(source: any SourceReader = FileSourceReader()) { reader = DocumentReader(source: source) }
 
     /// Loads the lab at `path`.
     public func load(path: String) -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {

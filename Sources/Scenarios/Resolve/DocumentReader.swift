@@ -1,22 +1,21 @@
-import Foundation
-
 /// Reads a file into a `Document`: bytes → text → YAML tree → structure check.
 public struct DocumentReader: Sendable {
     /// Limits and safety checks.
     public var loader = YAMLLoader()
+    /// Where files come from.
+    public var source: any SourceReader
 
-    /// Creates a reader.
-    public init() {}
+    /// Creates a reader of files from `source`.
+    public init(source: any SourceReader = FileSourceReader()) { self.source = source }
 
     /// Reads and checks the file at `path` against `shape`.
     public func read(path: String, shape: ObjectShape, definitions: [String: ObjectShape] = ScenarioGrammar.definitions) -> Document {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let why = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied"
-            return Document(source: nil, root: nil, diagnostics: [Diagnostic(.error, "cannot read '\(path)': \(why)", at: SourceLocation(file: path, line: 1, column: 1))])
+        switch source.bytes(at: path) {
+        case .success(let bytes):
+            return parse(path: path, bytes: bytes, shape: shape, definitions: definitions)
+        case .failure(let error):
+            return Document(source: nil, root: nil, diagnostics: [Diagnostic(.error, "cannot read '\(path)': \(error.reason)", at: SourceLocation(file: path, line: 1, column: 1))])
         }
-        return parse(path: path, bytes: [UInt8](data), shape: shape, definitions: definitions)
     }
 
     /// Parses and checks in-memory bytes as if read from `path`.

@@ -7,8 +7,8 @@ public struct ScenarioFrontEnd: Sendable {
     /// File reading and parsing.
     public var reader = DocumentReader()
 
-    /// Creates a front end.
-    public init() {}
+    /// Creates a front end reading files from `source`.
+    public init(source: any SourceReader = FileSourceReader()) { reader = DocumentReader(source: source) }
 
     /// Loads the scenario at `path`, applying `overrides` (`name=value`) to its params.
     public func load(path: String, overrides: [String] = []) -> LoadResult {
@@ -120,11 +120,11 @@ public struct ScenarioFrontEnd: Sendable {
                 continue
             }
             visited.insert(target)
-            guard FileManager.default.fileExists(atPath: target) else {
+            guard case .success(let bytes) = reader.source.bytes(at: target) else {
                 diagnostics.append(Diagnostic(.error, "included file '\(include.value)' does not exist (looked for \(target))", at: include.location, length: include.value.count))
                 continue
             }
-            let doc = reader.read(path: Self.displayPath(target), shape: ScenarioGrammar.fragment)
+            let doc = reader.parse(path: displayPath(target), bytes: bytes, shape: ScenarioGrammar.fragment)
             diagnostics += doc.diagnostics
             if let source = doc.source { sources.append(source) }
             guard let root = doc.root, root.entries != nil else { continue }
@@ -137,8 +137,8 @@ public struct ScenarioFrontEnd: Sendable {
     }
 
     /// A path relative to the working directory when it is inside it.
-    static func displayPath(_ path: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath + "/"
+    func displayPath(_ path: String) -> String {
+        let cwd = reader.source.workingDirectory + "/"
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
     }
 

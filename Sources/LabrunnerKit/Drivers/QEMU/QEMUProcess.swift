@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,7 @@ final class QEMUProcess: @unchecked Sendable {
 
     /// Starts `argv` (in `namespace`), records it in the ledger, and connects to `qmpSocket`.
     static func launch(role: String, argv: [String], namespace: String?, qmpSocket: String, log: URL, ledger: Ledger,
-                       timeout: Duration = .seconds(30)) async throws -> QEMUProcess {
+                       timeout: Duration = .seconds(30), logger: Logger? = nil) async throws -> QEMUProcess {
         let tcp = QMPClient.tcpAddress(qmpSocket) != nil
         if !tcp {
             // A socket left by an earlier QEMU would make this one fail to bind.
@@ -43,7 +44,7 @@ final class QEMUProcess: @unchecked Sendable {
                             undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
         let exit = ExitWatch(process)
         do {
-            let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log)
+            let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log, logger: logger)
             return QEMUProcess(role: role, monitor: monitor, process: process, exit: exit)
         } catch {
             process.signalGroup(SIGKILL)
@@ -51,7 +52,7 @@ final class QEMUProcess: @unchecked Sendable {
         }
     }
 
-    private static func connect(_ socket: String, namespace: String?, timeout: Duration, exit: ExitWatch, log: URL) async throws -> QMPClient {
+    private static func connect(_ socket: String, namespace: String?, timeout: Duration, exit: ExitWatch, log: URL, logger: Logger?) async throws -> QMPClient {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = exit.status {
@@ -60,9 +61,9 @@ final class QEMUProcess: @unchecked Sendable {
             }
             if QMPClient.tcpAddress(socket) != nil {
                 // TCP: QEMU listens once it has started; a refused connect is retried until the deadline.
-                if let client = try? await QMPClient.connect(to: socket, namespace: namespace, timeout: .milliseconds(500)) { return client }
+                if let client = try? await QMPClient.connect(to: socket, namespace: namespace, timeout: .milliseconds(500), logger: logger) { return client }
             } else if FileManager.default.fileExists(atPath: socket) {
-                return try await QMPClient.connect(to: socket, timeout: max(.seconds(1), deadline - ContinuousClock.now))
+                return try await QMPClient.connect(to: socket, timeout: max(.seconds(1), deadline - ContinuousClock.now), logger: logger)
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Scenarios
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +11,7 @@ import Glibc
 final class QMPClient: MonitorConnection, @unchecked Sendable {
     let socketPath: String
     private let fd: Int32
+    private let logger: Logger?
     private let lock = NSLock()
     private var nextID = 1
     private var replies: [String: CheckedContinuation<String, Error>] = [:]
@@ -21,7 +23,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
 
     /// Connects (retrying until `timeout`, as QEMU creates the socket when it starts), reads the greeting
     /// and negotiates capabilities.
-    static func connect(to path: String, namespace: String? = nil, timeout: Duration = .seconds(10)) async throws -> QMPClient {
+    static func connect(to path: String, namespace: String? = nil, timeout: Duration = .seconds(10), logger: Logger? = nil) async throws -> QMPClient {
         let deadline = ContinuousClock.now + timeout
         let connected: Result<Int32, UnixSocket.ConnectError>
         if let (host, port) = tcpAddress(path) {
@@ -31,18 +33,19 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         }
         switch connected {
         case .success(let fd):
-            let client = QMPClient(socketPath: path, fd: fd)
+            let client = QMPClient(socketPath: path, fd: fd, logger: logger)
             try await client.handshake(timeout: max(.seconds(1), deadline - ContinuousClock.now))
             return client
         case .failure(let error):
+            logger?.error("qmp: cannot connect to \(path): \(error.reason)")
             throw QMPError.cannotConnect(socket: path, reason: error.reason)
         }
     }
 
     /// A client over an already connected descriptor (a relay to a remote host's socket): greeting and
     /// capabilities, within `timeout`.
-    static func connect(over fd: Int32, name: String, timeout: Duration = .seconds(10)) async throws -> QMPClient {
-        let client = QMPClient(socketPath: name, fd: fd)
+    static func connect(over fd: Int32, name: String, timeout: Duration = .seconds(10), logger: Logger? = nil) async throws -> QMPClient {
+        let client = QMPClient(socketPath: name, fd: fd, logger: logger)
         try await client.handshake(timeout: timeout)
         return client
     }
@@ -56,8 +59,9 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         return (host.isEmpty ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
-    private init(socketPath: String, fd: Int32) {
+    private init(socketPath: String, fd: Int32, logger: Logger?) {
         self.socketPath = socketPath
+        self.logger = logger
         self.fd = fd
         Thread.detachNewThread { [self] in readLoop() }
     }
@@ -91,6 +95,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         }
         fields.append(("id", .string(id)))
         let line = JSONValue.object(fields).rendered(pretty: false) + "\n"
+        logger?.debug("qmp \(socketPath) → \(line.dropLast())")
         let reply = try await withDeadline(timeout, error: QMPError.timeout(command: name, after: timeout)) { [self] in
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, Error>) in
                 let isClosed = lock.withLock { () -> Bool in
@@ -108,7 +113,9 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         } onTimeout: { [self] in
             lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.timeout(command: name, after: timeout))
         }
+        logger?.debug("qmp \(socketPath) ← \(reply)")
         if let object = JSONFields.parse(reply), let error = object["error"] as? [String: Any] {
+            logger?.warning("qmp \(socketPath): \(name) failed: \(error["desc"] as? String ?? "?")")
             throw QMPError.command(name: name, errorClass: error["class"] as? String ?? "?", description: error["desc"] as? String ?? "")
         }
         return reply

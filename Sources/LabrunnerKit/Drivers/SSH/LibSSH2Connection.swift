@@ -1,6 +1,7 @@
 import CLibSSH2
 import CSystem
 import Foundation
+import Logging
 import Scenarios
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +13,7 @@ import Glibc
 /// known_hosts; keys are ed25519 or ECDSA (libssh2 1.10 signs RSA with SHA-1, which OpenSSH 9 refuses).
 final class LibSSH2Connection: @unchecked Sendable {
     let options: SSHOptions
+    private let logger: Logger?
     private let worker: DedicatedThread
     // Touched only on the worker thread.
     private var session: OpaquePointer?
@@ -21,9 +23,11 @@ final class LibSSH2Connection: @unchecked Sendable {
     private static let initialize: Void = { _ = libssh2_init(0) }()
     private static let eagain = Int32(LIBSSH2_ERROR_EAGAIN)
 
-    init(options: SSHOptions) {
+    /// A connection to `options.host`, made on first use; `logger` records connects, reconnects and failures.
+    init(options: SSHOptions, logger: Logger? = nil) {
         _ = Self.initialize
         self.options = options
+        self.logger = logger
         self.worker = DedicatedThread(name: "ssh \(options.host)")
     }
 
@@ -55,7 +59,10 @@ final class LibSSH2Connection: @unchecked Sendable {
     /// Opens an interactive shell on a PTY (for sessions); returns its handle.
     func openShell() async throws -> Int {
         try await worker.run { [self] in
-            if session == nil || peerClosed() { try connectWithRetries() }
+            if session == nil || peerClosed() {
+            if session != nil { logger?.notice("ssh: \(options.host) closed the idle connection; reconnecting") }
+            try connectWithRetries()
+        }
             guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
             let deadline = ContinuousClock.now + options.connectTimeout
             let channel = try openChannel(session, deadline: deadline)
@@ -254,8 +261,10 @@ final class LibSSH2Connection: @unchecked Sendable {
         for attempt in 1...max(1, options.attempts) {
             do {
                 try connectOnce()
+                logger?.info("ssh: connected to \(options.user)@\(options.host):\(options.port)", metadata: ["attempt": "\(attempt)"])
                 return
             } catch let error as SSHError {
+                logger?.warning("ssh: \(options.host): \(error)", metadata: ["attempt": "\(attempt)"])
                 lastError = error
                 switch error {
                 case .hostKeyChanged, .hostKeyUnknown, .authentication: throw error  // retrying cannot help
@@ -414,6 +423,7 @@ final class LibSSH2Connection: @unchecked Sendable {
             // Dropped while the command ran: it may have done part of its work, so it is not run again.
             if commandSent { throw SSHError.disconnected(host: host, reason: "\(reason) while the command was running") }
             // Dropped before it started (an idle connection the host closed): reconnect once and run it.
+            logger?.notice("ssh: \(host) dropped the connection (\(reason)); reconnecting")
             try connectWithRetries()
             return try run(command, timeout: timeout, started: started)
         }
