@@ -38,7 +38,7 @@ package struct EngineBenchmark {
         let file = directory.appendingPathComponent("bench.yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         guard let graph = Compiler().plan(path: file.path, labPath: lab.path, overrides: []).graph else {
-            throw StepError.setup("the generated benchmark scenario does not compile")
+            throw BenchError("the generated benchmark scenario does not compile")
         }
 
         let clock = ContinuousClock()

@@ -13,7 +13,7 @@ struct PromptProgram {
             _ = try await session.expect(prompt, timeout: .seconds(60))
         } catch {
             await session.close()
-            throw StepError.setup("\(argv[0]) did not reach its prompt (log: \(log.path)): \(error)")
+            throw BenchError("\(argv[0]) did not reach its prompt (log: \(log.path)): \(error)")
         }
         return PromptProgram(session: session)
     }
@@ -35,7 +35,7 @@ struct PromptProgram {
             try await Task.sleep(for: .seconds(1))
             let stats = try PortStatsParser().parse(try await command("show port stats all"))
             let rates = try ports.map { port throws -> Double in
-                guard let pps = stats["\(port).rx_pps"].flatMap({ Double($0.dropLast(3)) }) else { throw StepError.setup("no Rx-pps for port \(port)") }
+                guard let pps = stats["\(port).rx_pps"].flatMap({ Double($0.dropLast(3)) }) else { throw BenchError("no Rx-pps for port \(port)") }
                 return pps / 1e6
             }
             samples.append(rates.reduce(0, +) / Double(rates.count))

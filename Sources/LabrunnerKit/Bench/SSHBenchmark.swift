@@ -40,7 +40,7 @@ package struct SSHBenchmark {
         for _ in 0..<commands {
             let started = ContinuousClock.now
             let result = try await connection.exec("true", timeout: .seconds(10))
-            guard result.status == 0 else { throw StepError.setup("true exited \(result.status) over libssh2") }
+            guard result.status == 0 else { throw BenchError("true exited \(result.status) over libssh2") }
             libssh2.append(Self.milliseconds(ContinuousClock.now - started))
         }
         // The ssh loop runs inside the client namespace, timing each command there (no ip netns exec per command).
@@ -56,7 +56,7 @@ package struct SSHBenchmark {
         \(ssh) -O exit root@\(server.address) 2>/dev/null || true
         """
         let result = try await LocalExecutor.run(["ip", "netns", "exec", server.clientNamespace, "sh", "-c", script], timeout: .seconds(600))
-        guard result.status == 0 else { throw StepError.setup("ssh ControlMaster loop failed: \(result.stderr.suffix(300))") }
+        guard result.status == 0 else { throw BenchError("ssh ControlMaster loop failed: \(result.stderr.suffix(300))") }
         let controlMaster = result.stdout.split(separator: "\n").compactMap { Double($0) }.map { $0 / 1_000_000 }
         return Result(namespaces: [server.serverNamespace, server.clientNamespace], libssh2: libssh2, controlMaster: controlMaster)
     }

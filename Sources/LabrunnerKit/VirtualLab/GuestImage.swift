@@ -28,7 +28,7 @@ package struct GuestImage {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let result = try await LocalExecutor.run(["sh", "-c", Self.script, "build-guest", output.path, fastpath ?? ""], timeout: .seconds(300))
         guard result.status == 0 else {
-            throw StepError.setup("building the guest image failed (\(result.status)): \(result.stderr.suffix(600))")
+            throw LabSetupError("building the guest image failed (\(result.status)): \(result.stderr.suffix(600))")
         }
         return result.stdout
     }

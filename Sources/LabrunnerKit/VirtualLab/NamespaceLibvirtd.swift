@@ -35,13 +35,13 @@ struct NamespaceLibvirtd {
                             undo: ["sh", "-c", "kill $(cat \(state)/libvirtd.pid) $(cat \(state)/virtlogd.pid) 2>/dev/null; true"])
         let result = try await LocalExecutor.run(["sh", "-c", script], timeout: .seconds(60))
         guard result.status == 0 else {
-            throw StepError.setup("libvirtd in \(namespace): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400))")
+            throw LabSetupError("libvirtd in \(namespace): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400))")
         }
         for _ in 0..<300 {
             if FileManager.default.fileExists(atPath: host.libvirtSocket) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         let log = (try? String(contentsOfFile: "\(state)/log/libvirtd.log", encoding: .utf8)) ?? ""
-        throw StepError.setup("libvirtd in \(namespace) did not listen on \(host.libvirtSocket) within 30 s\(log.isEmpty ? "" : ": \(log.suffix(300))")")
+        throw LabSetupError("libvirtd in \(namespace) did not listen on \(host.libvirtSocket) within 30 s\(log.isEmpty ? "" : ": \(log.suffix(300))")")
     }
 }

@@ -35,11 +35,11 @@ struct NamespaceProvisioner {
         let existing = Set(listed.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
         for namespace in namespaces {
             if existing.contains(namespace) {
-                throw StepError.setup("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup)")
+                throw LabSetupError("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup)")
             }
             let add = try await LocalExecutor.run(["ip", "netns", "add", namespace], timeout: .seconds(10))
             guard add.status == 0 else {
-                throw StepError.setup("ip netns add \(namespace): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw LabSetupError("ip netns add \(namespace): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             // Deleting a namespace does not stop what runs in it: kill its processes first.
             await ledger.record(kind: "namespace", name: namespace,
@@ -81,7 +81,7 @@ struct NamespaceProvisioner {
         let bridge = management.namespace
         let add = try await LocalExecutor.run(["ip", "netns", "add", bridge], timeout: .seconds(10))
         guard add.status == 0 else {
-            throw StepError.setup("ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
+            throw LabSetupError("ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
         }
         await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
         var script = ["ip netns exec \(bridge) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
@@ -97,7 +97,7 @@ struct NamespaceProvisioner {
         }
         let result = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
         guard result.status == 0 else {
-            throw StepError.setup("management network: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw LabSetupError("management network: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
@@ -108,7 +108,7 @@ struct NamespaceProvisioner {
         let add = try await LocalExecutor.run(["ip", "link", "add", "name", wire.a.interface, "netns", wire.a.namespace, "type", "veth",
                                                "peer", "name", far.interface, "netns", far.namespace], timeout: .seconds(10))
         guard add.status == 0 else {
-            throw StepError.setup("wire \(wire.a) — \(far): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw LabSetupError("wire \(wire.a) — \(far): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         for end in [wire.a, far] {
             if end.bridged {

@@ -56,7 +56,7 @@ final class NamespaceSSHServer: @unchecked Sendable {
         let result = try await LocalExecutor.run(["sh", "-c", setup], timeout: .seconds(60))
         guard result.status == 0 else {
             await tearDown()
-            throw StepError.setup("SSH test host: \(result.stderr.suffix(400))")
+            throw LabSetupError("SSH test host: \(result.stderr.suffix(400))")
         }
         do {
             try await startServer()
@@ -83,7 +83,7 @@ final class NamespaceSSHServer: @unchecked Sendable {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw StepError.setup("sshd did not start in \(serverNamespace)")
+        throw LabSetupError("sshd did not start in \(serverNamespace)")
     }
 
     /// Stops sshd and every connection it serves (a dropped connection, from the client's side).

@@ -45,6 +45,30 @@ extension JSONValue {
         return nil
     }
 
+    /// The Boolean, if this is one.
+    public var bool: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// The value as a captured value is written: a string's text, a number's digits, `true`/`false`,
+    /// else the compact JSON.
+    public var text: String {
+        switch self {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): "\(d)"
+        case .bool(let b): b ? "true" : "false"
+        default: rendered(pretty: false)
+        }
+    }
+
+    /// The fields of an object, in order (empty for anything else).
+    public var fields: [(String, JSONValue)] {
+        if case .object(let fields) = self { return fields }
+        return []
+    }
+
     /// The number, if this is one.
     public var number: Double? {
         switch self {

@@ -23,7 +23,7 @@ struct MigrationHelper {
             _ = try await monitor.execute(json, timeout: .seconds(10))
         }
         let ended: Set<String> = ["completed", "failed", "cancelled"]
-        _ = try await monitor.waitForEvent("MIGRATION", timeout: timeout) { data in ended.contains(data["status"] as? String ?? "") }
+        _ = try await monitor.waitForEvent("MIGRATION", timeout: timeout) { data in ended.contains(data["status"]?.string ?? "") }
         return try await monitor.execute(.object([("execute", .string("query-migrate"))]), timeout: .seconds(5))
     }
 }

@@ -7,7 +7,7 @@ protocol MonitorConnection: Sendable {
     /// Runs an HMP command through `human-monitor-command`; returns its text.
     func hmp(_ commandLine: String, timeout: Duration) async throws -> String
     /// Waits for an event (MIGRATION, STOP, RESUME…) whose data satisfies `matching`; returns its JSON line.
-    func waitForEvent(_ name: String, timeout: Duration, matching: @escaping @Sendable ([String: Any]) -> Bool) async throws -> String
+    func waitForEvent(_ name: String, timeout: Duration, matching: @escaping @Sendable (JSONValue) -> Bool) async throws -> String
     /// Closes the connection.
     func close()
 }

@@ -15,8 +15,8 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     private let lock = NSLock()
     private var nextID = 1
     private var replies: [String: CheckedContinuation<String, Error>] = [:]
-    private var events: [(name: String, data: [String: Any], line: String)] = []
-    private var eventWaiters: [(id: Int, name: String, matching: ([String: Any]) -> Bool, continuation: CheckedContinuation<String, Error>)] = []
+    private var events: [(name: String, data: JSONValue, line: String)] = []
+    private var eventWaiters: [(id: Int, name: String, matching: (JSONValue) -> Bool, continuation: CheckedContinuation<String, Error>)] = []
     private var greeting: CheckedContinuation<String, Error>?
     private var greeted: String?
     private var closed = false
@@ -114,9 +114,9 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
             lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.timeout(command: name, after: timeout))
         }
         logger?.debug("qmp \(socketPath) ← \(reply)")
-        if let object = JSONFields.parse(reply), let error = object["error"] as? [String: Any] {
-            logger?.warning("qmp \(socketPath): \(name) failed: \(error["desc"] as? String ?? "?")")
-            throw QMPError.command(name: name, errorClass: error["class"] as? String ?? "?", description: error["desc"] as? String ?? "")
+        if let error = JSONValue(parsing: reply)?["error"] {
+            logger?.warning("qmp \(socketPath): \(name) failed: \(error["desc"]?.string ?? "?")")
+            throw QMPError.command(name: name, errorClass: error["class"]?.string ?? "?", description: error["desc"]?.string ?? "")
         }
         return reply
     }
@@ -124,10 +124,10 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     func hmp(_ commandLine: String, timeout: Duration) async throws -> String {
         let reply = try await execute(.object([("execute", .string("human-monitor-command")),
                                                ("arguments", .object([("command-line", .string(commandLine))]))]), timeout: timeout)
-        return (JSONFields.parse(reply)?["return"] as? String ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        return (JSONValue(parsing: reply)?["return"]?.string ?? "").replacingOccurrences(of: "\r\n", with: "\n")
     }
 
-    func waitForEvent(_ name: String, timeout: Duration, matching: @escaping @Sendable ([String: Any]) -> Bool) async throws -> String {
+    func waitForEvent(_ name: String, timeout: Duration, matching: @escaping @Sendable (JSONValue) -> Bool) async throws -> String {
         let waiterID = lock.withLock { () -> Int in
             defer { nextID += 1 }
             return nextID
@@ -181,15 +181,15 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     }
 
     private func dispatch(_ line: String) {
-        guard let object = JSONFields.parse(line) else { return }
+        guard let object = JSONValue(parsing: line), case .object = object else { return }
         if object["QMP"] != nil {
             lock.withLock { () -> CheckedContinuation<String, Error>? in
                 greeted = line
                 defer { greeting = nil }
                 return greeting
             }?.resume(returning: line)
-        } else if let event = object["event"] as? String {
-            let data = object["data"] as? [String: Any] ?? [:]
+        } else if let event = object["event"]?.string {
+            let data = object["data"] ?? .object([])
             let waiter = lock.withLock { () -> CheckedContinuation<String, Error>? in
                 if let index = eventWaiters.firstIndex(where: { $0.name == event && $0.matching(data) }) {
                     return eventWaiters.remove(at: index).continuation
@@ -199,7 +199,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
                 return nil
             }
             waiter?.resume(returning: line)
-        } else if let id = object["id"] as? String {
+        } else if let id = object["id"]?.string {
             lock.withLock { replies.removeValue(forKey: id) }?.resume(returning: line)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 
 /// HMP `info migrate` (QEMU 2.x "11834 milliseconds" or 7.x "24 ms") or QMP `query-migrate`.
 struct MigrateParser: OutputParser {
@@ -10,11 +11,11 @@ struct MigrateParser: OutputParser {
     ]
 
     func parse(_ output: String) throws -> [String: String] {
-        if let object = JSONFields.object(output), let status = object["status"] as? String {
+        if let object = JSONValue.reply(in: output), let status = object["status"]?.string {
             var out = ["status": status]
-            let ram = object["ram"] as? [String: Any] ?? [:]
-            func number(_ value: Any?) -> String? { (value as? NSNumber).map { "\($0)" } }
-            let pairs: [(String, Any?, String)] = [
+            let ram = object["ram"] ?? .object([])
+            func number(_ value: JSONValue?) -> String? { value?.number != nil ? value?.text : nil }
+            let pairs: [(String, JSONValue?, String)] = [
                 ("total_time", object["total-time"], "ms"), ("downtime", object["downtime"], "ms"), ("setup", object["setup-time"], "ms"),
                 ("transferred_ram", ram["transferred"], "B"), ("throughput", ram["mbps"], "mbps"), ("remaining_ram", ram["remaining"], "B"),
                 ("total_ram", ram["total"], "B"), ("duplicate", ram["duplicate"], "pages"), ("skipped", ram["skipped"], "pages"),

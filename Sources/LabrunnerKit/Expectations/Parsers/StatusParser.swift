@@ -1,10 +1,11 @@
 import Foundation
+import Scenarios
 
 /// HMP `info status` ("VM status: paused (inmigrate)") or QMP `query-status`.
 struct StatusParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
-        if let object = JSONFields.object(output), let status = object["status"] as? String {
-            let running = object["running"] as? Bool ?? (status == "running")
+        if let object = JSONValue.reply(in: output), let status = object["status"]?.string {
+            let running = object["running"]?.bool ?? (status == "running")
             return ["status": status, "running": String(running), "reason": running ? "" : status]
         }
         guard let line = output.split(whereSeparator: \.isNewline).first(where: { $0.contains("VM status:") }) else {

@@ -1,14 +1,15 @@
 import Foundation
+import Scenarios
 
 /// The traffic generator's JSON report: every numeric or text field, with `loss` in percent and
 /// `outage` in milliseconds.
 struct TrafficReportParser: OutputParser {
     func parse(_ output: String) throws -> [String: String] {
-        guard let object = JSONFields.object(output) else { throw ParseError(description: "no JSON traffic report in the output") }
+        guard let object = JSONValue.reply(in: output)?.fields else { throw ParseError(description: "no JSON traffic report in the output") }
         var out: [String: String] = [:]
         for (key, value) in object {
             let unit = key == "loss" ? "%" : key == "outage" ? "ms" : ""
-            out[key] = "\(value)" + unit
+            out[key] = value.text + unit
         }
         return out
     }
