@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FastPath
 
 /// Mode-1 bonding with testpmd's commands, over ring ports, while frames flow.

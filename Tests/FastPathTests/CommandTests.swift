@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FastPath
 
 /// The prompt's command language and the launch options: testpmd's words in, clear errors out.
@@ -39,9 +40,11 @@ import Testing
     }
 
     @Test func launchOptionsInTestpmdsWords() throws {
-        let o = try LaunchOptions(arguments: ["-l", "0-2", "-n", "4", "--no-pci", "--vdev", "net_null0", "--vdev", "net_ring0,peer=net_ring1",
-                                              "--", "-i", "--forward-mode=macswap", "--nb-cores", "2", "--port-topology=chained",
-                                              "--burst=64", "--eth-peer=0,52:54:00:00:00:01", "--portmask=0x3", "--rxq=1"])
+        let o = try LaunchOptions(arguments: [
+            "-l", "0-2", "-n", "4", "--no-pci", "--vdev", "net_null0", "--vdev", "net_ring0,peer=net_ring1",
+            "--", "-i", "--forward-mode=macswap", "--nb-cores", "2", "--port-topology=chained",
+            "--burst=64", "--eth-peer=0,52:54:00:00:00:01", "--portmask=0x3", "--rxq=1",
+        ])
         #expect(o.lcores == [0, 1, 2] && o.forwarding.forwardingCPUs == [1, 2])
         #expect(o.devices.map(\.name) == ["net_null0", "net_ring0"])
         #expect(o.interactive && !o.autoStart)
@@ -61,7 +64,10 @@ import Testing
         }
         #expect((try? LaunchOptions(arguments: ["-l", "0-1", "--", "--rxq=2", "--txq=4"]))?.forwarding.rxQueues == 2)
         #expect(throws: FastPathError.self) { try LaunchOptions(arguments: ["-a", "0000:81:00.0"]) }
-        #expect(throws: FastPathError.invalid("--vdev 'net_af_packet0,ifname=x': net_af_packet has no argument 'ifname' (it takes iface, qpairs, blocksz, framesz, framecnt, qdisc_bypass)")) {
+        #expect(
+            throws: FastPathError.invalid(
+                "--vdev 'net_af_packet0,ifname=x': net_af_packet has no argument 'ifname' (it takes iface, qpairs, blocksz, framesz, framecnt, qdisc_bypass)")
+        ) {
             try LaunchOptions(arguments: ["--vdev", "net_af_packet0,ifname=x"])
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FastPath
 
 /// Each forwarding mode's effect on real frames, through real ring ports and lcore threads.
@@ -124,7 +125,10 @@ import Testing
         let lab = try RingLab(ports: 2)
         lab.forwarder.config.rxQueues = 2
         lab.forwarder.config.txQueues = 2
-        #expect(throws: FastPathError.invalid("Fail: input rxq (2) can't be greater than max queues (1) of port 0 (net_ring0): give its device queues=2, or --rxq=1")) {
+        #expect(
+            throws: FastPathError.invalid(
+                "Fail: input rxq (2) can't be greater than max queues (1) of port 0 (net_ring0): give its device queues=2, or --rxq=1")
+        ) {
             try lab.forwarder.start()
         }
         #expect(!lab.forwarder.isForwarding)

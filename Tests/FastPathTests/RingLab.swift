@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import FastPath
 
 /// An in-process lab: a forwarder whose ports are ring ports, each crossed with an outside ring port

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FastPath
 
 /// FastPath to FastPath over vhost-user, in one process: a virtio_user front-end and a net_vhost

@@ -1,6 +1,7 @@
+import CFastPath
 import Foundation
 import Testing
-import CFastPath
+
 @testable import FastPath
 
 /// Notification suppression: with VIRTIO_RING_F_EVENT_IDX the back-end calls the front-end only when

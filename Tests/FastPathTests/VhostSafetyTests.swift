@@ -1,6 +1,7 @@
+import CFastPath
 import Foundation
 import Testing
-import CFastPath
+
 @testable import FastPath
 
 /// Hostile front-ends: random and malformed vhost-user messages, and descriptor rings built to trap
@@ -129,12 +130,14 @@ import CFastPath
         #expect(r.queue.dequeue(into: burst, max: 32, header: 12, memory: r.memory.view, log: nil, cache: &cache) == 0)
         #expect(r.queue.broken)
         for hostile in [
-            { (r: Ring) in r.descriptor(0, address: Ring.base + 0x10000, length: 64, flags: 1, next: 999) },              // next past the table
-            { (r: Ring) in r.descriptor(0, address: 0x5000_0000, length: 64, flags: 0, next: 0) },                      // outside memory
-            { (r: Ring) in r.descriptor(0, address: Ring.base + (1 << 20) - 10, length: 64, flags: 0, next: 0) },       // runs off the end
-            { (r: Ring) in r.descriptor(0, address: Ring.base + 0x9000, length: 32, flags: 4, next: 0)                  // nested indirect
-                (r.host + 0x9000).storeBytes(of: UInt16(4), toByteOffset: 12, as: UInt16.self) },
-            { (r: Ring) in r.descriptor(0, address: Ring.base + 0x9000, length: 17, flags: 4, next: 0) },               // odd indirect size
+            { (r: Ring) in r.descriptor(0, address: Ring.base + 0x10000, length: 64, flags: 1, next: 999) },  // next past the table
+            { (r: Ring) in r.descriptor(0, address: 0x5000_0000, length: 64, flags: 0, next: 0) },  // outside memory
+            { (r: Ring) in r.descriptor(0, address: Ring.base + (1 << 20) - 10, length: 64, flags: 0, next: 0) },  // runs off the end
+            { (r: Ring) in
+                r.descriptor(0, address: Ring.base + 0x9000, length: 32, flags: 4, next: 0)  // nested indirect
+                (r.host + 0x9000).storeBytes(of: UInt16(4), toByteOffset: 12, as: UInt16.self)
+            },
+            { (r: Ring) in r.descriptor(0, address: Ring.base + 0x9000, length: 17, flags: 4, next: 0) },  // odd indirect size
         ] {
             let ring = try Ring()
             hostile(ring)
@@ -160,9 +163,11 @@ import CFastPath
             var cache = PoolCache(pool: pool)
             let r = try Ring()
             for i in 0..<256 {
-                let address = Bool.random(using: &rng) ? Ring.base + UInt64.random(in: 0..<(1 << 20), using: &rng) : UInt64.random(in: 0...UInt64.max, using: &rng)
-                r.descriptor(i, address: address, length: UInt32.random(in: 0...4096, using: &rng),
-                             flags: UInt16.random(in: 0...7, using: &rng), next: UInt16.random(in: 0...300, using: &rng))
+                let address =
+                    Bool.random(using: &rng) ? Ring.base + UInt64.random(in: 0..<(1 << 20), using: &rng) : UInt64.random(in: 0...UInt64.max, using: &rng)
+                r.descriptor(
+                    i, address: address, length: UInt32.random(in: 0...4096, using: &rng),
+                    flags: UInt16.random(in: 0...7, using: &rng), next: UInt16.random(in: 0...300, using: &rng))
             }
             r.offer((0..<UInt16.random(in: 1...64, using: &rng)).map { _ in UInt16.random(in: 0...300, using: &rng) })
             if round % 2 == 0 {
@@ -199,7 +204,9 @@ import CFastPath
         let packet = pool.takeOne()!
         packet.length = 100
         var burst = [packet]
-        let sent = burst.withUnsafeMutableBufferPointer { r.queue.enqueue($0.baseAddress!, count: 1, header: 12, mergeable: true, memory: r.memory.view, log: log.view, cache: &cache) }
+        let sent = burst.withUnsafeMutableBufferPointer {
+            r.queue.enqueue($0.baseAddress!, count: 1, header: 12, mergeable: true, memory: r.memory.view, log: log.view, cache: &cache)
+        }
         #expect(sent == 1)
         #expect(log.isMarked(page: (Ring.base + 0x30000) >> 12))
         #expect(log.isMarked(page: (Ring.base + 0x2000) >> 12))
@@ -219,8 +226,8 @@ import CFastPath
         #expect(length == 60)
         #expect(Array(frame[0..<6]) == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
         #expect(EtherAddress(at: Array(frame[6...])) == mac)
-        #expect(Array(frame[12..<14]) == [0x80, 0x35])        // RARP
-        #expect(Array(frame[20..<22]) == [0x00, 0x03])        // reverse request
-        #expect(EtherAddress(at: Array(frame[32...])) == mac) // target hardware address
+        #expect(Array(frame[12..<14]) == [0x80, 0x35])  // RARP
+        #expect(Array(frame[20..<22]) == [0x00, 0x03])  // reverse request
+        #expect(EtherAddress(at: Array(frame[32...])) == mac)  // target hardware address
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FastPath
 
 /// vhost-switch mode through real ring ports and an lcore thread: port 0 is the uplink, ports 1 and 2
@@ -84,7 +85,9 @@ import Testing
     @Test func aSwitchNeedsAnUplinkAndAVMPort() throws {
         let lab = try RingLab(ports: 1)
         try lab.command("set fwd vhost-switch")
-        #expect { try lab.command("start") } throws: { "\($0)".contains("vhost-switch needs an uplink and at least one VM port, but port 0 is the only forwarding port") }
+        #expect { try lab.command("start") } throws: {
+            "\($0)".contains("vhost-switch needs an uplink and at least one VM port, but port 0 is the only forwarding port")
+        }
     }
 
     @Test func theAddressTableKeepsEveryAddressItHasRoomFor() {

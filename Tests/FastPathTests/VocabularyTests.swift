@@ -1,5 +1,6 @@
 import Testing
 import TestpmdCommands
+
 @testable import FastPath
 
 /// One list of forwarder commands: what the scenario checker accepts for FastPath is exactly what

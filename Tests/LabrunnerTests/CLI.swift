@@ -7,7 +7,11 @@ enum CLI {
         ProcessInfo.processInfo.environment["LABRUNNER_BIN"] ?? root.appendingPathComponent(".build/debug/labrunner").path
     }
 
-    struct Output { let status: Int32; let stdout: String; let stderr: String }
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
 
     /// Starts labrunner without waiting.
     static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {

@@ -31,7 +31,10 @@ import Testing
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((plan["params"] as? [String: String])?["frame_size"] == "128")
         let steps = try #require(plan["steps"] as? [[String: Any]])
-        #expect(steps.first { $0["id"] as? String == "traffic" }?["command"] as? String == "labrunner traffic run --port p0 --rx-port p1 --dst-mac 52:54:00:02:d9:01 --proto udp --frame-size 128 --flows 1 --rate 14.88Mpps --duration 10s")
+        #expect(
+            steps.first { $0["id"] as? String == "traffic" }?["command"] as? String
+                == "labrunner traffic run --port p0 --rx-port p1 --dst-mac 52:54:00:02:d9:01 --proto udp --frame-size 128 --flows 1 --rate 14.88Mpps --duration 10s"
+        )
         let dot = try labrunner(["plan", "scenarios/pdump.yaml", "--format", "dot"])
         #expect(dot.stdout.hasPrefix("digraph"))
         let invalid = try labrunner(["plan", "Tests/ScenariosTests/Golden/graph.yaml"])

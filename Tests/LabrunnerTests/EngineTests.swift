@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
 
 /// The engine with real processes in real namespaces: parallelism, timeouts, interrupts, failures,
 /// dry runs, crash recovery. `.serialized`: these tests time things on a 2-core machine.
@@ -10,18 +11,19 @@ import Testing
     @Test func independentBranchesOverlap() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: parallel
-        title: Two branches of one second each
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-        steps:
-          - {id: a, after: [], on: h1, run: sleep 1}
-          - {id: b, after: [], on: h2, run: sleep 1}
-          - {id: c, after: [], on: h1, run: sleep 1}
-          - {id: join, after: [a, b, c], on: h2, run: "true"}
-        """)
+        let file = try lab.scenario(
+            """
+            name: parallel
+            title: Two branches of one second each
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+            steps:
+              - {id: a, after: [], on: h1, run: sleep 1}
+              - {id: b, after: [], on: h2, run: sleep 1}
+              - {id: c, after: [], on: h1, run: sleep 1}
+              - {id: join, after: [a, b, c], on: h2, run: "true"}
+            """)
         let parallel = lab.run(file, "--jobs", "3")
         #expect(parallel.status == 0, "\(parallel.stdout)\(parallel.stderr)")
         let json = try lab.runJSON()
@@ -39,16 +41,17 @@ import Testing
     @Test func hostsReachEachOtherAtTheirAddresses() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: management
-        title: Two hosts, no links, one network
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-        steps:
-          - {id: ping, on: h1, run: "busybox ping -c 2 -W 2 ${h2.address}", expect: {contains: "2 packets received"}}
-          - {id: listen, on: h2, run: "ip -o -4 addr show dev lrmgmt", expect: {contains: "${h2.address}/24"}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: management
+            title: Two hosts, no links, one network
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+            steps:
+              - {id: ping, on: h1, run: "busybox ping -c 2 -W 2 ${h2.address}", expect: {contains: "2 packets received"}}
+              - {id: listen, on: h2, run: "ip -o -4 addr show dev lrmgmt", expect: {contains: "${h2.address}/24"}}
+            """)
         let plan = CLI.run(["plan", file, "--lab", lab.lab.path]).stdout
         #expect(plan.contains("management: every namespace at its address on lrmgmt, bridged in \(lab.prefix).mgmt"), "\(plan)")
         let result = lab.run(file)
@@ -62,14 +65,15 @@ import Testing
         defer { lab.tearDown() }
         let counter = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
         let before = try String(contentsOfFile: counter, encoding: .utf8)
-        let file = try lab.scenario("""
-        name: hugepages
-        title: Reserve a few hugepages
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: reserve, on: h1, run: "echo $(( $(cat \(counter)) + 4 )) > \(counter); cat \(counter)"}
-        """)
+        let file = try lab.scenario(
+            """
+            name: hugepages
+            title: Reserve a few hugepages
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: reserve, on: h1, run: "echo $(( $(cat \(counter)) + 4 )) > \(counter); cat \(counter)"}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(try String(contentsOfFile: counter, encoding: .utf8) == before)
@@ -80,20 +84,21 @@ import Testing
     @Test func aHashInMidLineIsNotTheShellPromptComingBack() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: banner
-        title: A banner that pauses after a hash
-        roles:
-          h1: {kind: host}
-        sessions:
-          t: {on: h1}
-        steps:
-          - id: banner
-            on: t
-            send: "printf '  ######## '; sleep 1; printf 'NIC statistics\\nready> '; read answer"
-            prompt: "ready> $"
-            expect: {contains: NIC statistics}
-        """)
+        let file = try lab.scenario(
+            """
+            name: banner
+            title: A banner that pauses after a hash
+            roles:
+              h1: {kind: host}
+            sessions:
+              t: {on: h1}
+            steps:
+              - id: banner
+                on: t
+                send: "printf '  ######## '; sleep 1; printf 'NIC statistics\\nready> '; read answer"
+                prompt: "ready> $"
+                expect: {contains: NIC statistics}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
@@ -101,15 +106,16 @@ import Testing
     @Test func jobsBoundParallelism() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: serial
-        title: One job at a time
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: a, after: [], on: h1, run: sleep 0.5}
-          - {id: b, after: [], on: h1, run: sleep 0.5}
-        """)
+        let file = try lab.scenario(
+            """
+            name: serial
+            title: One job at a time
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: a, after: [], on: h1, run: sleep 0.5}
+              - {id: b, after: [], on: h1, run: sleep 0.5}
+            """)
         let result = lab.run(file, "--jobs", "1")
         #expect(result.status == 0)
         let makespan = try #require(try lab.runJSON()["seconds"] as? Double)
@@ -120,20 +126,21 @@ import Testing
         let lab = try LabFixture()
         defer { lab.tearDown() }
         let marker = "\(lab.directory.path)/always-ran"
-        let file = try lab.scenario("""
-        name: timeout
-        title: A step that hangs
-        roles:
-          h1: {kind: host}
-        steps:
-          - id: hang
-            on: h1
-            run: sleep 30.4321; echo never
-            timeout: 1s
-          - {id: after-hang, on: h1, run: echo unreachable}
-        always:
-          - {id: cleanup, on: h1, run: touch \(marker)}
-        """)
+        let file = try lab.scenario(
+            """
+            name: timeout
+            title: A step that hangs
+            roles:
+              h1: {kind: host}
+            steps:
+              - id: hang
+                on: h1
+                run: sleep 30.4321; echo never
+                timeout: 1s
+              - {id: after-hang, on: h1, run: echo unreachable}
+            always:
+              - {id: cleanup, on: h1, run: touch \(marker)}
+            """)
         let started = Date()
         let result = lab.run(file)
         #expect(Date().timeIntervalSince(started) < 10)
@@ -151,20 +158,21 @@ import Testing
         let lab = try LabFixture()
         defer { lab.tearDown() }
         let marker = "\(lab.directory.path)/always-ran"
-        let file = try lab.scenario("""
-        name: interrupt
-        title: Ctrl-C during a long step
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-        sessions:
-          t1: {on: h2}
-        steps:
-          - {id: shell, on: t1, send: "sleep 60.2468 &"}
-          - {id: long, after: [], on: h1, run: sleep 60.1357}
-        always:
-          - {id: cleanup, on: h1, run: touch \(marker)}
-        """)
+        let file = try lab.scenario(
+            """
+            name: interrupt
+            title: Ctrl-C during a long step
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+            sessions:
+              t1: {on: h2}
+            steps:
+              - {id: shell, on: t1, send: "sleep 60.2468 &"}
+              - {id: long, after: [], on: h1, run: sleep 60.1357}
+            always:
+              - {id: cleanup, on: h1, run: touch \(marker)}
+            """)
         let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1357'").isEmpty && !CLI.shell("pgrep -f 'sleep 60[.]2468'").isEmpty })
         Thread.sleep(forTimeInterval: 0.2)
@@ -183,16 +191,17 @@ import Testing
     @Test func secondSignalCancelsCleanupStepsButTheLedgerIsStillUndone() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: twice
-        title: SIGTERM, then SIGINT during the always steps
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: long, on: h1, run: sleep 60.1122}
-        always:
-          - {id: slow-cleanup, on: h1, run: sleep 60.3344}
-        """)
+        let file = try lab.scenario(
+            """
+            name: twice
+            title: SIGTERM, then SIGINT during the always steps
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: long, on: h1, run: sleep 60.1122}
+            always:
+              - {id: slow-cleanup, on: h1, run: sleep 60.3344}
+            """)
         let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]1122'").isEmpty })
         Thread.sleep(forTimeInterval: 0.2)
@@ -212,17 +221,18 @@ import Testing
     @Test func killedRunIsUndoneByCleanup() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: crash
-        title: labrunner is killed
-        roles:
-          h1: {kind: host}
-        sessions:
-          t1: {on: h1}
-        steps:
-          - {id: shell, on: t1, send: "sleep 60.9753 &"}
-          - {id: long, on: h1, run: sleep 60.8642}
-        """)
+        let file = try lab.scenario(
+            """
+            name: crash
+            title: labrunner is killed
+            roles:
+              h1: {kind: host}
+            sessions:
+              t1: {on: h1}
+            steps:
+              - {id: shell, on: t1, send: "sleep 60.9753 &"}
+              - {id: long, on: h1, run: sleep 60.8642}
+            """)
         let (process, out, err) = try lab.start(file)
         #expect(CLI.waitUntil(10) { !CLI.shell("pgrep -f 'sleep 60[.]8642'").isEmpty })
         kill(process.processIdentifier, SIGKILL)
@@ -241,22 +251,23 @@ import Testing
     @Test func failingExpectationExitsOneWithJUnitExpectedVsActual() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: failing
-        title: An expectation that does not hold
-        roles:
-          h1: {kind: host}
-        steps:
-          - id: count
-            on: h1
-            run: echo 41
-            capture:
-              answer: '^(\\d+)'
-            expect:
-              that:
-                - {value: answer, eq: 42}
-          - {id: independent, after: [], on: h1, run: "true"}
-        """)
+        let file = try lab.scenario(
+            """
+            name: failing
+            title: An expectation that does not hold
+            roles:
+              h1: {kind: host}
+            steps:
+              - id: count
+                on: h1
+                run: echo 41
+                capture:
+                  answer: '^(\\d+)'
+                expect:
+                  that:
+                    - {value: answer, eq: 42}
+              - {id: independent, after: [], on: h1, run: "true"}
+            """)
         let junit = lab.directory.appendingPathComponent("all.xml").path
         let result = lab.run(file, "--junit", junit, "--keep-going")
         #expect(result.status == 1)
@@ -273,14 +284,15 @@ import Testing
         let lab = try LabFixture()
         defer { lab.tearDown() }
         let marker = "\(lab.directory.path)/must-not-exist"
-        let file = try lab.scenario("""
-        name: dry
-        title: Nothing runs
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: touch, on: h1, run: touch \(marker)}
-        """)
+        let file = try lab.scenario(
+            """
+            name: dry
+            title: Nothing runs
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: touch, on: h1, run: touch \(marker)}
+            """)
         let result = lab.run(file, "--dry-run")
         #expect(result.status == 0)
         #expect(result.stdout.contains("$ touch \(marker)"))
@@ -293,16 +305,17 @@ import Testing
     @Test func onlyFromAndUntilSelectSteps() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: select
-        title: Resume
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: one, on: h1, run: "true"}
-          - {id: two, on: h1, run: "true"}
-          - {id: three, on: h1, run: "true"}
-        """)
+        let file = try lab.scenario(
+            """
+            name: select
+            title: Resume
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: one, on: h1, run: "true"}
+              - {id: two, on: h1, run: "true"}
+              - {id: three, on: h1, run: "true"}
+            """)
         let result = lab.run(file, "--from", "two", "--until", "two")
         #expect(result.status == 0)
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -321,15 +334,16 @@ import Testing
     @Test func stepsWithoutADriverAreInfrastructureErrors() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: nodriver
-        title: A forwarder command before the forwarder runs
-        roles:
-          h1: {kind: host}
-          fwd: {kind: forwarder, on: h1, lcores: 0-1}
-        steps:
-          - {id: show, on: fwd, fastpath: show port stats all}
-        """)
+        let file = try lab.scenario(
+            """
+            name: nodriver
+            title: A forwarder command before the forwarder runs
+            roles:
+              h1: {kind: host}
+              fwd: {kind: forwarder, on: h1, lcores: 0-1}
+            steps:
+              - {id: show, on: fwd, fastpath: show port stats all}
+            """)
         let result = lab.run(file)
         #expect(result.status == 3)
         #expect(result.stdout.contains("forwarder fwd is not running: a step `fastpath: {start: fwd}` must start it first"))
@@ -341,42 +355,43 @@ import Testing
     @Test func realTestpmdThroughASessionInANamespace() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: testpmd-session
-        title: dpdk-testpmd driven at its prompt
-        roles:
-          h1: {kind: host}
-        sessions:
-          t: {on: h1}
-        steps:
-          - id: testpmd
-            on: t
-            send: dpdk-testpmd --no-huge -m 512 --no-pci --file-prefix \(lab.prefix) --vdev net_null0 --vdev net_null1 -l 0-1 -- -i --total-num-mbufs=16384
-            prompt: "testpmd> $"
-            timeout: 60s
-          - {id: start, on: t, send: start, prompt: "testpmd> $"}
-          - {id: settle, wait: 1s}
-          - {id: stop, on: t, send: stop, prompt: "testpmd> $"}
-          - id: stats
-            on: t
-            send: show port stats all
-            prompt: "testpmd> $"
-            capture:
-              stats: {parse: port-stats}
-            expect:
-              that:
-                - {value: stats.0.rx_packets, gt: 1000}
-                - {value: stats.1.tx_packets, gt: 1000}
-          - id: bad
-            on: t
-            send: set fwd nonsense
-            prompt: "testpmd> $"
-            expect: {contains: "Bad arguments"}
-          - id: quit
-            on: t
-            send: quit
-            expect: {contains: "Bye"}
-        """)
+        let file = try lab.scenario(
+            """
+            name: testpmd-session
+            title: dpdk-testpmd driven at its prompt
+            roles:
+              h1: {kind: host}
+            sessions:
+              t: {on: h1}
+            steps:
+              - id: testpmd
+                on: t
+                send: dpdk-testpmd --no-huge -m 512 --no-pci --file-prefix \(lab.prefix) --vdev net_null0 --vdev net_null1 -l 0-1 -- -i --total-num-mbufs=16384
+                prompt: "testpmd> $"
+                timeout: 60s
+              - {id: start, on: t, send: start, prompt: "testpmd> $"}
+              - {id: settle, wait: 1s}
+              - {id: stop, on: t, send: stop, prompt: "testpmd> $"}
+              - id: stats
+                on: t
+                send: show port stats all
+                prompt: "testpmd> $"
+                capture:
+                  stats: {parse: port-stats}
+                expect:
+                  that:
+                    - {value: stats.0.rx_packets, gt: 1000}
+                    - {value: stats.1.tx_packets, gt: 1000}
+              - id: bad
+                on: t
+                send: set fwd nonsense
+                prompt: "testpmd> $"
+                expect: {contains: "Bad arguments"}
+              - id: quit
+                on: t
+                send: quit
+                expect: {contains: "Bye"}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -389,16 +404,17 @@ import Testing
     @Test func aProgramThatExitsIsReportedNotWaitedFor() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: exits
-        title: The program dies instead of prompting
-        roles:
-          h1: {kind: host}
-        sessions:
-          t: {on: h1}
-        steps:
-          - {id: fake, on: t, send: "echo 'EAL: Error - exiting'", prompt: "testpmd> $", timeout: 60s}
-        """)
+        let file = try lab.scenario(
+            """
+            name: exits
+            title: The program dies instead of prompting
+            roles:
+              h1: {kind: host}
+            sessions:
+              t: {on: h1}
+            steps:
+              - {id: fake, on: t, send: "echo 'EAL: Error - exiting'", prompt: "testpmd> $", timeout: 60s}
+            """)
         let started = Date()
         let result = lab.run(file)
         #expect(Date().timeIntervalSince(started) < 10)
@@ -427,7 +443,10 @@ import Testing
     @Test func engineBenchmarkPrintsOverhead() throws {
         let result = CLI.run(["bench", "engine", "--steps", "50", "--jobs", "4"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.range(of: #"^engine: 50 steps, jobs 4: \d+\.\d{3} s; the same commands spawned directly: \d+\.\d{3} s; overhead -?\d+\.\d{3} ms per step\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+        #expect(
+            result.stdout.range(
+                of: #"^engine: 50 steps, jobs 4: \d+\.\d{3} s; the same commands spawned directly: \d+\.\d{3} s; overhead -?\d+\.\d{3} ms per step\n$"#,
+                options: .regularExpression) != nil, "\(result.stdout)")
     }
 }
 
@@ -439,39 +458,40 @@ import Testing
         let counter = "\(lab.directory.path)/attempts"
         let source = "\(lab.directory.path)/source.txt"
         try "payload\n".write(toFile: source, atomically: true, encoding: .utf8)
-        let file = try lab.scenario("""
-        name: features
-        title: Retries, captures, copy, wait
-        roles:
-          h1: {kind: host}
-        steps:
-          - id: flaky
-            doc: Fails twice, then passes
-            on: h1
-            run: echo x >> \(counter); test $(wc -l < \(counter)) -ge 3
-            retries: 3
-            retry_delay: 100ms
-          - id: produce
-            on: h1
-            run: echo "port 7 has mac 52:54:00:aa:bb:cc"
-            capture:
-              port: 'port (\\d+)'
-              mac: 'mac (\\S+)'
-          - id: consume
-            on: h1
-            run: echo "using ${port} and ${mac}"
-            expect: {contains: "using 7 and 52:54:00:aa:bb:cc"}
-          - id: ship
-            on: h1
-            copy: {src: \(source), dest: \(lab.directory.path)/deep/dir/copied.txt, mode: "0640"}
-          - id: check-copy
-            on: h1
-            run: cat \(lab.directory.path)/deep/dir/copied.txt && stat -c %a \(lab.directory.path)/deep/dir/copied.txt
-            expect: {contains: ["payload", "640"]}
-          - id: poll
-            on: h1
-            wait: {until: test -f \(counter), every: 100ms, for: 5s}
-        """)
+        let file = try lab.scenario(
+            """
+            name: features
+            title: Retries, captures, copy, wait
+            roles:
+              h1: {kind: host}
+            steps:
+              - id: flaky
+                doc: Fails twice, then passes
+                on: h1
+                run: echo x >> \(counter); test $(wc -l < \(counter)) -ge 3
+                retries: 3
+                retry_delay: 100ms
+              - id: produce
+                on: h1
+                run: echo "port 7 has mac 52:54:00:aa:bb:cc"
+                capture:
+                  port: 'port (\\d+)'
+                  mac: 'mac (\\S+)'
+              - id: consume
+                on: h1
+                run: echo "using ${port} and ${mac}"
+                expect: {contains: "using 7 and 52:54:00:aa:bb:cc"}
+              - id: ship
+                on: h1
+                copy: {src: \(source), dest: \(lab.directory.path)/deep/dir/copied.txt, mode: "0640"}
+              - id: check-copy
+                on: h1
+                run: cat \(lab.directory.path)/deep/dir/copied.txt && stat -c %a \(lab.directory.path)/deep/dir/copied.txt
+                expect: {contains: ["payload", "640"]}
+              - id: poll
+                on: h1
+                wait: {until: test -f \(counter), every: 100ms, for: 5s}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -484,14 +504,15 @@ import Testing
     @Test func retriesGiveUpAndReportTheLastFailure() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: giveup
-        title: Never passes
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: never, on: h1, run: "echo nope", retries: 2, retry_delay: 50ms, expect: {contains: yes}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: giveup
+            title: Never passes
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: never, on: h1, run: "echo nope", retries: 2, retry_delay: 50ms, expect: {contains: yes}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 1)
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -505,14 +526,15 @@ import Testing
     @Test func liveOnATerminalPlainInALog() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: live
-        title: Progress
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: slow, on: h1, run: sleep 0.6}
-        """)
+        let file = try lab.scenario(
+            """
+            name: live
+            title: Progress
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: slow, on: h1, run: sleep 0.6}
+            """)
         let command = [CLI.binary, "run", file, "--lab", lab.lab.path, "--report", lab.runs.path].joined(separator: " ")
         // swift test sets NO_COLOR when its output is not a terminal; a user's terminal has colour.
         let terminal = CLI.shell("env -u NO_COLOR script -qc '\(command)' /dev/null")
@@ -529,14 +551,15 @@ import Testing
     @Test func noColorKeepsTheFooterWithoutColour() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: plain
-        title: Progress without colour
-        roles:
-          h1: {kind: host}
-        steps:
-          - {id: slow, on: h1, run: sleep 0.6}
-        """)
+        let file = try lab.scenario(
+            """
+            name: plain
+            title: Progress without colour
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: slow, on: h1, run: sleep 0.6}
+            """)
         let command = [CLI.binary, "run", file, "--lab", lab.lab.path, "--report", lab.runs.path].joined(separator: " ")
         let terminal = CLI.shell("NO_COLOR=1 script -qc '\(command)' /dev/null")
         #expect(terminal.range(of: "▸ slow  run on h1  0\\.[1-9]s", options: .regularExpression) != nil, "\(terminal.debugDescription)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LabrunnerKit
 
 /// The fastpath binary on kernel ports in a namespace of the test's own: AF_PACKET rings on veth
@@ -9,10 +10,16 @@ import Testing
     @Test func afPacketForwardsProbesBetweenVethsWithoutLoss() async throws {
         // gen:g0 ── f0:[fwd io]:f1 ── s1:sink
         try await FastPathLab.with(veths: [("g0", "f0"), ("f1", "s1")]) { lab in
-            let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_packet0,iface=s1", "--", "-i", "--forward-mode=rxonly"])
-            let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "fwd", "--vdev", "net_af_packet0,iface=f0", "--vdev", "net_af_packet1,iface=f1", "--", "-i"])
-            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
-                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000", "--txpkts=60"])
+            let sink = try await lab.fastpath(
+                "sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_packet0,iface=s1", "--", "-i", "--forward-mode=rxonly"])
+            let fwd = try await lab.fastpath(
+                "fwd", ["-l", "0-1", "--file-prefix", "fwd", "--vdev", "net_af_packet0,iface=f0", "--vdev", "net_af_packet1,iface=f1", "--", "-i"])
+            let gen = try await lab.fastpath(
+                "gen",
+                [
+                    "-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
+                    "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000", "--txpkts=60",
+                ])
             try await sink.command("start")
             try await fwd.command("start")
             let started = ContinuousClock.now
@@ -41,10 +48,18 @@ import Testing
     @Test(arguments: ["skb", "native"])
     func afXDPCarriesProbesBetweenVeths(mode: String) async throws {
         try await FastPathLab.with(veths: [("xg", "xs")]) { lab in
-            let sink = try await lab.fastpath("sink", ["-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_xdp0,iface=xs,xdp_mode=\(mode)", "--", "-i",
-                                                       "--forward-mode=rxonly", "--port-topology=loop"])
-            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_xdp0,iface=xg,xdp_mode=\(mode)", "--", "-i",
-                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000"])
+            let sink = try await lab.fastpath(
+                "sink",
+                [
+                    "-l", "0-1", "--file-prefix", "sink", "--vdev", "net_af_xdp0,iface=xs,xdp_mode=\(mode)", "--", "-i",
+                    "--forward-mode=rxonly", "--port-topology=loop",
+                ])
+            let gen = try await lab.fastpath(
+                "gen",
+                [
+                    "-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_xdp0,iface=xg,xdp_mode=\(mode)", "--", "-i",
+                    "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=5000",
+                ])
             #expect(lab.shell("ip link show xs").contains("xdp"))
             try await sink.command("start")
             try await gen.command("start")
@@ -64,7 +79,8 @@ import Testing
 
     @Test func tapIsTheKernelExceptionPath() async throws {
         try await FastPathLab.with(veths: []) { lab in
-            let fp = try await lab.fastpath("tap", ["-l", "0-1", "--vdev", "net_tap0,iface=fptap0", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"])
+            let fp = try await lab.fastpath(
+                "tap", ["-l", "0-1", "--vdev", "net_tap0,iface=fptap0", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"])
             _ = lab.shell("ip addr add 198.51.100.1/24 dev fptap0")
             try await fp.command("start")
             // The kernel resolves the neighbour: its ARP requests leave through the TAP into FastPath.
@@ -88,8 +104,12 @@ import Testing
         try await FastPathLab.with(veths: []) { lab in
             let first = lab.directory.appendingPathComponent("gen.pcap").path
             let second = lab.directory.appendingPathComponent("copy.pcap").path
-            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_pcap0,tx_pcap=\(first)", "--", "-i",
-                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=1000", "--txpkts=60"])
+            let gen = try await lab.fastpath(
+                "gen",
+                [
+                    "-l", "0-1", "--file-prefix", "gen", "--vdev", "net_pcap0,tx_pcap=\(first)", "--", "-i",
+                    "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=1000", "--txpkts=60",
+                ])
             try await gen.command("start")
             try await Task.sleep(for: .milliseconds(500))
             try await gen.command("stop")
@@ -101,8 +121,12 @@ import Testing
             #expect(dump.contains("198.18.0.1.9 > 198.18.0.2.9: UDP, length 18"))
             #expect(dump.split(separator: "\n").filter { $0.contains("UDP, length 18") }.count == sent)
             // Replayed by another FastPath (rx_pcap) through io forwarding into a second file: same frames.
-            let copy = try await lab.fastpath("copy", ["-l", "0-1", "--file-prefix", "copy", "--vdev", "net_pcap0,rx_pcap=\(first)",
-                                                       "--vdev", "net_pcap1,tx_pcap=\(second)", "--", "-i"])
+            let copy = try await lab.fastpath(
+                "copy",
+                [
+                    "-l", "0-1", "--file-prefix", "copy", "--vdev", "net_pcap0,rx_pcap=\(first)",
+                    "--vdev", "net_pcap1,tx_pcap=\(second)", "--", "-i",
+                ])
             try await copy.command("start")
             try await Task.sleep(for: .milliseconds(300))
             try await copy.command("stop")
@@ -117,13 +141,21 @@ import Testing
     @Test func pdumpCapturesARunningForwarder() async throws {
         try await FastPathLab.with(veths: [("g0", "f0")]) { lab in
             let capture = lab.directory.appendingPathComponent("capture.pcap").path
-            let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--file-prefix", "primary", "--vdev", "net_af_packet0,iface=f0", "--", "-i",
-                                                     "--forward-mode=rxonly", "--port-topology=loop"])
+            let fwd = try await lab.fastpath(
+                "fwd",
+                [
+                    "-l", "0-1", "--file-prefix", "primary", "--vdev", "net_af_packet0,iface=f0", "--", "-i",
+                    "--forward-mode=rxonly", "--port-topology=loop",
+                ])
             try await fwd.command("start")
             let pdump = try lab.spawn("pdump", [CLI.binary, "pdump", "--file-prefix", "primary", "--", "--pdump", "port=0,queue=*,rx-dev=\(capture)"])
             _ = try await pdump.expect("Press Ctrl-C to stop\\s*$", timeout: .seconds(20))
-            let gen = try await lab.fastpath("gen", ["-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
-                                                     "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=2000", "--txpkts=60"])
+            let gen = try await lab.fastpath(
+                "gen",
+                [
+                    "-l", "0-1", "--file-prefix", "gen", "--vdev", "net_af_packet0,iface=g0", "--", "-i",
+                    "--forward-mode=txonly", "--port-topology=loop", "--tx-pps=2000", "--txpkts=60",
+                ])
             try await gen.command("start")
             try await Task.sleep(for: .milliseconds(500))
             try await gen.command("stop")
@@ -146,8 +178,12 @@ import Testing
     @Test func bondFailsOverWhenTheActiveSlaveLosesCarrier() async throws {
         // generator c1 ── c0:[port 2 ↔ bond 3 {a0, b0}] ── a1 / b1 (counted by the generator)
         try await FastPathLab.with(veths: [("a0", "a1"), ("b0", "b1"), ("c0", "c1")]) { lab in
-            let fp = try await lab.fastpath("bond", ["-l", "0-1", "--vdev", "net_af_packet0,iface=a0", "--vdev", "net_af_packet1,iface=b0",
-                                                    "--vdev", "net_af_packet2,iface=c0", "--", "-i"])
+            let fp = try await lab.fastpath(
+                "bond",
+                [
+                    "-l", "0-1", "--vdev", "net_af_packet0,iface=a0", "--vdev", "net_af_packet1,iface=b0",
+                    "--vdev", "net_af_packet2,iface=c0", "--", "-i",
+                ])
             try await fp.command("create bonded device 1 0")
             try await fp.command("add bonding slave 0 3")
             try await fp.command("add bonding slave 1 3")
@@ -175,8 +211,10 @@ import Testing
     @Test func idleForwardersSleepUnlessToldToBusyPoll() async throws {
         try await FastPathLab.with(veths: [("i0", "i1"), ("j0", "j1")]) { lab in
             // Two forwarders on idle AF_PACKET ports, on the same forwarding CPU: one adaptive, one busy-polling.
-            let calm = try await lab.fastpath("calm", ["-l", "0-1", "--file-prefix", "calm", "--vdev", "net_af_packet0,iface=i0", "--", "-i", "--port-topology=loop"])
-            let busy = try await lab.fastpath("busy", ["-l", "0-1", "--file-prefix", "busy", "--vdev", "net_af_packet0,iface=j0", "--", "-i", "--port-topology=loop", "--no-adaptive"])
+            let calm = try await lab.fastpath(
+                "calm", ["-l", "0-1", "--file-prefix", "calm", "--vdev", "net_af_packet0,iface=i0", "--", "-i", "--port-topology=loop"])
+            let busy = try await lab.fastpath(
+                "busy", ["-l", "0-1", "--file-prefix", "busy", "--vdev", "net_af_packet0,iface=j0", "--", "-i", "--port-topology=loop", "--no-adaptive"])
             try await calm.command("start")
             try await busy.command("start")
             let pids = lab.shell("ip netns pids \(lab.namespace)").split(separator: "\n").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
@@ -184,7 +222,8 @@ import Testing
                 var out = [String: Double]()
                 for pid in pids {
                     guard let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.contains("fastpath"),
-                          let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { continue }
+                        let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+                    else { continue }
                     let fields = stat.split(separator: ")").last!.split(separator: " ")
                     out[cmdline.contains("calm") ? "calm" : "busy"] = (Double(fields[11])! + Double(fields[12])!) / Double(sysconf(Int32(_SC_CLK_TCK)))
                 }

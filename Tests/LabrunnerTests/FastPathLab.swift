@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import LabrunnerKit
 
 /// A network namespace of the test's own (unique name, IPv6 off so the kernel sends nothing
@@ -17,7 +18,8 @@ final class FastPathLab: @unchecked Sendable {
         _ = CLI.shell("ip netns exec \(namespace) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
         _ = CLI.shell("ip -n \(namespace) link set lo up")
         for (a, b) in veths {
-            _ = CLI.shell("ip -n \(namespace) link add \(a) type veth peer name \(b) && ip -n \(namespace) link set \(a) up && ip -n \(namespace) link set \(b) up")
+            _ = CLI.shell(
+                "ip -n \(namespace) link add \(a) type veth peer name \(b) && ip -n \(namespace) link set \(a) up && ip -n \(namespace) link set \(b) up")
         }
     }
 

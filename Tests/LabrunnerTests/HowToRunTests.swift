@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LabrunnerKit
 
 /// Shipped how-tos run for real on the virtual lab (namespaces of the test's own prefix).
@@ -51,8 +52,9 @@ import Testing
         defer { lab.tearDown() }
         // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps; an emulated
         // vCPU held off the CPU for a moment may cost a packet, so the run accepts 1 % of loss.
-        let result = lab.run(CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
-                             "--set", "acceptable_loss=1%")
+        let result = lab.run(
+            CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
+            "--set", "acceptable_loss=1%")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let traffic = try lab.stepLog("traffic")
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
@@ -75,14 +77,19 @@ import Testing
     @Test func vhostUserMigrationHowToSwitchesTheGeneratorsTrafficThroughTheGuest() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
-        let result = lab.run(CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256",
-                             "--until", "vm-stats")
+        let result = lab.run(
+            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256",
+            "--until", "vm-stats")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("SKIP cleanup-switch-2 (0.00s) — forwarder vhost_switch_2 was not started in this run"))
         #expect(result.stdout.contains("SKIP cleanup-vm-dst (0.00s) — vm vm1_dst was not started in this run"))
         let quit = try lab.stepLog("cleanup-switch-1")
         func stats(_ port: Int) throws -> (rx: Int, tx: Int, txTotal: Int) {
-            let m = try #require(quit.firstMatch(of: try Regex("Forward statistics for port \(port)\\s+-+\\s+RX-packets: (\\d+).*?\\n\\s+TX-packets: (\\d+)\\s+TX-dropped: \\d+\\s+TX-total: (\\d+)").dotMatchesNewlines()))
+            let m = try #require(
+                quit.firstMatch(
+                    of: try Regex(
+                        "Forward statistics for port \(port)\\s+-+\\s+RX-packets: (\\d+).*?\\n\\s+TX-packets: (\\d+)\\s+TX-dropped: \\d+\\s+TX-total: (\\d+)"
+                    ).dotMatchesNewlines()))
             return (Int(m.output[1].substring!)!, Int(m.output[2].substring!)!, Int(m.output[3].substring!)!)
         }
         let uplink = try stats(0), vmIn = try stats(1), vmOut = try stats(2)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LabrunnerKit
 import Scenarios
+import Testing
+
+@testable import LabrunnerKit
 
 /// accel: auto — the probe boots the tiny guest and the plan follows its answer.
 @Suite struct KVMProbeTests {
@@ -34,15 +35,16 @@ import Scenarios
     @Test func thePlanUsesKVMOnlyWhenTheProbeFoundIt() throws {
         let lab = try LabFixture(guest: guest)
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: accel
-        title: One VM
-        roles:
-          h1: {kind: host}
-          vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
-        steps:
-          - {id: boot, vm: {start: vm1}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: accel
+            title: One VM
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+            """)
         let tcg = try #require(Compiler().plan(path: file, labPath: lab.lab.path, overrides: []).graph?.step("boot")?.command)
         let kvm = try #require(Compiler().plan(path: file, labPath: lab.lab.path, overrides: [], discovered: ["kvm"]).graph?.step("boot")?.command)
         #expect(tcg.contains("-accel tcg") && !tcg.contains("-enable-kvm"))

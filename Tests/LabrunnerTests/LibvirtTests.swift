@@ -1,20 +1,21 @@
 import Foundation
-import Testing
-@testable import LabrunnerKit
 import Scenarios
+import Testing
+
+@testable import LabrunnerKit
 
 /// The libvirt adapter: in-process against the `test:///default` driver, and against real libvirtds —
 /// the ones the virtual lab starts in its hosts' namespaces — with TCG domains labrunner generated,
 /// booting the tiny guest, and migrated live from one host's libvirt to another's.
 @Suite(.serialized) struct LibvirtTests {
     private static let xml = """
-    <domain type='qemu'>
-      <name>NAME</name>
-      <memory unit='KiB'>131072</memory>
-      <vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='pc'>hvm</type></os>
-    </domain>
-    """
+        <domain type='qemu'>
+          <name>NAME</name>
+          <memory unit='KiB'>131072</memory>
+          <vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os>
+        </domain>
+        """
 
     @Test func testDriverLifecycleAndTypedErrors() async throws {
         let hypervisor = try await LibvirtConnection.open("test:///default")
@@ -40,21 +41,22 @@ import Scenarios
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }
         let name = Self.domainName()
-        let file = try lab.scenario("""
-        name: libvirt
-        title: The PVP how-to's libvirt way, with the tiny guest
-        roles:
-          h1: {kind: host}
-          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
-        steps:
-          - {id: define, libvirt: {action: define, domain: vm}}
-          - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
-          - {id: qmp, libvirt: {action: monitor, domain: vm, command: '{"execute":"query-status"}'}, expect: {contains: '"running":true'}}
-          - {id: hmp, libvirt: {action: monitor, domain: vm, command: info status}, expect: {contains: "VM status: running"}}
-        always:
-          - {id: destroy, libvirt: {action: destroy, domain: vm}}
-          - {id: undefine, libvirt: {action: undefine, domain: vm}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: libvirt
+            title: The PVP how-to's libvirt way, with the tiny guest
+            roles:
+              h1: {kind: host}
+              vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+            steps:
+              - {id: define, libvirt: {action: define, domain: vm}}
+              - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
+              - {id: qmp, libvirt: {action: monitor, domain: vm, command: '{"execute":"query-status"}'}, expect: {contains: '"running":true'}}
+              - {id: hmp, libvirt: {action: monitor, domain: vm, command: info status}, expect: {contains: "VM status: running"}}
+            always:
+              - {id: destroy, libvirt: {action: destroy, domain: vm}}
+              - {id: undefine, libvirt: {action: undefine, domain: vm}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let plan = CLI.run(["plan", file, "--lab", lab.lab.path]).stdout
@@ -76,16 +78,17 @@ import Scenarios
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }
         let name = Self.domainName()
-        let file = try lab.scenario("""
-        name: leftover
-        title: A domain nobody destroys
-        roles:
-          h1: {kind: host}
-          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
-        steps:
-          - {id: define, libvirt: {action: define, domain: vm}}
-          - {id: start, libvirt: {action: start, domain: vm}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: leftover
+            title: A domain nobody destroys
+            roles:
+              h1: {kind: host}
+              vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+            steps:
+              - {id: define, libvirt: {action: define, domain: vm}}
+              - {id: start, libvirt: {action: start, domain: vm}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         Self.expectGone(name, lab)
@@ -95,32 +98,33 @@ import Scenarios
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }
         let name = Self.domainName()
-        let file = try lab.scenario("""
-        name: libvirt-migration
-        title: virDomainMigrateToURI3 from h1's libvirtd to h2's
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
-        steps:
-          - {id: define, libvirt: {action: define, domain: vm}}
-          - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
-          - {id: qemu-in-h1, on: h1, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h1.namespace}"}}
-          - id: migrate
-            after: [qemu-in-h1]
-            libvirt: {action: migrate, domain: vm, dest: "${h2.libvirt}", migrate_uri: "tcp://${h2.address}"}
-            capture:
-              mig: {parse: migrate}
-            expect:
-              that:
-                - {value: mig.status, eq: completed}
-                - {value: mig.total_time, gt: 0ms}
-                - {value: mig.downtime, lt: 10s}
-                - {value: mig.transferred_ram, gt: 1MiB}
-          - {id: running-on-h2, libvirt: {action: monitor, domain: vm, uri: "${h2.libvirt}", command: info status}, expect: {contains: "VM status: running"}}
-          - {id: qemu-in-h2, on: h2, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h2.namespace}"}}
-          - {id: left-h1, libvirt: {action: state, domain: vm}, expect: {contains: shut off}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: libvirt-migration
+            title: virDomainMigrateToURI3 from h1's libvirtd to h2's
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+              vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+            steps:
+              - {id: define, libvirt: {action: define, domain: vm}}
+              - {id: start, libvirt: {action: start, domain: vm}, expect: {contains: running}}
+              - {id: qemu-in-h1, on: h1, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h1.namespace}"}}
+              - id: migrate
+                after: [qemu-in-h1]
+                libvirt: {action: migrate, domain: vm, dest: "${h2.libvirt}", migrate_uri: "tcp://${h2.address}"}
+                capture:
+                  mig: {parse: migrate}
+                expect:
+                  that:
+                    - {value: mig.status, eq: completed}
+                    - {value: mig.total_time, gt: 0ms}
+                    - {value: mig.downtime, lt: 10s}
+                    - {value: mig.transferred_ram, gt: 1MiB}
+              - {id: running-on-h2, libvirt: {action: monitor, domain: vm, uri: "${h2.libvirt}", command: info status}, expect: {contains: "VM status: running"}}
+              - {id: qemu-in-h2, on: h2, run: "ip netns identify $(pgrep -f '[g]uest=\(name)')", expect: {contains: "${h2.namespace}"}}
+              - {id: left-h1, libvirt: {action: state, domain: vm}, expect: {contains: shut off}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = try lab.runJSON()["steps"] as? [[String: Any]] ?? []
@@ -134,19 +138,20 @@ import Scenarios
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }
         let name = Self.domainName()
-        let file = try lab.scenario("""
-        name: libvirt-migration-nowhere
-        title: A migration to a libvirt nobody runs fails with libvirt's reason, and the domain stays
-        roles:
-          h1: {kind: host}
-          vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
-        steps:
-          - {id: define, libvirt: {action: define, domain: vm}}
-          - {id: start, libvirt: {action: start, domain: vm}}
-          - {id: migrate, libvirt: {action: migrate, domain: vm, dest: "qemu+unix:///system?socket=${h1.workdir}/nobody.sock"}}
-        always:
-          - {id: still-running, libvirt: {action: state, domain: vm}, expect: {contains: running}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: libvirt-migration-nowhere
+            title: A migration to a libvirt nobody runs fails with libvirt's reason, and the domain stays
+            roles:
+              h1: {kind: host}
+              vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+            steps:
+              - {id: define, libvirt: {action: define, domain: vm}}
+              - {id: start, libvirt: {action: start, domain: vm}}
+              - {id: migrate, libvirt: {action: migrate, domain: vm, dest: "qemu+unix:///system?socket=${h1.workdir}/nobody.sock"}}
+            always:
+              - {id: still-running, libvirt: {action: state, domain: vm}, expect: {contains: running}}
+            """)
         let result = lab.run(file)
         #expect(result.status != 0)
         #expect(result.stdout.contains("nobody.sock"), "\(result.stdout)")

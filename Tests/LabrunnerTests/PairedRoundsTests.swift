@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LabrunnerKit
 
 /// The benchmarks' round-by-round comparison: a round whose two trials ran in different modes of the
@@ -17,7 +18,8 @@ import Testing
         let r = rounds([19.0, 19.2, 20.0, 5.6], [20.0, 5.6, 19.5, 5.8])
         #expect(r.cleanRounds == [0, 2, 3])
         #expect(abs(r.ratio - 5.6 / 5.8) < 1e-9)  // the median of 0.95, 1.026 and 0.966
-        #expect(r.summary.joined(separator: "\n").contains("  left out (one trial in the machine's slow mode, below 60 % of its best, the other not): rounds 2"))
+        #expect(
+            r.summary.joined(separator: "\n").contains("  left out (one trial in the machine's slow mode, below 60 % of its best, the other not): rounds 2"))
     }
 
     @Test func whenEveryRoundIsMixedAllCount() {

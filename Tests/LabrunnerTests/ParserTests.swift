@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LabrunnerKit
 
 /// The typed parsers on output captured from the real dpdk-testpmd (DPDK 22.11) and QEMU 7.2 on this
@@ -41,7 +42,8 @@ import Testing
         let stopped = try BondingConfigParser().parse(try fixture("testpmd-bonding-config-stopped.txt"))
         #expect(stopped["slave_count"] == "2")
         // DPDK 17.08 prints a Current Primary line, as in the guide.
-        let guide = try BondingConfigParser().parse("\tBonding mode: 1\n\tSlaves (2): [0 1]\n\tActive Slaves (1): [0]\n\tPrimary: [1]\n\tCurrent Primary: [0]\n")
+        let guide = try BondingConfigParser().parse(
+            "\tBonding mode: 1\n\tSlaves (2): [0 1]\n\tActive Slaves (1): [0]\n\tPrimary: [1]\n\tCurrent Primary: [0]\n")
         #expect(guide["current_primary"] == "0")
         #expect(guide["active_count"] == "1")
     }
@@ -74,11 +76,12 @@ import Testing
     }
 
     @Test func tcpdump() throws {
-        let out = try TcpdumpParser().parse("""
-        reading from file /tmp/capture.pcap, link-type EN10MB (Ethernet)
-        11:11:36.891404 IP 4.4.4.4.whois++ > 3.3.3.3.whois++: UDP, length 18
-        11:11:36.891442 IP 4.4.4.4.whois++ > 3.3.3.3.whois++: UDP, length 18
-        """)
+        let out = try TcpdumpParser().parse(
+            """
+            reading from file /tmp/capture.pcap, link-type EN10MB (Ethernet)
+            11:11:36.891404 IP 4.4.4.4.whois++ > 3.3.3.3.whois++: UDP, length 18
+            11:11:36.891442 IP 4.4.4.4.whois++ > 3.3.3.3.whois++: UDP, length 18
+            """)
         #expect(out["packets"] == "2")
         #expect(out["link_type"] == "EN10MB")
         #expect(out["first_src"] == "4.4.4.4.whois++")

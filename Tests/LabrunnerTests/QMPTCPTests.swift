@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LabrunnerKit
 
 /// QMP on `tcp:host:port`, reached from inside the VM host's namespace (its own loopback).
@@ -7,18 +8,19 @@ import Testing
     @Test func aVMsMonitorOverTCPInItsHostsNamespace() throws {
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: qmp-tcp
-        title: QMP over TCP
-        roles:
-          h1: {kind: host}
-          vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1, qmp: "tcp:127.0.0.1:4444"}
-        steps:
-          - {id: boot, vm: {start: vm1}}
-          - {id: status, on: vm1, qmp: {execute: query-status}, capture: {st: {parse: status}}, expect: {that: [{value: st.status, eq: running}]}}
-          - {id: hmp, on: vm1, hmp: info status, expect: {contains: "VM status: running"}}
-          - {id: stop, vm: {stop: vm1}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: qmp-tcp
+            title: QMP over TCP
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1, qmp: "tcp:127.0.0.1:4444"}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+              - {id: status, on: vm1, qmp: {execute: query-status}, capture: {st: {parse: status}}, expect: {that: [{value: st.status, eq: running}]}}
+              - {id: hmp, on: vm1, hmp: info status, expect: {contains: "VM status: running"}}
+              - {id: stop, vm: {stop: vm1}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let plan = CLI.run(["plan", file, "--lab", lab.lab.path])

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LabrunnerKit
 import Scenarios
+import Testing
+
+@testable import LabrunnerKit
 
 /// The QMP client and the QEMU launcher against real QEMU 7.2 (TCG, no guest needed), and their
 /// failures: a socket that never greets, no socket at all, QEMU that dies, commands QEMU rejects.
@@ -15,7 +16,8 @@ import Scenarios
     private func launch(_ dir: URL, _ extra: [String] = [], ledger: Ledger) async throws -> QEMUProcess {
         let socket = dir.appendingPathComponent("vm.qmp").path
         let argv = ["qemu-system-x86_64", "-accel", "tcg", "-m", "64", "-nographic", "-nodefaults", "-qmp", "unix:\(socket),server=on,wait=off"] + extra
-        return try await QEMUProcess.launch(role: "vm", argv: argv, namespace: nil, qmpSocket: socket, log: dir.appendingPathComponent("vm.log"), ledger: ledger)
+        return try await QEMUProcess.launch(
+            role: "vm", argv: argv, namespace: nil, qmpSocket: socket, log: dir.appendingPathComponent("vm.log"), ledger: ledger)
     }
 
     @Test func commandsEventsErrorsAndDisconnects() async throws {
@@ -58,7 +60,9 @@ import Scenarios
         let path = dir.appendingPathComponent("silent.sock").path
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-c", "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); c,_=s.accept(); time.sleep(30)", path]
+        server.arguments = [
+            "python3", "-c", "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); c,_=s.accept(); time.sleep(30)", path,
+        ]
         try server.run()
         defer { server.terminate() }
         #expect(CLI.waitUntil(5) { FileManager.default.fileExists(atPath: path) })
@@ -108,72 +112,73 @@ import Scenarios
         #expect(FileManager.default.fileExists(atPath: "\(Self.guest)/vmlinux"), "run: labrunner lab build-guest")
         let lab = try LabFixture(guest: Self.guest)
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: guest-migration
-        title: A tiny guest on its serial console, migrated live
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-          vm1:
-            kind: vm
-            host: h1
-            memory: 192MiB
-            vcpus: 1
-            nics:
-              - {id: net0, type: tap, ifname: tap0, mac: "52:54:00:12:34:56"}
-          vm1_dst:
-            kind: vm
-            host: h2
-            memory: 192MiB
-            vcpus: 1
-            nics:
-              - {id: net0, type: tap, ifname: tap0, mac: "52:54:00:12:34:56"}
-            incoming: "unix:${h2.workdir}/migrate.sock"
-        sessions:
-          console: {on: vm1, console: serial}
-          console_dst: {on: vm1_dst, console: serial}
-        steps:
-          - {id: boot, vm: {start: vm1}}
-          - id: guest
-            on: console
-            send: uname -r; cat /sys/class/net/eth0/address
-            expect: {regex: '^6\\.', contains: "52:54:00:12:34:56"}
-            timeout: 120s
-          - id: counter
-            on: console
-            send: "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done &"
-          - {id: settle, wait: 500ms}
-          - id: before
-            on: console
-            send: cat /tmp/count
-            capture:
-              before: '(\\d+)'
-          - {id: dst, after: [], vm: {start: vm1_dst}}
-          - id: migrate
-            after: [before, dst]
-            on: vm1
-            hmp: migrate unix:${h2.workdir}/migrate.sock
-            capture:
-              mig: {parse: migrate}
-            expect:
-              that:
-                - {value: mig.status, eq: completed}
-                - {value: mig.downtime, lt: 2s}
-          - {id: source-stopped, on: vm1, hmp: info status, expect: {contains: "postmigrate"}}
-          - {id: later, wait: 1s}
-          - id: after
-            on: console_dst
-            send: cat /tmp/count
-            capture:
-              after: '(\\d+)'
-            expect:
-              doc: The guest's loop kept counting on the destination
-              that:
-                - {delta: after, since: before, gt: 3}
-        always:
-          - {id: stop-dst, vm: {stop: vm1_dst}}
-          - {id: stop-src, vm: {stop: vm1}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: guest-migration
+            title: A tiny guest on its serial console, migrated live
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+              vm1:
+                kind: vm
+                host: h1
+                memory: 192MiB
+                vcpus: 1
+                nics:
+                  - {id: net0, type: tap, ifname: tap0, mac: "52:54:00:12:34:56"}
+              vm1_dst:
+                kind: vm
+                host: h2
+                memory: 192MiB
+                vcpus: 1
+                nics:
+                  - {id: net0, type: tap, ifname: tap0, mac: "52:54:00:12:34:56"}
+                incoming: "unix:${h2.workdir}/migrate.sock"
+            sessions:
+              console: {on: vm1, console: serial}
+              console_dst: {on: vm1_dst, console: serial}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+              - id: guest
+                on: console
+                send: uname -r; cat /sys/class/net/eth0/address
+                expect: {regex: '^6\\.', contains: "52:54:00:12:34:56"}
+                timeout: 120s
+              - id: counter
+                on: console
+                send: "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done &"
+              - {id: settle, wait: 500ms}
+              - id: before
+                on: console
+                send: cat /tmp/count
+                capture:
+                  before: '(\\d+)'
+              - {id: dst, after: [], vm: {start: vm1_dst}}
+              - id: migrate
+                after: [before, dst]
+                on: vm1
+                hmp: migrate unix:${h2.workdir}/migrate.sock
+                capture:
+                  mig: {parse: migrate}
+                expect:
+                  that:
+                    - {value: mig.status, eq: completed}
+                    - {value: mig.downtime, lt: 2s}
+              - {id: source-stopped, on: vm1, hmp: info status, expect: {contains: "postmigrate"}}
+              - {id: later, wait: 1s}
+              - id: after
+                on: console_dst
+                send: cat /tmp/count
+                capture:
+                  after: '(\\d+)'
+                expect:
+                  doc: The guest's loop kept counting on the destination
+                  that:
+                    - {delta: after, since: before, gt: 3}
+            always:
+              - {id: stop-dst, vm: {stop: vm1_dst}}
+              - {id: stop-src, vm: {stop: vm1}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(CLI.shell("pgrep -f 'qemu-system-x86_6[4].*\(lab.prefix)'").isEmpty)
@@ -183,45 +188,46 @@ import Scenarios
     @Test func liveMigrationThroughTheEngine() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: migration
-        title: Two QEMUs, a live migration over QMP
-        roles:
-          h1: {kind: host}
-          h2: {kind: host}
-          vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
-          vm1_dst: {kind: vm, host: h2, memory: 128MiB, vcpus: 1, incoming: "unix:${h2.workdir}/migrate.sock"}
-        sessions:
-          mon1: {on: vm1, console: monitor}
-        steps:
-          - {id: src, vm: {start: vm1}}
-          - {id: dst, after: [], vm: {start: vm1_dst}}
-          - {id: inmigrate, after: [dst], on: vm1_dst, hmp: info status, expect: {contains: "VM status: paused (inmigrate)"}}
-          - id: migrate
-            after: [src, inmigrate]
-            on: mon1
-            hmp: migrate unix:${h2.workdir}/migrate.sock
-            capture:
-              mig: {parse: migrate}
-            expect:
-              that:
-                - {value: mig.status, eq: completed}
-                - {value: mig.downtime, lt: 1s}
-                - {value: mig.remaining_ram, eq: 0}
-                - {value: mig.transferred_ram, gt: 100kB}
-          - {id: postmigrate, on: mon1, hmp: info status, expect: {contains: "VM status: paused (postmigrate)"}}
-          - id: dst-running
-            on: vm1_dst
-            qmp: query-status
-            capture:
-              st: {parse: status}
-            expect:
-              that:
-                - {value: st.running, eq: "true"}
-        always:
-          - {id: stop-dst, vm: {stop: vm1_dst}}
-          - {id: stop-src, vm: {stop: vm1}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: migration
+            title: Two QEMUs, a live migration over QMP
+            roles:
+              h1: {kind: host}
+              h2: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
+              vm1_dst: {kind: vm, host: h2, memory: 128MiB, vcpus: 1, incoming: "unix:${h2.workdir}/migrate.sock"}
+            sessions:
+              mon1: {on: vm1, console: monitor}
+            steps:
+              - {id: src, vm: {start: vm1}}
+              - {id: dst, after: [], vm: {start: vm1_dst}}
+              - {id: inmigrate, after: [dst], on: vm1_dst, hmp: info status, expect: {contains: "VM status: paused (inmigrate)"}}
+              - id: migrate
+                after: [src, inmigrate]
+                on: mon1
+                hmp: migrate unix:${h2.workdir}/migrate.sock
+                capture:
+                  mig: {parse: migrate}
+                expect:
+                  that:
+                    - {value: mig.status, eq: completed}
+                    - {value: mig.downtime, lt: 1s}
+                    - {value: mig.remaining_ram, eq: 0}
+                    - {value: mig.transferred_ram, gt: 100kB}
+              - {id: postmigrate, on: mon1, hmp: info status, expect: {contains: "VM status: paused (postmigrate)"}}
+              - id: dst-running
+                on: vm1_dst
+                qmp: query-status
+                capture:
+                  st: {parse: status}
+                expect:
+                  that:
+                    - {value: st.running, eq: "true"}
+            always:
+              - {id: stop-dst, vm: {stop: vm1_dst}}
+              - {id: stop-src, vm: {stop: vm1}}
+            """)
         let result = lab.run(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
@@ -236,19 +242,20 @@ import Scenarios
     @Test func runLogRecordsQMPTrafficAndStepErrors() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }
-        let file = try lab.scenario("""
-        name: logged
-        title: QMP traffic and a failing step in labrunner.log
-        roles:
-          h1: {kind: host}
-          vm1: {kind: vm, host: h1, memory: 64MiB, vcpus: 1}
-        steps:
-          - {id: boot, vm: {start: vm1}}
-          - {id: status, on: vm1, qmp: query-status}
-          - {id: bogus, on: vm1, qmp: no-such-command}
-        always:
-          - {id: stop, vm: {stop: vm1}}
-        """)
+        let file = try lab.scenario(
+            """
+            name: logged
+            title: QMP traffic and a failing step in labrunner.log
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 64MiB, vcpus: 1}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+              - {id: status, on: vm1, qmp: query-status}
+              - {id: bogus, on: vm1, qmp: no-such-command}
+            always:
+              - {id: stop, vm: {stop: vm1}}
+            """)
         let result = lab.run(file, "--log-level", "debug")
         #expect(result.status != 0, "\(result.stdout)")
         let log = try String(contentsOf: try lab.runDirectory().appendingPathComponent("labrunner.log"), encoding: .utf8)

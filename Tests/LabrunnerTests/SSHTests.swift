@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LabrunnerKit
 
 /// The libssh2 adapter against a real sshd in a network namespace.
@@ -250,7 +251,11 @@ import Testing
     @Test func benchmarkPrintsBothMediansAndTheRatio() throws {
         let result = CLI.run(["bench", "ssh", "--commands", "5"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.range(of: #"^host: sshd in namespace ls[0-9a-f]+s, clients in ls[0-9a-f]+c \(both removed\)\nlibssh2: 5 commands, median \d+\.\d{3} ms per command\nssh ControlMaster: 5 commands, median \d+\.\d{3} ms per command\nratio: \d+\.\d{3}\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+        #expect(
+            result.stdout.range(
+                of:
+                    #"^host: sshd in namespace ls[0-9a-f]+s, clients in ls[0-9a-f]+c \(both removed\)\nlibssh2: 5 commands, median \d+\.\d{3} ms per command\nssh ControlMaster: 5 commands, median \d+\.\d{3} ms per command\nratio: \d+\.\d{3}\n$"#,
+                options: .regularExpression) != nil, "\(result.stdout)")
         let used = result.stdout.split(separator: "\n").first?.split(separator: " ").filter { $0.hasPrefix("ls") }.map { String($0.filter { $0 != "," }) } ?? []
         #expect(used.count == 2)
         let left = CLI.shell("ip netns list")
@@ -264,12 +269,13 @@ import Testing
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         try server.password.write(toFile: "\(d)/password", atomically: true, encoding: .utf8)
-        let access = switch transport {
-        case "jump": "key: \(server.clientKey), jump: root@\(server.address):22"
-        case "openssh-jump": "key: \(server.clientKey), transport: openssh, jump: root@\(server.address):22"
-        case "password": "key: /nonexistent/key, password_file: \(d)/password"
-        default: "key: \(server.clientKey), transport: \(transport)"
-        }
+        let access =
+            switch transport {
+            case "jump": "key: \(server.clientKey), jump: root@\(server.address):22"
+            case "openssh-jump": "key: \(server.clientKey), transport: openssh, jump: root@\(server.address):22"
+            case "password": "key: /nonexistent/key, password_file: \(d)/password"
+            default: "key: \(server.clientKey), transport: \(transport)"
+            }
         try "payload\n".write(toFile: "\(d)/local.txt", atomically: true, encoding: .utf8)
         try """
         name: ssh-test

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LabrunnerKit
 
 /// The vhost bench counterbalances its set-ups: neither side of a comparison always runs first.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// Each file in Golden/ is a bad scenario; its `.expected` file is the exact text `labrunner validate`
@@ -9,8 +10,10 @@ import Testing
         .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
 
     @Test func everyDiagnosticKindHasAGoldenFile() {
-        let required = ["unknown-key", "missing-key", "wrong-types", "references", "graph", "resources", "sessions-actions",
-                        "templates", "empty", "tabs", "duplicate-keys", "deep", "aliases", "syntax", "binary"]
+        let required = [
+            "unknown-key", "missing-key", "wrong-types", "references", "graph", "resources", "sessions-actions",
+            "templates", "empty", "tabs", "duplicate-keys", "deep", "aliases", "syntax", "binary",
+        ]
         #expect(Set(required).isSubset(of: Set(Self.cases)))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// Any bytes at all give diagnostics — never a crash, a hang, or a silent pass.
@@ -27,16 +28,16 @@ import Testing
 
     @Test func aliasesThatStaySmallAreFine() {
         let text = """
-        name: a
-        title: Aliases
-        roles:
-          h1: &host {kind: host, cores: 0-3}
-          h2: *host
-        steps:
-          - id: one
-            on: h1
-            run: "true"
-        """
+            name: a
+            title: Aliases
+            roles:
+              h1: &host {kind: host, cores: 0-3}
+              h2: *host
+            steps:
+              - id: one
+                on: h1
+                run: "true"
+            """
         #expect(!load(Array(text.utf8)).hasErrors)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// `include:` merges shared parts from other files, relative to the including file.
@@ -14,7 +15,8 @@ import Testing
 
     @Test func templatesAndRolesComeFromIncludes() throws {
         try withFiles([
-            "common/shared.yaml": "roles:\n  h1: {kind: host}\ntemplates:\n  hello:\n    params: [who]\n    steps:\n      - id: say\n        run: echo ${who}\n",
+            "common/shared.yaml":
+                "roles:\n  h1: {kind: host}\ntemplates:\n  hello:\n    params: [who]\n    steps:\n      - id: say\n        run: echo ${who}\n",
             "main.yaml": "name: m\ntitle: M\ninclude: [common/shared.yaml]\nsteps:\n  - id: greet\n    on: h1\n    use: hello\n    with: {who: world}\n",
         ]) { dir in
             let result = ScenarioFrontEnd().load(path: dir.appendingPathComponent("main.yaml").path)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// Breaking any shipped scenario in a typical way is caught at the line that was broken.
@@ -16,18 +17,27 @@ import Testing
     }
 
     static let mutations: [Mutation] = [
-        Mutation(name: "misspelled key", pattern: #"^\s+(- )?on: "#, rewrite: { $0.replacingOccurrences(of: "on: ", with: "onn: ") },
-                 message: "did you mean 'on'?"),
-        Mutation(name: "unknown step in after", pattern: #"^\s+after: \[[a-z]"#, rewrite: { $0.replacingOccurrences(of: "after: [", with: "after: [no-such-step, ") },
-                 message: "waits for unknown step 'no-such-step'"),
-        Mutation(name: "wrong type", pattern: #"^\s+(lcores|vcpus): "#, rewrite: { line in
-            let key = line.contains("lcores") ? "lcores" : "vcpus"
-            return line.replacingOccurrences(of: #"\#(key): .*"#, with: "\(key): lots", options: .regularExpression)
-        }, message: "'lots' is not"),
-        Mutation(name: "bad duration", pattern: #"^\s+timeout: "#, rewrite: { $0.replacingOccurrences(of: #"timeout: .*"#, with: "timeout: 10 parsecs", options: .regularExpression) },
-                 message: "is not a duration"),
-        Mutation(name: "unknown role", pattern: #"^\s+on: [a-z_0-9]+$"#, rewrite: { $0.replacingOccurrences(of: #"on: .*"#, with: "on: nobody", options: .regularExpression) },
-                 message: "'nobody'"),
+        Mutation(
+            name: "misspelled key", pattern: #"^\s+(- )?on: "#, rewrite: { $0.replacingOccurrences(of: "on: ", with: "onn: ") },
+            message: "did you mean 'on'?"),
+        Mutation(
+            name: "unknown step in after", pattern: #"^\s+after: \[[a-z]"#,
+            rewrite: { $0.replacingOccurrences(of: "after: [", with: "after: [no-such-step, ") },
+            message: "waits for unknown step 'no-such-step'"),
+        Mutation(
+            name: "wrong type", pattern: #"^\s+(lcores|vcpus): "#,
+            rewrite: { line in
+                let key = line.contains("lcores") ? "lcores" : "vcpus"
+                return line.replacingOccurrences(of: #"\#(key): .*"#, with: "\(key): lots", options: .regularExpression)
+            }, message: "'lots' is not"),
+        Mutation(
+            name: "bad duration", pattern: #"^\s+timeout: "#,
+            rewrite: { $0.replacingOccurrences(of: #"timeout: .*"#, with: "timeout: 10 parsecs", options: .regularExpression) },
+            message: "is not a duration"),
+        Mutation(
+            name: "unknown role", pattern: #"^\s+on: [a-z_0-9]+$"#,
+            rewrite: { $0.replacingOccurrences(of: #"on: .*"#, with: "on: nobody", options: .regularExpression) },
+            message: "'nobody'"),
     ]
 
     static let cases: [(String, Mutation)] = TestPaths.scenarioFiles.flatMap { file in mutations.map { (file.lastPathComponent, $0) } }
@@ -62,7 +72,8 @@ import Testing
         let b = String(lines[starts[pair + 1]].dropFirst("  - id: ".count))
         let idsA = ids(pair), idsB = ids(pair + 1)
         lines.insert("    after: [\(b)]", at: starts[pair] + 1)
-        let result = ScenarioFrontEnd().load(path: TestPaths.scenarios.appendingPathComponent("cycle-\(file)").path, bytes: Array(lines.joined(separator: "\n").utf8))
+        let result = ScenarioFrontEnd().load(
+            path: TestPaths.scenarios.appendingPathComponent("cycle-\(file)").path, bytes: Array(lines.joined(separator: "\n").utf8))
         let cycle = try #require(result.diagnostics.first { $0.message.hasPrefix("dependency cycle: ") }, "\(result.diagnostics.map(\.fullMessage))")
         #expect(idsA.contains { cycle.message.contains($0) } && idsB.contains { cycle.message.contains($0) }, "\(cycle.message)")
         #expect(cycle.location.line == starts[pair] + 2, "reported at \(cycle.location), the edit is at line \(starts[pair] + 2)")

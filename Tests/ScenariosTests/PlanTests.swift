@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// Plans carry the exact commands, bound to the lab: TCG and memfd in the virtual lab, KVM and
@@ -15,8 +16,10 @@ import Testing
 
     @Test func pvpQEMUOnTheVirtualLab() throws {
         let vm = try #require(try plan("pvp.yaml", lab: virtual).step("vm-qemu"))
-        for part in ["-accel tcg", "vectors=0", "memory-backend-memfd,id=mem,size=3072M,share=on", "-numa node,memdev=mem",
-                     "path=/tmp/vhost-user1", "mac=52:54:00:02:d9:01", "addr=0x10", "-kernel /run/labrunner/guest/vmlinux"] {
+        for part in [
+            "-accel tcg", "vectors=0", "memory-backend-memfd,id=mem,size=3072M,share=on", "-numa node,memdev=mem",
+            "path=/tmp/vhost-user1", "mac=52:54:00:02:d9:01", "addr=0x10", "-kernel /run/labrunner/guest/vmlinux",
+        ] {
             #expect(vm.command.contains(part), "\(part) in \(vm.command)")
         }
         #expect(!vm.command.contains("taskset"))
@@ -53,9 +56,11 @@ import Testing
     @Test func pvpLibvirtWay() throws {
         let graph = try plan("pvp.yaml", lab: guide, ["launch=libvirt"])
         let define = try #require(graph.step("define"))
-        for part in ["<interface type='vhostuser'>", "<source type='unix' path='/tmp/vhost-user1' mode='client'/>",
-                     "<vcpupin vcpu='2' cpuset='7'/>", "<page size='1048576' unit='KiB' nodeset='0'/>", "memAccess='shared'",
-                     "<address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x0'/>"] {
+        for part in [
+            "<interface type='vhostuser'>", "<source type='unix' path='/tmp/vhost-user1' mode='client'/>",
+            "<vcpupin vcpu='2' cpuset='7'/>", "<page size='1048576' unit='KiB' nodeset='0'/>", "memAccess='shared'",
+            "<address type='pci' domain='0x0000' bus='0x00' slot='0x10' function='0x0'/>",
+        ] {
             #expect(define.command.contains(part), "\(part)")
         }
         #expect(define.target == "libvirt qemu+ssh://root@10.237.212.46/system")
@@ -65,7 +70,10 @@ import Testing
 
     @Test func forwarderPortsStandInForNICsWithoutHardware() throws {
         let virtualStart = try #require(try plan("pvp.yaml", lab: virtual).step("host-testpmd")).command
-        #expect(virtualStart.hasPrefix("labrunner fastpath -l 0,2-5 -n 4 --socket-mem 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1"))
+        #expect(
+            virtualStart.hasPrefix(
+                "labrunner fastpath -l 0,2-5 -n 4 --socket-mem 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1"
+            ))
         let guideStart = try #require(try plan("pvp.yaml", lab: guide).step("host-testpmd")).command
         #expect(guideStart.hasPrefix("/root/dpdk/x86_64-default-linuxapp-gcc/app/testpmd -l 0,2-5"))
         #expect(guideStart.contains("-a 0000:11:00.0 -a 0000:11:00.1"))
@@ -75,8 +83,12 @@ import Testing
         #expect(try plan("vhost-user-migration.yaml", lab: guide).step("migrate")?.command == "migrate tcp:10.237.212.131:5555")
         let virtualPlan = try plan("vhost-user-migration.yaml", lab: virtual, ["migrate_port=6000"])
         #expect(virtualPlan.step("migrate")?.command == "migrate tcp:198.51.100.11:6000")
-        #expect(virtualPlan.step("migrate")?.qmp == .object([("execute", .string("human-monitor-command")),
-                                                             ("arguments", .object([("command-line", .string("migrate tcp:198.51.100.11:6000"))]))]))
+        #expect(
+            virtualPlan.step("migrate")?.qmp
+                == .object([
+                    ("execute", .string("human-monitor-command")),
+                    ("arguments", .object([("command-line", .string("migrate tcp:198.51.100.11:6000"))])),
+                ]))
         #expect(virtualPlan.step("h2-vm")?.command.contains("-incoming tcp:0:6000") == true)
     }
 
@@ -117,9 +129,11 @@ import Testing
 
     @Test func overridesAreTypeChecked() {
         let path = TestPaths.scenarios.appendingPathComponent("pvp.yaml").path
-        let cases: [(String, String)] = [("frame_size=32", "below its min 64"), ("nope=1", "has no param 'nope'"),
-                                         ("launch=docker", "must be one of qemu, libvirt"), ("frame_size", "must look like name=value"),
-                                         ("host_lcores=2-1", "runs backwards"), ("lanch=qemu", "did you mean 'launch'?")]
+        let cases: [(String, String)] = [
+            ("frame_size=32", "below its min 64"), ("nope=1", "has no param 'nope'"),
+            ("launch=docker", "must be one of qemu, libvirt"), ("frame_size", "must look like name=value"),
+            ("host_lcores=2-1", "runs backwards"), ("lanch=qemu", "did you mean 'launch'?"),
+        ]
         for (override, message) in cases {
             let result = Compiler().plan(path: path, labPath: nil, overrides: [override])
             #expect(result.graph == nil)

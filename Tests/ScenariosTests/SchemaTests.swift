@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// The JSON Schema (what editors use) accepts every shipped scenario and rejects a misspelled key.
@@ -19,7 +20,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var documents: [(String, String, String)] = []  // (name, schema, json)
-        let includes = ((try? FileManager.default.contentsOfDirectory(at: TestPaths.scenarios.appendingPathComponent("common"), includingPropertiesForKeys: nil)) ?? [])
+        let includes =
+            ((try? FileManager.default.contentsOfDirectory(at: TestPaths.scenarios.appendingPathComponent("common"), includingPropertiesForKeys: nil)) ?? [])
         for file in TestPaths.scenarioFiles { documents.append((file.lastPathComponent, "scenario", try json(file))) }
         for file in includes { documents.append((file.lastPathComponent, "include", try json(file))) }
         for lab in TestPaths.labs { documents.append((lab.lastPathComponent, "lab", try json(lab))) }
@@ -35,20 +37,21 @@ import Testing
             try doc.2.write(to: dir.appendingPathComponent("doc\(index).json"), atomically: true, encoding: .utf8)
         }
         let script = """
-        import json, sys, jsonschema
-        d = sys.argv[1]
-        schemas = {k: json.load(open(f"{d}/{k}.json")) for k in ("scenario", "include", "lab")}
-        for k, s in schemas.items(): jsonschema.Draft7Validator.check_schema(s)
-        for i, (name, kind) in enumerate(json.loads(sys.argv[2])):
-            errors = list(jsonschema.Draft7Validator(schemas[kind]).iter_errors(json.load(open(f"{d}/doc{i}.json"))))
-            print(name, "INVALID" if errors else "VALID", " | ".join(e.message for e in errors)[:2000])
-        """
+            import json, sys, jsonschema
+            d = sys.argv[1]
+            schemas = {k: json.load(open(f"{d}/{k}.json")) for k in ("scenario", "include", "lab")}
+            for k, s in schemas.items(): jsonschema.Draft7Validator.check_schema(s)
+            for i, (name, kind) in enumerate(json.loads(sys.argv[2])):
+                errors = list(jsonschema.Draft7Validator(schemas[kind]).iter_errors(json.load(open(f"{d}/doc{i}.json"))))
+                print(name, "INVALID" if errors else "VALID", " | ".join(e.message for e in errors)[:2000])
+            """
         let names = JSONValue.array(documents.map { .array([.string($0.0), .string($0.1)]) }).rendered(pretty: false)
         let output = try run("/usr/bin/env", ["python3", "-c", script, dir.path, names])
-        let verdicts = Dictionary(uniqueKeysWithValues: output.split(separator: "\n").map { line -> (String, String) in
-            let parts = line.split(separator: " ", maxSplits: 2)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) + (parts.count > 2 ? " " + parts[2] : "") : "")
-        })
+        let verdicts = Dictionary(
+            uniqueKeysWithValues: output.split(separator: "\n").map { line -> (String, String) in
+                let parts = line.split(separator: " ", maxSplits: 2)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) + (parts.count > 2 ? " " + parts[2] : "") : "")
+            })
         for doc in documents where doc.0 != "typo" {
             #expect(verdicts[doc.0] == "VALID", "\(doc.0): \(verdicts[doc.0] ?? "no verdict")")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// The how-to scenarios and lab files that ship are clean and plan against both labs.
@@ -7,9 +8,12 @@ import Testing
     static let names = TestPaths.scenarioFiles.map(\.lastPathComponent)
 
     @Test func allNineHowTosShip() {
-        #expect(Set(Self.names) == ["sriov-bond-migration.yaml", "vhost-user-migration.yaml", "flow-bifurcation-ixgbe.yaml",
-                                    "flow-bifurcation-i40e.yaml", "pvp.yaml", "vf-daemon.yaml", "virtio-user-container.yaml",
-                                    "virtio-user-exception-path.yaml", "pdump.yaml"])
+        #expect(
+            Set(Self.names) == [
+                "sriov-bond-migration.yaml", "vhost-user-migration.yaml", "flow-bifurcation-ixgbe.yaml",
+                "flow-bifurcation-i40e.yaml", "pvp.yaml", "vf-daemon.yaml", "virtio-user-container.yaml",
+                "virtio-user-exception-path.yaml", "pdump.yaml",
+            ])
     }
 
     @Test(arguments: names) func validatesWithoutDiagnostics(name: String) {

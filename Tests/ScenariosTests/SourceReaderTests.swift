@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenarios
 
 /// The language reads only through its SourceReader: a whole directory of scenarios, includes and labs

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenarios
 
 @Suite struct ValueTests {
@@ -60,8 +61,9 @@ import Testing
     }
 
     @Test func containerVolumesMapPaths() {
-        let spec = ContainerSpec(host: Located("h", at: SourceLocation(file: "f", line: 1, column: 1)), image: nil,
-                                 volumes: [Located("/tmp/sock0:/var/run/usvhost", at: SourceLocation(file: "f", line: 1, column: 1))], workdir: nil)
+        let spec = ContainerSpec(
+            host: Located("h", at: SourceLocation(file: "f", line: 1, column: 1)), image: nil,
+            volumes: [Located("/tmp/sock0:/var/run/usvhost", at: SourceLocation(file: "f", line: 1, column: 1))], workdir: nil)
         #expect(spec.hostPath(for: "/var/run/usvhost") == "/tmp/sock0")
         #expect(spec.hostPath(for: "/elsewhere") == nil)
     }

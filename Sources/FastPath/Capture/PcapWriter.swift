@@ -37,8 +37,10 @@ public final class PcapWriter: @unchecked Sendable {
         guard let file else { return }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var record = (UInt32(truncatingIfNeeded: now.tv_sec).littleEndian, UInt32(now.tv_nsec / 1000).littleEndian,
-                      UInt32(length).littleEndian, UInt32(originalLength ?? length).littleEndian)
+        var record = (
+            UInt32(truncatingIfNeeded: now.tv_sec).littleEndian, UInt32(now.tv_nsec / 1000).littleEndian,
+            UInt32(length).littleEndian, UInt32(originalLength ?? length).littleEndian
+        )
         fwrite(&record, 16, 1, file)
         fwrite(frame, 1, length, file)
         records += 1

@@ -31,7 +31,9 @@ public enum PdumpMain {
             let reason = client.run(until: stop)
             let rx = client.written[.rx] ?? 0, tx = client.written[.tx] ?? 0
             Console.write("\nSignal received, \(reason == "stopped" ? "exiting" : reason)...\n")
-            Console.write("##### PDUMP DEBUG STATS #####\n -packets dequeued:            \(rx + tx)\n -packets transmitted to vdev: \(rx + tx)\n -packets freed:               0\n")
+            Console.write(
+                "##### PDUMP DEBUG STATS #####\n -packets dequeued:            \(rx + tx)\n -packets transmitted to vdev: \(rx + tx)\n -packets freed:               0\n"
+            )
             return reason == "stopped" || reason.contains("closed") ? 0 : 1
         } catch let error as FastPathError {
             FileHandle.standardError.write(Data("pdump: error: \(error.description)\n".utf8))

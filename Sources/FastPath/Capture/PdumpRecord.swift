@@ -34,7 +34,8 @@ public enum PdumpRecord {
     /// Decodes a header; nil when the magic is wrong (the stream is out of step).
     public static func decode(_ header: UnsafeRawBufferPointer) -> Header? {
         guard header.count >= headerSize, UInt16(littleEndian: header.loadUnaligned(as: UInt16.self)) == magic,
-              let direction = CaptureDirection(rawValue: Int(header.load(fromByteOffset: 4, as: UInt8.self))) else { return nil }
+            let direction = CaptureDirection(rawValue: Int(header.load(fromByteOffset: 4, as: UInt8.self)))
+        else { return nil }
         let length = Int(UInt16(littleEndian: header.loadUnaligned(fromByteOffset: 6, as: UInt16.self)))
         guard length <= PacketPool.dataRoom else { return nil }
         return Header(port: Int(UInt16(littleEndian: header.loadUnaligned(fromByteOffset: 2, as: UInt16.self))), direction: direction, length: length)

@@ -28,17 +28,29 @@ extension Command {
         switch (first, w.count > 1 ? w[1] : "", w.count > 2 ? w[2] : "") {
         case ("start", "", _): self = .start(txFirst: 0)
         case ("start", "tx_first", _): self = .start(txFirst: w.count > 2 ? try int(2, "burst count") : 1)
-        case ("stop", _, _): try words(1); self = .stop
+        case ("stop", _, _):
+            try words(1)
+            self = .stop
         case ("quit", _, _), ("exit", _, _): self = .quit
         case ("help", _, _): self = .help
-        case ("show", "port", "info"): try words(4); self = .showPortInfo(try ports(3))
-        case ("show", "port", "stats"): try words(4); self = .showPortStats(try ports(3))
-        case ("show", "port", "probes"): try words(4); self = .showProbeStats(try ports(3))
-        case ("clear", "port", "stats"): try words(4); self = .clearPortStats(try ports(3))
+        case ("show", "port", "info"):
+            try words(4)
+            self = .showPortInfo(try ports(3))
+        case ("show", "port", "stats"):
+            try words(4)
+            self = .showPortStats(try ports(3))
+        case ("show", "port", "probes"):
+            try words(4)
+            self = .showProbeStats(try ports(3))
+        case ("clear", "port", "stats"):
+            try words(4)
+            self = .clearPortStats(try ports(3))
         case ("show", "config", "fwd"): self = .showConfigFwd
         case ("show", "fwd", "stats"): self = .showFwdStats
         case ("show", "memory", _): self = .showMemory
-        case ("show", "bonding", "config"): try words(4); self = .showBondingConfig(try int(3, "bonded port"))
+        case ("show", "bonding", "config"):
+            try words(4)
+            self = .showBondingConfig(try int(3, "bonded port"))
         case ("set", "fwd", _):
             guard w.count >= 3, let mode = ForwardMode(rawValue: w[2]) else {
                 throw bad("set fwd takes one of \(ForwardMode.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -53,28 +65,58 @@ extension Command {
                 list.append(v)
             }
             self = .setPortList(list)
-        case ("set", "eth-peer", _): try words(4); self = .setEthPeer(port: try int(2, "port"), try mac(3))
+        case ("set", "eth-peer", _):
+            try words(4)
+            self = .setEthPeer(port: try int(2, "port"), try mac(3))
         case ("set", "promisc", _):
             try words(4)
             guard w[3] == "on" || w[3] == "off" else { throw bad("set promisc <port> on|off") }
             self = .setPromisc(try ports(2), w[3] == "on")
-        case ("set", "burst", _): try words(3); self = .setBurst(try int(2, "burst"))
-        case ("set", "txpkts", _): try words(3); self = .setTxPackets(try int(2, "length"))
-        case ("set", "nbcore", _): try words(3); self = .setCoreCount(try int(2, "core count"))
-        case ("set", "bonding", "primary"): try words(5); self = .setPrimary(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
+        case ("set", "burst", _):
+            try words(3)
+            self = .setBurst(try int(2, "burst"))
+        case ("set", "txpkts", _):
+            try words(3)
+            self = .setTxPackets(try int(2, "length"))
+        case ("set", "nbcore", _):
+            try words(3)
+            self = .setCoreCount(try int(2, "core count"))
+        case ("set", "bonding", "primary"):
+            try words(5)
+            self = .setPrimary(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
         case ("mac_addr", "add", "port"):
             guard w.count == 7, w[4] == "vf" else { throw bad("mac_addr add port <port> vf <vf> <mac>") }
             self = .macAdd(port: try int(3, "port"), try mac(6))
-        case ("mac_addr", "add", _): try words(4); self = .macAdd(port: try int(2, "port"), try mac(3))
-        case ("mac_addr", "remove", _): try words(4); self = .macRemove(port: try int(2, "port"), try mac(3))
-        case ("port", "start", _): try words(3); self = .portStart(try ports(2))
-        case ("port", "stop", _): try words(3); self = .portStop(try ports(2))
-        case ("port", "close", _): try words(3); self = .portClose(try ports(2))
-        case ("port", "attach", _): try words(3); self = .portAttach(w[2])
-        case ("port", "detach", _): try words(3); self = .portDetach(try int(2, "port"))
-        case ("create", "bonded", "device"): try words(5); self = .createBond(mode: try int(3, "mode"), socket: try int(4, "socket"))
-        case ("add", "bonding", "slave"): try words(5); self = .addSlave(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
-        case ("remove", "bonding", "slave"): try words(5); self = .removeSlave(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
+        case ("mac_addr", "add", _):
+            try words(4)
+            self = .macAdd(port: try int(2, "port"), try mac(3))
+        case ("mac_addr", "remove", _):
+            try words(4)
+            self = .macRemove(port: try int(2, "port"), try mac(3))
+        case ("port", "start", _):
+            try words(3)
+            self = .portStart(try ports(2))
+        case ("port", "stop", _):
+            try words(3)
+            self = .portStop(try ports(2))
+        case ("port", "close", _):
+            try words(3)
+            self = .portClose(try ports(2))
+        case ("port", "attach", _):
+            try words(3)
+            self = .portAttach(w[2])
+        case ("port", "detach", _):
+            try words(3)
+            self = .portDetach(try int(2, "port"))
+        case ("create", "bonded", "device"):
+            try words(5)
+            self = .createBond(mode: try int(3, "mode"), socket: try int(4, "socket"))
+        case ("add", "bonding", "slave"):
+            try words(5)
+            self = .addSlave(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
+        case ("remove", "bonding", "slave"):
+            try words(5)
+            self = .removeSlave(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
         default:
             throw .invalid("Command not found: '\(line)' (type help for the commands FastPath knows)")
         }

@@ -84,10 +84,12 @@ public final class ControlServer: @unchecked Sendable {
             let ports: [[String: Any]] = f.ports.ids.map { id in
                 let c = f.counters(id)
                 let p = f.probes(id)
-                return ["port": id, "name": f.ports.port(id)!.deviceName, "link": f.ports.port(id)!.linkUp,
-                        "rx_packets": c.rxPackets, "rx_bytes": c.rxBytes, "rx_missed": c.rxMissed, "rx_errors": c.rxErrors,
-                        "rx_nombuf": c.rxNoBuffer, "tx_packets": c.txPackets, "tx_bytes": c.txBytes, "tx_dropped": c.txDropped,
-                        "probes": ["received": p.received, "lost": p.lost, "late": p.late, "gaps": p.gaps, "longest_gap_ns": p.longestGap]]
+                return [
+                    "port": id, "name": f.ports.port(id)!.deviceName, "link": f.ports.port(id)!.linkUp,
+                    "rx_packets": c.rxPackets, "rx_bytes": c.rxBytes, "rx_missed": c.rxMissed, "rx_errors": c.rxErrors,
+                    "rx_nombuf": c.rxNoBuffer, "tx_packets": c.txPackets, "tx_bytes": c.txBytes, "tx_dropped": c.txDropped,
+                    "probes": ["received": p.received, "lost": p.lost, "late": p.late, "gaps": p.gaps, "longest_gap_ns": p.longestGap],
+                ]
             }
             return ["ok": true, "forwarding": f.isForwarding, "mode": f.config.mode.rawValue, "ports": ports]
         }

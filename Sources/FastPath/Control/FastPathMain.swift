@@ -43,8 +43,10 @@ public enum FastPathMain {
         let interpreter = CommandInterpreter(forwarder: forwarder)
         let quit = cfp_eventfd()
         defer { Glibc.close(quit) }
-        let server = try ControlServer(path: options.controlSocket ?? RuntimePaths.controlSocket(filePrefix: options.filePrefix),
-                                       interpreter: interpreter) {
+        let server = try ControlServer(
+            path: options.controlSocket ?? RuntimePaths.controlSocket(filePrefix: options.filePrefix),
+            interpreter: interpreter
+        ) {
             var one: UInt64 = 1
             _ = Glibc.write(quit, &one, 8)
         }
@@ -62,35 +64,35 @@ public enum FastPathMain {
     }
 
     static let usage = """
-    Usage: labrunner fastpath [EAL options] -- [application options]
-    FastPath is labrunner's forwarder: testpmd's options, prompt and output.
+        Usage: labrunner fastpath [EAL options] -- [application options]
+        FastPath is labrunner's forwarder: testpmd's options, prompt and output.
 
-    EAL options:
-      -l <list> | -c <mask>      lcores; the first is the main lcore, the others forward
-      --vdev <device,args>       net_null<n>[,size=N]  net_ring<n>[,peer=net_ring<m>]
-                                 net_af_packet<n>,iface=IF[,blocksz=N,framecnt=N]
-                                 net_af_xdp<n>,iface=IF[,xdp_mode=skb|native,frames=N]
-                                 net_tap<n>[,iface=NAME,mac=MAC]  net_pcap<n>,rx_pcap=F[,tx_pcap=F,infinite_rx=1]
-                                 net_vhost<n>,iface=SOCKET[,client=1]   (vhost-user back-end)
-                                 virtio_user<n>,path=SOCKET[,mac=MAC]   (vhost-user front-end)
-      --file-prefix <name>       names the default control socket (as DPDK names its runtime directory)
-      --control-socket <path>    the JSON control socket (default /run/fastpath/net-<netns>/<prefix>.sock)
-      (-n, --socket-mem, -m, --no-huge, --in-memory, --no-pci and other memory options are accepted and ignored)
+        EAL options:
+          -l <list> | -c <mask>      lcores; the first is the main lcore, the others forward
+          --vdev <device,args>       net_null<n>[,size=N]  net_ring<n>[,peer=net_ring<m>]
+                                     net_af_packet<n>,iface=IF[,blocksz=N,framecnt=N]
+                                     net_af_xdp<n>,iface=IF[,xdp_mode=skb|native,frames=N]
+                                     net_tap<n>[,iface=NAME,mac=MAC]  net_pcap<n>,rx_pcap=F[,tx_pcap=F,infinite_rx=1]
+                                     net_vhost<n>,iface=SOCKET[,client=1]   (vhost-user back-end)
+                                     virtio_user<n>,path=SOCKET[,mac=MAC]   (vhost-user front-end)
+          --file-prefix <name>       names the default control socket (as DPDK names its runtime directory)
+          --control-socket <path>    the JSON control socket (default /run/fastpath/net-<netns>/<prefix>.sock)
+          (-n, --socket-mem, -m, --no-huge, --in-memory, --no-pci and other memory options are accepted and ignored)
 
-    Application options (after --):
-      -i                         interactive prompt (testpmd>)
-      --auto-start, --tx-first   start forwarding at once (after one burst on every port)
-      --forward-mode=MODE        io, mac, macswap, rxonly, txonly, flowgen, vhost-switch
-      --port-topology=TOPO       paired, chained, loop
-      --nb-cores=N --burst=N --rxd=N --txd=N --portmask=HEX --eth-peer=PORT,MAC
-      --total-num-mbufs=N        packet buffers (default 8192)
-      --txpkts=LEN               generated frame length (txonly, flowgen; default 64)
-      --flowgen-flows=N          flows flowgen spreads over (default 1024)
-      --tx-ip=SRC,DST --tx-udp=SRC[,DST]   addresses and ports of generated packets
-      --tx-proto=udp|icmp        generated probes as UDP or ICMP echo requests (a kernel answers those)
-      --tx-pps=N                 generated packets per second per stream (default: as fast as possible)
-      --stats-period=N           print port statistics every N seconds
-      --no-adaptive              busy-poll even when idle (default: sleep on the ports when idle)
+        Application options (after --):
+          -i                         interactive prompt (testpmd>)
+          --auto-start, --tx-first   start forwarding at once (after one burst on every port)
+          --forward-mode=MODE        io, mac, macswap, rxonly, txonly, flowgen, vhost-switch
+          --port-topology=TOPO       paired, chained, loop
+          --nb-cores=N --burst=N --rxd=N --txd=N --portmask=HEX --eth-peer=PORT,MAC
+          --total-num-mbufs=N        packet buffers (default 8192)
+          --txpkts=LEN               generated frame length (txonly, flowgen; default 64)
+          --flowgen-flows=N          flows flowgen spreads over (default 1024)
+          --tx-ip=SRC,DST --tx-udp=SRC[,DST]   addresses and ports of generated packets
+          --tx-proto=udp|icmp        generated probes as UDP or ICMP echo requests (a kernel answers those)
+          --tx-pps=N                 generated packets per second per stream (default: as fast as possible)
+          --stats-period=N           print port statistics every N seconds
+          --no-adaptive              busy-poll even when idle (default: sleep on the ports when idle)
 
-    """
+        """
 }

@@ -24,14 +24,18 @@ public struct LaunchOptions: Sendable {
     public var controlSocket: String?
 
     /// EAL options accepted for compatibility that take a value.
-    static let ignoredWithValue: Set<String> = ["-n", "--socket-mem", "-m", "--huge-dir", "--log-level", "--proc-type",
-                                                "--base-virtaddr", "--iova-mode", "--main-lcore", "--socket-limit",
-                                                "--mbuf-size", "--rss-ip", "--nb-ports", "--txqflags"]
+    static let ignoredWithValue: Set<String> = [
+        "-n", "--socket-mem", "-m", "--huge-dir", "--log-level", "--proc-type",
+        "--base-virtaddr", "--iova-mode", "--main-lcore", "--socket-limit",
+        "--mbuf-size", "--rss-ip", "--nb-ports", "--txqflags",
+    ]
     /// Options accepted for compatibility without a value.
-    static let ignoredFlags: Set<String> = ["--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
-                                            "--no-shconf", "--disable-hw-vlan", "--disable-hw-vlan-filter", "--disable-hw-vlan-strip",
-                                            "--disable-hw-vlan-extend", "--disable-rss", "--disable-crc-strip",
-                                            "--enable-rx-cksum", "--no-lsc-interrupt", "--no-rmv-interrupt", "--mp-alloc=native"]
+    static let ignoredFlags: Set<String> = [
+        "--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
+        "--no-shconf", "--disable-hw-vlan", "--disable-hw-vlan-filter", "--disable-hw-vlan-strip",
+        "--disable-hw-vlan-extend", "--disable-rss", "--disable-crc-strip",
+        "--enable-rx-cksum", "--no-lsc-interrupt", "--no-rmv-interrupt", "--mp-alloc=native",
+    ]
 
     /// Creates the defaults.
     public init() {}
@@ -56,8 +60,12 @@ public struct LaunchOptions: Sendable {
                 let device = try eal.value(for: option)
                 throw .invalid("\(option.name) \(device): FastPath drives no PCI devices; use a virtual device such as --vdev net_af_packet0,iface=<interface>")
             default:
-                if Self.ignoredWithValue.contains(option.name) { _ = try eal.value(for: option) } else if !Self.ignoredFlags.contains(option.name) {
-                    throw .invalid("unknown EAL option '\(option.name)' (before --); FastPath knows -l, -c, --vdev, --file-prefix, --control-socket and accepts DPDK's memory options")
+                if Self.ignoredWithValue.contains(option.name) {
+                    _ = try eal.value(for: option)
+                } else if !Self.ignoredFlags.contains(option.name) {
+                    throw .invalid(
+                        "unknown EAL option '\(option.name)' (before --); FastPath knows -l, -c, --vdev, --file-prefix, --control-socket and accepts DPDK's memory options"
+                    )
                 }
             }
         }
@@ -78,7 +86,8 @@ public struct LaunchOptions: Sendable {
                 }
                 forwarding.mode = mode
             case "--nb-cores":
-                forwarding.coreCount = try app.integer(for: option, in: 1...max(1, lcores.count - 1), hint: "at most the forwarding lcores (\(lcores.count - 1))")
+                forwarding.coreCount = try app.integer(
+                    for: option, in: 1...max(1, lcores.count - 1), hint: "at most the forwarding lcores (\(lcores.count - 1))")
                 nbCoresGiven = true
             case "--port-topology":
                 let text = try app.value(for: option)
@@ -129,7 +138,9 @@ public struct LaunchOptions: Sendable {
             case "--rxq": forwarding.rxQueues = try app.integer(for: option, in: 1...PortTable.maxQueues)
             case "--txq": forwarding.txQueues = try app.integer(for: option, in: 1...PortTable.maxQueues)
             default:
-                if Self.ignoredWithValue.contains(option.name) { _ = try app.value(for: option) } else if !Self.ignoredFlags.contains(option.name) && !Self.ignoredFlags.contains(option.raw) {
+                if Self.ignoredWithValue.contains(option.name) {
+                    _ = try app.value(for: option)
+                } else if !Self.ignoredFlags.contains(option.name) && !Self.ignoredFlags.contains(option.raw) {
                     throw .invalid("unknown option '\(option.name)' (after --); see `labrunner fastpath --help`")
                 }
             }

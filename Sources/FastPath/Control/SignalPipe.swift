@@ -11,7 +11,10 @@ public enum SignalPipe {
         if fds[0] >= 0 { return fds[0] }
         var pair: [Int32] = [0, 0]
         guard pipe(&pair) == 0 else { return -1 }
-        for fd in pair { _ = fcntl(fd, F_SETFD, FD_CLOEXEC); _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+        for fd in pair {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
         fds = pair
         writeEnd = pair[1]
         let handler: @convention(c) (Int32) -> Void = { signal in

@@ -62,7 +62,9 @@ enum TestpmdFormat {
     /// `show config fwd`.
     static func configFwd(_ config: ForwardingConfig, streams: [Stream], ports: Int) -> String {
         let cpus = Array(Set(streams.map(\.cpu))).sorted()
-        var lines = ["\(config.mode.rawValue)\(config.retry ? " retry" : "") packet forwarding - ports=\(ports) - cores=\(cpus.count) - streams=\(streams.count) - NUMA support enabled, MP allocation mode: native"]
+        var lines = [
+            "\(config.mode.rawValue)\(config.retry ? " retry" : "") packet forwarding - ports=\(ports) - cores=\(cpus.count) - streams=\(streams.count) - NUMA support enabled, MP allocation mode: native"
+        ]
         for cpu in cpus {
             let mine = streams.filter { $0.cpu == cpu }
             lines.append("Logical Core \(cpu) (socket 0) forwards packets on \(mine.count) streams:")
@@ -78,29 +80,29 @@ enum TestpmdFormat {
         let p = entry.port
         return """
 
-        ********************* Infos for port \(id)  *********************
-        MAC address: \(p.macAddress)
-        Device name: \(p.deviceName)
-        Driver name: \(p.driverName)
-        Firmware-version: not available
-        Devargs: \(p.devargs)
-        Connect to socket: 0
-        memory allocation on the socket: 0
-        Link status: \(p.linkUp ? "up" : "down")
-        Link speed: \(p.linkUp ? "10 Gbps" : "None")
-        Link duplex: full-duplex
-        Autoneg status: Off
-        MTU: \(p.mtu)
-        Promiscuous mode: \(entry.promiscuous ? "enabled" : "disabled")
-        Allmulticast mode: enabled
-        Maximum number of MAC addresses: \(1 + 16)
-        Maximum number of MAC addresses of hash filtering: 0
-        Current number of RX queues: \(min(config.rxQueues, p.queueCount))
-        Max possible RX queues: \(p.queueCount)
-        Current number of TX queues: \(min(config.txQueues, p.queueCount))
-        Max possible TX queues: \(p.queueCount)
-        Port state: \(entry.started ? "started" : "stopped")
-        """ + p.details.map { "\n" + $0 }.joined()
+            ********************* Infos for port \(id)  *********************
+            MAC address: \(p.macAddress)
+            Device name: \(p.deviceName)
+            Driver name: \(p.driverName)
+            Firmware-version: not available
+            Devargs: \(p.devargs)
+            Connect to socket: 0
+            memory allocation on the socket: 0
+            Link status: \(p.linkUp ? "up" : "down")
+            Link speed: \(p.linkUp ? "10 Gbps" : "None")
+            Link duplex: full-duplex
+            Autoneg status: Off
+            MTU: \(p.mtu)
+            Promiscuous mode: \(entry.promiscuous ? "enabled" : "disabled")
+            Allmulticast mode: enabled
+            Maximum number of MAC addresses: \(1 + 16)
+            Maximum number of MAC addresses of hash filtering: 0
+            Current number of RX queues: \(min(config.rxQueues, p.queueCount))
+            Max possible RX queues: \(p.queueCount)
+            Current number of TX queues: \(min(config.txQueues, p.queueCount))
+            Max possible TX queues: \(p.queueCount)
+            Port state: \(entry.started ? "started" : "stopped")
+            """ + p.details.map { "\n" + $0 }.joined()
     }
 
     /// `show bonding config`.

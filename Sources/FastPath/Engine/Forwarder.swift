@@ -73,14 +73,18 @@ public final class Forwarder: @unchecked Sendable {
     public func start(txFirst: Int = 0) throws(FastPathError) {
         guard !isForwarding else { throw .invalid("Packet forwarding already started") }
         if config.mode == .vhostSwitch && forwardingPorts.count == 1 {
-            throw .invalid("vhost-switch needs an uplink and at least one VM port, but port \(forwardingPorts[0]) is the only forwarding port: attach the VMs' ports (net_vhost) or fix set portlist")
+            throw .invalid(
+                "vhost-switch needs an uplink and at least one VM port, but port \(forwardingPorts[0]) is the only forwarding port: attach the VMs' ports (net_vhost) or fix set portlist"
+            )
         }
         let planned = Stream.plan(config, ports: forwardingPorts)
         guard !planned.isEmpty else { throw .invalid("No forwarding ports: attach ports or fix set portlist") }
         for id in forwardingPorts {
             guard let port = ports.port(id) else { continue }
             for (option, wanted) in [("--rxq", config.rxQueues), ("--txq", config.txQueues)] where wanted > port.queueCount {
-                throw .invalid("Fail: input \(option.dropFirst(2)) (\(wanted)) can't be greater than max queues (\(port.queueCount)) of port \(id) (\(port.deviceName)): give its device queues=\(wanted), or \(option)=\(port.queueCount)")
+                throw .invalid(
+                    "Fail: input \(option.dropFirst(2)) (\(wanted)) can't be greater than max queues (\(port.queueCount)) of port \(id) (\(port.deviceName)): give its device queues=\(wanted), or \(option)=\(port.queueCount)"
+                )
             }
         }
         for s in planned {
@@ -91,8 +95,10 @@ public final class Forwarder: @unchecked Sendable {
         if txFirst > 0 { sendFirst(planned, bursts: txFirst) }
         var created = [LcoreWorker]()
         for cpu in Set(planned.map(\.cpu)).sorted() {
-            created.append(try LcoreWorker(cpu: cpu, streams: planned.filter { $0.cpu == cpu }, ports: ports, pool: pool, config: config, capture: capture,
-                                        allocationCounter: allocationCounter, switchPorts: forwardingPorts, table: macTable))
+            created.append(
+                try LcoreWorker(
+                    cpu: cpu, streams: planned.filter { $0.cpu == cpu }, ports: ports, pool: pool, config: config, capture: capture,
+                    allocationCounter: allocationCounter, switchPorts: forwardingPorts, table: macTable))
         }
         for id in ports.ids { runStart[id] = counters(id) }
         streams = planned
@@ -111,7 +117,9 @@ public final class Forwarder: @unchecked Sendable {
         lastRunStreams = workers.flatMap { w in w.streams.enumerated().map { ($1, w.streamCounters[$0]) } }
         for w in workers {
             if let a = w.loopAllocations, let total = loopAllocations {
-                let moved = (0..<PortTable.capacity).reduce(UInt64(0)) { $0 &+ w.counters[$1].rxPackets &+ (config.mode.generates ? w.counters[$1].txPackets : 0) }
+                let moved = (0..<PortTable.capacity).reduce(UInt64(0)) {
+                    $0 &+ w.counters[$1].rxPackets &+ (config.mode.generates ? w.counters[$1].txPackets : 0)
+                }
                 loopAllocations = (total.allocations &+ a, total.packets &+ moved)
             }
             for id in 0..<PortTable.capacity {
@@ -162,8 +170,10 @@ public final class Forwarder: @unchecked Sendable {
         guard let last = lastShown[id], now > last.time else { return (0, 0, 0, 0) }
         let seconds = Double(now - last.time) / 1e9
         func rate(_ a: UInt64, _ b: UInt64) -> UInt64 { UInt64(Double(a &- b) / seconds) }
-        return (rate(c.rxPackets, last.counters.rxPackets), rate(c.txPackets, last.counters.txPackets),
-                rate(c.rxBytes, last.counters.rxBytes) * 8, rate(c.txBytes, last.counters.txBytes) * 8)
+        return (
+            rate(c.rxPackets, last.counters.rxPackets), rate(c.txPackets, last.counters.txPackets),
+            rate(c.rxBytes, last.counters.rxBytes) * 8, rate(c.txBytes, last.counters.txBytes) * 8
+        )
     }
 
     /// Zeroes a port's counters (by keeping a baseline: lcores own the live counters).
@@ -210,7 +220,8 @@ public final class Forwarder: @unchecked Sendable {
         defer { burst.deallocate() }
         for s in planned {
             guard let tx = ports.port(s.tx) else { continue }
-            let frame = Probe.template(length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
+            let frame = Probe.template(
+                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
             for _ in 0..<bursts {
                 let n = cache.take(config.burst, into: burst)
                 for i in 0..<n {

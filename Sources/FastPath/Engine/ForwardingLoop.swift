@@ -23,8 +23,10 @@ struct ForwardingLoop {
     let burst: UnsafeMutablePointer<PacketRef>
     private var lastPace: UInt64
 
-    init(config: ForwardingConfig, counters: UnsafeMutablePointer<PortCounters>, probes: UnsafeMutablePointer<ProbeCounters>,
-         capture: CaptureHub, burst: UnsafeMutablePointer<PacketRef>) {
+    init(
+        config: ForwardingConfig, counters: UnsafeMutablePointer<PortCounters>, probes: UnsafeMutablePointer<ProbeCounters>,
+        capture: CaptureHub, burst: UnsafeMutablePointer<PacketRef>
+    ) {
         mode = config.mode
         generates = config.mode.generates
         burstSize = config.burst
@@ -93,8 +95,10 @@ struct ForwardingLoop {
     /// Sends `n` frames on port `id`'s queue `port`, retrying if asked, and drops the rest, counting
     /// for the port and for the stream.
     @inline(__always)
-    mutating func send(_ frames: UnsafeMutablePointer<PacketRef>, count n: Int, bytes: Int, on port: PortHandle, id: Int,
-                       stream: UnsafeMutablePointer<PortCounters>, cache: inout PoolCache) {
+    mutating func send(
+        _ frames: UnsafeMutablePointer<PacketRef>, count n: Int, bytes: Int, on port: PortHandle, id: Int,
+        stream: UnsafeMutablePointer<PortCounters>, cache: inout PoolCache
+    ) {
         if watching(id, .tx) { capture.copy(frames, count: n, port: id, direction: .tx, cache: &cache) }
         var sent = port.transmit(frames, count: n, cache: &cache)
         if sent < n && retry {

@@ -36,8 +36,10 @@ final class LcoreWorker: @unchecked Sendable {
 
     /// `switchPorts` and `table`: in vhost-switch mode, the forwarding ports (the uplink first) and the
     /// forwarder's address table.
-    init(cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub,
-         allocationCounter: AllocationCounter?, switchPorts: [Int] = [], table: MACTable? = nil) throws(FastPathError) {
+    init(
+        cpu: Int, streams: [Stream], ports: PortTable, pool: PacketPool, config: ForwardingConfig, capture: CaptureHub,
+        allocationCounter: AllocationCounter?, switchPorts: [Int] = [], table: MACTable? = nil
+    ) throws(FastPathError) {
         self.cpu = cpu
         self.allocationCounter = allocationCounter
         self.pool = pool
@@ -55,13 +57,15 @@ final class LcoreWorker: @unchecked Sendable {
         var slots = [StreamSlot]()
         for s in streams {
             guard let rx = ports.port(s.rx), let tx = ports.port(s.tx) else { throw .noSuchPort(ports.port(s.rx) == nil ? s.rx : s.tx) }
-            let frame = Probe.template(length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
+            let frame = Probe.template(
+                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)
-            var slot = StreamSlot(receiver: PortHandle(rx, queue: s.queue), sender: PortHandle(tx, queue: s.queue), rxId: s.rx, txId: s.tx,
-                                  counters: streamCounters + slots.count, destination: s.peer.words, source: tx.macAddress.words, template: t,
-                                  templateLength: frame.count)
+            var slot = StreamSlot(
+                receiver: PortHandle(rx, queue: s.queue), sender: PortHandle(tx, queue: s.queue), rxId: s.rx, txId: s.tx,
+                counters: streamCounters + slots.count, destination: s.peer.words, source: tx.macAddress.words, template: t,
+                templateLength: frame.count)
             if config.mode == .vhostSwitch, let table, let position = switchPorts.firstIndex(of: s.rx) {
                 let fabric = try switchPorts.map { id throws(FastPathError) in
                     guard let port = ports.port(id) else { throw .noSuchPort(id) }
@@ -88,11 +92,13 @@ final class LcoreWorker: @unchecked Sendable {
     func launch() throws(FastPathError) {
         let box = Unmanaged.passRetained(self)
         var t = pthread_t()
-        let r = pthread_create(&t, nil, { arg in
-            let worker = Unmanaged<LcoreWorker>.fromOpaque(arg!).takeRetainedValue()
-            worker.run()
-            return nil
-        }, box.toOpaque())
+        let r = pthread_create(
+            &t, nil,
+            { arg in
+                let worker = Unmanaged<LcoreWorker>.fromOpaque(arg!).takeRetainedValue()
+                worker.run()
+                return nil
+            }, box.toOpaque())
         guard r == 0 else {
             box.release()
             throw .system("starting lcore \(cpu)", r)

@@ -18,9 +18,11 @@ public enum Probe {
 
     /// Builds a template frame of `length` bytes from `source` to `destination`, with the IPv4
     /// addresses and UDP ports given (testpmd's --tx-ip and --tx-udp; RFC 2544's range by default).
-    public static func template(length: Int, source: EtherAddress, destination: EtherAddress,
-                                ip: (source: UInt32, destination: UInt32) = (sourceIP, destinationIP),
-                                udp: (source: UInt16, destination: UInt16) = (9, 9), icmp: Bool = false) -> [UInt8] {
+    public static func template(
+        length: Int, source: EtherAddress, destination: EtherAddress,
+        ip: (source: UInt32, destination: UInt32) = (sourceIP, destinationIP),
+        udp: (source: UInt16, destination: UInt16) = (9, 9), icmp: Bool = false
+    ) -> [UInt8] {
         let length = max(length, minimumLength)
         var f = [UInt8](repeating: 0, count: length)
         f.withUnsafeMutableBytes { raw in
@@ -100,11 +102,13 @@ public enum Probe {
     public static func read(_ frame: UnsafeRawPointer, length: Int) -> (sequence: UInt64, time: UInt64)? {
         // The magic first: most frames that are not probes fail on this one load.
         guard length >= minimumLength,
-              frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian,
-              frame.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == UInt16(0x0800).bigEndian,
-              frame.load(fromByteOffset: 23, as: UInt8.self) == 17 || frame.load(fromByteOffset: 23, as: UInt8.self) == 1
+            frame.loadUnaligned(fromByteOffset: payloadOffset, as: UInt16.self) == magic.bigEndian,
+            frame.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == UInt16(0x0800).bigEndian,
+            frame.load(fromByteOffset: 23, as: UInt8.self) == 17 || frame.load(fromByteOffset: 23, as: UInt8.self) == 1
         else { return nil }
-        return (UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 2, as: UInt64.self)),
-                UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 10, as: UInt64.self)))
+        return (
+            UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 2, as: UInt64.self)),
+            UInt64(bigEndian: frame.loadUnaligned(fromByteOffset: payloadOffset + 10, as: UInt64.self))
+        )
     }
 }

@@ -28,7 +28,8 @@ public struct Stream: Sendable, Equatable {
         // queue, and a queue takes one sender); each frame's port is chosen per packet (tx is nominal:
         // the uplink for a VM port, the first VM port for the uplink).
         let switching = config.mode == .vhostSwitch
-        let pairs = switching
+        let pairs =
+            switching
             ? (ports.count < 2 ? [] : ports.map { (rx: $0, tx: $0 == ports[0] ? ports[1] : ports[0]) })
             : config.topology.peers(of: ports)
         let cpus = Array(config.forwardingCPUs.prefix(max(1, config.coreCount)))

@@ -53,7 +53,10 @@ struct SwitchFabric {
 
     /// Empties position `p`'s lane: its frame count and bytes, for sending.
     @inline(__always) func drain(_ p: Int) -> (count: Int, bytes: Int) {
-        defer { laneCounts[p] = 0; laneBytes[p] = 0 }
+        defer {
+            laneCounts[p] = 0
+            laneBytes[p] = 0
+        }
         return (laneCounts[p], laneBytes[p])
     }
 }

@@ -13,9 +13,9 @@ public final class AFPacketPort: Port, @unchecked Sendable {
     public let interface: String
     private let kernel: KernelInterface
     private var rings = cfp_packet_rings()
-    private var rxBlock = 0          // block being read
+    private var rxBlock = 0  // block being read
     private var rxPacketInBlock = 0  // packets of it already read
-    private var rxNext = 0           // offset of the next packet in it
+    private var rxNext = 0  // offset of the next packet in it
     private var txFrame = 0
     private let txDataOffset = Int(cfp_tx_data_offset())
     private var started = false

@@ -30,7 +30,6 @@ public final class BondingPort: Port, @unchecked Sendable {
     private let slotCounters: UnsafeMutablePointer<PortCounters>
     private var releasedCounters: [Int: PortCounters] = [:]
 
-
     /// Creates a bonded device in `mode` (only 1 is implemented).
     public init(deviceName: String, mode: Int) throws(FastPathError) {
         guard mode == 1 else {
@@ -112,7 +111,8 @@ public final class BondingPort: Port, @unchecked Sendable {
     public func elect(_ ports: PortTable, excluding: Int? = nil) -> Int? {
         let usable = usableSlaves(ports).filter { $0 != excluding }
         let current = activeSlave
-        let chosen = primary.flatMap { usable.contains($0) ? $0 : nil }
+        let chosen =
+            primary.flatMap { usable.contains($0) ? $0 : nil }
             ?? current.flatMap { usable.contains($0) ? $0 : nil }
             ?? usable.first
         let slot = chosen.flatMap { slotOf[$0] } ?? -1

@@ -21,8 +21,10 @@ public struct DeviceSpec: Sendable, Equatable {
     ]
 
     /// DPDK's other names for those drivers (a device named `eth_vhost0` is a net_vhost).
-    public static let aliases = ["virtio_user": "net_virtio_user", "eth_vhost": "net_vhost", "eth_null": "net_null",
-                                 "eth_ring": "net_ring", "eth_af_packet": "net_af_packet", "eth_pcap": "net_pcap"]
+    public static let aliases = [
+        "virtio_user": "net_virtio_user", "eth_vhost": "net_vhost", "eth_null": "net_null",
+        "eth_ring": "net_ring", "eth_af_packet": "net_af_packet", "eth_pcap": "net_pcap",
+    ]
 
     /// Parses and checks the text.
     public init(_ text: String) throws(FastPathError) {

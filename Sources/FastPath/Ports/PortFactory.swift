@@ -14,8 +14,9 @@ public enum PortFactory {
             let block = try spec.integer("blocksz", default: 1 << 16, in: 4096...(1 << 22))
             guard block & (block - 1) == 0 else { throw .invalid("\(spec.name): blocksz=\(block) must be a power of two") }
             let frames = try spec.integer("framecnt", default: 512, in: 8...65536)
-            return try AFPacketPort(deviceName: spec.name, devargs: spec.devargs, interface: iface,
-                                    blockSize: block, blockCount: max(4, frames * 2048 / block), frameCount: frames)
+            return try AFPacketPort(
+                deviceName: spec.name, devargs: spec.devargs, interface: iface,
+                blockSize: block, blockCount: max(4, frames * 2048 / block), frameCount: frames)
         case "net_af_xdp":
             guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_af_xdp needs iface=<interface>") }
             guard try spec.integer("start_queue", default: 0, in: 0...0) == 0, try spec.integer("queue_count", default: 1, in: 1...1) == 1 else {
@@ -29,13 +30,16 @@ public enum PortFactory {
         case "net_vhost":
             guard let iface = spec["iface"] else { throw .invalid("\(spec.name): net_vhost needs iface=<socket path>") }
             let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
-            return try VhostUserPort(deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1,
-                                     queuePairs: pairs)
+            return try VhostUserPort(
+                deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1,
+                queuePairs: pairs)
         case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
             let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
             guard try spec.integer("server", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user connects (server=0)") }
-            guard try spec.integer("packed_vq", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user uses split rings (packed_vq=0)") }
+            guard try spec.integer("packed_vq", default: 0, in: 0...1) == 0 else {
+                throw .invalid("\(spec.name): FastPath's virtio_user uses split rings (packed_vq=0)")
+            }
             let port = try VirtioUserPort(deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool, queuePairs: pairs)
             if let text = spec["mac"] {
                 guard let mac = EtherAddress(text) else { throw .invalid("\(spec.name): mac=\(text) is not a MAC address") }
@@ -55,8 +59,9 @@ public enum PortFactory {
             guard spec["rx_pcap"] != nil || spec["tx_pcap"] != nil else {
                 throw .invalid("\(spec.name): net_pcap needs rx_pcap=<file> and/or tx_pcap=<file>")
             }
-            return try PcapPort(deviceName: spec.name, devargs: spec.devargs, rxPath: spec["rx_pcap"], txPath: spec["tx_pcap"],
-                                infinite: try spec.integer("infinite_rx", default: 0, in: 0...1) == 1)
+            return try PcapPort(
+                deviceName: spec.name, devargs: spec.devargs, rxPath: spec["rx_pcap"], txPath: spec["tx_pcap"],
+                infinite: try spec.integer("infinite_rx", default: 0, in: 0...1) == 1)
         default:
             throw .invalid("\(spec.name): unknown driver")
         }

@@ -31,7 +31,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private var listener: Int32 = -1
     /// The front-end's socket while one is connected, else -1 (closing shuts it down from another thread).
     private let connection = Mutex<Int32>(-1)
-    private let watches: [Int32]      // per queue pair, an epoll set holding its queues' kick eventfds
+    private let watches: [Int32]  // per queue pair, an epoll set holding its queues' kick eventfds
     private var started = false
     /// What the data path needs of the device, copied while it is quiesced (no class property reads,
     /// no reference counting per burst). The device holds the memory and log alive.
@@ -66,7 +66,10 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         }
         self.watches = watches
         if !client {
-            do { listener = try UnixAddress(path).listen() } catch { for w in watches { Glibc.close(w) }; throw error }
+            do { listener = try UnixAddress(path).listen() } catch {
+                for w in watches { Glibc.close(w) }
+                throw error
+            }
             chmod(path, 0o660)
         }
         device.kickChanged = { [watches] queue, old, new in
@@ -88,9 +91,11 @@ public final class VhostUserPort: Port, @unchecked Sendable {
 
     public let mtu = 1500
     public var details: [String] {
-        ["vhost-user: \(client ? "client of" : "server on") \(path), \(connected.load(ordering: .acquiring) ? "connected" : "waiting for the front-end")",
-         "Dirty page log: shared \(device.logsShared) time(s)\(device.activeLog != nil ? ", logging now" : "")",
-         "Negotiated features: \(VhostFeatures.names(device.features).joined(separator: " "))"]
+        [
+            "vhost-user: \(client ? "client of" : "server on") \(path), \(connected.load(ordering: .acquiring) ? "connected" : "waiting for the front-end")",
+            "Dirty page log: shared \(device.logsShared) time(s)\(device.activeLog != nil ? ", logging now" : "")",
+            "Negotiated features: \(VhostFeatures.names(device.features).joined(separator: " "))",
+        ]
             + (lastError.map { ["Last protocol error: \($0)"] } ?? [])
     }
     public var linkUp: Bool { started && connected.load(ordering: .acquiring) && running.load(ordering: .acquiring) }
@@ -157,8 +162,9 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         let state = snapshot.pointee
         let q = queues + 2 * queue
         guard let memory = state.memory, q.pointee.usable else { return 0 }
-        return q.pointee.enqueue(burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
-                                 log: state.log, cache: &cache)
+        return q.pointee.enqueue(
+            burst, count: count, header: state.header, mergeable: state.mergeable, memory: memory,
+            log: state.log, cache: &cache)
     }
 
     public func prepareToSleep() -> Bool { prepareToSleep(queue: 0) }
@@ -263,8 +269,9 @@ public final class VhostUserPort: Port, @unchecked Sendable {
                 if mutates { quiesce() }
                 let reply = try device.handle(message)
                 if mutates {
-                    snapshot.pointee = Snapshot(memory: device.memory?.view, log: device.activeLog?.view, header: device.headerLength,
-                                                mergeable: device.mergeable, announce: device.takeAnnouncement() ?? snapshot.pointee.announce)
+                    snapshot.pointee = Snapshot(
+                        memory: device.memory?.view, log: device.activeLog?.view, header: device.headerLength,
+                        mergeable: device.mergeable, announce: device.takeAnnouncement() ?? snapshot.pointee.announce)
                     running.store(device.running, ordering: .releasing)
                     if device.running { ready.store(true, ordering: .releasing) }
                 }

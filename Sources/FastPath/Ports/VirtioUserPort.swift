@@ -82,7 +82,8 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         ringBytes = Self.queueBytes * 2 * queuePairs
         let rfd = cfp_memfd("fastpath-rings")
         guard rfd >= 0, ftruncate(rfd, off_t(ringBytes)) == 0,
-              let map = mmap(nil, ringBytes, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0), map != MAP_FAILED else {
+            let map = mmap(nil, ringBytes, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0), map != MAP_FAILED
+        else {
             throw .system("\(deviceName): ring memory", errno)
         }
         ringFD = rfd
@@ -145,7 +146,8 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
             try channel.send(.setVringNum, payload: VhostChannel.state(q, Self.ringSize))
             try channel.send(.setVringBase, payload: VhostChannel.state(q, 0))
             var addr = VhostChannel.u64(UInt64(q))  // index (u32) + flags (u32 = 0)
-            addr += VhostChannel.u64(address(descriptors(q))) + VhostChannel.u64(address(used(q))) + VhostChannel.u64(address(available(q))) + VhostChannel.u64(0)
+            addr +=
+                VhostChannel.u64(address(descriptors(q))) + VhostChannel.u64(address(used(q))) + VhostChannel.u64(address(available(q))) + VhostChannel.u64(0)
             try channel.send(.setVringAddr, payload: addr)
             try channel.send(.setVringKick, payload: VhostChannel.u64(UInt64(q)), fds: [kicks[q]])
             try channel.send(.setVringCall, payload: VhostChannel.u64(UInt64(q)), fds: [calls[q]])
@@ -268,8 +270,10 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         return n
     }
 
-    @inline(__always) private func repost(_ id: Int, _ p: PacketRef, _ d: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer,
-                                          _ r: UnsafeMutablePointer<Pair>) {
+    @inline(__always) private func repost(
+        _ id: Int, _ p: PacketRef, _ d: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer,
+        _ r: UnsafeMutablePointer<Pair>
+    ) {
         writeDescriptor(d, id, address: address(p.data), length: UInt32(PacketPool.dataRoom), flags: 2)
         a.storeBytes(of: UInt16(id), toByteOffset: 4 + 2 * Int(r.pointee.availableRx & UInt16(Self.ringSize - 1)), as: UInt16.self)
         r.pointee.availableRx &+= 1

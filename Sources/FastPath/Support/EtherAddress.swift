@@ -22,9 +22,10 @@ public struct EtherAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads six bytes at `pointer`.
     public init(at pointer: UnsafeRawPointer) {
-        self.init(pointer.load(as: UInt8.self), pointer.load(fromByteOffset: 1, as: UInt8.self),
-                  pointer.load(fromByteOffset: 2, as: UInt8.self), pointer.load(fromByteOffset: 3, as: UInt8.self),
-                  pointer.load(fromByteOffset: 4, as: UInt8.self), pointer.load(fromByteOffset: 5, as: UInt8.self))
+        self.init(
+            pointer.load(as: UInt8.self), pointer.load(fromByteOffset: 1, as: UInt8.self),
+            pointer.load(fromByteOffset: 2, as: UInt8.self), pointer.load(fromByteOffset: 3, as: UInt8.self),
+            pointer.load(fromByteOffset: 4, as: UInt8.self), pointer.load(fromByteOffset: 5, as: UInt8.self))
     }
 
     /// testpmd's default peer address for port `port` (02:00:00:00:00:port).
@@ -33,9 +34,10 @@ public struct EtherAddress: Hashable, Sendable, CustomStringConvertible {
     /// A random locally administered unicast address.
     public static func random() -> EtherAddress {
         var g = SystemRandomNumberGenerator()
-        return EtherAddress(UInt8.random(in: 0...255, using: &g) & 0xFE | 0x02, .random(in: 0...255, using: &g),
-                            .random(in: 0...255, using: &g), .random(in: 0...255, using: &g),
-                            .random(in: 0...255, using: &g), .random(in: 0...255, using: &g))
+        return EtherAddress(
+            UInt8.random(in: 0...255, using: &g) & 0xFE | 0x02, .random(in: 0...255, using: &g),
+            .random(in: 0...255, using: &g), .random(in: 0...255, using: &g),
+            .random(in: 0...255, using: &g), .random(in: 0...255, using: &g))
     }
 
     /// The address as two words (bytes 0–3 and 4–5, native order) for header writes in the hot loop.

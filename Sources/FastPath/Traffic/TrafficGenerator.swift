@@ -44,13 +44,15 @@ public struct TrafficGenerator: Sendable {
         let receiver = Forwarder(pool: pool, config: receiveConfig)
         var opened = [any Port]()
         defer { for p in opened { p.close() } }
-        let tx = try AFPacketPort(deviceName: "net_af_packet0", devargs: "iface=\(profile.transmit)", interface: profile.transmit,
-                                  blockSize: 1 << 16, blockCount: 4, frameCount: 1024)
+        let tx = try AFPacketPort(
+            deviceName: "net_af_packet0", devargs: "iface=\(profile.transmit)", interface: profile.transmit,
+            blockSize: 1 << 16, blockCount: 4, frameCount: 1024)
         opened.append(tx)
         try sender.attach(tx)
         for (i, name) in (profile.receive.isEmpty ? [profile.transmit] : profile.receive).enumerated() {
-            let rx = try AFPacketPort(deviceName: "net_af_packet\(i)", devargs: "iface=\(name)", interface: name,
-                                      blockSize: 1 << 16, blockCount: 16, frameCount: 64)
+            let rx = try AFPacketPort(
+                deviceName: "net_af_packet\(i)", devargs: "iface=\(name)", interface: name,
+                blockSize: 1 << 16, blockCount: 16, frameCount: 64)
             opened.append(rx)
             try receiver.attach(rx)
         }
@@ -67,7 +69,8 @@ public struct TrafficGenerator: Sendable {
         for id in receiver.ports.ids { probes = probes + receiver.probes(id) }
         let sent = sender.counters(0).txPackets
         // Loss over all receive ports together: what was sent and never came back.
-        return TrafficReport(sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
-                             longestGap: probes.longestGap, rate: profile.rate, duration: duration)
+        return TrafficReport(
+            sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
+            longestGap: probes.longestGap, rate: profile.rate, duration: duration)
     }
 }

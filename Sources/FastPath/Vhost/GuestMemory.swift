@@ -7,7 +7,7 @@ public final class GuestMemory: @unchecked Sendable {
         let guestPhysical: UInt64
         let userAddress: UInt64
         let size: UInt64
-        let host: UnsafeMutableRawPointer   // the region's first byte here
+        let host: UnsafeMutableRawPointer  // the region's first byte here
         let mapping: UnsafeMutableRawPointer
         let mappingSize: Int
     }
@@ -37,8 +37,10 @@ public final class GuestMemory: @unchecked Sendable {
                 lastHit.deallocate()
                 throw .system("mmap of a \(r.size)-byte guest memory region", e)
             }
-            (regions + done).initialize(to: Mapped(guestPhysical: r.guestPhysical, userAddress: r.userAddress, size: r.size,
-                                                  host: map + Int(r.mmapOffset), mapping: map, mappingSize: length))
+            (regions + done).initialize(
+                to: Mapped(
+                    guestPhysical: r.guestPhysical, userAddress: r.userAddress, size: r.size,
+                    host: map + Int(r.mmapOffset), mapping: map, mappingSize: length))
             done += 1
         }
         count = done

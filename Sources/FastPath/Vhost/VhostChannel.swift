@@ -15,7 +15,9 @@ final class VhostChannel: @unchecked Sendable {
     @discardableResult
     func send(_ request: VhostRequest, payload: [UInt8] = [], fds: [Int32] = [], reply: Bool = false) throws(VhostError) -> [UInt8] {
         let bytes = VhostMessage(code: request.rawValue, payload: payload).bytes
-        let sent = bytes.withUnsafeBytes { raw in fds.withUnsafeBufferPointer { cfp_send_with_fds(fd, raw.baseAddress!, UInt(raw.count), $0.baseAddress, Int32(fds.count)) } }
+        let sent = bytes.withUnsafeBytes { raw in
+            fds.withUnsafeBufferPointer { cfp_send_with_fds(fd, raw.baseAddress!, UInt(raw.count), $0.baseAddress, Int32(fds.count)) }
+        }
         guard sent == bytes.count else { throw .system("sending \(request) to the back-end", Int32(-sent)) }
         guard reply else { return [] }
         var header = [UInt8](repeating: 0, count: VhostMessage.headerSize)

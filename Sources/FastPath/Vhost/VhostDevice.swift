@@ -139,7 +139,9 @@ final class VhostDevice: @unchecked Sendable {
         case .setVringNum:
             let s = try m.vringState()
             let i = try queue(s.index)
-            guard s.num > 0 && s.num <= 32768 && s.num & (s.num - 1) == 0 else { throw .malformed("queue \(i): size \(s.num) is not a power of two up to 32768") }
+            guard s.num > 0 && s.num <= 32768 && s.num & (s.num - 1) == 0 else {
+                throw .malformed("queue \(i): size \(s.num) is not a power of two up to 32768")
+            }
             queues[i].size = Int(s.num)
         case .setVringAddr:
             let a = try m.vringAddress()

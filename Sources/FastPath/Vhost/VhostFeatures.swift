@@ -35,7 +35,8 @@ public enum VhostFeatures {
     }
 
     /// What the back-end offers.
-    public static let backend: UInt64 = mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
+    public static let backend: UInt64 =
+        mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
         | eventIndex | protocolFeatures | version1 | inOrder
 
     /// VHOST_USER_PROTOCOL_F_MQ: the back-end tells how many queues it has (GET_QUEUE_NUM).

@@ -84,9 +84,10 @@ public struct VhostMessage: Sendable {
     public func vringAddress() throws(VhostError) -> VringAddress {
         guard payload.count >= 40 else { throw .malformed("SET_VRING_ADDR payload of \(payload.count) bytes, expected 40") }
         return payload.withUnsafeBytes {
-            VringAddress(index: Int($0.loadUnaligned(as: UInt32.self)), flags: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
-                         descriptors: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self), used: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
-                         available: $0.loadUnaligned(fromByteOffset: 24, as: UInt64.self), log: $0.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
+            VringAddress(
+                index: Int($0.loadUnaligned(as: UInt32.self)), flags: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
+                descriptors: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self), used: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+                available: $0.loadUnaligned(fromByteOffset: 24, as: UInt64.self), log: $0.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
         }
     }
 
@@ -100,13 +101,15 @@ public struct VhostMessage: Sendable {
         var regions = [MemoryRegion]()
         for i in 0..<count {
             let r = payload.withUnsafeBytes { raw in
-                MemoryRegion(guestPhysical: raw.loadUnaligned(fromByteOffset: 8 + i * 32, as: UInt64.self),
-                             size: raw.loadUnaligned(fromByteOffset: 16 + i * 32, as: UInt64.self),
-                             userAddress: raw.loadUnaligned(fromByteOffset: 24 + i * 32, as: UInt64.self),
-                             mmapOffset: raw.loadUnaligned(fromByteOffset: 32 + i * 32, as: UInt64.self), fd: fds[i])
+                MemoryRegion(
+                    guestPhysical: raw.loadUnaligned(fromByteOffset: 8 + i * 32, as: UInt64.self),
+                    size: raw.loadUnaligned(fromByteOffset: 16 + i * 32, as: UInt64.self),
+                    userAddress: raw.loadUnaligned(fromByteOffset: 24 + i * 32, as: UInt64.self),
+                    mmapOffset: raw.loadUnaligned(fromByteOffset: 32 + i * 32, as: UInt64.self), fd: fds[i])
             }
             guard r.size > 0, r.size < 1 << 48, r.guestPhysical.addingReportingOverflow(r.size).overflow == false,
-                  r.userAddress.addingReportingOverflow(r.size).overflow == false, r.mmapOffset < 1 << 48 else {
+                r.userAddress.addingReportingOverflow(r.size).overflow == false, r.mmapOffset < 1 << 48
+            else {
                 throw .malformed("SET_MEM_TABLE region \(i): size 0x\(String(r.size, radix: 16)) at 0x\(String(r.guestPhysical, radix: 16)) overflows")
             }
             regions.append(r)

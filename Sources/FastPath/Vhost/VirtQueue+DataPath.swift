@@ -93,8 +93,10 @@ extension VirtQueue {
 
     /// Takes up to `max` packets the front-end transmitted. Returns how many; a broken chain marks the
     /// queue broken (its packet is dropped, the rest of the queue is not trusted).
-    mutating func dequeue(into burst: UnsafeMutablePointer<PacketRef>, max: Int, header: Int, memory: GuestMemoryView,
-                          log: DirtyLogView?, cache: inout PoolCache) -> Int {
+    mutating func dequeue(
+        into burst: UnsafeMutablePointer<PacketRef>, max: Int, header: Int, memory: GuestMemoryView,
+        log: DirtyLogView?, cache: inout PoolCache
+    ) -> Int {
         let pending = Int(availableIndex &- lastAvailable)
         if pending == 0 { return 0 }
         guard pending <= size else {
@@ -122,7 +124,8 @@ extension VirtQueue {
             let flags = d.loadUnaligned(fromByteOffset: 12, as: UInt16.self)
             let total = Int(d.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
             if flags == 0 && total > header && total - header <= PacketPool.dataRoom,
-               let b = memory.pointer(guest: d.loadUnaligned(as: UInt64.self), length: total) {
+                let b = memory.pointer(guest: d.loadUnaligned(as: UInt64.self), length: total)
+            {
                 Self.copy(packet.data, b + header, total - header)
                 packet.length = total - header
                 got += 1
@@ -170,14 +173,16 @@ extension VirtQueue {
 
     /// Writes packets into the front-end's receive buffers. Returns how many it took (their buffers go
     /// back to `cache`); it stops when the front-end has no room.
-    mutating func enqueue(_ burst: UnsafeMutablePointer<PacketRef>, count: Int, header: Int, mergeable: Bool,
-                          memory: GuestMemoryView, log: DirtyLogView?, cache: inout PoolCache) -> Int {
+    mutating func enqueue(
+        _ burst: UnsafeMutablePointer<PacketRef>, count: Int, header: Int, mergeable: Bool,
+        memory: GuestMemoryView, log: DirtyLogView?, cache: inout PoolCache
+    ) -> Int {
         var sent = 0
         var availableEnd = availableIndex
         packets: while sent < count {
             let packet = burst[sent]
             let total = header + packet.length
-            var written = 0            // of header + frame
+            var written = 0  // of header + frame
             var chains = 0
             var firstHeader: UnsafeMutableRawPointer?  // set only when the first buffer holds the whole header
             var firstHeaderPhysical: UInt64 = 0

@@ -46,8 +46,9 @@ public struct VirtQueue {
         guard let a = address else { return }
         guard size > 0 else { throw .outOfOrder("queue \(a.index): addresses before SET_VRING_NUM") }
         guard let d = memory.pointer(user: a.descriptors, length: 16 * size),
-              let av = memory.pointer(user: a.available, length: 6 + 2 * size),
-              let u = memory.pointer(user: a.used, length: 6 + 8 * size) else {
+            let av = memory.pointer(user: a.available, length: 6 + 2 * size),
+            let u = memory.pointer(user: a.used, length: 6 + 8 * size)
+        else {
             throw .badAddress("queue \(a.index): a ring of \(size) entries is not inside the memory table")
         }
         descriptors = d

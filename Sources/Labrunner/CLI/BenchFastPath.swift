@@ -17,7 +17,6 @@ struct BenchFastPath: AsyncParsableCommand {
     @OptionGroup var binaries: ForwarderBinaries
 
     func run() async throws {
-        let binary = try binaries.fastpathBinary()
-        print(try await FastPathBenchmark(seconds: seconds, rounds: rounds, fastpath: binary, testpmd: binaries.testpmd).run().summary)
+        print(try await FastPathBenchmark(seconds: seconds, rounds: rounds, fastpath: binaries.fastpathBinary, testpmd: binaries.testpmd).run().summary)
     }
 }

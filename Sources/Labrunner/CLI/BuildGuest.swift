@@ -14,11 +14,12 @@ struct BuildGuest: AsyncParsableCommand {
     @Option(help: "The fastpath binary for forwarder guests' disk (default: next to labrunner; none there, no disk).")
     var fastpath: String?
 
+    func validate() throws {
+        if let fastpath, !FileManager.default.isExecutableFile(atPath: fastpath) { throw ValidationError("--fastpath \(fastpath): no such executable") }
+    }
+
     func run() async throws {
         let binary = fastpath ?? Installation.current.fastpath
-        guard fastpath == nil || FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("--fastpath \(binary): no such executable")
-        }
         let included = FileManager.default.isExecutableFile(atPath: binary) ? binary : nil
         print(try await GuestImage(output: URL(fileURLWithPath: output), fastpath: included).build(), terminator: "")
     }

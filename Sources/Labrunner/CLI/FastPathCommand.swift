@@ -7,7 +7,9 @@ struct FastPathCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fastpath",
         abstract: "The bundled forwarder, a testpmd work-alike (same options, prompt and output).",
-        discussion: "Run `labrunner fastpath --help-options` for its options. The standalone `fastpath` binary is the same forwarder without libvirt and libssh2, for copying to hosts.")
+        discussion:
+            "Run `labrunner fastpath --help-options` for its options. The standalone `fastpath` binary is the same forwarder without libvirt and libssh2, for copying to hosts."
+    )
 
     @Argument(parsing: .captureForPassthrough, help: "testpmd's arguments.")
     var arguments: [String] = []

@@ -10,12 +10,12 @@ struct ForwarderBinaries: ParsableArguments {
     @Option(help: "The dpdk-testpmd binary.")
     var testpmd = "dpdk-testpmd"
 
-    /// The fastpath binary to run; an error says how to get one.
-    func fastpathBinary() throws -> String {
-        let binary = fastpath ?? Installation.current.fastpath
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no fastpath binary at \(binary): build it (swift build -c release) or give --fastpath")
+    /// The fastpath binary to run.
+    var fastpathBinary: String { fastpath ?? Installation.current.fastpath }
+
+    func validate() throws {
+        guard FileManager.default.isExecutableFile(atPath: fastpathBinary) else {
+            throw ValidationError("no fastpath binary at \(fastpathBinary): build it (swift build -c release) or give --fastpath")
         }
-        return binary
     }
 }

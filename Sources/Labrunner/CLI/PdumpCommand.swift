@@ -7,7 +7,9 @@ struct PdumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pdump",
         abstract: "Capture a running FastPath port into a pcap file (DPDK's pdump tool, same --pdump syntax).",
-        discussion: "Options: [--file-prefix P | --control-socket S] -- --pdump 'port=<id>,queue=*,rx-dev=<file>[,tx-dev=<file>]'. Ctrl-C stops and completes the file.")
+        discussion:
+            "Options: [--file-prefix P | --control-socket S] -- --pdump 'port=<id>,queue=*,rx-dev=<file>[,tx-dev=<file>]'. Ctrl-C stops and completes the file."
+    )
 
     @Argument(parsing: .captureForPassthrough, help: "pdump's arguments.")
     var arguments: [String] = []

@@ -9,10 +9,10 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run scenarios: every step, every expectation, always cleaning up.",
         discussion: """
-        A directory runs every scenario in it (nightly mode), one run directory and JUnit suite each.
-        Exit codes: 0 all passed, 1 an expectation failed, 2 invalid scenario, 3 infrastructure error \
-        (cannot reach, no driver, timeout), 130 interrupted.
-        """)
+            A directory runs every scenario in it (nightly mode), one run directory and JUnit suite each.
+            Exit codes: 0 all passed, 1 an expectation failed, 2 invalid scenario, 3 infrastructure error \
+            (cannot reach, no driver, timeout), 130 interrupted.
+            """)
 
     @Argument(help: "Scenario files or directories.")
     var paths: [String]
@@ -54,8 +54,9 @@ struct Run: AsyncParsableCommand {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
         let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
-        let runner = Runner(labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
-                            progress: Progress(color: Terminal.colors), interrupt: interrupt)
+        let runner = Runner(
+            labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
+            progress: Progress(color: Terminal.colors), interrupt: interrupt)
         let runs = await runner.run(paths)
         for run in runs {
             DiagnosticPrinter.print(run.diagnostics, sources: run.sources, format: .text)

@@ -14,11 +14,12 @@ struct Schema: ParsableCommand {
 
     func run() {
         let generator = SchemaGenerator()
-        let schema = switch kind {
-        case .scenario: generator.scenario
-        case .include: generator.include
-        case .lab: generator.lab
-        }
+        let schema =
+            switch kind {
+            case .scenario: generator.scenario
+            case .include: generator.include
+            case .lab: generator.lab
+            }
         print(schema.rendered(pretty: true))
     }
 }

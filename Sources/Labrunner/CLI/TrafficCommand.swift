@@ -7,7 +7,9 @@ import LabrunnerKit
 struct TrafficCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "traffic",
-        abstract: "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms).")
+        abstract:
+            "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms)."
+    )
 
     @Argument(help: "run (foreground), start (background) or stop (ends a started run and prints its report).")
     var action: TrafficRunner.Action

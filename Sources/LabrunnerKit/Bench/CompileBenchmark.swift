@@ -35,8 +35,9 @@ package struct CompileBenchmark {
         }
         let errors = plan?.diagnostics.filter { $0.severity == .error }.count ?? 1
         let planned = plan?.graph?.steps.count ?? 0
-        return Result(steps: planned, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                      peakRSSMiB: Self.peakRSSMiB(), errors: errors + (planned == steps ? 0 : 1))
+        return Result(
+            steps: planned, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            peakRSSMiB: Self.peakRSSMiB(), errors: errors + (planned == steps ? 0 : 1))
     }
 
     package static func peakRSSMiB() -> Double {

@@ -19,8 +19,9 @@ package struct EngineBenchmark {
         package let passed: Int
         var overheadMilliseconds: Double { (engineSeconds - baselineSeconds) / Double(steps) * 1000 }
         package var summary: String {
-            String(format: "engine: %d steps, jobs %d: %.3f s; the same commands spawned directly: %.3f s; overhead %.3f ms per step",
-                   steps, jobs, engineSeconds, baselineSeconds, overheadMilliseconds)
+            String(
+                format: "engine: %d steps, jobs %d: %.3f s; the same commands spawned directly: %.3f s; overhead %.3f ms per step",
+                steps, jobs, engineSeconds, baselineSeconds, overheadMilliseconds)
                 + (passed == steps ? "" : " (only \(passed) passed!)")
         }
     }
@@ -44,8 +45,10 @@ package struct EngineBenchmark {
         let clock = ContinuousClock()
         var result: RunResult?
         let engine = await clock.measure {
-            result = await Engine(graph: graph, options: RunOptions(jobs: jobs), directory: directory.appendingPathComponent("run"),
-                                  progress: Progress(quiet: true), interrupt: nil).run()
+            result = await Engine(
+                graph: graph, options: RunOptions(jobs: jobs), directory: directory.appendingPathComponent("run"),
+                progress: Progress(quiet: true), interrupt: nil
+            ).run()
         }
 
         // Baseline: the same command lines, same concurrency, no engine.
@@ -64,7 +67,8 @@ package struct EngineBenchmark {
         }
         _ = try await LocalExecutor.run(["ip", "netns", "del", namespace], timeout: .seconds(10))
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        return Result(steps: steps, jobs: jobs, engineSeconds: seconds(engine), baselineSeconds: seconds(baseline),
-                      passed: result?.outcomes.filter { $0.status == .passed }.count ?? 0)
+        return Result(
+            steps: steps, jobs: jobs, engineSeconds: seconds(engine), baselineSeconds: seconds(baseline),
+            passed: result?.outcomes.filter { $0.status == .passed }.count ?? 0)
     }
 }

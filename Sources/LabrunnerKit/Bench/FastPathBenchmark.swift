@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,11 +36,18 @@ package struct FastPathBenchmark {
             let t = Median.of(testpmd.map(\.mpps))
             let f = Median.of(fastpath.map(\.mpps))
             var lines = ["io forwarding, 2 net_null ports, 1 forwarding core (lcore 1), \(testpmd.count) alternating rounds"]
-            lines.append("dpdk-testpmd: " + testpmd.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", t))
-            lines.append("fastpath:     " + fastpath.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", f))
+            lines.append(
+                "dpdk-testpmd: " + testpmd.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", t))
+            lines.append(
+                "fastpath:     " + fastpath.map { String(format: "%.1f", $0.mpps) }.joined(separator: ", ") + String(format: " Mpps per port (median %.1f)", f))
             let allocations = fastpath.compactMap(\.loopAllocations).reduce((UInt64(0), UInt64(0))) { ($0.0 + $1.0, $0.1 + $1.1) }
-            lines.append("fastpath allocations in the forwarding loop: \(allocations.0) over \(allocations.1) packets (\(allocations.1 == 0 ? "n/a" : String(format: "%.9f", Double(allocations.0) / Double(allocations.1))) per packet)")
-            lines.append(String(format: "fastpath RSS after start: %.1f MiB (default pool); dpdk-testpmd: %.1f MiB", fastpath.map(\.rssMiB).max() ?? 0, testpmd.map(\.rssMiB).max() ?? 0))
+            lines.append(
+                "fastpath allocations in the forwarding loop: \(allocations.0) over \(allocations.1) packets (\(allocations.1 == 0 ? "n/a" : String(format: "%.9f", Double(allocations.0) / Double(allocations.1))) per packet)"
+            )
+            lines.append(
+                String(
+                    format: "fastpath RSS after start: %.1f MiB (default pool); dpdk-testpmd: %.1f MiB", fastpath.map(\.rssMiB).max() ?? 0,
+                    testpmd.map(\.rssMiB).max() ?? 0))
             lines.append(String(format: "ratio: %.3f", f / t))
             return lines.joined(separator: "\n")
         }
@@ -51,12 +59,20 @@ package struct FastPathBenchmark {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         for round in 0..<rounds {
-            t.append(try await trial([testpmd, "-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", "lrbench\(getpid())",
-                                      "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i", "--forward-mode=io", "--nb-cores=1",
-                                      "--total-num-mbufs=16384"], log: scratch.appendingPathComponent("testpmd-\(round).log")))
-            f.append(try await trial([fastpath, "-l", "0-1", "--control-socket", scratch.appendingPathComponent("fp.sock").path,
-                                      "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i", "--forward-mode=io", "--nb-cores=1"],
-                                     log: scratch.appendingPathComponent("fastpath-\(round).log")))
+            t.append(
+                try await trial(
+                    [
+                        testpmd, "-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", "lrbench\(getpid())",
+                        "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i", "--forward-mode=io", "--nb-cores=1",
+                        "--total-num-mbufs=16384",
+                    ], log: scratch.appendingPathComponent("testpmd-\(round).log")))
+            f.append(
+                try await trial(
+                    [
+                        fastpath, "-l", "0-1", "--control-socket", scratch.appendingPathComponent("fp.sock").path,
+                        "--vdev", "net_null0", "--vdev", "net_null1", "--", "-i", "--forward-mode=io", "--nb-cores=1",
+                    ],
+                    log: scratch.appendingPathComponent("fastpath-\(round).log")))
         }
         return Result(testpmd: t, fastpath: f)
     }

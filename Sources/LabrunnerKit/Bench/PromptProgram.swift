@@ -46,8 +46,9 @@ struct PromptProgram {
     /// Resident memory now, MiB.
     var rssMiB: Double {
         guard let status = try? String(contentsOfFile: "/proc/\(session.processGroup)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = line.split(separator: " ").compactMap({ Double($0) }).first else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = line.split(separator: " ").compactMap({ Double($0) }).first
+        else { return 0 }
         return kb / 1024
     }
 

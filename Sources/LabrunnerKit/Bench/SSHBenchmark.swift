@@ -16,8 +16,10 @@ package struct SSHBenchmark {
         var libssh2Median: Double { Median.of(libssh2) }
         var controlMasterMedian: Double { Median.of(controlMaster) }
         package var summary: String {
-            "host: sshd in namespace \(namespaces[0]), clients in \(namespaces[1]) (both removed)\n" + String(format: "libssh2: %d commands, median %.3f ms per command\nssh ControlMaster: %d commands, median %.3f ms per command\nratio: %.3f",
-                   libssh2.count, libssh2Median, controlMaster.count, controlMasterMedian, libssh2Median / controlMasterMedian)
+            "host: sshd in namespace \(namespaces[0]), clients in \(namespaces[1]) (both removed)\n"
+                + String(
+                    format: "libssh2: %d commands, median %.3f ms per command\nssh ControlMaster: %d commands, median %.3f ms per command\nratio: %.3f",
+                    libssh2.count, libssh2Median, controlMaster.count, controlMasterMedian, libssh2Median / controlMasterMedian)
         }
     }
 
@@ -45,16 +47,17 @@ package struct SSHBenchmark {
         }
         // The ssh loop runs inside the client namespace, timing each command there (no ip netns exec per command).
         let control = server.directory.appendingPathComponent("cm").path
-        let ssh = "ssh -q -i \(server.clientKey) -o UserKnownHostsFile=\(server.knownHosts) -o StrictHostKeyChecking=yes -o BatchMode=yes -o ControlPath=\(control)"
+        let ssh =
+            "ssh -q -i \(server.clientKey) -o UserKnownHostsFile=\(server.knownHosts) -o StrictHostKeyChecking=yes -o BatchMode=yes -o ControlPath=\(control)"
         let script = """
-        set -e
-        \(ssh) -o ControlMaster=yes -o ControlPersist=60 -N -f root@\(server.address)
-        for i in $(seq \(commands)); do
-            start=$(date +%s%N); \(ssh) root@\(server.address) true; end=$(date +%s%N)
-            echo $((end - start))
-        done
-        \(ssh) -O exit root@\(server.address) 2>/dev/null || true
-        """
+            set -e
+            \(ssh) -o ControlMaster=yes -o ControlPersist=60 -N -f root@\(server.address)
+            for i in $(seq \(commands)); do
+                start=$(date +%s%N); \(ssh) root@\(server.address) true; end=$(date +%s%N)
+                echo $((end - start))
+            done
+            \(ssh) -O exit root@\(server.address) 2>/dev/null || true
+            """
         let result = try await LocalExecutor.run(["ip", "netns", "exec", server.clientNamespace, "sh", "-c", script], timeout: .seconds(600))
         guard result.status == 0 else { throw BenchError("ssh ControlMaster loop failed: \(result.stderr.suffix(300))") }
         let controlMaster = result.stdout.split(separator: "\n").compactMap { Double($0) }.map { $0 / 1_000_000 }

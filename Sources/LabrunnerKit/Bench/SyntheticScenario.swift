@@ -10,35 +10,35 @@ package struct SyntheticScenario {
 
     package var text: String {
         var y = """
-        name: synthetic
-        title: Generated scenario for the compile benchmark
-        params:
-          frame_size: {type: int, default: 64, min: 64, max: 9000}
-          nic: {type: enum, values: [niantic, fortville], default: niantic}
-        roles:
-          host_server_1: {kind: host, cores: 0-7, memory: 16GiB}
-          host_server_2: {kind: host, cores: 0-7, memory: 16GiB}
-          vm1:
-            kind: vm
-            host: host_server_1
-            memory: 1024MiB
-            vcpus: 2
-            pin: 2-3
-            backing: {type: memfd, share: true}
-            nics:
-              - {id: net1, type: vhost-user, socket: /tmp/sock1, mac: "52:54:00:00:00:01"}
-          fwd:
-            kind: forwarder
-            on: host_server_1
-            lcores: 0-1
-            vdevs: ["net_vhost0,iface=/tmp/sock1"]
-            args: -i
-        sessions:
-          t1: {on: host_server_1}
-          t2: {on: host_server_2}
-        steps:
+            name: synthetic
+            title: Generated scenario for the compile benchmark
+            params:
+              frame_size: {type: int, default: 64, min: 64, max: 9000}
+              nic: {type: enum, values: [niantic, fortville], default: niantic}
+            roles:
+              host_server_1: {kind: host, cores: 0-7, memory: 16GiB}
+              host_server_2: {kind: host, cores: 0-7, memory: 16GiB}
+              vm1:
+                kind: vm
+                host: host_server_1
+                memory: 1024MiB
+                vcpus: 2
+                pin: 2-3
+                backing: {type: memfd, share: true}
+                nics:
+                  - {id: net1, type: vhost-user, socket: /tmp/sock1, mac: "52:54:00:00:00:01"}
+              fwd:
+                kind: forwarder
+                on: host_server_1
+                lcores: 0-1
+                vdevs: ["net_vhost0,iface=/tmp/sock1"]
+                args: -i
+            sessions:
+              t1: {on: host_server_1}
+              t2: {on: host_server_2}
+            steps:
 
-        """
+            """
         for i in 0..<steps {
             y += "  - id: s\(i)\n"
             if i % 8 != 0 { y += "    after: [s\(i - 1)]\n" } else if i >= 8 { y += "    after: [s\(i - 8), s\(i - 1)]\n" }
@@ -48,7 +48,8 @@ package struct SyntheticScenario {
             case 1:
                 y += "    on: t1\n    send: show port stats all\n    capture:\n      c\(i): {parse: port-stats}\n"
             case 2:
-                y += "    on: fwd\n    fastpath: show port stats all\n    when: ${nic} == niantic\n    expect:\n      that:\n        - {delta: c\(i - 1).0.rx_packets, since: c\(i - 1), ge: 0}\n"
+                y +=
+                    "    on: fwd\n    fastpath: show port stats all\n    when: ${nic} == niantic\n    expect:\n      that:\n        - {delta: c\(i - 1).0.rx_packets, since: c\(i - 1), ge: 0}\n"
             default:
                 y += "    on: vm1\n    hmp: info status\n    expect: {contains: running}\n    timeout: 5s\n"
             }

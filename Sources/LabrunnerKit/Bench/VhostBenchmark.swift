@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,12 +29,15 @@ package struct VhostBenchmark {
     }
 
     package struct Result {
-        var forward = PairedRounds(title: "forward: dpdk-testpmd virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1)",
-                                   fastpath: "into FastPath net_vhost", testpmd: "into dpdk-testpmd net_vhost")
-        var capacity = PairedRounds(title: "back-end capacity: FastPath virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1)",
-                                    fastpath: "into FastPath net_vhost", testpmd: "into dpdk-testpmd net_vhost")
-        var reverse = PairedRounds(title: "reverse: virtio_user txonly (CPU 0) → dpdk-testpmd net_vhost rxonly (CPU 1)",
-                                   fastpath: "from FastPath virtio_user", testpmd: "from dpdk-testpmd virtio_user")
+        var forward = PairedRounds(
+            title: "forward: dpdk-testpmd virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1)",
+            fastpath: "into FastPath net_vhost", testpmd: "into dpdk-testpmd net_vhost")
+        var capacity = PairedRounds(
+            title: "back-end capacity: FastPath virtio_user txonly (CPU 0) → net_vhost rxonly (CPU 1)",
+            fastpath: "into FastPath net_vhost", testpmd: "into dpdk-testpmd net_vhost")
+        var reverse = PairedRounds(
+            title: "reverse: virtio_user txonly (CPU 0) → dpdk-testpmd net_vhost rxonly (CPU 1)",
+            fastpath: "from FastPath virtio_user", testpmd: "from dpdk-testpmd virtio_user")
 
         /// The two comparisons decide; the capacity one shows what the forward one cannot
         /// (there the sender, the same program for both, sets the rate).
@@ -55,22 +59,34 @@ package struct VhostBenchmark {
         }
         let socket = scratch.appendingPathComponent("vhost.sock").path
         let dpdk = ["--no-pci", "--in-memory", "--single-file-segments", "-m", "256"]
-        let receiverTestpmd = [testpmd, "-l", "0-1"] + dpdk + ["--file-prefix", "lrvr\(getpid())", "--vdev", "net_vhost0,iface=\(socket)",
-                                                             "--", "-i", "--forward-mode=rxonly", "--port-topology=loop", "--total-num-mbufs=8192"]
-        let receiverFastPath = [fastpath, "-l", "0-1", "--control-socket", scratch.appendingPathComponent("fpr.sock").path,
-                                "--vdev", "net_vhost0,iface=\(socket)", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop"]
-        let senderTestpmd = [testpmd, "--lcores", "0@0,1@0"] + dpdk + ["--file-prefix", "lrvs\(getpid())", "--vdev", "net_virtio_user0,path=\(socket)",
-                                                                    "--", "-i", "--forward-mode=txonly", "--port-topology=loop", "--total-num-mbufs=8192"]
-        let senderFastPath = [fastpath, "-l", "1,0", "--control-socket", scratch.appendingPathComponent("fps.sock").path,
-                              "--vdev", "virtio_user0,path=\(socket)", "--", "-i", "--forward-mode=txonly", "--port-topology=loop"]
+        let receiverTestpmd =
+            [testpmd, "-l", "0-1"] + dpdk + [
+                "--file-prefix", "lrvr\(getpid())", "--vdev", "net_vhost0,iface=\(socket)",
+                "--", "-i", "--forward-mode=rxonly", "--port-topology=loop", "--total-num-mbufs=8192",
+            ]
+        let receiverFastPath = [
+            fastpath, "-l", "0-1", "--control-socket", scratch.appendingPathComponent("fpr.sock").path,
+            "--vdev", "net_vhost0,iface=\(socket)", "--", "-i", "--forward-mode=rxonly", "--port-topology=loop",
+        ]
+        let senderTestpmd =
+            [testpmd, "--lcores", "0@0,1@0"] + dpdk + [
+                "--file-prefix", "lrvs\(getpid())", "--vdev", "net_virtio_user0,path=\(socket)",
+                "--", "-i", "--forward-mode=txonly", "--port-topology=loop", "--total-num-mbufs=8192",
+            ]
+        let senderFastPath = [
+            fastpath, "-l", "1,0", "--control-socket", scratch.appendingPathComponent("fps.sock").path,
+            "--vdev", "virtio_user0,path=\(socket)", "--", "-i", "--forward-mode=txonly", "--port-topology=loop",
+        ]
         var r = Result()
         for round in 0..<rounds {
             func log(_ name: String) -> URL { scratch.appendingPathComponent("\(name)-\(round).log") }
             // Four set-ups, each measured once a round: testpmd's sender into either receiver, and
             // FastPath's. The reverse comparison shares its trials with the other two. Odd rounds run
             // them in the opposite order, so neither side of a comparison always goes first.
-            let setups = [(receiverFastPath, senderTestpmd, "testpmd-fastpath"), (receiverTestpmd, senderTestpmd, "testpmd-testpmd"),
-                          (receiverFastPath, senderFastPath, "fastpath-fastpath"), (receiverTestpmd, senderFastPath, "fastpath-testpmd")]
+            let setups = [
+                (receiverFastPath, senderTestpmd, "testpmd-fastpath"), (receiverTestpmd, senderTestpmd, "testpmd-testpmd"),
+                (receiverFastPath, senderFastPath, "fastpath-fastpath"), (receiverTestpmd, senderFastPath, "fastpath-testpmd"),
+            ]
             var rates = [Double](repeating: 0, count: setups.count)
             for i in Self.order(round: round, setups: setups.count) {
                 rates[i] = try await trial(receiver: setups[i].0, sender: setups[i].1, log: log(setups[i].2))

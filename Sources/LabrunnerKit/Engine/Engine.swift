@@ -19,8 +19,9 @@ struct Engine: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             ledger = try Ledger(file: directory.appendingPathComponent("ledger.jsonl"))
         } catch {
-            return RunResult(outcomes: [StepOutcome(id: "setup", status: .error, message: "cannot create the run directory: \(error)")],
-                             cleanupProblems: [], interrupted: false, seconds: 0)
+            return RunResult(
+                outcomes: [StepOutcome(id: "setup", status: .error, message: "cannot create the run directory: \(error)")],
+                cleanupProblems: [], interrupted: false, seconds: 0)
         }
         let log = directory.appendingPathComponent("labrunner.log")
         let logger = Logger(label: "labrunner") { _ in RunLogHandler(url: log, level: options.logLevel) }
@@ -68,8 +69,9 @@ struct Engine: Sendable {
 
         let ordered = graph.steps.compactMap { outcomes[$0.id] } + (outcomes["setup"].map { [$0] } ?? [])
         let elapsed = ContinuousClock.now - start
-        return RunResult(outcomes: ordered, cleanupProblems: problems, interrupted: interrupt?.interrupted ?? false,
-                         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return RunResult(
+            outcomes: ordered, cleanupProblems: problems, interrupted: interrupt?.interrupted ?? false,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Steps chosen by --only / --from / --until (always steps are always chosen).
@@ -82,7 +84,9 @@ struct Engine: Sendable {
         return chosen.union(graph.steps.filter(\.always).map(\.id))
     }
 
-    private func schedule(_ steps: [PlannedStep], known: [String: StepOutcome], context: RunContext, start: ContinuousClock.Instant) async -> [String: StepOutcome] {
+    private func schedule(
+        _ steps: [PlannedStep], known: [String: StepOutcome], context: RunContext, start: ContinuousClock.Instant
+    ) async -> [String: StepOutcome] {
         var outcomes = known
         var waiting = steps
         var stopping = false
@@ -136,7 +140,8 @@ struct Engine: Sendable {
             if let failed = step.after.first(where: { satisfied($0) == false }) {
                 outcomes[step.id] = StepOutcome(id: step.id, status: .blocked, message: "step '\(failed)' did not pass")
             } else {
-                outcomes[step.id] = StepOutcome(id: step.id, status: .cancelled, message: Task.isCancelled ? "interrupted" : "not run: an earlier step failed (use --keep-going)")
+                outcomes[step.id] = StepOutcome(
+                    id: step.id, status: .cancelled, message: Task.isCancelled ? "interrupted" : "not run: an earlier step failed (use --keep-going)")
             }
         }
         return outcomes

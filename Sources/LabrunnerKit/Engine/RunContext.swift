@@ -96,8 +96,9 @@ actor RunContext {
     private func sshOptions(_ binding: LabHost) -> SSHOptions {
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
-        var options = SSHOptions(host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
-                                 knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
+        var options = SSHOptions(
+            host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
+            knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
         if let variable = binding.passwordEnv {
             options.password = ProcessInfo.processInfo.environment[variable]
         } else if let file = binding.passwordFile {
@@ -138,8 +139,9 @@ actor RunContext {
             session = try await terminalHost.openSession(log: log)
             if session.processGroup > 0 {
                 // A local terminal's session: its shell and every job it started, foreground or background.
-                await ledger.record(kind: "session", name: "\(name) (session id \(session.processGroup))",
-                                    undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
+                await ledger.record(
+                    kind: "session", name: "\(name) (session id \(session.processGroup))",
+                    undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
             }
             _ = try await session.expect(spec.prompt, timeout: .seconds(15))
         default:
@@ -161,8 +163,9 @@ actor RunContext {
         if let host, host.namespace == nil { throw StepError.noDriver(action: "vm", target: "\(host.name) (\(host.transport))") }
         let logs = directory.appendingPathComponent("vms")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let vm = try await QEMUProcess.launch(role: role, argv: argv, namespace: host?.namespace, qmpSocket: socket,
-                                              log: logs.appendingPathComponent("\(role).log"), ledger: ledger, logger: logger)
+        let vm = try await QEMUProcess.launch(
+            role: role, argv: argv, namespace: host?.namespace, qmpSocket: socket,
+            log: logs.appendingPathComponent("\(role).log"), ledger: ledger, logger: logger)
         vms[role] = vm
         monitors[role] = vm.monitor
     }

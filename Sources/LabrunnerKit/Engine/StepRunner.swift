@@ -14,7 +14,8 @@ struct StepRunner {
         outcome.ended = elapsed
         let line = "step \(step.id) \(outcome.status.rawValue)\(outcome.message.map { ": \($0)" } ?? "")"
         switch outcome.status {
-        case .passed, .skipped: context.logger.info("\(line)", metadata: ["action": "\(step.action.keyword)", "seconds": "\(String(format: "%.3f", outcome.duration))"])
+        case .passed, .skipped:
+            context.logger.info("\(line)", metadata: ["action": "\(step.action.keyword)", "seconds": "\(String(format: "%.3f", outcome.duration))"])
         default: context.logger.error("\(line)", metadata: ["action": "\(step.action.keyword)", "target": "\(step.target)"])
         }
         return outcome

@@ -15,15 +15,20 @@ struct ExpectationEvaluator {
                 do {
                     for (field, value) in try parser.parser.parse(output.text) { values["\(name).\(field)"] = value }
                 } catch {
-                    failures.append(ExpectationFailure(expectation: "capture \(name) (parse \(parser.rawValue))", location: capture.name.location.description,
-                                                       expected: "output \(parser.rawValue) can read", actual: "\(error)"))
+                    failures.append(
+                        ExpectationFailure(
+                            expectation: "capture \(name) (parse \(parser.rawValue))", location: capture.name.location.description,
+                            expected: "output \(parser.rawValue) can read", actual: "\(error)"))
                 }
             } else if let pattern = capture.regex {
                 guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
-                      let match = regex.firstMatch(in: output.text, range: NSRange(output.text.startIndex..., in: output.text)),
-                      match.numberOfRanges > capture.group, let range = Range(match.range(at: capture.group), in: output.text) else {
-                    failures.append(ExpectationFailure(expectation: "capture \(name) /\(pattern)/", location: capture.name.location.description,
-                                                       expected: "a match", actual: Self.excerpt(output.text)))
+                    let match = regex.firstMatch(in: output.text, range: NSRange(output.text.startIndex..., in: output.text)),
+                    match.numberOfRanges > capture.group, let range = Range(match.range(at: capture.group), in: output.text)
+                else {
+                    failures.append(
+                        ExpectationFailure(
+                            expectation: "capture \(name) /\(pattern)/", location: capture.name.location.description,
+                            expected: "a match", actual: Self.excerpt(output.text)))
                     continue
                 }
                 values[name] = String(output.text[range]) + (capture.unit?.rawValue ?? "")
@@ -38,24 +43,32 @@ struct ExpectationEvaluator {
         var out: [ExpectationFailure] = []
         let exit = e.exit ?? (step.action.keyword == "run" ? 0 : nil)
         if let exit, let status = output.status, status != Int32(exit) {
-            out.append(ExpectationFailure(expectation: "exit \(exit)", location: step.location.description, expected: "exit status \(exit)",
-                                          actual: "exit status \(status)" + (output.stderr.isEmpty ? "" : ": \(Self.excerpt(output.stderr))")))
+            out.append(
+                ExpectationFailure(
+                    expectation: "exit \(exit)", location: step.location.description, expected: "exit status \(exit)",
+                    actual: "exit status \(status)" + (output.stderr.isEmpty ? "" : ": \(Self.excerpt(output.stderr))")))
         }
         // Captured values fill the texts (roles' attributes and params were filled in when planning).
         func filled(_ text: Located<String>) -> (String, String) { (References.substitute(text.value) { variables[$0] }, text.location.description) }
         for (text, location) in e.contains.map(filled) where !output.text.contains(text) {
-            out.append(ExpectationFailure(expectation: "contains \"\(text)\"", location: location,
-                                          expected: "output containing \"\(text)\"", actual: Self.excerpt(output.text)))
+            out.append(
+                ExpectationFailure(
+                    expectation: "contains \"\(text)\"", location: location,
+                    expected: "output containing \"\(text)\"", actual: Self.excerpt(output.text)))
         }
         for (text, location) in e.notContains.map(filled) where output.text.contains(text) {
-            out.append(ExpectationFailure(expectation: "not contains \"\(text)\"", location: location,
-                                          expected: "output without \"\(text)\"", actual: Self.excerpt(around: text, in: output.text)))
+            out.append(
+                ExpectationFailure(
+                    expectation: "not contains \"\(text)\"", location: location,
+                    expected: "output without \"\(text)\"", actual: Self.excerpt(around: text, in: output.text)))
         }
         for pattern in e.regex {
             let regex = try? NSRegularExpression(pattern: pattern.value, options: [.anchorsMatchLines])
             if regex?.firstMatch(in: output.text, range: NSRange(output.text.startIndex..., in: output.text)) == nil {
-                out.append(ExpectationFailure(expectation: "matches /\(pattern.value)/", location: pattern.location.description,
-                                              expected: "a match", actual: Self.excerpt(output.text)))
+                out.append(
+                    ExpectationFailure(
+                        expectation: "matches /\(pattern.value)/", location: pattern.location.description,
+                        expected: "a match", actual: Self.excerpt(output.text)))
             }
         }
         for check in e.checks {

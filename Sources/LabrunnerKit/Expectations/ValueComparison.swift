@@ -10,16 +10,22 @@ struct ValueComparison {
     func failures() -> [ExpectationFailure] {
         let location = check.location.description
         guard let current = variables[check.path.value] else {
-            return [ExpectationFailure(expectation: check.description, location: location, expected: "a captured '\(check.path.value)'",
-                                       actual: "nothing captured (known: \(variables.keys.sorted().prefix(12).joined(separator: ", ")))")]
+            return [
+                ExpectationFailure(
+                    expectation: check.description, location: location, expected: "a captured '\(check.path.value)'",
+                    actual: "nothing captured (known: \(variables.keys.sorted().prefix(12).joined(separator: ", ")))")
+            ]
         }
         var actualText = current
         var actual = Self.quantity(current)
         if let since = check.since {
             let earlierPath = ([since.value] + check.path.value.split(separator: ".").dropFirst().map(String.init)).joined(separator: ".")
             guard let earlier = variables[earlierPath], let a = actual, let b = Self.quantity(earlier) else {
-                return [ExpectationFailure(expectation: check.description, location: location, expected: "numbers in '\(check.path.value)' and '\(earlierPath)'",
-                                           actual: "\(current) and \(variables[earlierPath] ?? "nothing")")]
+                return [
+                    ExpectationFailure(
+                        expectation: check.description, location: location, expected: "numbers in '\(check.path.value)' and '\(earlierPath)'",
+                        actual: "\(current) and \(variables[earlierPath] ?? "nothing")")
+                ]
             }
             actual = Quantity(a.value - b.converted(to: a.unit), a.unit)
             actualText = "\(actual!) (\(current) − \(earlier))"
@@ -32,18 +38,24 @@ struct ValueComparison {
                 let lhs = a.unit == .none ? Quantity(a.value, b.unit) : a
                 let rhs = b.unit == .none ? Quantity(b.value, lhs.unit) : b
                 if !comparator.holds(lhs.base, rhs.base) {
-                    out.append(ExpectationFailure(expectation: check.description, location: location,
-                                                  expected: "\(comparator.symbol) \(bound)", actual: actualText))
+                    out.append(
+                        ExpectationFailure(
+                            expectation: check.description, location: location,
+                            expected: "\(comparator.symbol) \(bound)", actual: actualText))
                 }
             } else if comparator == .eq || comparator == .ne {
                 let equal = current.caseInsensitiveCompare(bound) == .orderedSame
                 if equal != (comparator == .eq) {
-                    out.append(ExpectationFailure(expectation: check.description, location: location,
-                                                  expected: "\(comparator.symbol) \(bound)", actual: actualText))
+                    out.append(
+                        ExpectationFailure(
+                            expectation: check.description, location: location,
+                            expected: "\(comparator.symbol) \(bound)", actual: actualText))
                 }
             } else {
-                out.append(ExpectationFailure(expectation: check.description, location: location,
-                                              expected: "a number to compare \(comparator.symbol) \(bound)", actual: actualText))
+                out.append(
+                    ExpectationFailure(
+                        expectation: check.description, location: location,
+                        expected: "a number to compare \(comparator.symbol) \(bound)", actual: actualText))
             }
         }
         return out

@@ -58,7 +58,9 @@ actor Ledger {
             do {
                 let result = try await LocalExecutor.run(entry.undo, timeout: .seconds(30))
                 if result.status != 0 && !Self.alreadyGone(result.stderr) {
-                    problems.append("\(entry.kind) \(entry.name): \(entry.undo.joined(separator: " ")) exited \(result.status): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    problems.append(
+                        "\(entry.kind) \(entry.name): \(entry.undo.joined(separator: " ")) exited \(result.status): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+                    )
                     continue
                 }
             } catch {

@@ -14,7 +14,9 @@ package struct LedgerCleanup {
     package func run() async -> (lines: [String], problems: [String]) {
         var lines: [String] = []
         var problems: [String] = []
-        let directories = runDirectory.map { [$0] } ?? ((try? FileManager.default.contentsOfDirectory(at: reportRoot, includingPropertiesForKeys: nil)) ?? []).sorted { $0.path < $1.path }
+        let directories =
+            runDirectory.map { [$0] }
+            ?? ((try? FileManager.default.contentsOfDirectory(at: reportRoot, includingPropertiesForKeys: nil)) ?? []).sorted { $0.path < $1.path }
         for directory in directories {
             let file = directory.appendingPathComponent("ledger.jsonl")
             guard FileManager.default.fileExists(atPath: file.path), let ledger = try? Ledger(file: file) else {

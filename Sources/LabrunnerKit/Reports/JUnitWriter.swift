@@ -28,7 +28,9 @@ package struct JUnitWriter {
             let f = result.outcomes.filter { $0.status == .failed }.count
             let e = result.outcomes.filter { [.error, .blocked, .cancelled].contains($0.status) }.count
             let s = result.outcomes.filter { $0.status == .skipped }.count
-            x.append("  <testsuite name=\"\(escape(graph.scenario))\" tests=\"\(result.outcomes.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(format(result.seconds))\">")
+            x.append(
+                "  <testsuite name=\"\(escape(graph.scenario))\" tests=\"\(result.outcomes.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(format(result.seconds))\">"
+            )
             for o in result.outcomes {
                 let open = "    <testcase classname=\"\(escape(graph.scenario))\" name=\"\(escape(o.id))\" time=\"\(format(o.duration))\""
                 switch o.status {

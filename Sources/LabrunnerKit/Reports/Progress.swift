@@ -87,7 +87,9 @@ package final class Progress: @unchecked Sendable {
         clearFooter()
         guard !running.isEmpty else { return }
         let now = Date()
-        var lines = running.prefix(12).map { String(format: "  %@ %@  %@  %.1fs", color ? "\u{1B}[33m▸\u{1B}[0m" : "▸", $0.id, $0.label, now.timeIntervalSince($0.since)) }
+        var lines = running.prefix(12).map {
+            String(format: "  %@ %@  %@  %.1fs", color ? "\u{1B}[33m▸\u{1B}[0m" : "▸", $0.id, $0.label, now.timeIntervalSince($0.since))
+        }
         if running.count > 12 { lines.append("  … and \(running.count - 12) more running") }
         write(lines.joined(separator: "\n") + "\n")
         footerLines = lines.count

@@ -30,10 +30,16 @@ struct RunReport {
                 ("attempts", .int(o.attempts)),
                 ("exit_status", o.exitStatus.map { .int(Int($0)) } ?? .null),
                 ("message", o.message.map(JSONValue.string) ?? .null),
-                ("failures", .array(o.failures.map { f in
-                    .object([("expectation", .string(f.expectation)), ("location", .string(f.location)),
-                             ("expected", .string(f.expected)), ("actual", .string(f.actual))])
-                })),
+                (
+                    "failures",
+                    .array(
+                        o.failures.map { f in
+                            .object([
+                                ("expectation", .string(f.expectation)), ("location", .string(f.location)),
+                                ("expected", .string(f.expected)), ("actual", .string(f.actual)),
+                            ])
+                        })
+                ),
                 ("captures", .object(o.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                 ("output", o.outputFile.map(JSONValue.string) ?? .null),
             ])
@@ -53,8 +59,10 @@ struct RunReport {
 
     /// A table of steps with their state, then every failure with expected vs actual.
     var summary: String {
-        var lines = ["# \(graph.scenario) — \(graph.title)", "",
-                     "Lab `\(graph.lab)`, exit code \(result.exitCode), \(String(format: "%.2f", result.seconds)) s\(result.interrupted ? ", interrupted" : "").", ""]
+        var lines = [
+            "# \(graph.scenario) — \(graph.title)", "",
+            "Lab `\(graph.lab)`, exit code \(result.exitCode), \(String(format: "%.2f", result.seconds)) s\(result.interrupted ? ", interrupted" : "").", "",
+        ]
         let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
         lines.append(StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
         lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]

@@ -13,8 +13,10 @@ package struct RunSummaryLine {
 
     package var text: String {
         let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
-        var lines = [StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
-                     + String(format: " in %.2f s — exit %d", result.seconds, result.exitCode)]
+        var lines = [
+            StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+                + String(format: " in %.2f s — exit %d", result.seconds, result.exitCode)
+        ]
         for outcome in result.outcomes {
             for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
         }

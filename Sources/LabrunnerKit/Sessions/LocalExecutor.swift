@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,8 +16,9 @@ enum LocalExecutor {
         let started = ContinuousClock.now
         let process: SpawnedProcess
         do {
-            process = try SpawnedProcess.spawn(argv, stdin: devNull, stdout: outPipe[1], stderr: errPipe[1],
-                                               closeInChild: [outPipe[0], errPipe[0]])
+            process = try SpawnedProcess.spawn(
+                argv, stdin: devNull, stdout: outPipe[1], stderr: errPipe[1],
+                closeInChild: [outPipe[0], errPipe[0]])
         } catch {
             [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { close($0) }
             throw error
@@ -30,7 +32,10 @@ enum LocalExecutor {
                 let out = DrainedPipe(fd: outPipe[0]), err = DrainedPipe(fd: errPipe[0])
                 for drained in [out, err] {
                     group.enter()
-                    Thread.detachNewThread { drained.drain(); group.leave() }
+                    Thread.detachNewThread {
+                        drained.drain()
+                        group.leave()
+                    }
                 }
                 if let timeout {
                     let nanoseconds = Int(timeout.components.seconds) * 1_000_000_000 + Int(timeout.components.attoseconds / 1_000_000_000)
@@ -48,8 +53,10 @@ enum LocalExecutor {
                         err.stop()
                         group.wait()
                     }
-                    continuation.resume(returning: ExecResult(stdout: out.text, stderr: err.text, status: status,
-                                                              duration: ContinuousClock.now - started, timedOut: state.timedOut))
+                    continuation.resume(
+                        returning: ExecResult(
+                            stdout: out.text, stderr: err.text, status: status,
+                            duration: ContinuousClock.now - started, timedOut: state.timedOut))
                 }
             }
         } onCancel: {

@@ -14,9 +14,11 @@ struct OpenSSHHost: RemoteHost {
     /// known_hosts (ProxyJump would not pass them on), run from the jump's namespace.
     private var proxy: [String] {
         guard let hop = options.via.last else { return [] }
-        let command = ["ssh", "-q", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(hop.knownHosts)",
-                       "-o", "StrictHostKeyChecking=\(hop.acceptNewHostKeys ? "accept-new" : "yes")", "-i", hop.privateKey,
-                       "-p", "\(hop.port)", "-W", "%h:%p", "\(hop.user)@\(hop.host)"]
+        let command = [
+            "ssh", "-q", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(hop.knownHosts)",
+            "-o", "StrictHostKeyChecking=\(hop.acceptNewHostKeys ? "accept-new" : "yes")", "-i", hop.privateKey,
+            "-p", "\(hop.port)", "-W", "%h:%p", "\(hop.user)@\(hop.host)",
+        ]
         return ["-o", "ProxyCommand=\(Shell.join(command))"]
     }
 
@@ -24,10 +26,12 @@ struct OpenSSHHost: RemoteHost {
     private var namespace: String? { options.via.last?.namespace ?? options.namespace }
 
     private var sshArguments: [String] {
-        ["ssh", "-q"] + proxy + ["-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
-         "-o", "UserKnownHostsFile=\(options.knownHosts)", "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
-         "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
-         "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)"]
+        ["ssh", "-q"] + proxy + [
+            "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
+            "-o", "UserKnownHostsFile=\(options.knownHosts)", "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
+            "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
+            "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)",
+        ]
     }
 
     /// The command that stops the ControlMaster this host starts, and waits (up to 5 s) until the

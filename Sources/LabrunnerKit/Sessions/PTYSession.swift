@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,8 +29,9 @@ final class PTYSession: InteractiveSession, @unchecked Sendable {
         let devNull = open("/dev/null", O_RDONLY)
         defer { Glibc.close(devNull) }
         do {
-            process = try SpawnedProcess.spawn(argv, stdin: devNull, stdout: devNull, stderr: devNull, closeInChild: [master, slave],
-                                               setsid: String(cString: name), environment: environment)
+            process = try SpawnedProcess.spawn(
+                argv, stdin: devNull, stdout: devNull, stderr: devNull, closeInChild: [master, slave],
+                setsid: String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), environment: environment)
         } catch {
             Glibc.close(master)
             Glibc.close(slave)
@@ -53,7 +55,10 @@ final class PTYSession: InteractiveSession, @unchecked Sendable {
         process.signalGroup(SIGKILL)
         let process = self.process
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread { _ = process.waitBlocking(); continuation.resume() }
+            Thread.detachNewThread {
+                _ = process.waitBlocking()
+                continuation.resume()
+            }
         }
         stream.close()
     }

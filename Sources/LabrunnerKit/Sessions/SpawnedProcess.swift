@@ -1,5 +1,6 @@
 import CSystem
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +20,10 @@ final class SpawnedProcess: @unchecked Sendable {
 
     /// Spawns `argv` (looked up in PATH) with the given fds as stdin/stdout/stderr.
     /// `setsid` makes it a session leader whose controlling terminal is `tty` (for PTY sessions).
-    static func spawn(_ argv: [String], stdin: Int32, stdout: Int32, stderr: Int32, closeInChild: [Int32] = [],
-                      setsid tty: String? = nil, environment: [String: String]? = nil) throws -> SpawnedProcess {
+    static func spawn(
+        _ argv: [String], stdin: Int32, stdout: Int32, stderr: Int32, closeInChild: [Int32] = [],
+        setsid tty: String? = nil, environment: [String: String]? = nil
+    ) throws -> SpawnedProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ final class ExpectBuffer: @unchecked Sendable {
     private let log: FileHandle?
 
     init(log: URL) {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         self.log = try? FileHandle(forWritingTo: log)
     }
 
@@ -55,11 +56,13 @@ final class ExpectBuffer: @unchecked Sendable {
             // ends the output counts ("#####" inside testpmd's statistics is not the shell's "# ").
             let length = (text as NSString).length
             if let match = regex.matches(in: text, range: NSRange(location: 0, length: length)).last(where: { NSMaxRange($0.range) == length }),
-               let range = Range(match.range, in: text) {
+                let range = Range(match.range, in: text)
+            {
                 consumed += text[..<range.upperBound].utf8.count
                 let group = Self.groupNames(pattern).first { match.range(withName: $0).location != NSNotFound }
-                return ExpectReply(text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group,
-                                   matched: String(text[range]))
+                return ExpectReply(
+                    text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group,
+                    matched: String(text[range]))
             }
             if ended { throw SessionError.closed(tail: text) }
             if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }

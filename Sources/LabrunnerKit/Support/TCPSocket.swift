@@ -1,5 +1,6 @@
 import CSystem
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,9 @@ import Glibc
 /// descriptor it returns works from any thread.
 enum TCPSocket {
     /// A connected descriptor, retrying every 50 ms until `deadline`; the last error when it never connects.
-    static func connect(host: String, port: Int, namespace: String?, until deadline: ContinuousClock.Instant) async throws -> Result<Int32, UnixSocket.ConnectError> {
+    static func connect(
+        host: String, port: Int, namespace: String?, until deadline: ContinuousClock.Instant
+    ) async throws -> Result<Int32, UnixSocket.ConnectError> {
         var reason = "not tried"
         while ContinuousClock.now < deadline {
             let attempt: Result<Int32, UnixSocket.ConnectError> = await withCheckedContinuation { continuation in

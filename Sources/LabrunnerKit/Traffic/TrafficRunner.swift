@@ -1,5 +1,6 @@
 import FastPath
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,7 +45,8 @@ package struct TrafficRunner {
         unlink(files.report)
         var background = profile
         if !hasDuration { background.duration = 86400 }
-        let argv = [installation.executable, "traffic", TrafficRunner.Action.run.rawValue] + TrafficArguments(background).arguments
+        let argv =
+            [installation.executable, "traffic", TrafficRunner.Action.run.rawValue] + TrafficArguments(background).arguments
             + ["--report-file", files.report]
         let devNull = open("/dev/null", O_RDWR)
         defer { Glibc.close(devNull) }

@@ -18,18 +18,24 @@ struct ContainerJail {
         try? FileManager.default.removeItem(atPath: d)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         for volume in plan.volumes where !FileManager.default.fileExists(atPath: volume.source) && volume.source != plan.hugepageMount {
-            throw LabSetupError("container \(plan.name): volume \(volume.source):\(volume.target) — \(volume.source) does not exist yet; start what creates it (a vhost-user server, say) before the container's first step")
+            throw LabSetupError(
+                "container \(plan.name): volume \(volume.source):\(volume.target) — \(volume.source) does not exist yet; start what creates it (a vhost-user server, say) before the container's first step"
+            )
         }
         for volume in plan.volumes where Self.ownPath(volume.target) == nil && !FileManager.default.fileExists(atPath: volume.target) {
-            throw LabSetupError("container \(plan.name): volume \(volume.source):\(volume.target) — on the virtual lab a volume goes under /run or /dev (the container's own) or onto a path that exists; \(volume.target) does not")
+            throw LabSetupError(
+                "container \(plan.name): volume \(volume.source):\(volume.target) — on the virtual lab a volume goes under /run or /dev (the container's own) or onto a path that exists; \(volume.target) does not"
+            )
         }
-        let launch = "ip netns exec \(plan.namespace) unshare --mount --uts --ipc --pid --fork --mount-proc --propagation private sh -c \(Shell.quote(setupScript)) > \(d)/log 2>&1 & echo $!"
+        let launch =
+            "ip netns exec \(plan.namespace) unshare --mount --uts --ipc --pid --fork --mount-proc --propagation private sh -c \(Shell.quote(setupScript)) > \(d)/log 2>&1 & echo $!"
         let started = try await LocalExecutor.run(["sh", "-c", launch], timeout: .seconds(10))
         guard let outer = Int32(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw LabSetupError("container \(plan.name): could not start (\(started.stderr.suffix(300)))")
         }
-        await ledger.record(kind: "container", name: "\(plan.name) in \(plan.namespace) (pid \(outer))",
-                            undo: ["sh", "-c", "pkill -KILL -P \(outer); kill -KILL \(outer) 2>/dev/null; true"])
+        await ledger.record(
+            kind: "container", name: "\(plan.name) in \(plan.namespace) (pid \(outer))",
+            undo: ["sh", "-c", "pkill -KILL -P \(outer); kill -KILL \(outer) 2>/dev/null; true"])
         for _ in 0..<100 {
             let log = (try? String(contentsOfFile: "\(d)/log", encoding: .utf8)) ?? ""
             if log.contains("container ready") {

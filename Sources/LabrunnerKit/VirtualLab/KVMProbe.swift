@@ -32,9 +32,13 @@ struct KVMProbe {
     }
 
     private func boot() async -> Bool {
-        guard accelerator != "kvm" || FileManager.default.isReadableFile(atPath: "/dev/kvm"), FileManager.default.fileExists(atPath: kernel) else { return false }
-        let argv = [qemu, "-accel", accelerator, "-cpu", accelerator == "kvm" ? "host" : "max", "-m", "128", "-smp", "1", "-nodefaults", "-nographic", "-no-reboot",
-                    "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 panic=-1 quiet", "-serial", "stdio"]
+        guard accelerator != "kvm" || FileManager.default.isReadableFile(atPath: "/dev/kvm"), FileManager.default.fileExists(atPath: kernel) else {
+            return false
+        }
+        let argv = [
+            qemu, "-accel", accelerator, "-cpu", accelerator == "kvm" ? "host" : "max", "-m", "128", "-smp", "1", "-nodefaults", "-nographic", "-no-reboot",
+            "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 panic=-1 quiet", "-serial", "stdio",
+        ]
         guard let result = try? await LocalExecutor.run(argv, timeout: timeout) else { return false }
         return result.stdout.contains(Self.marker)
     }

@@ -19,20 +19,24 @@ struct NamespaceLibvirtd {
     func start() async throws {
         guard let namespace = host.namespace else { return }
         let run = runDirectory, state = stateDirectory
-        let binds = [(run, "/run/libvirt"), ("\(state)/lib", "/var/lib/libvirt"), ("\(state)/cache", "/var/cache/libvirt"),
-                     ("\(state)/log", "/var/log/libvirt"), ("\(state)/etc", "/etc/libvirt")]
-        let inside = binds.map { "mount --bind \($0.0) \($0.1)" }.joined(separator: " && ")
+        let binds = [
+            (run, "/run/libvirt"), ("\(state)/lib", "/var/lib/libvirt"), ("\(state)/cache", "/var/cache/libvirt"),
+            ("\(state)/log", "/var/log/libvirt"), ("\(state)/etc", "/etc/libvirt"),
+        ]
+        let inside =
+            binds.map { "mount --bind \($0.0) \($0.1)" }.joined(separator: " && ")
             + " && virtlogd -d -p \(state)/virtlogd.pid && libvirtd -d -p \(state)/libvirtd.pid"
         let script = """
-        set -e
-        rm -rf \(run) \(state)
-        mkdir -p \(binds.map { "\($0.0) \($0.1)" }.joined(separator: " "))
-        cp -a /etc/libvirt/. \(state)/etc/
-        echo 'host_uuid = "\(UUID().uuidString.lowercased())"' >> \(state)/etc/libvirtd.conf
-        ip netns exec \(namespace) sh -c \(Shell.quote(inside))
-        """
-        await ledger.record(kind: "libvirtd", name: "libvirtd in \(namespace)",
-                            undo: ["sh", "-c", "kill $(cat \(state)/libvirtd.pid) $(cat \(state)/virtlogd.pid) 2>/dev/null; true"])
+            set -e
+            rm -rf \(run) \(state)
+            mkdir -p \(binds.map { "\($0.0) \($0.1)" }.joined(separator: " "))
+            cp -a /etc/libvirt/. \(state)/etc/
+            echo 'host_uuid = "\(UUID().uuidString.lowercased())"' >> \(state)/etc/libvirtd.conf
+            ip netns exec \(namespace) sh -c \(Shell.quote(inside))
+            """
+        await ledger.record(
+            kind: "libvirtd", name: "libvirtd in \(namespace)",
+            undo: ["sh", "-c", "kill $(cat \(state)/libvirtd.pid) $(cat \(state)/virtlogd.pid) 2>/dev/null; true"])
         let result = try await LocalExecutor.run(["sh", "-c", script], timeout: .seconds(60))
         guard result.status == 0 else {
             throw LabSetupError("libvirtd in \(namespace): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400))")

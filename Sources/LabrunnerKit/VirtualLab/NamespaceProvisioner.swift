@@ -42,12 +42,16 @@ struct NamespaceProvisioner {
                 throw LabSetupError("ip netns add \(namespace): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             // Deleting a namespace does not stop what runs in it: kill its processes first.
-            await ledger.record(kind: "namespace", name: namespace,
-                                undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
+            await ledger.record(
+                kind: "namespace", name: namespace,
+                undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
             _ = try await LocalExecutor.run(["ip", "-n", namespace, "link", "set", "lo", "up"], timeout: .seconds(10))
             // No IPv6 autoconfiguration chatter: what crosses a wire is what the scenario sends.
-            _ = try await LocalExecutor.run(["ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
-                                             "net.ipv6.conf.default.disable_ipv6=1"], timeout: .seconds(10))
+            _ = try await LocalExecutor.run(
+                [
+                    "ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                    "net.ipv6.conf.default.disable_ipv6=1",
+                ], timeout: .seconds(10))
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
         try await connectManagement()
@@ -64,9 +68,11 @@ struct NamespaceProvisioner {
     private func guardHugepages() async throws {
         let counter = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
         guard namespaceSteps.contains(where: { $0.step.command.contains("nr_hugepages") }),
-              let now = try? String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), Int(now) != nil else { return }
-        await ledger.record(kind: "hugepages", name: "2 MiB hugepages reserved on this machine (\(now) before the run)",
-                            undo: ["sh", "-c", "echo \(now) > \(counter)"])
+            let now = try? String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), Int(now) != nil
+        else { return }
+        await ledger.record(
+            kind: "hugepages", name: "2 MiB hugepages reserved on this machine (\(now) before the run)",
+            undo: ["sh", "-c", "echo \(now) > \(counter)"])
     }
 
     /// The management network: each namespace gets `lrmgmt` with its address (`${host.address}`) on one
@@ -81,11 +87,14 @@ struct NamespaceProvisioner {
         let bridge = management.namespace
         let add = try await LocalExecutor.run(["ip", "netns", "add", bridge], timeout: .seconds(10))
         guard add.status == 0 else {
-            throw LabSetupError("ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
+            throw LabSetupError(
+                "ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
         }
         await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
-        var script = ["ip netns exec \(bridge) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
-                      "ip -n \(bridge) link add lrmgmt type bridge", "ip -n \(bridge) link set lrmgmt up"]
+        var script = [
+            "ip netns exec \(bridge) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
+            "ip -n \(bridge) link add lrmgmt type bridge", "ip -n \(bridge) link set lrmgmt up",
+        ]
         for (index, namespace) in members.enumerated() {
             script += [
                 "ip -n \(namespace) link add lrmgmt type veth peer name m\(index) netns \(bridge)",
@@ -105,8 +114,11 @@ struct NamespaceProvisioner {
     /// and enslaves switch ends to the switch's bridge.
     private func plug(_ wire: Wire, index: Int) async throws {
         let far = wire.b ?? Wire.End(namespace: wire.a.namespace, interface: "lrx\(index)", bridged: false)
-        let add = try await LocalExecutor.run(["ip", "link", "add", "name", wire.a.interface, "netns", wire.a.namespace, "type", "veth",
-                                               "peer", "name", far.interface, "netns", far.namespace], timeout: .seconds(10))
+        let add = try await LocalExecutor.run(
+            [
+                "ip", "link", "add", "name", wire.a.interface, "netns", wire.a.namespace, "type", "veth",
+                "peer", "name", far.interface, "netns", far.namespace,
+            ], timeout: .seconds(10))
         guard add.status == 0 else {
             throw LabSetupError("wire \(wire.a) — \(far): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }

@@ -20,39 +20,39 @@ final class NamespaceSSHServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let d = directory.path
         let setup = """
-        set -e
-        mkdir -p /run/sshd
-        ip netns add \(serverNamespace)
-        ip netns add \(clientNamespace)
-        ip link add \(prefix)a netns \(clientNamespace) type veth peer name \(prefix)b netns \(serverNamespace)
-        ip -n \(clientNamespace) addr add 198.51.100.1/30 dev \(prefix)a
-        ip -n \(serverNamespace) addr add \(address)/30 dev \(prefix)b
-        ip -n \(clientNamespace) link set \(prefix)a up
-        ip -n \(serverNamespace) link set \(prefix)b up
-        ip -n \(clientNamespace) link set lo up
-        ip -n \(serverNamespace) link set lo up
-        ssh-keygen -q -t ed25519 -N '' -f \(d)/host_ed25519
-        ssh-keygen -q -t ed25519 -N '' -f \(d)/id_ed25519
-        ssh-keygen -q -t rsa -b 2048 -N '' -f \(d)/id_rsa
-        ssh-keygen -q -t ed25519 -N '' -f \(d)/stranger
-        cat \(d)/id_ed25519.pub \(d)/id_rsa.pub > \(d)/authorized_keys
-        hash=$(openssl passwd -6 '\(password)')
-        awk -F: -v h="$hash" 'BEGIN{OFS=":"} $1=="root"{$2=h} {print}' /etc/shadow > \(d)/shadow
-        chmod 600 \(d)/shadow
-        echo "\(address) $(cut -d' ' -f1,2 \(d)/host_ed25519.pub)" > \(d)/known_hosts
-        cat > \(d)/sshd_config <<CONFIG
-        Port 22
-        ListenAddress \(address)
-        HostKey \(d)/host_ed25519
-        PidFile \(d)/sshd.pid
-        AuthorizedKeysFile \(d)/authorized_keys
-        StrictModes no
-        UsePAM no
-        PasswordAuthentication yes
-        KbdInteractiveAuthentication no
-        PermitRootLogin yes
-        CONFIG
-        """
+            set -e
+            mkdir -p /run/sshd
+            ip netns add \(serverNamespace)
+            ip netns add \(clientNamespace)
+            ip link add \(prefix)a netns \(clientNamespace) type veth peer name \(prefix)b netns \(serverNamespace)
+            ip -n \(clientNamespace) addr add 198.51.100.1/30 dev \(prefix)a
+            ip -n \(serverNamespace) addr add \(address)/30 dev \(prefix)b
+            ip -n \(clientNamespace) link set \(prefix)a up
+            ip -n \(serverNamespace) link set \(prefix)b up
+            ip -n \(clientNamespace) link set lo up
+            ip -n \(serverNamespace) link set lo up
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/host_ed25519
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/id_ed25519
+            ssh-keygen -q -t rsa -b 2048 -N '' -f \(d)/id_rsa
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/stranger
+            cat \(d)/id_ed25519.pub \(d)/id_rsa.pub > \(d)/authorized_keys
+            hash=$(openssl passwd -6 '\(password)')
+            awk -F: -v h="$hash" 'BEGIN{OFS=":"} $1=="root"{$2=h} {print}' /etc/shadow > \(d)/shadow
+            chmod 600 \(d)/shadow
+            echo "\(address) $(cut -d' ' -f1,2 \(d)/host_ed25519.pub)" > \(d)/known_hosts
+            cat > \(d)/sshd_config <<CONFIG
+            Port 22
+            ListenAddress \(address)
+            HostKey \(d)/host_ed25519
+            PidFile \(d)/sshd.pid
+            AuthorizedKeysFile \(d)/authorized_keys
+            StrictModes no
+            UsePAM no
+            PasswordAuthentication yes
+            KbdInteractiveAuthentication no
+            PermitRootLogin yes
+            CONFIG
+            """
         let result = try await LocalExecutor.run(["sh", "-c", setup], timeout: .seconds(60))
         guard result.status == 0 else {
             await tearDown()
@@ -78,7 +78,9 @@ final class NamespaceSSHServer: @unchecked Sendable {
         // `pyenv rehash`, whose lock file a killed connection would leave behind for every later login.
         let d = directory.path
         // \(d)/private is a tmpfs only the server's processes see: what is there is reachable only over SSH.
-        _ = await sh("ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mkdir -p \(d)/private && mount -t tmpfs lrprivate \(d)/private; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'")
+        _ = await sh(
+            "ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mkdir -p \(d)/private && mount -t tmpfs lrprivate \(d)/private; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'"
+        )
         for _ in 0..<300 {
             if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -104,8 +106,9 @@ final class NamespaceSSHServer: @unchecked Sendable {
 
     /// SSH options for a client connecting from the client namespace.
     func options(key: String? = nil, knownHosts: String? = nil, acceptNew: Bool = false) -> SSHOptions {
-        SSHOptions(host: address, privateKey: key ?? clientKey, knownHosts: knownHosts ?? self.knownHosts,
-                   acceptNewHostKeys: acceptNew, connectTimeout: .seconds(5), attempts: 3, namespace: clientNamespace)
+        SSHOptions(
+            host: address, privateKey: key ?? clientKey, knownHosts: knownHosts ?? self.knownHosts,
+            acceptNewHostKeys: acceptNew, connectTimeout: .seconds(5), attempts: 3, namespace: clientNamespace)
     }
 
     /// Stops sshd, removes both namespaces (and the veth pair with them) and the keys.

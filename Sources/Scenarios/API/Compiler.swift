@@ -48,8 +48,10 @@ public struct Compiler: Sendable {
 
     /// Compiles `path` against a lab loaded once for a whole run (`loadLab`), with `discovered`
     /// capabilities added to it.
-    public func plan(path: String, lab loaded: (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?), overrides: [String],
-                     discovered: Set<String> = []) -> PlanResult {
+    public func plan(
+        path: String, lab loaded: (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?), overrides: [String],
+        discovered: Set<String> = []
+    ) -> PlanResult {
         let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides)
         var diagnostics = result.diagnostics + loaded.diagnostics
         var sources = result.sources

@@ -16,19 +16,26 @@ extension SemanticChecker {
             for condition in item.conditions {
                 for term in condition.value.clauses.flatMap({ $0 }) {
                     guard let p = params[term.param] else {
-                        out.append(Diagnostic(.error, "condition reads unknown param '\(term.param)'", at: condition.location,
-                                              suggestion: EditDistance.suggestion(for: term.param, among: params.keys), length: condition.value.description.count))
+                        out.append(
+                            Diagnostic(
+                                .error, "condition reads unknown param '\(term.param)'", at: condition.location,
+                                suggestion: EditDistance.suggestion(for: term.param, among: params.keys), length: condition.value.description.count))
                         valid = false
                         continue
                     }
                     guard let values = domain(p) else {
-                        out.append(Diagnostic(.error, "condition reads param '\(term.param)' of type \(p.type.rawValue); only enum and bool params can be tested", at: condition.location))
+                        out.append(
+                            Diagnostic(
+                                .error, "condition reads param '\(term.param)' of type \(p.type.rawValue); only enum and bool params can be tested",
+                                at: condition.location))
                         valid = false
                         continue
                     }
                     if p.type == .enumeration, !values.contains(term.value) {
-                        out.append(Diagnostic(.error, "param '\(term.param)' is never '\(term.value)' (values: \(values.joined(separator: ", ")))", at: condition.location,
-                                              suggestion: EditDistance.suggestion(for: term.value, among: values), length: condition.value.description.count))
+                        out.append(
+                            Diagnostic(
+                                .error, "param '\(term.param)' is never '\(term.value)' (values: \(values.joined(separator: ", ")))", at: condition.location,
+                                suggestion: EditDistance.suggestion(for: term.value, among: values), length: condition.value.description.count))
                         valid = false
                     }
                 }
@@ -44,7 +51,11 @@ extension SemanticChecker {
             }
             if !combinations.contains(where: { c in item.conditions.allSatisfy { $0.value.holds(c) } }) {
                 let at = item.step.when?.location ?? item.step.id.location
-                out.append(Diagnostic(.error, "step '\(item.id)' can never run: its conditions (\(item.conditions.map(\.value.description).joined(separator: "; "))) never hold together", at: at))
+                out.append(
+                    Diagnostic(
+                        .error,
+                        "step '\(item.id)' can never run: its conditions (\(item.conditions.map(\.value.description).joined(separator: "; "))) never hold together",
+                        at: at))
             }
         }
         return out

@@ -25,8 +25,10 @@ extension SemanticChecker {
         var out: [Diagnostic] = []
         for step in allSteps {
             guard case .forwarderCommand(let command) = step.action, !ForwarderVocabulary.knows(command) else { continue }
-            out.append(Diagnostic(.warning, "step '\(step.id.value)': '\(command)' is not a testpmd command labrunner knows; it is sent as typed", at: step.actionLocation,
-                                  suggestion: ForwarderVocabulary.nearest(command)))
+            out.append(
+                Diagnostic(
+                    .warning, "step '\(step.id.value)': '\(command)' is not a testpmd command labrunner knows; it is sent as typed", at: step.actionLocation,
+                    suggestion: ForwarderVocabulary.nearest(command)))
         }
         return out
     }

@@ -11,7 +11,10 @@ extension SemanticChecker {
                 continue
             }
             if !allowed.contains(target.kind) {
-                out.append(Diagnostic(.error, "\(role.kind.rawValue) '\(role.name.value)' must run on a \(words) role, but '\(placement.value)' is a \(target.kind.rawValue)", at: placement.location, length: placement.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "\(role.kind.rawValue) '\(role.name.value)' must run on a \(words) role, but '\(placement.value)' is a \(target.kind.rawValue)",
+                        at: placement.location, length: placement.value.count))
             }
         }
         for session in scenario.sessions {
@@ -20,13 +23,23 @@ extension SemanticChecker {
                 continue
             }
             if ![.host, .vm, .container, .switchDevice].contains(target.kind) {
-                out.append(Diagnostic(.error, "session '\(session.name.value)' must be on a host, vm, container or switch, not a \(target.kind.rawValue)", at: session.on.location, length: session.on.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "session '\(session.name.value)' must be on a host, vm, container or switch, not a \(target.kind.rawValue)",
+                        at: session.on.location, length: session.on.value.count))
             }
             if session.console != "shell", target.kind != .vm {
-                out.append(Diagnostic(.error, "session '\(session.name.value)': a \(session.console) console needs a vm role, but '\(session.on.value)' is a \(target.kind.rawValue)", at: session.on.location, length: session.on.value.count))
+                out.append(
+                    Diagnostic(
+                        .error,
+                        "session '\(session.name.value)': a \(session.console) console needs a vm role, but '\(session.on.value)' is a \(target.kind.rawValue)",
+                        at: session.on.location, length: session.on.value.count))
             }
             if scenario.role(session.name.value) != nil {
-                out.append(Diagnostic(.error, "session '\(session.name.value)' has the same name as a role; 'on:' would be ambiguous", at: session.name.location, length: session.name.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "session '\(session.name.value)' has the same name as a role; 'on:' would be ambiguous", at: session.name.location,
+                        length: session.name.value.count))
             }
         }
         for link in scenario.links {

@@ -35,30 +35,46 @@ extension SemanticChecker {
                     if params.contains(ref.path) { continue }
                     if ref.root == "lab", !roles.contains("lab") {
                         if segments.count != 2 || !Self.labAttributes.contains(segments[1]) {
-                            out.append(Diagnostic(.error, "'${\(ref.path)}': a lab reference reads one of \(Self.labAttributes.joined(separator: ", "))", at: location,
-                                                  suggestion: segments.count == 2 ? EditDistance.suggestion(for: segments[1], among: Self.labAttributes).map { "${lab.\($0)}" } : nil, length: ref.path.count + 3))
+                            out.append(
+                                Diagnostic(
+                                    .error, "'${\(ref.path)}': a lab reference reads one of \(Self.labAttributes.joined(separator: ", "))", at: location,
+                                    suggestion: segments.count == 2
+                                        ? EditDistance.suggestion(for: segments[1], among: Self.labAttributes).map { "${lab.\($0)}" } : nil,
+                                    length: ref.path.count + 3))
                         }
                         continue
                     }
                     if roles.contains(ref.root) {
                         if segments.count != 2 || !Self.roleAttributes.contains(segments[1]) {
-                            out.append(Diagnostic(.error, "'${\(ref.path)}': a role reference reads one of \(Self.roleAttributes.joined(separator: ", "))", at: location,
-                                                  suggestion: segments.count == 2 ? EditDistance.suggestion(for: segments[1], among: Self.roleAttributes).map { "${\(ref.root).\($0)}" } : nil, length: ref.path.count + 3))
+                            out.append(
+                                Diagnostic(
+                                    .error, "'${\(ref.path)}': a role reference reads one of \(Self.roleAttributes.joined(separator: ", "))", at: location,
+                                    suggestion: segments.count == 2
+                                        ? EditDistance.suggestion(for: segments[1], among: Self.roleAttributes).map { "${\(ref.root).\($0)}" } : nil,
+                                    length: ref.path.count + 3))
                         }
                         continue
                     }
                     if let capture = captures[ref.root] {
                         guard let step else {
-                            out.append(Diagnostic(.error, "'${\(ref.path)}' is a capture; captures can only be used in steps", at: location, length: ref.path.count + 3))
+                            out.append(
+                                Diagnostic(
+                                    .error, "'${\(ref.path)}' is a capture; captures can only be used in steps", at: location, length: ref.path.count + 3))
                             continue
                         }
                         if !sees(capture.step, from: step) {
-                            out.append(Diagnostic(.error, "step '\(step)' uses '${\(ref.path)}', captured by step '\(capture.step)', which does not run before it; add '\(capture.step)' to its after:", at: location, length: ref.path.count + 3))
+                            out.append(
+                                Diagnostic(
+                                    .error,
+                                    "step '\(step)' uses '${\(ref.path)}', captured by step '\(capture.step)', which does not run before it; add '\(capture.step)' to its after:",
+                                    at: location, length: ref.path.count + 3))
                         }
                         continue
                     }
-                    out.append(Diagnostic(.error, "unknown reference '${\(ref.path)}'; not a param, capture or role attribute", at: location,
-                                          suggestion: EditDistance.suggestion(for: ref.path, among: candidates).map { "${\($0)}" }, length: ref.path.count + 3))
+                    out.append(
+                        Diagnostic(
+                            .error, "unknown reference '${\(ref.path)}'; not a param, capture or role attribute", at: location,
+                            suggestion: EditDistance.suggestion(for: ref.path, among: candidates).map { "${\($0)}" }, length: ref.path.count + 3))
                 }
             case .sequence(let items, _):
                 for item in items { visit(item, step: step) }
@@ -91,7 +107,10 @@ extension SemanticChecker {
         for step in allSteps {
             for c in step.captures {
                 if let first = seen[c.name.value] {
-                    out.append(Diagnostic(.error, "capture '\(c.name.value)' is already captured at \(first); names are global", at: c.name.location, length: c.name.value.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "capture '\(c.name.value)' is already captured at \(first); names are global", at: c.name.location,
+                            length: c.name.value.count))
                 }
                 seen[c.name.value] = c.name.location
                 if params.contains(c.name.value) {
@@ -101,7 +120,8 @@ extension SemanticChecker {
                     out.append(Diagnostic(.error, "capture '\(c.name.value)' needs 'regex' or 'parse'", at: c.name.location, length: c.name.value.count))
                 }
                 if c.regex != nil && c.parser != nil {
-                    out.append(Diagnostic(.error, "capture '\(c.name.value)' has both 'regex' and 'parse'; use one", at: c.name.location, length: c.name.value.count))
+                    out.append(
+                        Diagnostic(.error, "capture '\(c.name.value)' has both 'regex' and 'parse'; use one", at: c.name.location, length: c.name.value.count))
                 }
             }
         }
@@ -116,20 +136,32 @@ extension SemanticChecker {
                     if let earlier = captures[since.value] {
                         let current = captures[String(check.path.value.split(separator: ".").first ?? "")]
                         if let current, earlier.spec.parser != current.spec.parser {
-                            out.append(Diagnostic(.error, "delta since '\(since.value)': it was captured differently from '\(check.path.value)'", at: since.location, length: since.value.count))
+                            out.append(
+                                Diagnostic(
+                                    .error, "delta since '\(since.value)': it was captured differently from '\(check.path.value)'", at: since.location,
+                                    length: since.value.count))
                         }
                         if !sees(earlier.step, from: step.id.value) {
-                            out.append(Diagnostic(.error, "delta since '\(since.value)': step '\(earlier.step)' does not run before step '\(step.id.value)'", at: since.location, length: since.value.count))
+                            out.append(
+                                Diagnostic(
+                                    .error, "delta since '\(since.value)': step '\(earlier.step)' does not run before step '\(step.id.value)'",
+                                    at: since.location, length: since.value.count))
                         }
                     } else {
-                        out.append(Diagnostic(.error, "unknown capture '\(since.value)'", at: since.location,
-                                              suggestion: EditDistance.suggestion(for: since.value, among: captures.keys), length: since.value.count))
+                        out.append(
+                            Diagnostic(
+                                .error, "unknown capture '\(since.value)'", at: since.location,
+                                suggestion: EditDistance.suggestion(for: since.value, among: captures.keys), length: since.value.count))
                     }
                 }
                 for (comparator, bound) in check.comparisons {
                     guard !References.present(in: bound.value) else { continue }
                     if let q = Quantity(bound.value), let unit, q.unit != .none, unit != .none, q.unit.dimension != unit.dimension {
-                        out.append(Diagnostic(.error, "'\(comparator.rawValue): \(bound.value)' compares \(q.unit.dimension.rawValue) with '\(check.path.value)', which is \(unit.dimension.rawValue) (\(unit.rawValue))", at: bound.location, length: bound.value.count))
+                        out.append(
+                            Diagnostic(
+                                .error,
+                                "'\(comparator.rawValue): \(bound.value)' compares \(q.unit.dimension.rawValue) with '\(check.path.value)', which is \(unit.dimension.rawValue) (\(unit.rawValue))",
+                                at: bound.location, length: bound.value.count))
                     }
                 }
             }
@@ -138,35 +170,51 @@ extension SemanticChecker {
     }
 
     /// Checks a capture path and returns the unit of what it reads, if known.
-    private func validate(path: Located<String>, in step: Step, captures: [String: (step: String, spec: CaptureSpec)],
-                          into out: inout [Diagnostic]) -> Unit? {
+    private func validate(
+        path: Located<String>, in step: Step, captures: [String: (step: String, spec: CaptureSpec)],
+        into out: inout [Diagnostic]
+    ) -> Unit? {
         let segments = path.value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard let capture = captures[segments[0]] else {
-            out.append(Diagnostic(.error, "unknown capture '\(segments[0])'", at: path.location,
-                                  suggestion: EditDistance.suggestion(for: segments[0], among: captures.keys), length: path.value.count))
+            out.append(
+                Diagnostic(
+                    .error, "unknown capture '\(segments[0])'", at: path.location,
+                    suggestion: EditDistance.suggestion(for: segments[0], among: captures.keys), length: path.value.count))
             return nil
         }
         if !sees(capture.step, from: step.id.value) {
-            out.append(Diagnostic(.error, "'\(segments[0])' is captured by step '\(capture.step)', which does not run before step '\(step.id.value)'", at: path.location, length: path.value.count))
+            out.append(
+                Diagnostic(
+                    .error, "'\(segments[0])' is captured by step '\(capture.step)', which does not run before step '\(step.id.value)'", at: path.location,
+                    length: path.value.count))
         }
         guard let parser = capture.spec.parser else {
             if segments.count > 1 {
-                out.append(Diagnostic(.error, "capture '\(segments[0])' is a single value; it has no field '\(segments.dropFirst().joined(separator: "."))'", at: path.location, length: path.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "capture '\(segments[0])' is a single value; it has no field '\(segments.dropFirst().joined(separator: "."))'",
+                        at: path.location, length: path.value.count))
             }
             return capture.spec.unit
         }
         let expected = parser.perPort ? 3 : 2
         let shape = parser.perPort ? "\(segments[0]).<port>.<field>" : "\(segments[0]).<field>"
         guard segments.count == expected, let field = segments.last else {
-            out.append(Diagnostic(.error, "'\(path.value)' must look like \(shape) (fields of \(parser.rawValue): \(parser.fields.joined(separator: ", ")))", at: path.location, length: path.value.count))
+            out.append(
+                Diagnostic(
+                    .error, "'\(path.value)' must look like \(shape) (fields of \(parser.rawValue): \(parser.fields.joined(separator: ", ")))",
+                    at: path.location, length: path.value.count))
             return nil
         }
         if parser.perPort, Int(segments[1]) == nil, !segments[1].hasPrefix("$") {
             out.append(Diagnostic(.error, "'\(path.value)': port must be a number", at: path.location, length: path.value.count))
         }
         if !parser.fields.contains(field) {
-            out.append(Diagnostic(.error, "\(parser.rawValue) has no field '\(field)'", at: path.location,
-                                  suggestion: EditDistance.suggestion(for: field, among: parser.fields).map { (segments.dropLast() + [$0]).joined(separator: ".") }, length: path.value.count))
+            out.append(
+                Diagnostic(
+                    .error, "\(parser.rawValue) has no field '\(field)'", at: path.location,
+                    suggestion: EditDistance.suggestion(for: field, among: parser.fields).map { (segments.dropLast() + [$0]).joined(separator: ".") },
+                    length: path.value.count))
         }
         return nil
     }

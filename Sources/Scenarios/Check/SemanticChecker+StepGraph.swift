@@ -5,7 +5,8 @@ extension SemanticChecker {
         var out: [Diagnostic] = []
         for step in allSteps {
             if let first = seen[step.id.value] {
-                out.append(Diagnostic(.error, "duplicate step id '\(step.id.value)' (first used at \(first))", at: step.id.location, length: step.id.value.count))
+                out.append(
+                    Diagnostic(.error, "duplicate step id '\(step.id.value)' (first used at \(first))", at: step.id.location, length: step.id.value.count))
             } else {
                 seen[step.id.value] = step.id.location
             }
@@ -22,8 +23,10 @@ extension SemanticChecker {
                 if dep.value == step.id.value {
                     out.append(Diagnostic(.error, "step '\(step.id.value)' cannot wait for itself", at: dep.location, length: dep.value.count))
                 } else if !known.contains(dep.value) {
-                    out.append(Diagnostic(.error, "step '\(step.id.value)' waits for unknown step '\(dep.value)'", at: dep.location,
-                                          suggestion: EditDistance.suggestion(for: dep.value, among: known), length: dep.value.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "step '\(step.id.value)' waits for unknown step '\(dep.value)'", at: dep.location,
+                            suggestion: EditDistance.suggestion(for: dep.value, among: known), length: dep.value.count))
                 }
             }
         }
@@ -67,7 +70,9 @@ extension SemanticChecker {
         }
         for id in waits {
             for block in byID[id]?.blocks ?? [] {
-                if let entry = allSteps.first(where: { $0.id.value == block })?.after?.first(where: { flat.resolve($0.value).map { Set($0).isDisjoint(with: waits) == false } == true }) {
+                if let entry = allSteps.first(where: { $0.id.value == block })?.after?.first(where: {
+                    flat.resolve($0.value).map { Set($0).isDisjoint(with: waits) == false } == true
+                }) {
                     return entry.location
                 }
             }
@@ -102,9 +107,16 @@ extension SemanticChecker {
                 ok = { _, s in s != nil }
                 if let f = role(target.value) {
                     if f.kind != .forwarder {
-                        out.append(Diagnostic(.error, "\(label) starts '\(target.value)', which is a \(f.kind.rawValue), not a forwarder", at: target.location, length: target.value.count))
+                        out.append(
+                            Diagnostic(
+                                .error, "\(label) starts '\(target.value)', which is a \(f.kind.rawValue), not a forwarder", at: target.location,
+                                length: target.value.count))
                     } else if let on = item.on.flatMap({ scenario.session($0.value) }), on.on.value != f.forwarder?.on.value {
-                        out.append(Diagnostic(.error, "\(label) starts forwarder '\(target.value)' in session '\(on.name.value)' on '\(on.on.value)', but the forwarder runs on '\(f.forwarder?.on.value ?? "?")'", at: target.location, length: target.value.count))
+                        out.append(
+                            Diagnostic(
+                                .error,
+                                "\(label) starts forwarder '\(target.value)' in session '\(on.name.value)' on '\(on.on.value)', but the forwarder runs on '\(f.forwarder?.on.value ?? "?")'",
+                                at: target.location, length: target.value.count))
                     }
                 } else {
                     out.append(unknownRole(target, expected: "a forwarder role"))
@@ -114,11 +126,17 @@ extension SemanticChecker {
                 ok = { r, _ in r?.kind == .trafficgen }
                 if case .trafficgen(let generator) = item.on.flatMap({ role($0.value) })?.spec {
                     if let port = spec.port, !generator.ports.contains(port) {
-                        out.append(Diagnostic(.error, "\(label): traffic port '\(port)' is not a port of generator '\(item.on!.value)' (\(generator.ports.joined(separator: ", ")))",
-                                              at: step.id.location, suggestion: EditDistance.suggestion(for: port, among: generator.ports)))
+                        out.append(
+                            Diagnostic(
+                                .error,
+                                "\(label): traffic port '\(port)' is not a port of generator '\(item.on!.value)' (\(generator.ports.joined(separator: ", ")))",
+                                at: step.id.location, suggestion: EditDistance.suggestion(for: port, among: generator.ports)))
                     } else if spec.port(on: generator) == nil {
-                        out.append(Diagnostic(.error, "\(label): generator '\(item.on!.value)' has \(generator.ports.count) ports; say which with port: (\(generator.ports.joined(separator: ", ")))",
-                                              at: step.id.location, length: step.id.value.count))
+                        out.append(
+                            Diagnostic(
+                                .error,
+                                "\(label): generator '\(item.on!.value)' has \(generator.ports.count) ports; say which with port: (\(generator.ports.joined(separator: ", ")))",
+                                at: step.id.location, length: step.id.value.count))
                     }
                 }
             case .copy:
@@ -126,28 +144,41 @@ extension SemanticChecker {
                 ok = { r, _ in [.host, .vm, .container].contains(r?.kind) }
             case .libvirt(let action):
                 if role(action.domain.value)?.kind != .vm {
-                    out.append(role(action.domain.value) == nil ? unknownRole(action.domain, expected: "a vm role")
-                               : Diagnostic(.error, "\(label): libvirt domain '\(action.domain.value)' is not a vm role", at: action.domain.location, length: action.domain.value.count))
+                    out.append(
+                        role(action.domain.value) == nil
+                            ? unknownRole(action.domain, expected: "a vm role")
+                            : Diagnostic(
+                                .error, "\(label): libvirt domain '\(action.domain.value)' is not a vm role", at: action.domain.location,
+                                length: action.domain.value.count))
                 }
             case .vmStart(let vm), .vmStop(let vm):
                 if role(vm.value)?.kind != .vm {
-                    out.append(role(vm.value) == nil ? unknownRole(vm, expected: "a vm role")
-                               : Diagnostic(.error, "\(label): '\(vm.value)' is not a vm role", at: vm.location, length: vm.value.count))
+                    out.append(
+                        role(vm.value) == nil
+                            ? unknownRole(vm, expected: "a vm role")
+                            : Diagnostic(.error, "\(label): '\(vm.value)' is not a vm role", at: vm.location, length: vm.value.count))
                 }
                 needed = item.on == nil ? nil : "a host role"
                 ok = { r, _ in r?.kind == .host }
             case .vmNIC(let vm, let nic, let plug):
                 guard let role = role(vm.value), let spec = role.vm else {
-                    out.append(role(vm.value) == nil ? unknownRole(vm, expected: "a vm role")
-                               : Diagnostic(.error, "\(label): '\(vm.value)' is not a vm role", at: vm.location, length: vm.value.count))
+                    out.append(
+                        role(vm.value) == nil
+                            ? unknownRole(vm, expected: "a vm role")
+                            : Diagnostic(.error, "\(label): '\(vm.value)' is not a vm role", at: vm.location, length: vm.value.count))
                     continue
                 }
                 let ids = spec.nics.map(\.id.value)
                 if !ids.contains(nic.value) {
-                    out.append(Diagnostic(.error, "\(label): vm '\(vm.value)' has no nic '\(nic.value)'", at: nic.location,
-                                          suggestion: EditDistance.suggestion(for: nic.value, among: ids), length: nic.value.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "\(label): vm '\(vm.value)' has no nic '\(nic.value)'", at: nic.location,
+                            suggestion: EditDistance.suggestion(for: nic.value, among: ids), length: nic.value.count))
                 } else if plug, spec.nics.first(where: { $0.id.value == nic.value })?.hotplug != true {
-                    out.append(Diagnostic(.warning, "\(label) plugs nic '\(nic.value)', which vm '\(vm.value)' already has at boot; mark it hotplug: true", at: nic.location, length: nic.value.count))
+                    out.append(
+                        Diagnostic(
+                            .warning, "\(label) plugs nic '\(nic.value)', which vm '\(vm.value)' already has at boot; mark it hotplug: true", at: nic.location,
+                            length: nic.value.count))
                 }
                 continue
             case .wait(let spec):
@@ -164,11 +195,16 @@ extension SemanticChecker {
             }
             let r = role(on.value), s = scenario.session(on.value)
             if r == nil && s == nil {
-                out.append(Diagnostic(.error, "\(label) is on unknown role or session '\(on.value)'", at: on.location,
-                                      suggestion: EditDistance.suggestion(for: on.value, among: targets), length: on.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "\(label) is on unknown role or session '\(on.value)'", at: on.location,
+                        suggestion: EditDistance.suggestion(for: on.value, among: targets), length: on.value.count))
             } else if !ok(r, s) {
                 let what = s != nil ? "session" : "\(r!.kind.rawValue) role"
-                out.append(Diagnostic(.error, "\(label): '\(step.action.keyword)' needs 'on:' to name \(needed), but '\(on.value)' is a \(what)", at: on.location, length: on.value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "\(label): '\(step.action.keyword)' needs 'on:' to name \(needed), but '\(on.value)' is a \(what)", at: on.location,
+                        length: on.value.count))
             }
         }
         return out

@@ -64,7 +64,8 @@ struct SemanticChecker {
     }
 
     func unknownRole(_ name: Located<String>, expected: String) -> Diagnostic {
-        Diagnostic(.error, "unknown role '\(name.value)'; expected \(expected)", at: name.location,
-                   suggestion: EditDistance.suggestion(for: name.value, among: scenario.roles.map(\.name.value)), length: name.value.count)
+        Diagnostic(
+            .error, "unknown role '\(name.value)'; expected \(expected)", at: name.location,
+            suggestion: EditDistance.suggestion(for: name.value, among: scenario.roles.map(\.name.value)), length: name.value.count)
     }
 }

@@ -42,8 +42,10 @@ public struct ShapeChecker: Sendable {
             if References.present(in: text) { return }
             if let choices {
                 if !choices.contains(text) {
-                    out.append(Diagnostic(.error, "\(what) must be \(shape.expected), not '\(text)'", at: at,
-                                          suggestion: EditDistance.suggestion(for: text, among: choices), length: node.width))
+                    out.append(
+                        Diagnostic(
+                            .error, "\(what) must be \(shape.expected), not '\(text)'", at: at,
+                            suggestion: EditDistance.suggestion(for: text, among: choices), length: node.width))
                 }
                 return
             }
@@ -69,7 +71,10 @@ public struct ShapeChecker: Sendable {
             }
             for entry in entries {
                 if !ScalarFormat.isIdentifier(entry.key.value) {
-                    out.append(Diagnostic(.error, "'\(entry.key.value)' is not a valid name (letters, digits, '_', '-', '.')", at: entry.key.location, length: entry.key.value.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "'\(entry.key.value)' is not a valid name (letters, digits, '_', '-', '.')", at: entry.key.location,
+                            length: entry.key.value.count))
                 }
                 check(entry.value, value, context: Self.namePrefix + entry.key.value, into: &out)
             }
@@ -86,8 +91,11 @@ public struct ShapeChecker: Sendable {
                 return
             }
             guard let word = tag.value.scalar, let variant = variants.first(where: { $0.0 == word })?.1 else {
-                out.append(Diagnostic(.error, "\(what): '\(key)' must be one of \(kinds.joined(separator: ", ")), not '\(tag.value.scalar ?? tag.value.kindName)'",
-                                      at: tag.value.location, suggestion: tag.value.scalar.flatMap { EditDistance.suggestion(for: $0, among: kinds) }, length: tag.value.width))
+                out.append(
+                    Diagnostic(
+                        .error, "\(what): '\(key)' must be one of \(kinds.joined(separator: ", ")), not '\(tag.value.scalar ?? tag.value.kindName)'",
+                        at: tag.value.location, suggestion: tag.value.scalar.flatMap { EditDistance.suggestion(for: $0, among: kinds) }, length: tag.value.width
+                    ))
                 return
             }
             checkObject(node, variant, context: context, siblings: variants.map(\.1), into: &out)
@@ -102,12 +110,17 @@ public struct ShapeChecker: Sendable {
         }
     }
 
-    private func checkObject(_ node: YAMLNode, _ object: ObjectShape, context: String?, siblings: [ObjectShape] = [],
-                             into out: inout [Diagnostic]) {
+    private func checkObject(
+        _ node: YAMLNode, _ object: ObjectShape, context: String?, siblings: [ObjectShape] = [],
+        into out: inout [Diagnostic]
+    ) {
         let name = node["id"]?.scalar ?? context.flatMap { $0.hasPrefix(Self.namePrefix) ? String($0.dropFirst()) : nil }
         let label = name.map { "\(object.name) '\($0)'" } ?? object.name
         guard let entries = node.entries else {
-            out.append(Diagnostic(.error, "\(Self.display(context).map { "'\($0)'" } ?? "value") must be a mapping (\(object.name)), not \(node.kindName)", at: node.location))
+            out.append(
+                Diagnostic(
+                    .error, "\(Self.display(context).map { "'\($0)'" } ?? "value") must be a mapping (\(object.name)), not \(node.kindName)", at: node.location)
+            )
             return
         }
         let known = object.fields.map(\.name)
@@ -116,10 +129,14 @@ public struct ShapeChecker: Sendable {
             guard let field = object.field(entry.key.value) else {
                 let key = entry.key.value
                 if let owner = siblings.first(where: { $0.field(key) != nil }) {
-                    out.append(Diagnostic(.error, "'\(key)' is not valid in a \(object.name) (it belongs to a \(owner.name))", at: entry.key.location, length: key.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "'\(key)' is not valid in a \(object.name) (it belongs to a \(owner.name))", at: entry.key.location, length: key.count))
                 } else {
-                    out.append(Diagnostic(.error, "unknown key '\(key)' in \(label)", at: entry.key.location,
-                                          suggestion: EditDistance.suggestion(for: key, among: known), length: key.count))
+                    out.append(
+                        Diagnostic(
+                            .error, "unknown key '\(key)' in \(label)", at: entry.key.location,
+                            suggestion: EditDistance.suggestion(for: key, among: known), length: key.count))
                 }
                 continue
             }
@@ -129,19 +146,25 @@ public struct ShapeChecker: Sendable {
         let presentNames = Set(present.map(\.value))
         for field in object.fields where field.required && !presentNames.contains(field.name) {
             // A misspelled key already got its own diagnostic with a suggestion; don't repeat it as missing.
-            if entries.contains(where: { object.field($0.key.value) == nil && EditDistance.suggestion(for: $0.key.value, among: known) == field.name }) { continue }
+            if entries.contains(where: { object.field($0.key.value) == nil && EditDistance.suggestion(for: $0.key.value, among: known) == field.name }) {
+                continue
+            }
             out.append(Diagnostic(.error, "\(label) is missing required key '\(field.name)'", at: node.location))
         }
         if !object.exactlyOne.isEmpty {
             let chosen = present.filter { object.exactlyOne.contains($0.value) && $0.value != "always" }
             if chosen.isEmpty {
-                let misspelled = entries.contains { object.field($0.key.value) == nil && EditDistance.suggestion(for: $0.key.value, among: object.exactlyOne) != nil }
+                let misspelled = entries.contains {
+                    object.field($0.key.value) == nil && EditDistance.suggestion(for: $0.key.value, among: object.exactlyOne) != nil
+                }
                 if !misspelled {
                     out.append(Diagnostic(.error, "\(label) needs one of: \(object.exactlyOne.joined(separator: ", "))", at: node.location))
                 }
             } else if chosen.count > 1 {
-                out.append(Diagnostic(.error, "\(label) has both '\(chosen[0].value)' and '\(chosen[1].value)'; use one per \(object.name)",
-                                      at: chosen[1].location, length: chosen[1].value.count))
+                out.append(
+                    Diagnostic(
+                        .error, "\(label) has both '\(chosen[0].value)' and '\(chosen[1].value)'; use one per \(object.name)",
+                        at: chosen[1].location, length: chosen[1].value.count))
             }
         }
     }

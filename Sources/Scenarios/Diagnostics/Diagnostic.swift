@@ -12,8 +12,10 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var length: Int
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation,
-                suggestion: String? = nil, length: Int = 1) {
+    public init(
+        _ severity: Severity, _ message: String, at location: SourceLocation,
+        suggestion: String? = nil, length: Int = 1
+    ) {
         self.severity = severity
         self.message = message
         self.location = location

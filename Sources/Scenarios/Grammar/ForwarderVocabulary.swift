@@ -15,6 +15,7 @@ public enum ForwarderVocabulary {
 
     /// The known pattern closest to `command`, for suggestions.
     public static func nearest(_ command: String) -> String? {
-        EditDistance.suggestion(for: command, among: patterns.map { $0.replacingOccurrences(of: " <n>", with: "").replacingOccurrences(of: " <word>", with: "") })
+        EditDistance.suggestion(
+            for: command, among: patterns.map { $0.replacingOccurrences(of: " <n>", with: "").replacingOccurrences(of: " <word>", with: "") })
     }
 }

@@ -26,7 +26,11 @@ public enum ParserKind: String, Sendable, CaseIterable {
         case .portInfo: ["mac", "name", "link", "speed", "duplex", "promiscuous", "driver"]
         case .bondingConfig: ["mode", "balance_policy", "slaves", "slave_count", "active_slaves", "active_count", "primary", "current_primary"]
         case .status: ["status", "running", "reason"]
-        case .migrate: ["status", "total_time", "downtime", "setup", "transferred_ram", "throughput", "remaining_ram", "total_ram", "duplicate", "skipped", "normal", "normal_bytes", "dirty_sync_count"]
+        case .migrate:
+            [
+                "status", "total_time", "downtime", "setup", "transferred_ram", "throughput", "remaining_ram", "total_ram", "duplicate", "skipped", "normal",
+                "normal_bytes", "dirty_sync_count",
+            ]
         case .tcpdump: ["packets", "link_type", "first_src", "first_dst", "first_proto"]
         case .traffic: ["sent", "received", "lost", "loss", "reordered", "duplicated", "max_gap", "outage", "rate"]
         }

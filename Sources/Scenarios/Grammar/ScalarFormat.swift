@@ -65,7 +65,10 @@ public enum ScalarFormat: String, Sendable, CaseIterable {
         case .pci:
             return PCIAddress(text) == nil ? "'\(text)' is not a PCI address (domain:bus:device.function, e.g. 0000:09:00.0)" : nil
         case .cores:
-            do { _ = try CoreList(parsing: text); return nil } catch { return "\(error)" }
+            do {
+                _ = try CoreList(parsing: text)
+                return nil
+            } catch { return "\(error)" }
         case .duration:
             guard let q = Quantity(text), q.unit.dimension == .time || q.unit == .none else {
                 return "'\(text)' is not \(expected)"
@@ -79,11 +82,17 @@ public enum ScalarFormat: String, Sendable, CaseIterable {
         case .quantity:
             return Quantity(text) == nil ? "'\(text)' is not \(expected); known units: \(Unit.allSymbols.joined(separator: ", "))" : nil
         case .regex:
-            do { _ = try NSRegularExpression(pattern: text); return nil } catch {
+            do {
+                _ = try NSRegularExpression(pattern: text)
+                return nil
+            } catch {
                 return "'\(text)' is not a valid regular expression"
             }
         case .condition:
-            do { _ = try Condition(parsing: text); return nil } catch { return "\(error)" }
+            do {
+                _ = try Condition(parsing: text)
+                return nil
+            } catch { return "\(error)" }
         }
     }
 

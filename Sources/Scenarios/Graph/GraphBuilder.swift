@@ -33,11 +33,12 @@ public struct GraphBuilder: Sendable {
         for name in scenario.roles.map(\.name.value) + scenario.sessions.map(\.name.value) {
             bindings[name] = planner.labHost(for: name)
         }
-        var graph = StepGraph(scenario: scenario.name, title: scenario.title, lab: lab.name,
-                              params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
-                              steps: Self.ordered(planned), bindings: bindings,
-                              sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
-                              monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
+        var graph = StepGraph(
+            scenario: scenario.name, title: scenario.title, lab: lab.name,
+            params: scenario.params.map { ($0.name.value, scenario.paramValues[$0.name.value] ?? "") },
+            steps: Self.ordered(planned), bindings: bindings,
+            sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
+            monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         graph.forwarderPlacements = scenario.forwarderPlacements
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)

@@ -25,7 +25,9 @@ public struct PlanRenderer: Sendable {
         }
         for container in graph.containers.values.sorted(by: { $0.name < $1.name }) {
             let volumes = container.volumes.map { "\($0.source):\($0.target)" }.joined(separator: " ")
-            out.append("container: \(container.name) in \(container.namespace) (own mount, pid, uts and ipc namespaces\(volumes.isEmpty ? "" : "; volumes \(volumes)"))")
+            out.append(
+                "container: \(container.name) in \(container.namespace) (own mount, pid, uts and ipc namespaces\(volumes.isEmpty ? "" : "; volumes \(volumes)"))"
+            )
         }
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
@@ -36,8 +38,11 @@ public struct PlanRenderer: Sendable {
             out.append("")
             out.append(head)
             let pad = String(repeating: " ", count: width + 2)
-            if let guide = step.guide { out.append("\(pad)guide: \(guide)\(step.doc.map { " — \($0)" } ?? "")") }
-            else if let doc = step.doc { out.append("\(pad)doc: \(doc)") }
+            if let guide = step.guide {
+                out.append("\(pad)guide: \(guide)\(step.doc.map { " — \($0)" } ?? "")")
+            } else if let doc = step.doc {
+                out.append("\(pad)doc: \(doc)")
+            }
             out.append("\(pad)after: \(step.after.isEmpty ? "—" : step.after.joined(separator: ", "))")
             out.append("\(pad)target: \(step.target)")
             let lines = step.command.split(separator: "\n", omittingEmptySubsequences: false)

@@ -52,8 +52,10 @@ public struct StepFlattener: Sendable {
                 blockExits[step.id.value] = exits.isEmpty ? deps : exits
             } else {
                 stepIDs.insert(step.id.value)
-                steps.append(FlatStep(step: step, after: deps, conditions: inner.conditions, on: inner.on,
-                                      requires: inner.requires, blocks: context.blocks))
+                steps.append(
+                    FlatStep(
+                        step: step, after: deps, conditions: inner.conditions, on: inner.on,
+                        requires: inner.requires, blocks: context.blocks))
                 exits = [step.id.value]
             }
             previous = exits.isEmpty ? deps : exits
@@ -69,10 +71,11 @@ public struct StepFlattener: Sendable {
             blockExits[block] = Self.unique(exits.flatMap { $0.hasPrefix("@") ? (resolve(String($0.dropFirst())) ?? []) : [$0] })
         }
         for index in steps.indices {
-            steps[index].after = Self.unique(steps[index].after.flatMap { dep -> [String] in
-                guard dep.hasPrefix("@") else { return [dep] }
-                return resolve(String(dep.dropFirst())) ?? []
-            })
+            steps[index].after = Self.unique(
+                steps[index].after.flatMap { dep -> [String] in
+                    guard dep.hasPrefix("@") else { return [dep] }
+                    return resolve(String(dep.dropFirst())) ?? []
+                })
         }
     }
 

@@ -56,7 +56,8 @@ struct StepPlanner {
         let host = labHost(for: onName)
         var target = host.map { $0.transport } ?? (onName == nil ? "local" : "external \(onName!) (not reachable from labrunner)")
         if lab.isVirtual, let role = onName.flatMap({ scenario.role(scenario.session($0)?.on.value ?? $0) }), role.kind == .container,
-           let namespace = host?.namespace {
+            let namespace = host?.namespace
+        {
             target = "nsenter into container \(role.name.value) (in \(namespace))"
         }
         var command = ""
@@ -93,16 +94,18 @@ struct StepPlanner {
             target = "libvirt \(uri)"
             if let role = scenario.role(call.domain.value), let dh = domainHost {
                 let name = role.vm?.name ?? role.name.value
-                var planned = LibvirtCall(action: call.action, domain: name, uri: uri,
-                                          argument: call.action == "monitor" ? call.command.map(resolve) : call.dest.map(resolve),
-                                          migrationURI: call.migrationURI.map(resolve), live: call.live)
+                var planned = LibvirtCall(
+                    action: call.action, domain: name, uri: uri,
+                    argument: call.action == "monitor" ? call.command.map(resolve) : call.dest.map(resolve),
+                    migrationURI: call.migrationURI.map(resolve), live: call.live)
                 switch call.action {
                 case "define":
                     command = resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml)
                     planned.xml = command
                 case "migrate":
                     let via = call.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
-                    command = "virDomainMigrateToURI3(\(name), \(call.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(call.live ? " | VIR_MIGRATE_LIVE" : ""))"
+                    command =
+                        "virDomainMigrateToURI3(\(name), \(call.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(call.live ? " | VIR_MIGRATE_LIVE" : ""))"
                 case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(call.command ?? "")))"
                 default: command = "\(call.action) \(name)"
                 }
@@ -116,7 +119,8 @@ struct StepPlanner {
             }
         case .forwarderStart(let name):
             if let role = scenario.role(name.value) {
-                command = resolve(Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
+                command = resolve(
+                    Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
             }
             action = .forwarderStart(role: name.value, line: command)
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
@@ -152,21 +156,25 @@ struct StepPlanner {
             }
         case .vmNIC(let name, let nicName, let plug):
             if let role = scenario.role(name.value), let vh = labHost(for: name.value),
-               let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value }) {
+                let nic = role.vm?.nics.first(where: { $0.id.value == nicName.value })
+            {
                 let launcher = QEMUCommandLine(role: role, lab: lab, host: vh)
                 target = "qmp \(launcher.qmpAddress) (\(vh.transport))"
-                let commands = (plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])]).map(resolveJSON)
+                let commands =
+                    (plug ? launcher.hotplug(nic) : [.object([("execute", .string("device_del")), ("arguments", .object([("id", .string(nic.id.value))]))])])
+                    .map(resolveJSON)
                 command = commands.map { $0.rendered(pretty: false) }.joined(separator: "\n")
                 action = .vmNIC(role: name.value, plug: plug, commands: commands)
             }
         case .block:
             action = .block
         }
-        return PlannedStep(id: step.id.value, after: item.after, on: onName, target: target, action: action,
-                           command: command, skip: skipReason(item, host: host), always: step.always,
-                           doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
-                           timeout: step.timeout?.converted(to: .s), retries: step.retries,
-                           retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+        return PlannedStep(
+            id: step.id.value, after: item.after, on: onName, target: target, action: action,
+            command: command, skip: skipReason(item, host: host), always: step.always,
+            doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
+            timeout: step.timeout?.converted(to: .s), retries: step.retries,
+            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
     }
 
     /// The texts an output must (not) contain, with roles' attributes and params filled in (captured

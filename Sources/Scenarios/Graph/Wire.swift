@@ -35,7 +35,8 @@ public struct Wire: Sendable, Equatable {
         func end(_ text: String) -> End? {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let role = scenario.role(parts[0]), role.kind != .vm, role.kind != .container,
-                  let namespace = bindings[parts[0]]?.namespace else { return nil }
+                let namespace = bindings[parts[0]]?.namespace
+            else { return nil }
             var flood = false
             if case .switchDevice(let s) = role.spec { flood = s.flood }
             return End(namespace: namespace, interface: parts[1], bridged: role.kind == .switchDevice, flood: flood)

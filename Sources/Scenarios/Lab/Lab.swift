@@ -71,8 +71,9 @@ public struct Lab: Sendable {
             } else if isVirtual, octets.count == 4 {
                 let address = "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + 10 + index)"
                 let ns = "\(namespacePrefix)-\(role)"
-                out[role] = LabHost(name: role, address: address, user: "root", port: 22, namespace: ns, capabilities: capabilities,
-                                    cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
+                out[role] = LabHost(
+                    name: role, address: address, user: "root", port: 22, namespace: ns, capabilities: capabilities,
+                    cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
             } else if isDevice {
                 continue
             } else if let fallback = defaultHost, let host = hosts.first(where: { $0.name == fallback }) {

@@ -1,31 +1,31 @@
 extension LabLoader {
     /// The embedded virtual lab, used when no `--lab` is given. `scenarios/labs/virtual.yaml` is the same text.
     public static let embeddedVirtualLab = """
-    # yaml-language-server: $schema=../../schema/lab.schema.json
-    # The embedded virtual lab: every host role becomes a network namespace on this machine,
-    # guests run under QEMU TCG with memfd memory, forwarders are labrunner's FastPath,
-    # VFs are emulated NICs and the switch is a Linux bridge. Nothing leaves the namespaces.
-    name: virtual
-    kind: virtual
-    doc: Namespaces, TCG guests and FastPath on one machine without NICs.
-    accel: auto
-    forwarder: fastpath
-    fastpath: labrunner fastpath
-    qemu: qemu-system-x86_64
-    capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt]
-    virtual:
-      subnet: 198.51.100.0/24
-      namespace_prefix: lr
-      cores: 0-1
-      memory: 4GiB
-      memory_backing: memfd
-      guest_kernel: /run/labrunner/guest/vmlinux
-      guest_initrd: /run/labrunner/guest/initrd.img
-      guest_fastpath: /run/labrunner/guest/fastpath.img
-      emulate: [sriov, switch, trafficgen]
-      workdir: /run/labrunner
+        # yaml-language-server: $schema=../../schema/lab.schema.json
+        # The embedded virtual lab: every host role becomes a network namespace on this machine,
+        # guests run under QEMU TCG with memfd memory, forwarders are labrunner's FastPath,
+        # VFs are emulated NICs and the switch is a Linux bridge. Nothing leaves the namespaces.
+        name: virtual
+        kind: virtual
+        doc: Namespaces, TCG guests and FastPath on one machine without NICs.
+        accel: auto
+        forwarder: fastpath
+        fastpath: labrunner fastpath
+        qemu: qemu-system-x86_64
+        capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt]
+        virtual:
+          subnet: 198.51.100.0/24
+          namespace_prefix: lr
+          cores: 0-1
+          memory: 4GiB
+          memory_backing: memfd
+          guest_kernel: /run/labrunner/guest/vmlinux
+          guest_initrd: /run/labrunner/guest/initrd.img
+          guest_fastpath: /run/labrunner/guest/fastpath.img
+          emulate: [sriov, switch, trafficgen]
+          workdir: /run/labrunner
 
-    """
+        """
 
     /// Loads the embedded virtual lab.
     public func loadEmbedded() -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {

@@ -24,12 +24,14 @@ public struct LabLoader: Sendable {
         let hosts = root.dictionary("hosts").map { entry -> LabHost in
             let h = entry.value
             if kind == "ssh", h.text("address") == nil {
-                diagnostics.append(Diagnostic(.error, "host '\(entry.key.value)' of an ssh lab needs 'address'", at: entry.key.location, length: entry.key.value.count))
+                diagnostics.append(
+                    Diagnostic(.error, "host '\(entry.key.value)' of an ssh lab needs 'address'", at: entry.key.location, length: entry.key.value.count))
             }
-            var host = LabHost(name: entry.key.value, address: h.text("address")?.value ?? entry.key.value, user: h.text("user")?.value ?? "root",
-                               port: h.int("port") ?? 22, namespace: nil, capabilities: caps.union(h.texts("capabilities").map(\.value)),
-                               cores: h.cores("cores")?.value, memory: h.quantity("memory")?.value,
-                               workdir: h.text("workdir")?.value ?? "/var/run/labrunner", jump: h.text("jump")?.value, key: h.text("key")?.value)
+            var host = LabHost(
+                name: entry.key.value, address: h.text("address")?.value ?? entry.key.value, user: h.text("user")?.value ?? "root",
+                port: h.int("port") ?? 22, namespace: nil, capabilities: caps.union(h.texts("capabilities").map(\.value)),
+                cores: h.cores("cores")?.value, memory: h.quantity("memory")?.value,
+                workdir: h.text("workdir")?.value ?? "/var/run/labrunner", jump: h.text("jump")?.value, key: h.text("key")?.value)
             host.knownHosts = h.text("known_hosts")?.value ?? host.knownHosts
             host.acceptNewHostKeys = h.bool("accept_new_host_keys") ?? false
             host.connectFrom = h.text("connect_from")?.value
@@ -39,24 +41,28 @@ public struct LabLoader: Sendable {
             return host
         }
         if let d = root.text("default_host"), !hosts.contains(where: { $0.name == d.value }) {
-            diagnostics.append(Diagnostic(.error, "default_host '\(d.value)' is not one of the lab's hosts", at: d.location,
-                                          suggestion: EditDistance.suggestion(for: d.value, among: hosts.map(\.name)), length: d.value.count))
+            diagnostics.append(
+                Diagnostic(
+                    .error, "default_host '\(d.value)' is not one of the lab's hosts", at: d.location,
+                    suggestion: EditDistance.suggestion(for: d.value, among: hosts.map(\.name)), length: d.value.count))
         }
         let v = root["virtual"]
         if kind == "virtual", let subnet = v?.text("subnet"), subnet.value.hasPrefix("192.0.2.") {
-            diagnostics.append(Diagnostic(.error, "subnet \(subnet.value) is this machine's uplink; use 198.51.100.0/24 or 203.0.113.0/24", at: subnet.location))
+            diagnostics.append(
+                Diagnostic(.error, "subnet \(subnet.value) is this machine's uplink; use 198.51.100.0/24 or 203.0.113.0/24", at: subnet.location))
         }
-        var lab = Lab(name: root.text("name")?.value ?? "lab", kind: kind, file: path,
-                      accel: root.text("accel")?.value ?? "auto", forwarder: root.text("forwarder")?.value ?? (kind == "virtual" ? "fastpath" : "testpmd"),
-                      testpmdPath: root.text("testpmd")?.value ?? "dpdk-testpmd", fastpathPath: root.text("fastpath")?.value ?? "labrunner fastpath",
-                      pdumpPath: root.text("pdump")?.value ?? (kind == "virtual" ? "labrunner pdump" : "dpdk-pdump"),
-                      qemuPath: root.text("qemu")?.value ?? "qemu-system-x86_64", libvirtURI: root.text("libvirt_uri")?.value ?? "qemu+ssh://root@${host}/system",
-                      capabilities: caps, hosts: hosts, defaultHost: root.text("default_host")?.value,
-                      subnet: v?.text("subnet")?.value ?? "198.51.100.0/24", namespacePrefix: v?.text("namespace_prefix")?.value ?? "lr",
-                      virtualCores: v?.cores("cores")?.value, virtualMemory: v?.quantity("memory")?.value,
-                      guestKernel: v?.text("guest_kernel")?.value, guestInitrd: v?.text("guest_initrd")?.value,
-                      memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
-                      workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
+        var lab = Lab(
+            name: root.text("name")?.value ?? "lab", kind: kind, file: path,
+            accel: root.text("accel")?.value ?? "auto", forwarder: root.text("forwarder")?.value ?? (kind == "virtual" ? "fastpath" : "testpmd"),
+            testpmdPath: root.text("testpmd")?.value ?? "dpdk-testpmd", fastpathPath: root.text("fastpath")?.value ?? "labrunner fastpath",
+            pdumpPath: root.text("pdump")?.value ?? (kind == "virtual" ? "labrunner pdump" : "dpdk-pdump"),
+            qemuPath: root.text("qemu")?.value ?? "qemu-system-x86_64", libvirtURI: root.text("libvirt_uri")?.value ?? "qemu+ssh://root@${host}/system",
+            capabilities: caps, hosts: hosts, defaultHost: root.text("default_host")?.value,
+            subnet: v?.text("subnet")?.value ?? "198.51.100.0/24", namespacePrefix: v?.text("namespace_prefix")?.value ?? "lr",
+            virtualCores: v?.cores("cores")?.value, virtualMemory: v?.quantity("memory")?.value,
+            guestKernel: v?.text("guest_kernel")?.value, guestInitrd: v?.text("guest_initrd")?.value,
+            memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
+            workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
         lab.guestFastPath = v?.text("guest_fastpath")?.value
         return (lab, ScenarioFrontEnd.sorted(diagnostics), doc.source)
     }

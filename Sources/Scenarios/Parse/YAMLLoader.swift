@@ -26,7 +26,14 @@ public struct YAMLLoader: Sendable {
         }
         let source = SourceFile(path: path, text: text)
         if let (line, column) = Self.firstControlCharacter(in: source) {
-            return (nil, [Diagnostic(.error, "file contains a control character (binary data?); YAML text cannot contain it", at: source.location(line: line, column: column))])
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        .error, "file contains a control character (binary data?); YAML text cannot contain it", at: source.location(line: line, column: column)
+                    )
+                ]
+            )
         }
         return (source, [])
     }
@@ -50,7 +57,14 @@ public struct YAMLLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         let node = convert(root, source: source, budget: &budget, diagnostics: &diagnostics)
         if budget < 0 {
-            return (nil, [Diagnostic(.error, "document expands to more than \(maxNodes) nodes through aliases; remove the alias chain", at: source.location(line: 1, column: 1))])
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        .error, "document expands to more than \(maxNodes) nodes through aliases; remove the alias chain",
+                        at: source.location(line: 1, column: 1))
+                ]
+            )
         }
         return (node, diagnostics)
     }
@@ -77,15 +91,18 @@ public struct YAMLLoader: Sendable {
                 if budget < 0 { break }
                 let keyLocation = source.location(line: key.mark?.line ?? location.line, column: key.mark?.column ?? location.column)
                 guard case .scalar(let k) = key else {
-                    diagnostics.append(Diagnostic(.error, "mapping keys must be plain words, not \(key.sequence != nil ? "a list" : "a mapping")", at: keyLocation))
+                    diagnostics.append(
+                        Diagnostic(.error, "mapping keys must be plain words, not \(key.sequence != nil ? "a list" : "a mapping")", at: keyLocation))
                     continue
                 }
                 if k.string == "<<" {
                     diagnostics.append(Diagnostic(.error, "merge keys ('<<') are not supported; use 'include:' or a template", at: keyLocation, length: 2))
                     continue
                 }
-                entries.append(YAMLEntry(key: Located(k.string, at: keyLocation),
-                                         value: convert(value, source: source, budget: &budget, diagnostics: &diagnostics)))
+                entries.append(
+                    YAMLEntry(
+                        key: Located(k.string, at: keyLocation),
+                        value: convert(value, source: source, budget: &budget, diagnostics: &diagnostics)))
             }
             return .mapping(entries, at: location)
         }
@@ -94,16 +111,18 @@ public struct YAMLLoader: Sendable {
     private func diagnostic(for error: YamlError, in source: SourceFile) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let at = source.location(line: max(1, mark.line), column: max(1, mark.column))
             guard let context, context.mark.line >= 1 else { return Diagnostic(.error, "YAML syntax: \(problem)", at: at) }
             // Point at where the unfinished construct starts; say where libyaml gave up.
-            return Diagnostic(.error, "YAML syntax: \(problem) \(context.text) that starts here (found at \(at.line):\(at.column))",
-                              at: source.location(line: context.mark.line, column: max(1, context.mark.column)))
+            return Diagnostic(
+                .error, "YAML syntax: \(problem) \(context.text) that starts here (found at \(at.line):\(at.column))",
+                at: source.location(line: context.mark.line, column: max(1, context.mark.column)))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? "?"
-            let at = secondOccurrence(of: key, after: context.mark, in: source)
+            let at =
+                secondOccurrence(of: key, after: context.mark, in: source)
                 ?? source.location(line: max(1, context.mark.line), column: max(1, context.mark.column))
             return Diagnostic(.error, "duplicate key '\(key)' in this mapping; each key may appear once", at: at, length: key.count)
         case .reader(let problem, let offset, _, _):
@@ -142,7 +161,8 @@ public struct YAMLLoader: Sendable {
                 blockIndent = nil
             }
             if !blank, let tabAt = bytes[..<leading].firstIndex(of: tab) {
-                return Diagnostic(.error, "tab character in indentation; YAML indentation must use spaces", at: source.location(line: index + 1, column: tabAt + 1))
+                return Diagnostic(
+                    .error, "tab character in indentation; YAML indentation must use spaces", at: source.location(line: index + 1, column: tabAt + 1))
             }
             var end = bytes.count
             while end > 0 && (bytes[end - 1] == space || bytes[end - 1] == tab) { end -= 1 }
@@ -166,7 +186,8 @@ public struct YAMLLoader: Sendable {
                 if indents.last != indent { indents.append(indent) }
                 let dashes = bytes[indent...].prefix { $0 == dash || $0 == space }.filter { $0 == dash }.count
                 if indents.count + dashes > maxDepth {
-                    return Diagnostic(.error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: indent + 1))
+                    return Diagnostic(
+                        .error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: indent + 1))
                 }
             }
             var quote: UInt8?
@@ -186,7 +207,8 @@ public struct YAMLLoader: Sendable {
                 case UInt8(ascii: "["), UInt8(ascii: "{"):
                     flow += 1
                     if flow + indents.count > maxDepth {
-                        return Diagnostic(.error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: offset + 1))
+                        return Diagnostic(
+                            .error, "nesting deeper than \(maxDepth) levels; flatten the document", at: source.location(line: index + 1, column: offset + 1))
                     }
                     continue
                 case UInt8(ascii: "]"), UInt8(ascii: "}"):

@@ -9,9 +9,10 @@ extension YAMLNode {
         case .sequence(let items, let at):
             return .sequence(items.map { $0.mapScalars(except: except, transform) }, at: at)
         case .mapping(let entries, let at):
-            return .mapping(entries.map {
-                YAMLEntry(key: $0.key, value: except.contains($0.key.value) ? $0.value : $0.value.mapScalars(except: except, transform))
-            }, at: at)
+            return .mapping(
+                entries.map {
+                    YAMLEntry(key: $0.key, value: except.contains($0.key.value) ? $0.value : $0.value.mapScalars(except: except, transform))
+                }, at: at)
         }
     }
 

@@ -14,7 +14,9 @@ public struct DocumentReader: Sendable {
         case .success(let bytes):
             return parse(path: path, bytes: bytes, shape: shape, definitions: definitions)
         case .failure(let error):
-            return Document(source: nil, root: nil, diagnostics: [Diagnostic(.error, "cannot read '\(path)': \(error.reason)", at: SourceLocation(file: path, line: 1, column: 1))])
+            return Document(
+                source: nil, root: nil,
+                diagnostics: [Diagnostic(.error, "cannot read '\(path)': \(error.reason)", at: SourceLocation(file: path, line: 1, column: 1))])
         }
     }
 

@@ -17,7 +17,8 @@ struct ParamResolver {
                 diagnostics.append(Diagnostic(.error, "default of \(problem)", at: param.defaultValue.location, length: param.defaultValue.value.count))
             }
             if param.type == .enumeration && param.values.isEmpty {
-                diagnostics.append(Diagnostic(.error, "param '\(param.name.value)' of type enum needs 'values'", at: param.name.location, length: param.name.value.count))
+                diagnostics.append(
+                    Diagnostic(.error, "param '\(param.name.value)' of type enum needs 'values'", at: param.name.location, length: param.name.value.count))
             }
             values[param.name.value] = param.defaultValue.value
         }
@@ -29,8 +30,10 @@ struct ParamResolver {
             }
             let name = String(override[..<eq]), value = String(override[override.index(after: eq)...])
             guard let param = params.first(where: { $0.name.value == name }) else {
-                diagnostics.append(Diagnostic(.error, "--set: the scenario has no param '\(name)'", at: at,
-                                              suggestion: EditDistance.suggestion(for: name, among: params.map(\.name.value))))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "--set: the scenario has no param '\(name)'", at: at,
+                        suggestion: EditDistance.suggestion(for: name, among: params.map(\.name.value))))
                 continue
             }
             if let problem = param.problem(with: value) {

@@ -44,7 +44,9 @@ public struct ScenarioFrontEnd: Sendable {
             for doc in documents {
                 for entry in doc.dictionary(key) {
                     if let first = seen[entry.key.value] {
-                        diagnostics.append(Diagnostic(.error, "\(what) '\(entry.key.value)' is already defined at \(first)", at: entry.key.location, length: entry.key.value.count))
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, "\(what) '\(entry.key.value)' is already defined at \(first)", at: entry.key.location, length: entry.key.value.count))
                         continue
                     }
                     seen[entry.key.value] = entry.key.location
@@ -79,14 +81,19 @@ public struct ScenarioFrontEnd: Sendable {
             var changed = false
             let result = node.mapScalars(except: ["when"]) { text, at in
                 let replaced = References.substitute(text) { values[$0] }
-                if replaced != text { changed = true; substituted.insert(at) }
+                if replaced != text {
+                    changed = true
+                    substituted.insert(at)
+                }
                 return replaced
             }
             if changed { recheck.append((result, shape, name)) }
             return result
         }
         let resolvedRoles = roleEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: ScenarioGrammar.role, name: $0.key.value)) }
-        let resolvedSessions = sessionEntries.map { YAMLEntry(key: $0.key, value: substitute($0.value, as: .object(ScenarioGrammar.session), name: $0.key.value)) }
+        let resolvedSessions = sessionEntries.map {
+            YAMLEntry(key: $0.key, value: substitute($0.value, as: .object(ScenarioGrammar.session), name: $0.key.value))
+        }
         let resolvedSteps = stepNodes.map { substitute($0, as: .ref("step")) }
         let resolvedAlways = alwaysNodes.map { substitute($0, as: .ref("step")) }
         let resolvedLinks = linkNodes.map { substitute($0, as: .object(ScenarioGrammar.link)) }
@@ -109,19 +116,24 @@ public struct ScenarioFrontEnd: Sendable {
         return LoadResult(scenario: scenario, diagnostics: Self.sorted(diagnostics), sources: sources)
     }
 
-    private func collectIncludes(of node: YAMLNode, from path: String, visited: inout Set<String>, fragments: inout [YAMLNode],
-                                 diagnostics: inout [Diagnostic], sources: inout [SourceFile]) {
+    private func collectIncludes(
+        of node: YAMLNode, from path: String, visited: inout Set<String>, fragments: inout [YAMLNode],
+        diagnostics: inout [Diagnostic], sources: inout [SourceFile]
+    ) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         for include in node.texts("include") {
             let url = include.value.hasPrefix("/") ? URL(fileURLWithPath: include.value) : directory.appendingPathComponent(include.value)
             let target = url.standardizedFileURL.path
             if visited.contains(target) {
-                diagnostics.append(Diagnostic(.error, "include '\(include.value)' is already included (include cycle)", at: include.location, length: include.value.count))
+                diagnostics.append(
+                    Diagnostic(.error, "include '\(include.value)' is already included (include cycle)", at: include.location, length: include.value.count))
                 continue
             }
             visited.insert(target)
             guard case .success(let bytes) = reader.source.bytes(at: target) else {
-                diagnostics.append(Diagnostic(.error, "included file '\(include.value)' does not exist (looked for \(target))", at: include.location, length: include.value.count))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "included file '\(include.value)' does not exist (looked for \(target))", at: include.location, length: include.value.count))
                 continue
             }
             let doc = reader.parse(path: displayPath(target), bytes: bytes, shape: ScenarioGrammar.fragment)
@@ -129,7 +141,8 @@ public struct ScenarioFrontEnd: Sendable {
             if let source = doc.source { sources.append(source) }
             guard let root = doc.root, root.entries != nil else { continue }
             for key in ["steps", "always"] where root[key] != nil {
-                diagnostics.append(Diagnostic(.error, "included files share params, roles, sessions and templates; move '\(key)' into a template", at: root[key]!.location))
+                diagnostics.append(
+                    Diagnostic(.error, "included files share params, roles, sessions and templates; move '\(key)' into a template", at: root[key]!.location))
             }
             collectIncludes(of: root, from: target, visited: &visited, fragments: &fragments, diagnostics: &diagnostics, sources: &sources)
             fragments.append(root)

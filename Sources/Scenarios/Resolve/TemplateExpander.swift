@@ -23,25 +23,33 @@ struct TemplateExpander {
         }
         guard let use = node.text("use") else { return node }
         guard let template = templates[use.value] else {
-            diagnostics.append(Diagnostic(.error, "unknown template '\(use.value)'", at: use.location,
-                                          suggestion: EditDistance.suggestion(for: use.value, among: templates.keys), length: use.value.count))
+            diagnostics.append(
+                Diagnostic(
+                    .error, "unknown template '\(use.value)'", at: use.location,
+                    suggestion: EditDistance.suggestion(for: use.value, among: templates.keys), length: use.value.count))
             return node.removing(["use", "with"]).setting("block", to: .sequence([], at: use.location))
         }
         if stack.contains(use.value) {
-            diagnostics.append(Diagnostic(.error, "template '\(use.value)' uses itself: \((stack + [use.value]).joined(separator: " → "))", at: use.location, length: use.value.count))
+            diagnostics.append(
+                Diagnostic(
+                    .error, "template '\(use.value)' uses itself: \((stack + [use.value]).joined(separator: " → "))", at: use.location, length: use.value.count)
+            )
             return node.removing(["use", "with"]).setting("block", to: .sequence([], at: use.location))
         }
         let declared = template.value.texts("params").map(\.value)
         var args: [String: String] = [:]
         for entry in node.dictionary("with") {
             if !declared.contains(entry.key.value) {
-                diagnostics.append(Diagnostic(.error, "template '\(use.value)' has no param '\(entry.key.value)'", at: entry.key.location,
-                                              suggestion: EditDistance.suggestion(for: entry.key.value, among: declared), length: entry.key.value.count))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "template '\(use.value)' has no param '\(entry.key.value)'", at: entry.key.location,
+                        suggestion: EditDistance.suggestion(for: entry.key.value, among: declared), length: entry.key.value.count))
             }
             args[entry.key.value] = entry.value.scalar ?? ""
         }
         for name in declared where args[name] == nil {
-            diagnostics.append(Diagnostic(.error, "use of template '\(use.value)' is missing param '\(name)' in 'with:'", at: use.location, length: use.value.count))
+            diagnostics.append(
+                Diagnostic(.error, "use of template '\(use.value)' is missing param '\(name)' in 'with:'", at: use.location, length: use.value.count))
             args[name] = ""  // reported here; not again as an unknown reference in the template's body
         }
         let prefix = node.text("id")?.value ?? use.value

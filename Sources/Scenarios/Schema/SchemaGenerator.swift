@@ -5,14 +5,16 @@ public struct SchemaGenerator: Sendable {
 
     /// The schema of scenario files.
     public var scenario: JSONValue {
-        document(ScenarioGrammar.scenario, id: "https://labrunner.dev/schema/scenario.schema.json",
-                 title: "labrunner scenario", definitions: ScenarioGrammar.definitions)
+        document(
+            ScenarioGrammar.scenario, id: "https://labrunner.dev/schema/scenario.schema.json",
+            title: "labrunner scenario", definitions: ScenarioGrammar.definitions)
     }
 
     /// The schema of files that only carry shared parts (`include:` targets).
     public var include: JSONValue {
-        document(ScenarioGrammar.fragment, id: "https://labrunner.dev/schema/include.schema.json",
-                 title: "labrunner include file", definitions: ScenarioGrammar.definitions)
+        document(
+            ScenarioGrammar.fragment, id: "https://labrunner.dev/schema/include.schema.json",
+            title: "labrunner include file", definitions: ScenarioGrammar.definitions)
     }
 
     /// The schema of lab files.
@@ -71,9 +73,11 @@ public struct SchemaGenerator: Sendable {
         case .oneOrMany(let item):
             return .object([("anyOf", .array([schema(item), .object([("type", .string("array")), ("items", schema(item))])]))])
         case .dictionary(let value):
-            return .object([("type", .string("object")),
-                            ("propertyNames", .object([("pattern", .string("^[A-Za-z_][A-Za-z0-9_.-]*$"))])),
-                            ("additionalProperties", schema(value))])
+            return .object([
+                ("type", .string("object")),
+                ("propertyNames", .object([("pattern", .string("^[A-Za-z_][A-Za-z0-9_.-]*$"))])),
+                ("additionalProperties", schema(value)),
+            ])
         case .object(let o):
             return object(o)
         case .tagged(let key, let variants):

@@ -44,7 +44,8 @@ public struct Condition: Sendable, Hashable, CustomStringConvertible {
         clauses.contains { clause in
             clause.allSatisfy { term in
                 let actual = values[term.param] ?? ""
-                return (actual == term.value || (ScalarFormat.boolean(actual) != nil && ScalarFormat.boolean(actual) == ScalarFormat.boolean(term.value))) == term.equal
+                return (actual == term.value || (ScalarFormat.boolean(actual) != nil && ScalarFormat.boolean(actual) == ScalarFormat.boolean(term.value)))
+                    == term.equal
             }
         }
     }

@@ -19,7 +19,8 @@ public struct PCIAddress: Sendable, Hashable, CustomStringConvertible {
         guard busText.count == 2, let bus = UInt8(busText, radix: 16) else { return nil }
         let devFn = parts[parts.count - 1].split(separator: ".", omittingEmptySubsequences: false)
         guard devFn.count == 2, devFn[0].count == 2, let device = UInt8(devFn[0], radix: 16), device < 32,
-              devFn[1].count == 1, let function = UInt8(devFn[1], radix: 8), function < 8 else { return nil }
+            devFn[1].count == 1, let function = UInt8(devFn[1], radix: 8), function < 8
+        else { return nil }
         self.domain = domain
         self.bus = bus
         self.device = device

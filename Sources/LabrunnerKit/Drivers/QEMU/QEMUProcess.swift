@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,8 +26,10 @@ final class QEMUProcess: @unchecked Sendable {
     }
 
     /// Starts `argv` (in `namespace`), records it in the ledger, and connects to `qmpSocket`.
-    static func launch(role: String, argv: [String], namespace: String?, qmpSocket: String, log: URL, ledger: Ledger,
-                       timeout: Duration = .seconds(30), logger: Logger? = nil) async throws -> QEMUProcess {
+    static func launch(
+        role: String, argv: [String], namespace: String?, qmpSocket: String, log: URL, ledger: Ledger,
+        timeout: Duration = .seconds(30), logger: Logger? = nil
+    ) async throws -> QEMUProcess {
         let tcp = QMPClient.tcpAddress(qmpSocket) != nil
         if !tcp {
             // A socket left by an earlier QEMU would make this one fail to bind.
@@ -37,11 +40,15 @@ final class QEMUProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let logFD = open(log.path, O_WRONLY | O_APPEND)
         let devNull = open("/dev/null", O_RDONLY)
-        defer { Glibc.close(logFD); Glibc.close(devNull) }
+        defer {
+            Glibc.close(logFD)
+            Glibc.close(devNull)
+        }
         let full = Namespace.exec(namespace, argv)
         let process = try SpawnedProcess.spawn(full, stdin: devNull, stdout: logFD, stderr: logFD)
-        await ledger.record(kind: "vm", name: "\(role) (QEMU process group \(process.pid))",
-                            undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
+        await ledger.record(
+            kind: "vm", name: "\(role) (QEMU process group \(process.pid))",
+            undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
         let exit = ExitWatch(process)
         do {
             let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log, logger: logger)
@@ -57,7 +64,8 @@ final class QEMUProcess: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if let status = exit.status {
                 let tail = (try? String(contentsOf: log, encoding: .utf8)).map { String($0.suffix(400)) } ?? ""
-                throw LaunchError(description: "QEMU exited with status \(status) before its monitor answered: \(tail.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw LaunchError(
+                    description: "QEMU exited with status \(status) before its monitor answered: \(tail.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             if QMPClient.tcpAddress(socket) != nil {
                 // TCP: QEMU listens once it has started; a refused connect is retried until the deadline.

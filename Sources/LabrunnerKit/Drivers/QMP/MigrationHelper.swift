@@ -10,8 +10,11 @@ struct MigrationHelper {
     /// Runs the migration command and waits until it completes or fails.
     func migrate(_ command: MonitorCommand, timeout: Duration) async throws -> String {
         let events = JSONValue.object([("capability", .string("events")), ("state", .bool(true))])
-        _ = try await monitor.execute(.object([("execute", .string("migrate-set-capabilities")),
-                                               ("arguments", .object([("capabilities", .array([events]))]))]), timeout: .seconds(5))
+        _ = try await monitor.execute(
+            .object([
+                ("execute", .string("migrate-set-capabilities")),
+                ("arguments", .object([("capabilities", .array([events]))])),
+            ]), timeout: .seconds(5))
         switch command {
         case .hmp(let line):
             // Through QMP, HMP's migrate always detaches and says so; anything else it prints is an error.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Scenarios
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,9 +72,13 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         _ = try await withDeadline(timeout, error: QMPError.noGreeting(socket: socket, after: timeout)) { [self] in
             try await withCheckedThrowingContinuation { continuation in
                 lock.withLock {
-                    if let greeted { continuation.resume(returning: greeted) } else if closed {
+                    if let greeted {
+                        continuation.resume(returning: greeted)
+                    } else if closed {
                         continuation.resume(throwing: QMPError.disconnected(socket: socket))
-                    } else { greeting = continuation }
+                    } else {
+                        greeting = continuation
+                    }
                 }
             }
         } onTimeout: { [self] in
@@ -103,7 +108,10 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
                     replies[id] = continuation
                     return false
                 }
-                if isClosed { continuation.resume(throwing: QMPError.disconnected(socket: socketPath)); return }
+                if isClosed {
+                    continuation.resume(throwing: QMPError.disconnected(socket: socketPath))
+                    return
+                }
                 let bytes = Array(line.utf8)
                 let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                 if written != bytes.count {
@@ -122,8 +130,11 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     }
 
     func hmp(_ commandLine: String, timeout: Duration) async throws -> String {
-        let reply = try await execute(.object([("execute", .string("human-monitor-command")),
-                                               ("arguments", .object([("command-line", .string(commandLine))]))]), timeout: timeout)
+        let reply = try await execute(
+            .object([
+                ("execute", .string("human-monitor-command")),
+                ("arguments", .object([("command-line", .string(commandLine))])),
+            ]), timeout: timeout)
         return (JSONValue(parsing: reply)?["return"]?.string ?? "").replacingOccurrences(of: "\r\n", with: "\n")
     }
 
@@ -171,9 +182,14 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
             }
         }
         Glibc.close(fd)
-        let (waiting, eventWaiting, greetingWaiter) = lock.withLock { () -> ([CheckedContinuation<String, Error>], [CheckedContinuation<String, Error>], CheckedContinuation<String, Error>?) in
+        let (waiting, eventWaiting, greetingWaiter) = lock.withLock {
+            () -> ([CheckedContinuation<String, Error>], [CheckedContinuation<String, Error>], CheckedContinuation<String, Error>?) in
             closed = true
-            defer { replies.removeAll(); eventWaiters.removeAll(); greeting = nil }
+            defer {
+                replies.removeAll()
+                eventWaiters.removeAll()
+                greeting = nil
+            }
             return (Array(replies.values), eventWaiters.map(\.continuation), greeting)
         }
         for continuation in waiting + eventWaiting { continuation.resume(throwing: QMPError.disconnected(socket: socketPath)) }

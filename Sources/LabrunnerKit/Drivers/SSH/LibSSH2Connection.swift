@@ -3,6 +3,7 @@ import CSystem
 import Foundation
 import Logging
 import Scenarios
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,9 +61,9 @@ final class LibSSH2Connection: @unchecked Sendable {
     func openShell() async throws -> Int {
         try await worker.run { [self] in
             if session == nil || peerClosed() {
-            if session != nil { logger?.notice("ssh: \(options.host) closed the idle connection; reconnecting") }
-            try connectWithRetries()
-        }
+                if session != nil { logger?.notice("ssh: \(options.host) closed the idle connection; reconnecting") }
+                try connectWithRetries()
+            }
             guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
             let deadline = ContinuousClock.now + options.connectTimeout
             let channel = try openChannel(session, deadline: deadline)
@@ -91,7 +92,10 @@ final class LibSSH2Connection: @unchecked Sendable {
             var buffer = [CChar](repeating: 0, count: 16384)
             while true {
                 let n = lr_ssh2_channel_read(channel, &buffer, buffer.count)
-                if n > 0 { out += buffer[0..<n].map { UInt8(bitPattern: $0) }; continue }
+                if n > 0 {
+                    out += buffer[0..<n].map { UInt8(bitPattern: $0) }
+                    continue
+                }
                 if n < 0 && n != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
                 break
             }
@@ -108,7 +112,10 @@ final class LibSSH2Connection: @unchecked Sendable {
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-                if written > 0 { offset += written; continue }
+                if written > 0 {
+                    offset += written
+                    continue
+                }
                 if written != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
                 try waitSocket(session, until: ContinuousClock.now + .seconds(10))
             }
@@ -173,7 +180,8 @@ final class LibSSH2Connection: @unchecked Sendable {
 
     /// The remote relay command for a unix socket.
     static func unixRelay(_ path: String) -> String {
-        let python = "import socket,sys,os,select\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nwhile True:\n r,_,_=select.select([0,s],[],[])\n if 0 in r:\n  d=os.read(0,65536)\n  if not d: break\n  s.sendall(d)\n if s in r:\n  d=s.recv(65536)\n  if not d: break\n  os.write(1,d)\n"
+        let python =
+            "import socket,sys,os,select\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nwhile True:\n r,_,_=select.select([0,s],[],[])\n if 0 in r:\n  d=os.read(0,65536)\n  if not d: break\n  s.sendall(d)\n if s in r:\n  d=s.recv(65536)\n  if not d: break\n  os.write(1,d)\n"
         let q = Shell.quote(path)
         return "if command -v socat >/dev/null 2>&1; then exec socat - UNIX-CONNECT:\(q); else exec python3 -c \(Shell.quote(python)) \(q); fi"
     }
@@ -236,7 +244,9 @@ final class LibSSH2Connection: @unchecked Sendable {
                 if n <= 0 { return }
                 var offset = 0
                 while offset < n {
-                    let written = buffer[offset..<n].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+                    let written = buffer[offset..<n].withUnsafeBytes {
+                        lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                    }
                     if written > 0 { offset += written } else if written != Int(Self.eagain) { return } else { try? waitSocket(session, until: nil) }
                 }
                 progressed = true
@@ -271,7 +281,10 @@ final class LibSSH2Connection: @unchecked Sendable {
                 default: break
                 }
             }
-            if attempt < options.attempts { Thread.sleep(forTimeInterval: delay); delay *= 2 }
+            if attempt < options.attempts {
+                Thread.sleep(forTimeInterval: delay)
+                delay *= 2
+            }
         }
         throw lastError
     }
@@ -324,7 +337,8 @@ final class LibSSH2Connection: @unchecked Sendable {
     /// Tries each key the ssh-agent holds.
     private func authenticateWithAgent(_ session: OpaquePointer) throws {
         guard let agentPath = options.agent ?? ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] else {
-            throw SSHError.authentication(host: options.host, user: options.user, reason: "no key file at \(options.privateKey) and no ssh-agent (SSH_AUTH_SOCK)")
+            throw SSHError.authentication(
+                host: options.host, user: options.user, reason: "no key file at \(options.privateKey) and no ssh-agent (SSH_AUTH_SOCK)")
         }
         guard let agent = libssh2_agent_init(session) else { throw SSHError.authentication(host: options.host, user: options.user, reason: "libssh2 agent") }
         defer {
@@ -399,13 +413,14 @@ final class LibSSH2Connection: @unchecked Sendable {
         default:
             guard options.acceptNewHostKeys else { throw SSHError.hostKeyUnknown(host: options.host, knownHosts: options.knownHosts) }
             let name = options.port == 22 ? options.host : "[\(options.host)]:\(options.port)"
-            let keyBits: Int32 = switch type {
-            case Int32(LIBSSH2_HOSTKEY_TYPE_ED25519): Int32(LIBSSH2_KNOWNHOST_KEY_ED25519)
-            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_256): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_256)
-            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_384): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_384)
-            case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_521): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_521)
-            default: Int32(LIBSSH2_KNOWNHOST_KEY_SSHRSA)
-            }
+            let keyBits: Int32 =
+                switch type {
+                case Int32(LIBSSH2_HOSTKEY_TYPE_ED25519): Int32(LIBSSH2_KNOWNHOST_KEY_ED25519)
+                case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_256): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_256)
+                case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_384): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_384)
+                case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_521): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_521)
+                default: Int32(LIBSSH2_KNOWNHOST_KEY_SSHRSA)
+                }
             libssh2_knownhost_addc(known, name, nil, key, length, nil, 0, typeMask | keyBits, nil)
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: options.knownHosts).deletingLastPathComponent(), withIntermediateDirectories: true)
             _ = lr_ssh2_knownhost_writefile(known, options.knownHosts)
@@ -438,7 +453,8 @@ final class LibSSH2Connection: @unchecked Sendable {
         let shell = try shellChannel(session, deadline: deadline)
         commandNumber += 1
         let mark = "__labrunner_\(commandNumber)"
-        let line = "setsid sh -c \(Shell.quote(command)) </dev/null & p=$!; echo \"\(mark)_pid $p\" >&2; wait $p; r=$?; printf '\\n\(mark) %d\\n' $r; printf '\\n\(mark)\\n' >&2\n"
+        let line =
+            "setsid sh -c \(Shell.quote(command)) </dev/null & p=$!; echo \"\(mark)_pid $p\" >&2; wait $p; r=$?; printf '\\n\(mark) %d\\n' $r; printf '\\n\(mark)\\n' >&2\n"
         commandSent = false
         try write(line, to: shell, session: session, deadline: deadline)
         commandSent = true
@@ -450,12 +466,18 @@ final class LibSSH2Connection: @unchecked Sendable {
         while !(Self.contains(stdout, outEnd, completeLine: true) && Self.contains(stderr, errEnd, completeLine: false)) {
             var progressed = false
             let n = lr_ssh2_channel_read(shell, &buffer, buffer.count)
-            if n > 0 { stdout += buffer[0..<n].map { UInt8(bitPattern: $0) }; progressed = true } else if n < 0 && n != Int(Self.eagain) {
+            if n > 0 {
+                stdout += buffer[0..<n].map { UInt8(bitPattern: $0) }
+                progressed = true
+            } else if n < 0 && n != Int(Self.eagain) {
                 dropShell()
                 throw SSHError.disconnected(host: options.host, reason: lastError())
             }
             let e = lr_ssh2_channel_read_stderr(shell, &buffer, buffer.count)
-            if e > 0 { stderr += buffer[0..<e].map { UInt8(bitPattern: $0) }; progressed = true } else if e < 0 && e != Int(Self.eagain) {
+            if e > 0 {
+                stderr += buffer[0..<e].map { UInt8(bitPattern: $0) }
+                progressed = true
+            } else if e < 0 && e != Int(Self.eagain) {
                 dropShell()
                 throw SSHError.disconnected(host: options.host, reason: lastError())
             }
@@ -511,7 +533,10 @@ final class LibSSH2Connection: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-            if written > 0 { offset += written; continue }
+            if written > 0 {
+                offset += written
+                continue
+            }
             if written != Int(Self.eagain) {
                 dropShell()
                 throw SSHError.disconnected(host: options.host, reason: lastError())

@@ -10,10 +10,11 @@ extension StepRunner {
         if migration {
             return StepOutput(stdout: try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout), stderr: "", status: nil)
         }
-        let output = switch command {
-        case .hmp(let line): try await monitor.hmp(line, timeout: timeout)
-        case .qmp(let json): try await monitor.execute(json, timeout: timeout)
-        }
+        let output =
+            switch command {
+            case .hmp(let line): try await monitor.hmp(line, timeout: timeout)
+            case .qmp(let json): try await monitor.execute(json, timeout: timeout)
+            }
         return StepOutput(stdout: output, stderr: "", status: nil)
     }
 }

@@ -31,7 +31,10 @@ struct MigrateParser: OutputParser {
             guard let name = Self.hmp.first(where: { $0.0 == key })?.1 else { continue }
             let words = line[line.index(after: colon)...].split(separator: " ")
             guard let first = words.first else { continue }
-            if name == "status" { out[name] = String(first); continue }
+            if name == "status" {
+                out[name] = String(first)
+                continue
+            }
             let unit = words.count > 1 ? (words[1] == "milliseconds" ? "ms" : String(words[1])) : ""
             out[name] = String(first) + unit
         }

@@ -1,5 +1,4 @@
 import Foundation
-
 import Scenarios
 
 /// Turns a step's output into named fields (`0.rx_packets`, `downtime`) for captures and checks.

@@ -91,8 +91,13 @@ public struct QEMUCommandLine: Sendable {
             device = [("driver", .string("vfio-pci")), ("host", .string(nic.hostPCI?.description ?? "")), ("id", .string(nic.id.value))]
         } else {
             let netdev = nic.type == "vf" ? "\(nic.id.value)-net" : nic.id.value
-            out.append(command("netdev_add", [("type", .string("tap")), ("id", .string(netdev)), ("ifname", .string(tapName(nic))),
-                                              ("script", .string("no")), ("downscript", .string("no"))]))
+            out.append(
+                command(
+                    "netdev_add",
+                    [
+                        ("type", .string("tap")), ("id", .string(netdev)), ("ifname", .string(tapName(nic))),
+                        ("script", .string("no")), ("downscript", .string("no")),
+                    ]))
             device = [("driver", .string(nic.type == "vf" ? "e1000" : "virtio-net-pci")), ("netdev", .string(netdev)), ("id", .string(nic.id.value))]
             if let mac = guestMAC(nic) { device.append(("mac", .string(mac))) }
         }
@@ -152,10 +157,15 @@ public struct QEMUCommandLine: Sendable {
                 var e1000 = ["e1000", "netdev=\(nic.id.value)-net", "id=\(nic.id.value)"]
                 if let mac = guestMAC(nic) { e1000.append("mac=\(mac)") }
                 if let pci = nic.pci { e1000.append("addr=0x\(String(pci.device, radix: 16))") }
-                return ["-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(tapName(nic))",
-                        "-device", e1000.joined(separator: ",")]
+                return [
+                    "-netdev", "type=tap,id=\(nic.id.value)-net,script=no,downscript=no,ifname=\(tapName(nic))",
+                    "-device", e1000.joined(separator: ","),
+                ]
             }
-            return ["-device", "vfio-pci,host=\(nic.hostPCI?.description ?? ""),id=\(nic.id.value)" + (nic.pci.map { ",addr=0x\(String($0.device, radix: 16))" } ?? "")]
+            return [
+                "-device",
+                "vfio-pci,host=\(nic.hostPCI?.description ?? ""),id=\(nic.id.value)" + (nic.pci.map { ",addr=0x\(String($0.device, radix: 16))" } ?? ""),
+            ]
         default:
             return ["-netdev", "type=user,id=\(nic.id.value)", "-device", device.joined(separator: ",")]
         }
