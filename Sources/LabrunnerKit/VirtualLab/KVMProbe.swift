@@ -44,7 +44,7 @@ struct KVMProbe {
     }
 
     /// The capabilities a probe adds to a virtual lab whose `accel` is auto: `kvm` when it works.
-    static func capabilities(for lab: Scenarios.Lab) async -> Set<String> {
+    static func capabilities(for lab: Lab) async -> Set<String> {
         guard lab.isVirtual, lab.accel == "auto", let kernel = lab.guestKernel, let initrd = lab.guestInitrd else { return [] }
         return await KVMProbe(qemu: lab.qemuPath, kernel: kernel, initrd: initrd).works() ? ["kvm"] : []
     }
