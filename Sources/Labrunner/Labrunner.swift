@@ -9,7 +9,7 @@ struct Labrunner: AsyncParsableCommand {
         abstract: "Declarative lab orchestrator for the DPDK how-to scenarios.",
         discussion: """
             Exit codes: 0 success; 1 validation errors (validate) or a failed expectation; \
-            2 invalid scenario (plan, run); 3 infrastructure error; 130 interrupted.
+            2 invalid scenario (plan, run); 3 infrastructure error; 4 nothing ran (run: every step skipped); 130 interrupted.
             """,
         version: "labrunner \(LabrunnerVersion.current)",
         subcommands: [

@@ -272,4 +272,32 @@ import Testing
         #expect(!quiet.contains("→"), "\(quiet)")
         #expect(quiet.contains("step bogus error"), "\(quiet)")
     }
+
+    /// An always step typed at the console of a guest that cannot answer (paused for an incoming
+    /// migration) fails at once with that reason, instead of waiting out its timeout.
+    @Test func aPausedGuestsConsoleFailsAtOnce() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario(
+            """
+            name: paused
+            title: A console that cannot answer
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 64MiB, vcpus: 1, incoming: "unix:${h1.workdir}/never.sock"}
+            sessions:
+              console: {on: vm1, console: serial}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+            always:
+              - {id: quit-guest-app, on: console, send: quit, timeout: 60s}
+              - {id: stop, vm: {stop: vm1}}
+            """)
+        let started = Date()
+        let result = lab.run(file)
+        #expect(Date().timeIntervalSince(started) < 15, "\(result.stdout)")
+        #expect(result.status == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("session console cannot answer (nothing was typed): vm vm1 is paused (inmigrate)"), "\(result.stdout)")
+        #expect(result.stdout.contains("PASS stop"), "\(result.stdout)")
+    }
 }

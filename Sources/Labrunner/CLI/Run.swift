@@ -10,8 +10,9 @@ struct Run: AsyncParsableCommand {
         abstract: "Run scenarios: every step, every expectation, always cleaning up.",
         discussion: """
             A directory runs every scenario in it (nightly mode), one run directory and JUnit suite each.
-            Exit codes: 0 all passed, 1 an expectation failed, 2 invalid scenario, 3 infrastructure error \
-            (cannot reach, no driver, timeout), 130 interrupted.
+            Exit codes: 0 all passed (scenarios whose every step was skipped are reported skipped, beside \
+            passed ones), 1 an expectation failed, 2 invalid scenario, 3 infrastructure error (cannot reach, \
+            no driver, timeout), 4 nothing ran (every scenario skipped), 130 interrupted.
             """)
 
     @Argument(help: "Scenario files or directories.")

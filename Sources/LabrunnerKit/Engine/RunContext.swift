@@ -57,6 +57,22 @@ actor RunContext {
         return nil
     }
 
+    /// Why session `name` cannot answer, or nil: a guest's serial console whose VM this run did not
+    /// start, has exited, or is paused (waiting for an incoming migration, migrated away, stopped).
+    /// Asked before anything is typed, so a step fails at once instead of waiting out its timeout.
+    func unanswerableReason(_ name: String) async -> String? {
+        guard let spec = graph.sessions[name], spec.console == "serial" else { return nil }
+        guard let vm = vms[spec.role] else { return "vm \(spec.role) is not running in this run" }
+        if vm.exited { return "vm \(spec.role) has exited" }
+        let query = JSONValue.object([("execute", .string("query-status"))])
+        guard let reply = try? await vm.monitor.execute(query, timeout: .seconds(5)), let status = JSONValue(parsing: reply)?["return"]
+        else { return nil }
+        if status["running"]?.bool == false {
+            return "vm \(spec.role) is paused (\(status["status"]?.string ?? "not running"))"
+        }
+        return nil
+    }
+
     /// Adds captured values.
     func store(_ values: [String: String]) {
         variables.merge(values) { $1 }

@@ -52,10 +52,12 @@ package struct Runner {
         return runs
     }
 
-    /// The worst exit code: interrupted, invalid, infrastructure, failed, passed.
+    /// The worst exit code: interrupted, invalid, infrastructure, failed; else 0, or 4 when every scenario was skipped.
     package static func exitCode(_ runs: [ScenarioRun]) -> Int32 {
         let codes = Set(runs.map(\.exitCode))
-        return [130, 2, 3, 1].first(where: codes.contains) ?? 0
+        if let worst = [130, 2, 3, 1].first(where: codes.contains) { return worst }
+        // Skipped scenarios beside passed ones leave a nightly green; a run in which nothing ran is not.
+        return codes == [RunVerdict.skipped.exitCode] ? RunVerdict.skipped.exitCode : 0
     }
 
     /// `runs/<yyyyMMdd-HHmmss>-<scenario>`, made unique.

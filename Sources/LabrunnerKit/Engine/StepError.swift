@@ -8,6 +8,8 @@ enum StepError: Error, CustomStringConvertible {
     case setup(String)
     /// The step ran out of time.
     case timedOut(after: Duration, output: String)
+    /// The session cannot answer (its VM is not running): nothing was typed.
+    case unanswerable(session: String, reason: String)
     /// The program a send step talked to ended: the session's shell prompt came back instead.
     case programEnded(waitingFor: String, output: String)
 
@@ -19,6 +21,8 @@ enum StepError: Error, CustomStringConvertible {
             "\(what) is not reachable from this lab"
         case .setup(let problem):
             "cannot set up the lab: \(problem)"
+        case .unanswerable(let session, let reason):
+            "session \(session) cannot answer (nothing was typed): \(reason)"
         case .programEnded(let prompt, let output):
             "the program ended (the shell prompt came back) while waiting for /\(prompt)/; its output: \(ExpectationEvaluator.excerpt(output))"
         case .timedOut(let after, let output):

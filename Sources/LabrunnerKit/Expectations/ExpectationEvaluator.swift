@@ -74,7 +74,24 @@ struct ExpectationEvaluator {
         for check in e.checks {
             out += ValueComparison(check: check, variables: variables).failures()
         }
+        if case .forwarderCommand = step.action, let error = ForwarderErrorReply.firstError(in: output.text),
+            !expects(error, contains: e.contains.map(filled).map(\.0), regex: e.regex.map(\.value))
+        {
+            out.append(
+                ExpectationFailure(
+                    expectation: "forwarder answers without an error", location: step.location.description,
+                    expected: "no error reply to '\(step.command)'", actual: error))
+        }
         return out
+    }
+
+    /// Whether the step asks for this error line itself (a step that checks a refusal).
+    private func expects(_ error: String, contains: [String], regex: [String]) -> Bool {
+        contains.contains { !$0.isEmpty && error.contains($0) }
+            || regex.contains { pattern in
+                (try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]))?
+                    .firstMatch(in: error, range: NSRange(error.startIndex..., in: error)) != nil
+            }
     }
 
     /// The output as evidence: exact when short (whitespace matters to a regex), its end when long.

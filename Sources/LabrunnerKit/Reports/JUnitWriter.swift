@@ -31,6 +31,8 @@ package struct JUnitWriter {
             x.append(
                 "  <testsuite name=\"\(escape(graph.scenario))\" tests=\"\(result.outcomes.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(format(result.seconds))\">"
             )
+            // The suite's verdict: `skipped` when nothing ran (every testcase skipped), never `passed`.
+            x.append("    <properties><property name=\"verdict\" value=\"\(result.verdict.rawValue)\"/></properties>")
             for o in result.outcomes {
                 let open = "    <testcase classname=\"\(escape(graph.scenario))\" name=\"\(escape(o.id))\" time=\"\(format(o.duration))\""
                 switch o.status {

@@ -49,7 +49,9 @@ struct RunReport {
             ("file", .string(scenarioFile)),
             ("lab", .string(graph.lab)),
             ("params", .object(graph.params.map { ($0.0, .string($0.1)) })),
+            ("verdict", .string(result.verdict.rawValue)),
             ("exit_code", .int(Int(result.exitCode))),
+            ("skip_reasons", .array(result.verdict == .skipped ? result.skipReasons.map(JSONValue.string) : [])),
             ("seconds", .double(result.seconds)),
             ("interrupted", .bool(result.interrupted)),
             ("cleanup_problems", .array(result.cleanupProblems.map(JSONValue.string))),
@@ -61,10 +63,14 @@ struct RunReport {
     var summary: String {
         var lines = [
             "# \(graph.scenario) — \(graph.title)", "",
-            "Lab `\(graph.lab)`, exit code \(result.exitCode), \(String(format: "%.2f", result.seconds)) s\(result.interrupted ? ", interrupted" : "").", "",
+            "Lab `\(graph.lab)`, **\(result.verdict.rawValue)**, exit code \(result.exitCode), \(String(format: "%.2f", result.seconds)) s\(result.interrupted ? ", interrupted" : "").",
+            "",
         ]
         let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
         lines.append(StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
+        if result.verdict == .skipped {
+            lines += ["", "Nothing ran: every step was skipped. Why:", ""] + result.skipReasons.map { "- \($0)" }
+        }
         lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]
         for o in result.outcomes {
             let note = (o.message ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

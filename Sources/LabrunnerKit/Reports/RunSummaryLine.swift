@@ -17,6 +17,9 @@ package struct RunSummaryLine {
             StepStatus.allCasesInOrder.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
                 + String(format: " in %.2f s — exit %d", result.seconds, result.exitCode)
         ]
+        if result.verdict == .skipped {
+            lines.append("  SKIPPED: nothing ran — " + result.skipReasons.prefix(3).joined(separator: "; ") + (result.skipReasons.count > 3 ? "; …" : ""))
+        }
         for outcome in result.outcomes {
             for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
         }

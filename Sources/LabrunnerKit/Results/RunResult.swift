@@ -9,11 +9,22 @@ package struct RunResult: Sendable {
     /// Wall time in seconds.
     package var seconds: Double
 
-    /// The documented exit code: 0 passed, 1 an expectation failed, 3 infrastructure error, 130 interrupted.
-    package var exitCode: Int32 {
-        if interrupted { return 130 }
-        if outcomes.contains(where: { $0.status == .failed }) { return 1 }
-        if outcomes.contains(where: { $0.status == .error }) || !cleanupProblems.isEmpty { return 3 }
-        return 0
+    /// The run as a whole. A run whose every step was skipped is skipped, never passed: nothing was checked.
+    package var verdict: RunVerdict {
+        if interrupted { return .interrupted }
+        if outcomes.contains(where: { $0.status == .failed }) { return .failed }
+        if outcomes.contains(where: { $0.status == .error }) || !cleanupProblems.isEmpty { return .error }
+        if outcomes.allSatisfy({ $0.status == .skipped }) { return .skipped }
+        return .passed
     }
+
+    /// Why the steps were skipped: each distinct reason once, in plan order.
+    package var skipReasons: [String] {
+        var seen = Set<String>()
+        return outcomes.filter { $0.status == .skipped }.compactMap(\.message).filter { seen.insert($0).inserted }
+    }
+
+    /// The documented exit code: 0 passed, 1 an expectation failed, 3 infrastructure error, 4 nothing
+    /// ran (every step skipped), 130 interrupted.
+    package var exitCode: Int32 { verdict.exitCode }
 }

@@ -8,10 +8,17 @@ public struct Compiler: Sendable {
     public init(source: any SourceReader = FileSourceReader()) { self.source = source }
 
     /// Checks scenario files (or directories of them); lab files (a top-level `kind:` of virtual or
-    /// ssh, as parsed) are checked as labs. Each file is read once.
-    public func validate(paths: [String], overrides: [String] = []) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
+    /// ssh, as parsed) are checked as labs. Each file is read once. A scenario that checks clean is also
+    /// bound to the lab at `labPath` (the embedded virtual lab when nil), and what binding warns of —
+    /// a forwarder command the lab's forwarder does not implement — is reported too.
+    public func validate(paths: [String], overrides: [String] = [], labPath: String? = nil) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
         var diagnostics: [Diagnostic] = []
         var sources: [SourceFile] = []
+        let lab = loadLab(labPath)
+        if labPath != nil {
+            diagnostics += lab.diagnostics
+            if let file = lab.source { sources.append(file) }
+        }
         for path in expand(paths) {
             guard case .success(let bytes) = source.bytes(at: path) else {
                 // Reported by the reader, with the reason.
@@ -27,6 +34,9 @@ public struct Compiler: Sendable {
                 let result = ScenarioFrontEnd(source: source).load(path: path, bytes: bytes, overrides: overrides)
                 diagnostics += result.diagnostics
                 sources += result.sources
+                if let scenario = result.scenario, let lab = lab.lab, !result.diagnostics.contains(where: { $0.severity == .error }) {
+                    diagnostics += GraphBuilder(scenario: scenario, lab: lab).build().1.filter { $0.severity == .warning }
+                }
             }
         }
         return (diagnostics, sources)

@@ -29,6 +29,7 @@ public struct GraphBuilder: Sendable {
         // and optional preparation are skipped alone; a scenario that cannot run without a
         // capability says so in its top-level `requires`.
         let planned = flat.steps.map(planner.plan)
+        diagnostics += unimplementedForwarderCommands(planned)
         var bindings: [String: LabHost] = [:]
         for name in scenario.roles.map(\.name.value) + scenario.sessions.map(\.name.value) {
             bindings[name] = planner.labHost(for: name)
@@ -61,6 +62,20 @@ public struct GraphBuilder: Sendable {
             }
         }
         return (graph, diagnostics)
+    }
+
+    /// A warning for each step that will run and sends a forwarder a testpmd command the lab's program
+    /// for it (FastPath) does not implement: on this lab the step would fail.
+    func unimplementedForwarderCommands(_ planned: [PlannedStep]) -> [Diagnostic] {
+        planned.compactMap { step in
+            guard step.skip == nil, case .forwarderCommand(let name, let text) = step.action, let role = scenario.role(name),
+                lab.program(running: role) == "fastpath", ForwarderVocabulary.knows(text), !ForwarderVocabulary.fastPathImplements(text)
+            else { return nil }
+            return Diagnostic(
+                .warning,
+                "step '\(step.id)' sends '\(text)' to forwarder '\(name)', which runs FastPath on lab '\(lab.name)': FastPath does not implement it (dpdk-testpmd does), so the step would fail",
+                at: step.location)
+        }
     }
 
     /// Kahn's algorithm, taking the earliest-written ready step first so plans read like the guide.

@@ -29,6 +29,7 @@ extension StepRunner {
     /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
     /// program's prompt, the shell's prompt instead means the program ended.
     func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
+        if let reason = await context.unanswerableReason(name) { throw StepError.unanswerable(session: name, reason: reason) }
         let session = try await context.session(name, awaiting: wanted)
         let sessionPrompt = await context.prompt(of: name)
         // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
