@@ -434,7 +434,10 @@ import FoundationXML
         let junit = lab.directory.appendingPathComponent("nightly.xml").path
         let result = CLI.run(["run", nightly.path, "--lab", lab.lab.path, "--report", lab.runs.path, "--junit", junit])
         #expect(result.status == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: lab.runs.path).count == 2)
+        // A run directory per scenario, and the nightly summary beside them.
+        let entries = try FileManager.default.contentsOfDirectory(atPath: lab.runs.path)
+        #expect(entries.filter { !$0.hasPrefix("nightly-") }.count == 2)
+        #expect(entries.filter { $0.hasPrefix("nightly-") }.sorted().map { $0.hasSuffix(".json") || $0.hasSuffix(".md") } == [true, true])
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.components(separatedBy: "<testsuite ").count == 3)
         #expect(xml.contains("expected exit status 0, actual exit status 1"))

@@ -8,11 +8,14 @@ struct LabFixture {
 
     /// `guest`: the directory of the tiny guest image to boot VMs with.
     /// `capabilities`: what the lab offers beyond TCG and TAP.
-    init(guest: String? = nil, capabilities: [String] = []) throws {
+    /// `memoryBacking`: the lab's guest memory backing (memfd as on the embedded virtual lab), if any.
+    init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let boot = guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_fastpath: \($0)/fastpath.img" } ?? ""
+        let boot =
+            (guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_fastpath: \($0)/fastpath.img" } ?? "")
+            + (memoryBacking.map { ", memory_backing: \($0)" } ?? "")
         try """
         name: test-lab
         kind: virtual

@@ -297,7 +297,41 @@ import Testing
         let result = lab.run(file)
         #expect(Date().timeIntervalSince(started) < 15, "\(result.stdout)")
         #expect(result.status == 3, "\(result.stdout)")
-        #expect(result.stdout.contains("session console cannot answer (nothing was typed): vm vm1 is paused (inmigrate)"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("session console cannot answer (nothing was typed): vm vm1 is paused (inmigrate) and stayed so for 3.0 seconds"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("PASS stop"), "\(result.stdout)")
+    }
+
+    /// A step typed at the console of a guest that panicked fails as soon as the panic ends, with the
+    /// panic in its message, instead of waiting out its timeout.
+    @Test func aPanickedGuestsConsoleFailsAtOnce() throws {
+        let lab = try LabFixture(guest: Self.guest)
+        defer { lab.tearDown() }
+        let file = try lab.scenario(
+            """
+            name: panicked
+            title: A guest whose kernel finds no init
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1, append: "console=ttyS0 rdinit=/no-such-init init=/no-such-init panic=0"}
+            sessions:
+              console: {on: vm1, console: serial}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+              - {id: prompt, on: console, send: "echo hello", timeout: 120s}
+            always:
+              - {id: quit-guest-app, on: console, send: quit, timeout: 120s}
+              - {id: stop, vm: {stop: vm1}}
+            """)
+        let started = Date()
+        let result = lab.run(file)
+        #expect(Date().timeIntervalSince(started) < 60, "\(result.stdout)")
+        #expect(result.status == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("the guest on session console panicked"), "\(result.stdout)")
+        // The always step on the same console knows it will not answer.
+        #expect(result.stdout.contains("ERROR quit-guest-app"), "\(result.stdout)")
+        #expect(result.stdout.contains("the guest of vm vm1 panicked earlier in this run"), "\(result.stdout)")
         #expect(result.stdout.contains("PASS stop"), "\(result.stdout)")
     }
 }

@@ -3,7 +3,7 @@ import LabrunnerKit
 import Scenarios
 
 /// `labrunner plan FILE`
-struct Plan: ParsableCommand {
+struct Plan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print every concrete command a run would execute, in dependency order.",
         discussion: "Exit 0 with a plan, 2 when the scenario or lab is invalid.")
@@ -22,8 +22,8 @@ struct Plan: ParsableCommand {
     @Option(help: "text, json or dot.")
     var format: Format = .text
 
-    func run() throws {
-        let result = Compiler().plan(path: file, labPath: lab, overrides: overrides)
+    func run() async throws {
+        let result = await LabDiscovery.plan(path: file, labPath: lab, overrides: overrides)
         DiagnosticPrinter.print(result.diagnostics, sources: result.sources, format: .text)
         guard let graph = result.graph else { throw ExitCode(2) }
         let renderer = PlanRenderer(graph: graph)

@@ -16,7 +16,10 @@ struct Run: AsyncParsableCommand {
             """)
 
     @Argument(help: "Scenario files or directories.")
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(help: "Run again what failed in this run directory or report directory (each scenario with the params it ran with).")
+    var rerunFailed: String?
 
     @Option(help: "Lab file (default: the embedded virtual lab).")
     var lab: String?
@@ -51,6 +54,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "What each run directory's labrunner.log records: trace, debug (adds QMP traffic), info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    func validate() throws {
+        if paths.isEmpty && rerunFailed == nil { throw ValidationError("give scenario files or directories, or --rerun-failed DIR") }
+        if !paths.isEmpty && rerunFailed != nil { throw ValidationError("--rerun-failed takes its scenarios from DIR: give no files with it") }
+    }
+
     func run() async throws {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
@@ -58,13 +66,29 @@ struct Run: AsyncParsableCommand {
         let runner = Runner(
             labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
             progress: Progress(color: Terminal.colors), interrupt: interrupt)
-        let runs = await runner.run(paths)
+        let runs: [ScenarioRun]
+        if let rerunFailed {
+            let requests: [ScenarioRequest]
+            do { requests = try FailedRuns.requests(in: URL(fileURLWithPath: rerunFailed)) } catch { throw ValidationError(error.description) }
+            if requests.isEmpty {
+                print("nothing failed in \(rerunFailed)")
+                return
+            }
+            runs = await runner.run(requests)
+        } else {
+            runs = await runner.run(paths)
+        }
         for run in runs {
             DiagnosticPrinter.print(run.diagnostics, sources: run.sources, format: .text)
             if dryRun, let graph = run.graph { print(PlanRenderer(graph: graph).text) }
             if let result = run.result, let directory = run.directory {
                 print(RunSummaryLine(result: result, directory: directory).text)
             }
+        }
+        if runs.count > 1, !dryRun {
+            let summary = NightlySummary(runs: runs)
+            print("\n" + summary.table)
+            print("  summary: \(try summary.write(to: URL(fileURLWithPath: report)).path)")
         }
         if let junit { try JUnitWriter(runs: runs).write(to: junit) }
         let code = Runner.exitCode(runs)

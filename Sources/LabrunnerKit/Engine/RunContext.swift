@@ -18,6 +18,8 @@ actor RunContext {
     private var openSSHMasters: Set<String> = []
     /// SSH connections that carry QMP relays to remote hosts.
     private var relays: [LibSSH2Connection] = []
+    /// VM roles whose guest's console showed a kernel panic.
+    private var panicked: Set<String> = []
     /// Forwarder role → the session its prompt is on.
     private var forwarders: [String: String] = [:]
     /// Virtual lab container role → the PID commands enter it through (started on first use).
@@ -58,19 +60,30 @@ actor RunContext {
     }
 
     /// Why session `name` cannot answer, or nil: a guest's serial console whose VM this run did not
-    /// start, has exited, or is paused (waiting for an incoming migration, migrated away, stopped).
-    /// Asked before anything is typed, so a step fails at once instead of waiting out its timeout.
-    func unanswerableReason(_ name: String) async -> String? {
+    /// start, has exited, or stays paused (waiting for an incoming migration that does not come,
+    /// migrated away, stopped) for `grace` — a destination that a migration just reached runs within
+    /// milliseconds. Asked before anything is typed, so a step fails within seconds, not its timeout.
+    func unanswerableReason(_ name: String, grace: Duration = .seconds(3)) async -> String? {
         guard let spec = graph.sessions[name], spec.console == "serial" else { return nil }
         guard let vm = vms[spec.role] else { return "vm \(spec.role) is not running in this run" }
-        if vm.exited { return "vm \(spec.role) has exited" }
+        if panicked.contains(spec.role) { return "the guest of vm \(spec.role) panicked earlier in this run" }
         let query = JSONValue.object([("execute", .string("query-status"))])
-        guard let reply = try? await vm.monitor.execute(query, timeout: .seconds(5)), let status = JSONValue(parsing: reply)?["return"]
-        else { return nil }
-        if status["running"]?.bool == false {
-            return "vm \(spec.role) is paused (\(status["status"]?.string ?? "not running"))"
+        let deadline = ContinuousClock.now + grace
+        while true {
+            if vm.exited { return "vm \(spec.role) has exited" }
+            guard let reply = try? await vm.monitor.execute(query, timeout: .seconds(5)), let status = JSONValue(parsing: reply)?["return"],
+                status["running"]?.bool == false
+            else { return nil }
+            if ContinuousClock.now >= deadline {
+                return "vm \(spec.role) is paused (\(status["status"]?.string ?? "not running")) and stayed so for \(grace)"
+            }
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        return nil
+    }
+
+    /// Notes that the guest on session `name`'s console panicked: its consoles will not answer again.
+    func guestPanicked(on name: String) {
+        if let role = graph.sessions[name]?.role { panicked.insert(role) }
     }
 
     /// Adds captured values.
@@ -149,7 +162,13 @@ actor RunContext {
             session = try await ConsoleSession.connect(to: socket, log: log)
             // The guest may have printed its prompt before anyone listened: ask for a fresh one. Booting takes a while.
             try await session.send("")
-            _ = try await session.expect(awaiting.map { "(?:\(spec.prompt))|(?:\($0))" } ?? spec.prompt, timeout: .seconds(120))
+            let ready = awaiting.map { "(?:\(spec.prompt))|(?:\($0))" } ?? spec.prompt
+            let reply = try await session.expect("(?:\(ready))|(?<panic>\(ConsoleSession.kernelPanic))", timeout: .seconds(120))
+            if reply.matchedGroup == "panic" {
+                panicked.insert(spec.role)
+                await session.close()
+                throw StepError.guestPanicked(session: name, output: reply.text)
+            }
         case "shell":
             let terminalHost = try await host(for: spec.role)
             session = try await terminalHost.openSession(log: log)

@@ -21,16 +21,23 @@ package struct Runner {
         self.interrupt = interrupt
     }
 
+    /// Runs the scenarios in `paths` (directories: every scenario in them), each with `overrides`.
     package func run(_ paths: [String]) async -> [ScenarioRun] {
+        await run(Compiler().expand(paths).map { ScenarioRequest(file: $0, overrides: overrides) })
+    }
+
+    /// Runs each requested scenario with its own overrides.
+    package func run(_ requests: [ScenarioRequest]) async -> [ScenarioRun] {
         var runs: [ScenarioRun] = []
-        // accel: auto on the virtual lab: a real KVM if the probe boots a guest with it, else TCG.
-        var discovered: Set<String> = []
         let compiler = Compiler()
         let lab = compiler.loadLab(labPath)  // once for the whole run
-        if !options.dryRun, let lab = lab.lab { discovered = await KVMProbe.capabilities(for: lab) }
-        for file in compiler.expand(paths) {
+        // accel: auto on the virtual lab: a real KVM if the probe boots a guest with it, else TCG; and
+        // MSI-X on vhost-user NICs where QEMU's version keeps it working under TCG.
+        let discovered = await LabDiscovery.capabilities(for: lab.lab, probeKVM: !options.dryRun)
+        for request in requests {
+            let file = request.file
             if interrupt?.interrupted == true { break }
-            let plan = compiler.plan(path: file, lab: lab, overrides: overrides, discovered: discovered)
+            let plan = compiler.plan(path: file, lab: lab, overrides: request.overrides, discovered: discovered)
             var run = ScenarioRun(file: file, diagnostics: plan.diagnostics, sources: plan.sources, graph: plan.graph)
             guard let graph = plan.graph else {
                 runs.append(run)

@@ -10,6 +10,10 @@ enum StepError: Error, CustomStringConvertible {
     case timedOut(after: Duration, output: String)
     /// The session cannot answer (its VM is not running): nothing was typed.
     case unanswerable(session: String, reason: String)
+    /// The guest whose console the session is on panicked.
+    case guestPanicked(session: String, output: String)
+    /// The program was told to end (quit) and answered with its prompt again instead.
+    case programDidNotEnd(command: String, output: String)
     /// The program a send step talked to ended: the session's shell prompt came back instead.
     case programEnded(waitingFor: String, output: String)
 
@@ -21,6 +25,10 @@ enum StepError: Error, CustomStringConvertible {
             "\(what) is not reachable from this lab"
         case .setup(let problem):
             "cannot set up the lab: \(problem)"
+        case .guestPanicked(let session, let output):
+            "the guest on session \(session) panicked (its console shows the end of a kernel panic): \(ExpectationEvaluator.excerpt(output))"
+        case .programDidNotEnd(let command, let output):
+            "'\(command)' did not end the program: its prompt came back; its output: \(ExpectationEvaluator.excerpt(output))"
         case .unanswerable(let session, let reason):
             "session \(session) cannot answer (nothing was typed): \(reason)"
         case .programEnded(let prompt, let output):

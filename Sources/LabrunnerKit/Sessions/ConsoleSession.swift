@@ -6,6 +6,9 @@ import Glibc
 
 /// A guest's serial console, reached through the unix socket QEMU serves it on (`-serial unix:…`).
 final class ConsoleSession: InteractiveSession, @unchecked Sendable {
+    /// The last line a Linux guest prints on its console when it panics: the console will not answer again.
+    static let kernelPanic = "---\\[ end Kernel panic[^\n]*\\s*"
+
     /// Consoles have no local process: nothing for the ledger to kill.
     let processGroup: Int32 = 0
     private let stream: TerminalStream

@@ -31,7 +31,7 @@ public struct Compiler: Sendable {
                 diagnostics += d
                 if let file { sources.append(file) }
             } else {
-                let result = ScenarioFrontEnd(source: source).load(path: path, bytes: bytes, overrides: overrides)
+                let result = ScenarioFrontEnd(source: source).load(path: path, bytes: bytes, overrides: overrides, lab: lab.lab)
                 diagnostics += result.diagnostics
                 sources += result.sources
                 if let scenario = result.scenario, let lab = lab.lab, !result.diagnostics.contains(where: { $0.severity == .error }) {
@@ -47,9 +47,6 @@ public struct Compiler: Sendable {
         labPath.map { LabLoader(source: source).load(path: $0) } ?? LabLoader(source: source).loadEmbedded()
     }
 
-    /// Loads the lab at `labPath` (the embedded virtual lab when nil).
-    public func lab(_ labPath: String?) -> Lab? { loadLab(labPath).lab }
-
     /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil), with
     /// `discovered` capabilities added to it (what a run found out, e.g. a working KVM).
     public func plan(path: String, labPath: String?, overrides: [String], discovered: Set<String> = []) -> PlanResult {
@@ -62,7 +59,7 @@ public struct Compiler: Sendable {
         path: String, lab loaded: (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?), overrides: [String],
         discovered: Set<String> = []
     ) -> PlanResult {
-        let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides)
+        let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides, lab: loaded.lab)
         var diagnostics = result.diagnostics + loaded.diagnostics
         var sources = result.sources
         if let labSource = loaded.source { sources.append(labSource) }

@@ -19,6 +19,8 @@ public enum Capability: String, Sendable, CaseIterable {
     case isolcpus
     /// The guide's Intel switch, configured through TestPoint.
     case testpoint
+    /// QEMU keeps MSI-X on for vhost-user NICs under TCG (QEMU 10 does; 7.2 crashes, so it gets `vectors=0`).
+    case vhostUserMSIX = "vhost-user-msix"
 
     /// Every spelling, for messages and the schema.
     public static var words: [String] { allCases.map(\.rawValue) }

@@ -2,7 +2,7 @@ import Foundation
 import TestpmdCommands
 
 /// The testpmd runtime commands a `fastpath:` step may send, as word patterns.
-/// `<n>` is a number, `<word>` any single word, `<rest>` anything to the end.
+/// `<n>` is a number, `<word>` any single word.
 public enum ForwarderVocabulary {
     /// Command patterns: TestpmdCommand's list, the one FastPath's `help` prints.
     public static let patterns: [String] = TestpmdCommand.all.map(\.pattern)

@@ -64,6 +64,13 @@ public enum LabGrammar {
                 Field("default_host", .scalar(.identifier), "Host used for a scenario's host role that the lab does not name."),
                 Field("hosts", .dictionary(.object(host)), "The hosts, by the role names scenarios use."),
                 Field("virtual", .object(virtual), "Settings of the embedded virtual lab."),
+                Field(
+                    "params", .dictionary(.scalar(.text)),
+                    "Defaults of scenario params for runs on this lab (between a scenario's own defaults and --set), for every scenario with a param of that name."
+                ),
+                Field(
+                    "scenarios", .dictionary(.dictionary(.scalar(.text))),
+                    "Defaults of params for one scenario, by its name: {pvp: {rate: 2kpps}}. They win over `params`."),
             ])
     }
 }

@@ -41,6 +41,7 @@ public struct GraphBuilder: Sendable {
             sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
             monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         graph.forwarderPlacements = scenario.forwarderPlacements
+        graph.paramSources = scenario.paramSources
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)

@@ -12,7 +12,7 @@ public struct PlanRenderer: Sendable {
     public var text: String {
         var out = ["plan: \(graph.scenario) — \(graph.title)", "lab: \(graph.lab)"]
         if !graph.params.isEmpty {
-            out.append("params: " + graph.params.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+            out.append("params: " + graph.params.map { "\($0.0)=\($0.1) (\(graph.paramSources[$0.0] ?? .scenario))" }.joined(separator: " "))
         }
         for wire in graph.wires {
             out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
@@ -86,6 +86,7 @@ public struct PlanRenderer: Sendable {
             ("title", .string(graph.title)),
             ("lab", .string(graph.lab)),
             ("params", .object(graph.params.map { ($0.0, .string($0.1)) })),
+            ("param_sources", .object(graph.params.map { ($0.0, .string((graph.paramSources[$0.0] ?? .scenario).kind)) })),
             ("steps", .array(steps)),
         ]).rendered(pretty: true)
     }

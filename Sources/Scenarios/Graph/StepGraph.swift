@@ -6,6 +6,8 @@ public struct StepGraph: Sendable {
     public var lab: String
     /// Param values used.
     public var params: [(String, String)]
+    /// Where each param's value came from (scenario, lab, --set).
+    public var paramSources: [String: ParamSource] = [:]
     /// Steps in a topological order (document order where dependencies allow).
     public var steps: [PlannedStep]
     /// The lab host every role and session runs on (roles of external devices are absent).

@@ -37,6 +37,8 @@ public struct Lab: Sendable {
     public var emulate: Set<String>
     /// Working directory root.
     public var workdir: String
+    /// Defaults of scenario params for runs on this lab.
+    public var paramDefaults = LabParamDefaults()
 
     /// Whether this is the embedded virtual lab.
     public var isVirtual: Bool { kind == "virtual" }

@@ -64,6 +64,16 @@ public struct LabLoader: Sendable {
             memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
             workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
         lab.guestFastPath = v?.text("guest_fastpath")?.value
+        for entry in root.dictionary("params") {
+            if let value = root["params"]?.text(entry.key.value) { lab.paramDefaults.all[entry.key.value] = value }
+        }
+        for scenario in root.dictionary("scenarios") {
+            var values: [String: Located<String>] = [:]
+            for entry in scenario.value.entries ?? [] {
+                if let value = scenario.value.text(entry.key.value) { values[entry.key.value] = value }
+            }
+            lab.paramDefaults.byScenario[scenario.key.value] = values
+        }
         return (lab, ScenarioFrontEnd.sorted(diagnostics), doc.source)
     }
 }

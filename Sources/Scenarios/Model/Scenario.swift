@@ -14,8 +14,10 @@ public struct Scenario: Sendable {
     public var requires: [Located<String>]
     /// Params, in order.
     public var params: [Param]
-    /// The values params have in this compilation (defaults overridden by --set).
+    /// The values params have in this compilation (the scenario's defaults, the lab's, --set).
     public var paramValues: [String: String]
+    /// Where each param's value came from.
+    public var paramSources: [String: ParamSource] = [:]
     /// Roles, in order.
     public var roles: [Role]
     /// Links.

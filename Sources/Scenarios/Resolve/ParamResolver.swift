@@ -1,16 +1,21 @@
-/// Resolves a scenario's params: typed defaults, overridden by `--set name=value`, every value
-/// checked against its param's type, enum values and bounds.
+/// Resolves a scenario's params: typed defaults, then the lab's defaults for runs on it, then
+/// `--set name=value`, every value checked against its param's type, enum values and bounds.
 struct ParamResolver {
     /// The params, in order.
     let params: [Param]
     /// Name → the value used in this compilation.
     let values: [String: String]
+    /// Name → where its value came from.
+    let sources: [String: ParamSource]
     /// Bad defaults, bad or unknown overrides.
     let diagnostics: [Diagnostic]
 
-    init(entries: [YAMLEntry], overrides: [String]) {
+    /// `lab` gives the lab's defaults (`all` apply where the scenario has the param; those for
+    /// `scenario` by name must name one of its params).
+    init(entries: [YAMLEntry], overrides: [String], scenario: String = "", lab: (name: String, defaults: LabParamDefaults)? = nil) {
         let params = entries.compactMap(ModelBuilder().param)
         var values: [String: String] = [:]
+        var sources: [String: ParamSource] = [:]
         var diagnostics: [Diagnostic] = []
         for param in params {
             if let problem = param.problem(with: param.defaultValue.value), !References.present(in: param.defaultValue.value) {
@@ -21,6 +26,26 @@ struct ParamResolver {
                     Diagnostic(.error, "param '\(param.name.value)' of type enum needs 'values'", at: param.name.location, length: param.name.value.count))
             }
             values[param.name.value] = param.defaultValue.value
+            sources[param.name.value] = .scenario
+        }
+        if let lab {
+            let specific = lab.defaults.byScenario[scenario] ?? [:]
+            for (name, value) in specific.sorted(by: { $0.key < $1.key }) where !params.contains(where: { $0.name.value == name }) {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "lab '\(lab.name)' sets param '\(name)' of scenario '\(scenario)', which has no such param", at: value.location,
+                        suggestion: EditDistance.suggestion(for: name, among: params.map(\.name.value)), length: name.count))
+            }
+            for param in params {
+                let name = param.name.value
+                guard let value = specific[name] ?? lab.defaults.all[name] else { continue }
+                if let problem = param.problem(with: value.value) {
+                    diagnostics.append(Diagnostic(.error, "lab '\(lab.name)' default of \(problem)", at: value.location, length: value.value.count))
+                    continue
+                }
+                values[name] = value.value
+                sources[name] = .lab(lab.name)
+            }
         }
         for (index, override) in overrides.enumerated() {
             let at = SourceLocation(file: "--set", line: index + 1, column: 1)
@@ -41,9 +66,11 @@ struct ParamResolver {
                 continue
             }
             values[name] = value
+            sources[name] = .commandLine
         }
         self.params = params
         self.values = values
+        self.sources = sources
         self.diagnostics = diagnostics
     }
 }

@@ -10,19 +10,20 @@ public struct ScenarioFrontEnd: Sendable {
     /// Creates a front end reading files from `source`.
     public init(source: any SourceReader = FileSourceReader()) { reader = DocumentReader(source: source) }
 
-    /// Loads the scenario at `path`, applying `overrides` (`name=value`) to its params.
-    public func load(path: String, overrides: [String] = []) -> LoadResult {
+    /// Loads the scenario at `path`, applying `lab`'s defaults (for runs on that lab) and then
+    /// `overrides` (`name=value`) to its params.
+    public func load(path: String, overrides: [String] = [], lab: Lab? = nil) -> LoadResult {
         let main = reader.read(path: path, shape: ScenarioGrammar.scenario)
-        return assemble(main: main, path: path, overrides: overrides)
+        return assemble(main: main, path: path, overrides: overrides, lab: lab)
     }
 
     /// Loads a scenario from bytes, as if read from `path` (includes resolve relative to it).
-    public func load(path: String, bytes: [UInt8], overrides: [String] = []) -> LoadResult {
+    public func load(path: String, bytes: [UInt8], overrides: [String] = [], lab: Lab? = nil) -> LoadResult {
         let main = reader.parse(path: path, bytes: bytes, shape: ScenarioGrammar.scenario)
-        return assemble(main: main, path: path, overrides: overrides)
+        return assemble(main: main, path: path, overrides: overrides, lab: lab)
     }
 
-    private func assemble(main: Document, path: String, overrides: [String]) -> LoadResult {
+    private func assemble(main: Document, path: String, overrides: [String], lab: Lab?) -> LoadResult {
         var diagnostics = main.diagnostics
         var sources = main.source.map { [$0] } ?? []
         guard let root = main.root, root.entries != nil else {
@@ -69,7 +70,8 @@ public struct ScenarioFrontEnd: Sendable {
 
         // Params: defaults, then --set overrides, each checked against its type.
         let builder = ModelBuilder()
-        let resolved = ParamResolver(entries: paramEntries, overrides: overrides)
+        let name = root.text("name")?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let resolved = ParamResolver(entries: paramEntries, overrides: overrides, scenario: name, lab: lab.map { ($0.name, $0.paramDefaults) })
         diagnostics += resolved.diagnostics
         let params = resolved.params, values = resolved.values
 
@@ -101,8 +103,8 @@ public struct ScenarioFrontEnd: Sendable {
             diagnostics += ShapeChecker().check(node, against: shape, name: name).filter { substituted.contains($0.location) }
         }
 
-        let scenario = Scenario(
-            name: root.text("name")?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+        var scenario = Scenario(
+            name: name,
             title: root.text("title")?.value ?? "",
             guide: root.text("guide")?.value, doc: root.text("doc")?.value, file: path,
             requires: documents.flatMap { $0.texts("requires") },
@@ -112,6 +114,7 @@ public struct ScenarioFrontEnd: Sendable {
             sessions: resolvedSessions.compactMap(builder.session),
             steps: builder.steps(resolvedSteps, always: false),
             always: builder.steps(resolvedAlways, always: true))
+        scenario.paramSources = resolved.sources
         diagnostics += SemanticChecker(scenario: scenario, rawParams: paramEntries, rawDocuments: documents, unresolvedSteps: stepNodes + alwaysNodes).check()
         return LoadResult(scenario: scenario, diagnostics: Self.sorted(diagnostics), sources: sources)
     }

@@ -20,27 +20,42 @@ extension StepRunner {
     func command(forwarder role: String, _ text: String) async throws -> StepOutput {
         let name = try await context.forwarderSession(role)
         let quits = ["quit", "exit"].contains(text.trimmingCharacters(in: .whitespaces))
-        return try await converse(name, text, waitingFor: quits ? nil : Self.forwarderPrompt)
+        return try await converse(name, text, waitingFor: quits ? nil : Self.forwarderPrompt, failingAt: quits ? "testpmd> $" : nil)
     }
 
     /// What testpmd and FastPath print when they wait for a command (or, without -i, for enter).
     static let forwarderPrompt = "testpmd> $|Press enter to exit\\s*$"
 
     /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
-    /// program's prompt, the shell's prompt instead means the program ended.
-    func converse(_ name: String, _ text: String, waitingFor wanted: String?) async throws -> StepOutput {
+    /// program's prompt, the shell's prompt instead means the program ended. Waiting for the shell's
+    /// prompt, `stillRunning` (the program's own prompt coming back) means the program did not end.
+    func converse(_ name: String, _ text: String, waitingFor wanted: String?, failingAt stillRunning: String? = nil) async throws -> StepOutput {
         if let reason = await context.unanswerableReason(name) { throw StepError.unanswerable(session: name, reason: reason) }
-        let session = try await context.session(name, awaiting: wanted)
+        // A console opened to quit a program in it is ready at the program's prompt too.
+        let session = try await context.session(name, awaiting: wanted ?? stillRunning)
         let sessionPrompt = await context.prompt(of: name)
         // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
         // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.
-        let waitFor = wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" } ?? sessionPrompt
+        let expected =
+            wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" }
+            ?? stillRunning.map { "(?<shell>^(?:\(sessionPrompt)))|(?<still>\($0))" } ?? sessionPrompt
+        // A guest's console that shows the end of a kernel panic will never answer.
+        let serial = context.graph.sessions[name]?.console == "serial"
+        let waitFor = serial ? "(?:\(expected))|(?<panic>\(ConsoleSession.kernelPanic))" : expected
         return try await withTaskCancellationHandler {
             try await session.send(text)
             do {
                 let reply = try await session.expect(waitFor, timeout: timeout)
                 if let wanted, reply.matchedGroup == "shell" {
                     throw StepError.programEnded(waitingFor: wanted, output: reply.text)
+                }
+                if serial, reply.matchedGroup == "panic" {
+                    await context.guestPanicked(on: name)
+                    await context.drop(name)
+                    throw StepError.guestPanicked(session: name, output: reply.text)
+                }
+                if stillRunning != nil, reply.matchedGroup == "still" {
+                    throw StepError.programDidNotEnd(command: text, output: reply.text)
                 }
                 var output = StepOutput(stdout: reply.text, stderr: "", status: nil)
                 output.prompt = reply.matched

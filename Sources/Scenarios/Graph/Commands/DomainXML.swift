@@ -56,6 +56,8 @@ public struct DomainXML: Sendable {
             x.append("    <boot dev='hd'/>")
         }
         x.append("  </os>")
+        // Without <acpi/> libvirt 9 passes QEMU -no-acpi, an option QEMU 10 no longer has.
+        x.append("  <features><acpi/></features>")
         x.append(qemu.usesTCG ? "  <cpu mode='custom' match='exact'><model>qemu64</model>" : "  <cpu mode='host-passthrough'>")
         x.append("    <numa>")
         x.append("      <cell id='0' cpus='0-\(vm.vcpus.value - 1)' memory='\(kib)' unit='KiB'\(vm.backing?.share == true ? " memAccess='shared'" : "")/>")
