@@ -1,0 +1,31 @@
+import FastPath
+import Testing
+
+@testable import LabrunnerKit
+
+/// `labrunner traffic` converts its options once, and a background run gets the same profile back
+/// from the options written from it.
+@Suite struct TrafficArgumentsTests {
+    @Test func optionsConvertAndRoundTrip() throws {
+        var options = TrafficArguments(port: "p0")
+        (options.rxPorts, options.dstMAC, options.srcIP, options.dstIP) = (["p1"], "52:54:00:02:d9:01", "198.51.100.1", "198.51.100.10")
+        (options.proto, options.frameSize, options.flows, options.rate, options.duration) = ("icmp", 128, 4, "10kpps", "2.5s")
+        let profile = try options.profile()
+        #expect(profile.rate == 10_000 && profile.duration == 2.5 && profile.icmp && profile.flows == 4 && profile.frameSize == 128)
+        let again = try TrafficArguments(profile).profile()
+        #expect(again.transmit == "p0" && again.receive == ["p1"] && again.destinationMAC == profile.destinationMAC)
+        #expect(again.ip == profile.ip && again.rate == profile.rate && again.duration == profile.duration && again.icmp && again.flows == 4)
+    }
+
+    @Test func badOptionsSayWhich() {
+        var options = TrafficArguments(port: "p0")
+        options.rate = "5"
+        #expect(throws: TrafficError.invalid("--rate 5: give a packet rate such as 1kpps")) { try options.profile() }
+        options = TrafficArguments(port: "p0")
+        options.dstMAC = "zz"
+        #expect(throws: TrafficError.invalid("--dst-mac zz is not a MAC address")) { try options.profile() }
+        options = TrafficArguments(port: "p0")
+        options.proto = "tcp"
+        #expect(throws: TrafficError.self) { try options.profile() }
+    }
+}
