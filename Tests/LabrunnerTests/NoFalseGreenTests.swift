@@ -112,4 +112,21 @@ import Testing
             ), "\(text)")
         #expect(!text.contains("step 'stats'"), "\(text)")
     }
+
+    /// Two steps the graph runs at once on one forwarder take turns at its prompt (they used to read
+    /// each other's replies and wait out their timeouts).
+    @Test func parallelStepsOnOneSessionTakeTurns() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario(
+            forwarderScenario(
+                """
+                  - {id: stats, on: pf, fastpath: "show port stats all", after: [start], timeout: 20s, expect: {contains: "NIC statistics for port 0"}}
+                  - {id: info, on: pf, fastpath: "show port info all", after: [start], timeout: 20s, expect: {contains: "Infos for port 0"}}
+                """))
+        let started = Date()
+        let result = lab.run(file)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(Date().timeIntervalSince(started) < 15, "\(result.stdout)")
+    }
 }

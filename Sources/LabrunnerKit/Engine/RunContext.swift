@@ -9,6 +9,8 @@ actor RunContext {
     let directory: URL
     /// The run's `labrunner.log`.
     let logger: Logger
+    /// One conversation at a time per session.
+    let turns = SessionTurns()
     private(set) var variables: [String: String] = [:]
     private var sessions: [String: any InteractiveSession] = [:]
     private var vms: [String: QEMUProcess] = [:]

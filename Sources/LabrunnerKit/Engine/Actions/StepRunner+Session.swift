@@ -29,7 +29,12 @@ extension StepRunner {
     /// Sends `text` to a session and waits for `wanted` (else the session's own prompt). Waiting for a
     /// program's prompt, the shell's prompt instead means the program ended. Waiting for the shell's
     /// prompt, `stillRunning` (the program's own prompt coming back) means the program did not end.
+    /// One conversation at a time per session: a step waits for its turn.
     func converse(_ name: String, _ text: String, waitingFor wanted: String?, failingAt stillRunning: String? = nil) async throws -> StepOutput {
+        try await context.turns.withTurn(name) { try await conversation(name, text, waitingFor: wanted, failingAt: stillRunning) }
+    }
+
+    private func conversation(_ name: String, _ text: String, waitingFor wanted: String?, failingAt stillRunning: String?) async throws -> StepOutput {
         if let reason = await context.unanswerableReason(name) { throw StepError.unanswerable(session: name, reason: reason) }
         // A console opened to quit a program in it is ready at the program's prompt too.
         let session = try await context.session(name, awaiting: wanted ?? stillRunning)
