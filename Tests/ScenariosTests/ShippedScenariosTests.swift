@@ -28,7 +28,7 @@ import Testing
         #expect(!graph.steps.isEmpty)
         for step in graph.steps {
             // Only a send may be empty: it presses Enter ("Hit Enter key" in the guide).
-            #expect(!step.command.isEmpty || step.action.keyword == "send", "step \(step.id) has no command")
+            #expect(!step.command.isEmpty || step.keyword == "send", "step \(step.id) has no command")
             #expect(!step.command.contains("${"), "step \(step.id) left a reference unresolved: \(step.command)")
         }
     }

@@ -61,24 +61,23 @@ actor RunContext {
         return nil
     }
 
-    /// Why session `name` cannot answer, or nil: a guest's serial console whose VM this run did not
-    /// start, has exited, or stays paused (waiting for an incoming migration that does not come,
+    /// Why session `name` cannot answer, or nil: a guest's serial console whose VM (launched by this
+    /// run) has exited, panicked, or stays paused (waiting for an incoming migration that does not come,
     /// migrated away, stopped) for `grace` — a destination that a migration just reached runs within
     /// milliseconds. Asked before anything is typed, so a step fails within seconds, not its timeout.
     func unanswerableReason(_ name: String, grace: Duration = .seconds(3)) async -> String? {
         guard let spec = graph.sessions[name], spec.console == "serial" else { return nil }
-        guard let vm = vms[spec.role] else { return "vm \(spec.role) is not running in this run" }
+        // A VM this run did not launch itself (a libvirt domain, one started elsewhere) is not judged here.
+        guard let vm = vms[spec.role] else { return nil }
         if panicked.contains(spec.role) { return "the guest of vm \(spec.role) panicked earlier in this run" }
         let query = JSONValue.object([("execute", .string("query-status"))])
         let deadline = ContinuousClock.now + grace
         while true {
             if vm.exited { return "vm \(spec.role) has exited" }
-            guard let reply = try? await vm.monitor.execute(query, timeout: .seconds(5)), let status = JSONValue(parsing: reply)?["return"],
-                status["running"]?.bool == false
+            guard let reply = try? await vm.monitor.execute(query, timeout: .seconds(5)), let status = try? StatusParser().parse(reply),
+                status["running"] == "false"
             else { return nil }
-            if ContinuousClock.now >= deadline {
-                return "vm \(spec.role) is paused (\(status["status"]?.string ?? "not running")) and stayed so for \(grace)"
-            }
+            if ContinuousClock.now >= deadline { return "vm \(spec.role) is paused (\(status["status"] ?? "not running")) and stayed so for \(grace)" }
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -164,12 +163,12 @@ actor RunContext {
             session = try await ConsoleSession.connect(to: socket, log: log)
             // The guest may have printed its prompt before anyone listened: ask for a fresh one. Booting takes a while.
             try await session.send("")
-            let ready = awaiting.map { "(?:\(spec.prompt))|(?:\($0))" } ?? spec.prompt
-            let reply = try await session.expect("(?:\(ready))|(?<panic>\(ConsoleSession.kernelPanic))", timeout: .seconds(120))
-            if reply.matchedGroup == "panic" {
+            do {
+                _ = try await session.expect(awaiting.map { "(?:\(spec.prompt))|(?:\($0))" } ?? spec.prompt, timeout: .seconds(120))
+            } catch SessionError.guestPanicked(let tail) {
                 panicked.insert(spec.role)
                 await session.close()
-                throw StepError.guestPanicked(session: name, output: reply.text)
+                throw StepError.guestPanicked(session: name, output: tail)
             }
         case "shell":
             let terminalHost = try await host(for: spec.role)

@@ -69,10 +69,7 @@ package struct Runner {
 
     /// `runs/<yyyyMMdd-HHmmss>-<scenario>`, made unique.
     package static func newDirectory(in root: URL, scenario: String) -> URL {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        let base = "\(formatter.string(from: Date()))-\(scenario)"
+        let base = "\(RunStamp.string())-\(scenario)"
         var candidate = root.appendingPathComponent(base)
         var n = 2
         while FileManager.default.fileExists(atPath: candidate.path) {

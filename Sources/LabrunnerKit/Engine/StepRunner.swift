@@ -15,8 +15,8 @@ struct StepRunner {
         let line = "step \(step.id) \(outcome.status.rawValue)\(outcome.message.map { ": \($0)" } ?? "")"
         switch outcome.status {
         case .passed, .skipped:
-            context.logger.info("\(line)", metadata: ["action": "\(step.action.keyword)", "seconds": "\(String(format: "%.3f", outcome.duration))"])
-        default: context.logger.error("\(line)", metadata: ["action": "\(step.action.keyword)", "target": "\(step.target)"])
+            context.logger.info("\(line)", metadata: ["action": "\(step.keyword)", "seconds": "\(String(format: "%.3f", outcome.duration))"])
+        default: context.logger.error("\(line)", metadata: ["action": "\(step.keyword)", "target": "\(step.target)"])
         }
         return outcome
     }
@@ -96,7 +96,7 @@ struct StepRunner {
         case .qmp(let json, let migration): return try await monitor(.qmp(json), migration: migration)
         case .hmp(let line, let migration): return try await monitor(.hmp(line), migration: migration)
         case .libvirt(let call): return try await libvirt(call)
-        case .block, .unbound: throw StepError.noDriver(action: action.keyword, target: step.target)
+        case .block, .unbound: throw StepError.noDriver(action: step.keyword, target: step.target)
         }
     }
 

@@ -41,7 +41,7 @@ struct ExpectationEvaluator {
     func failures(_ output: StepOutput, variables: [String: String]) -> [ExpectationFailure] {
         let e = step.expect
         var out: [ExpectationFailure] = []
-        let exit = e.exit ?? (step.action.keyword == "run" ? 0 : nil)
+        let exit = e.exit ?? (step.keyword == "run" ? 0 : nil)
         if let exit, let status = output.status, status != Int32(exit) {
             out.append(
                 ExpectationFailure(

@@ -90,11 +90,8 @@ package struct NightlySummary {
 
     /// Writes `nightly-<UTC time>.md` and `.json` into `root`; returns the Markdown file.
     package func write(to root: URL, at date: Date = Date()) throws -> URL {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let base = root.appendingPathComponent("nightly-\(formatter.string(from: date))")
+        let base = root.appendingPathComponent("nightly-\(RunStamp.string(date))")
         try markdown.write(to: base.appendingPathExtension("md"), atomically: true, encoding: .utf8)
         try json.write(to: base.appendingPathExtension("json"), atomically: true, encoding: .utf8)
         return base.appendingPathExtension("md")

@@ -23,7 +23,7 @@ package final class Progress: @unchecked Sendable {
     package func started(_ step: PlannedStep) {
         guard tty, !quiet else { return }
         lock.withLock {
-            running.append((step.id, "\(step.action.keyword)\(step.on.map { " on \($0)" } ?? "")", Date()))
+            running.append((step.id, "\(step.keyword)\(step.on.map { " on \($0)" } ?? "")", Date()))
             if timer == nil { startTimer() }
             redraw()
         }

@@ -22,7 +22,7 @@ struct RunReport {
             return .object([
                 ("id", .string(o.id)),
                 ("status", .string(o.status.rawValue)),
-                ("action", step.map { .string($0.action.keyword) } ?? .null),
+                ("action", step.map { .string($0.keyword) } ?? .null),
                 ("on", step?.on.map(JSONValue.string) ?? .null),
                 ("command", step.map { .string($0.command) } ?? .null),
                 ("started", .double(o.started)),

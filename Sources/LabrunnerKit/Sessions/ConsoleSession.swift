@@ -7,7 +7,7 @@ import Glibc
 /// A guest's serial console, reached through the unix socket QEMU serves it on (`-serial unix:…`).
 final class ConsoleSession: InteractiveSession, @unchecked Sendable {
     /// The last line a Linux guest prints on its console when it panics: the console will not answer again.
-    static let kernelPanic = "---\\[ end Kernel panic[^\n]*\\s*"
+    private static let kernelPanic = "---\\[ end Kernel panic[^\n]*\\s*"
 
     /// Consoles have no local process: nothing for the ledger to kill.
     let processGroup: Int32 = 0
@@ -27,8 +27,11 @@ final class ConsoleSession: InteractiveSession, @unchecked Sendable {
 
     func send(_ line: String) async throws { try stream.send(line) }
 
+    /// Waits for `pattern`; a guest's panic ends the wait at once with `SessionError.guestPanicked`.
     func expect(_ pattern: String, timeout: Duration) async throws -> ExpectReply {
-        try await stream.expect(pattern, timeout: timeout)
+        let reply = try await stream.expect("(?:\(pattern))|(?<consolePanic>\(Self.kernelPanic))", timeout: timeout)
+        if reply.matchedGroup == "consolePanic" { throw SessionError.guestPanicked(tail: reply.text) }
+        return reply
     }
 
     func close() async { stream.close() }

@@ -6,6 +6,8 @@ enum SessionError: Error, CustomStringConvertible {
     case closed(tail: String)
     /// The pattern is not a valid regular expression.
     case badPattern(String)
+    /// The guest whose console this is panicked: it will not answer again.
+    case guestPanicked(tail: String)
 
     var description: String {
         switch self {
@@ -15,6 +17,8 @@ enum SessionError: Error, CustomStringConvertible {
             "the terminal closed; its last output: \(tail.suffix(300).debugDescription)"
         case .badPattern(let p):
             "/\(p)/ is not a valid regular expression"
+        case .guestPanicked(let tail):
+            "the guest panicked (its console shows the end of a kernel panic): \(tail.suffix(300).debugDescription)"
         }
     }
 }

@@ -8,7 +8,8 @@ struct QEMUVersionProbe {
 
     /// `qemu --version`'s major and minor, or nil when it does not run.
     func version() async -> (major: Int, minor: Int)? {
-        guard let result = try? await LocalExecutor.run(["sh", "-c", "\(qemu) --version"], timeout: .seconds(10)), result.status == 0 else {
+        // The binary as the launcher runs it (one argument), never through a shell: the lab file names it.
+        guard let result = try? await LocalExecutor.run([qemu, "--version"], timeout: .seconds(10)), result.status == 0 else {
             return nil
         }
         return Self.parse(result.stdout)

@@ -20,10 +20,11 @@ public struct Compiler: Sendable {
             if let file = lab.source { sources.append(file) }
         }
         for path in expand(paths) {
-            guard case .success(let bytes) = source.bytes(at: path) else {
-                // Reported by the reader, with the reason.
-                let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides)
-                diagnostics += result.diagnostics
+            let bytes: [UInt8]
+            switch source.bytes(at: path) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                diagnostics.append(DocumentReader.unreadable(path, error))
                 continue
             }
             if Self.isLab(bytes, path: path) {

@@ -10,9 +10,6 @@ public enum ForwarderVocabulary {
     /// Whether `command` matches a known pattern.
     public static func knows(_ command: String) -> Bool { TestpmdCommand.matching(command) != nil }
 
-    /// Whether FastPath carries `command` out (else only dpdk-testpmd does); false for unknown commands.
-    public static func fastPathImplements(_ command: String) -> Bool { TestpmdCommand.matching(command)?.fastPath == true }
-
     /// The known pattern closest to `command`, for suggestions.
     public static func nearest(_ command: String) -> String? {
         EditDistance.suggestion(

@@ -1,4 +1,5 @@
 import Foundation
+import TestpmdCommands
 
 /// Compiles a checked scenario against a lab into a StepGraph: binds host roles to lab hosts,
 /// resolves `${role.attr}`, renders every command, orders steps, and marks skipped ones with why.
@@ -70,7 +71,7 @@ public struct GraphBuilder: Sendable {
     func unimplementedForwarderCommands(_ planned: [PlannedStep]) -> [Diagnostic] {
         planned.compactMap { step in
             guard step.skip == nil, case .forwarderCommand(let name, let text) = step.action, let role = scenario.role(name),
-                lab.program(running: role) == "fastpath", ForwarderVocabulary.knows(text), !ForwarderVocabulary.fastPathImplements(text)
+                lab.program(running: role) == "fastpath", TestpmdCommand.matching(text)?.fastPath == false
             else { return nil }
             return Diagnostic(
                 .warning,

@@ -32,7 +32,7 @@ public struct PlanRenderer: Sendable {
         let width = String(graph.steps.count).count
         for (index, step) in graph.steps.enumerated() {
             let number = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)"
-            var head = "\(number). [\(step.id)] \(step.action.keyword)"
+            var head = "\(number). [\(step.id)] \(step.keyword)"
             if let on = step.on { head += " on \(on)" }
             if step.always { head += " (always)" }
             out.append("")
@@ -68,7 +68,7 @@ public struct PlanRenderer: Sendable {
                 ("after", .array(step.after.map(JSONValue.string))),
                 ("on", step.on.map(JSONValue.string) ?? .null),
                 ("target", .string(step.target)),
-                ("action", .string(step.action.keyword)),
+                ("action", .string(step.keyword)),
                 ("command", .string(step.command)),
             ]
             if let qmp = step.qmp { fields.append(("qmp", qmp)) }
@@ -95,7 +95,7 @@ public struct PlanRenderer: Sendable {
     public var dot: String {
         var out = ["digraph \"\(graph.scenario)\" {", "  rankdir=TB;", "  node [shape=box, fontname=\"monospace\"];"]
         for step in graph.steps {
-            let label = "\(step.id)\\n\(step.action.keyword)".replacingOccurrences(of: "\"", with: "\\\"")
+            let label = "\(step.id)\\n\(step.keyword)".replacingOccurrences(of: "\"", with: "\\\"")
             var attrs = "label=\"\(label)\""
             if step.skip != nil { attrs += ", style=dashed, color=grey" }
             if step.always { attrs += ", peripheries=2" }

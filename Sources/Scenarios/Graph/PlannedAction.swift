@@ -32,26 +32,8 @@ public enum PlannedAction: Sendable {
     case copy(source: String, destination: String, mode: String?)
     /// A block: its steps are planned on their own.
     case block
-    /// An action the planner could not bind to this lab (a missing role or host); the reason says which.
-    case unbound(keyword: String, reason: String)
-
-    /// The keyword of the step's action, as in the plan's `action` field.
-    public var keyword: String {
-        switch self {
-        case .run: "run"
-        case .send: "send"
-        case .qmp: "qmp"
-        case .hmp: "hmp"
-        case .libvirt: "libvirt"
-        case .vmStart, .vmStop, .vmNIC: "vm"
-        case .forwarderStart, .forwarderCommand: "fastpath"
-        case .traffic: "traffic"
-        case .sleep, .poll: "wait"
-        case .copy: "copy"
-        case .block: "block"
-        case .unbound(let keyword, _): keyword
-        }
-    }
+    /// An action the planner could not bind to this lab (a missing role or host): no driver carries it out.
+    case unbound
 
     /// The QMP JSON sent for qmp and hmp steps, and the last of a NIC hot-plug.
     public var qmp: JSONValue? {

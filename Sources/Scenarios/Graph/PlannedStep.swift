@@ -8,6 +8,8 @@ public struct PlannedStep: Sendable {
     public var on: String?
     /// How the target is reached (`ip netns exec lr-host_server_1`, `ssh root@10.237.212.46`, `qmp unix:/…`, `session t1`).
     public var target: String
+    /// The action's keyword as the scenario writes it (run, send, qmp, fastpath, …), for plans and reports.
+    public var keyword: String
     /// What it does, typed; the engine dispatches on this.
     public var action: PlannedAction
     /// The exact command, for display: shell line, text sent, QMP JSON, HMP text, domain XML,

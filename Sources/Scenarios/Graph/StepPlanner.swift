@@ -61,7 +61,7 @@ struct StepPlanner {
             target = "nsenter into container \(role.name.value) (in \(namespace))"
         }
         var command = ""
-        var action = PlannedAction.unbound(keyword: step.action.keyword, reason: "no \(step.action.keyword) driver for \(target)")
+        var action = PlannedAction.unbound
         switch step.action {
         case .run(let line):
             command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -170,7 +170,7 @@ struct StepPlanner {
             action = .block
         }
         return PlannedStep(
-            id: step.id.value, after: item.after, on: onName, target: target, action: action,
+            id: step.id.value, after: item.after, on: onName, target: target, keyword: step.action.keyword, action: action,
             command: command, skip: skipReason(item, host: host), always: step.always,
             doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
             timeout: step.timeout?.converted(to: .s), retries: step.retries,

@@ -64,16 +64,12 @@ public struct LabLoader: Sendable {
             memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
             workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
         lab.guestFastPath = v?.text("guest_fastpath")?.value
-        for entry in root.dictionary("params") {
-            if let value = root["params"]?.text(entry.key.value) { lab.paramDefaults.all[entry.key.value] = value }
+        // Param defaults: name → value, read the way every other scalar of the file is.
+        func values(_ node: YAMLNode?) -> [String: Located<String>] {
+            Dictionary((node?.entries ?? []).compactMap { e in node?.text(e.key.value).map { (e.key.value, $0) } }, uniquingKeysWith: { a, _ in a })
         }
-        for scenario in root.dictionary("scenarios") {
-            var values: [String: Located<String>] = [:]
-            for entry in scenario.value.entries ?? [] {
-                if let value = scenario.value.text(entry.key.value) { values[entry.key.value] = value }
-            }
-            lab.paramDefaults.byScenario[scenario.key.value] = values
-        }
+        lab.paramDefaults.all = values(root["params"])
+        for scenario in root.dictionary("scenarios") { lab.paramDefaults.byScenario[scenario.key.value] = values(scenario.value) }
         return (lab, ScenarioFrontEnd.sorted(diagnostics), doc.source)
     }
 }

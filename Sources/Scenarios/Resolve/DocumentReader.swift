@@ -14,10 +14,13 @@ public struct DocumentReader: Sendable {
         case .success(let bytes):
             return parse(path: path, bytes: bytes, shape: shape, definitions: definitions)
         case .failure(let error):
-            return Document(
-                source: nil, root: nil,
-                diagnostics: [Diagnostic(.error, "cannot read '\(path)': \(error.reason)", at: SourceLocation(file: path, line: 1, column: 1))])
+            return Document(source: nil, root: nil, diagnostics: [Self.unreadable(path, error)])
         }
+    }
+
+    /// The error for a file that cannot be read.
+    public static func unreadable(_ path: String, _ error: SourceReadError) -> Diagnostic {
+        Diagnostic(.error, "cannot read '\(path)': \(error.reason)", at: SourceLocation(file: path, line: 1, column: 1))
     }
 
     /// Parses and checks in-memory bytes as if read from `path`.

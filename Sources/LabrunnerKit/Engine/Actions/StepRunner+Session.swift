@@ -41,12 +41,10 @@ extension StepRunner {
         let sessionPrompt = await context.prompt(of: name)
         // The shell's prompt counts only at the start of a line (`^` matches at every line start here):
         // `# ` also ends a read that stopped in the middle of testpmd's "######## NIC statistics" banner.
-        let expected =
+        let waitFor =
             wanted.map { "(?<wanted>\($0))|(?<shell>^(?:\(sessionPrompt)))" }
             ?? stillRunning.map { "(?<shell>^(?:\(sessionPrompt)))|(?<still>\($0))" } ?? sessionPrompt
-        // A guest's console that shows the end of a kernel panic will never answer.
-        let serial = context.graph.sessions[name]?.console == "serial"
-        let waitFor = serial ? "(?:\(expected))|(?<panic>\(ConsoleSession.kernelPanic))" : expected
+
         return try await withTaskCancellationHandler {
             try await session.send(text)
             do {
@@ -54,17 +52,16 @@ extension StepRunner {
                 if let wanted, reply.matchedGroup == "shell" {
                     throw StepError.programEnded(waitingFor: wanted, output: reply.text)
                 }
-                if serial, reply.matchedGroup == "panic" {
-                    await context.guestPanicked(on: name)
-                    await context.drop(name)
-                    throw StepError.guestPanicked(session: name, output: reply.text)
-                }
                 if stillRunning != nil, reply.matchedGroup == "still" {
                     throw StepError.programDidNotEnd(command: text, output: reply.text)
                 }
                 var output = StepOutput(stdout: reply.text, stderr: "", status: nil)
                 output.prompt = reply.matched
                 return output
+            } catch SessionError.guestPanicked(let tail) {
+                await context.guestPanicked(on: name)
+                await context.drop(name)
+                throw StepError.guestPanicked(session: name, output: tail)
             } catch SessionError.timeout(_, let after, let tail) {
                 await context.drop(name)
                 throw StepError.timedOut(after: after, output: tail)
