@@ -396,6 +396,16 @@ import Testing
                 # Lost only inside the migration's outage: at most its longest silence's worth of pings.
                 - {value: t.outage, lt: 3s}
           - {id: log-used, on: fwd1, fastpath: show port info 1, expect: {contains: "Dirty page log: shared 1 time(s)"}}
+          # The destination's back-end announced the guest (QEMU's SEND_RARP, as FastPath does not offer
+          # GUEST_ANNOUNCE), so its switch knew where the guest was the moment it resumed.
+          - id: announced
+            on: fwd2
+            fastpath: show port info 1
+            capture:
+              rarps: 'Migration announcements \\(RARP\\) sent: (\\d+)'
+            expect:
+              that:
+                - {value: rarps, gt: 0}
           - id: via-host-2
             on: fwd2
             fastpath: show port stats 1

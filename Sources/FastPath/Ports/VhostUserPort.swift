@@ -27,6 +27,8 @@ public final class VhostUserPort: Port, @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private let inside = Atomic<Int>(0)
     private let connected = Atomic<Bool>(false)
+    /// RARPs the data path sent for a migrated guest (SEND_RARP), for `show port info` and tests.
+    private let announcements = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private var listener: Int32 = -1
     /// The front-end's socket while one is connected, else -1 (closing shuts it down from another thread).
@@ -94,6 +96,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         [
             "vhost-user: \(client ? "client of" : "server on") \(path), \(connected.load(ordering: .acquiring) ? "connected" : "waiting for the front-end")",
             "Dirty page log: shared \(device.logsShared) time(s)\(device.activeLog != nil ? ", logging now" : "")",
+            "Migration announcements (RARP) sent: \(announcements.load(ordering: .relaxed))",
             "Negotiated features: \(VhostFeatures.names(device.features).joined(separator: " "))",
         ]
             + (lastError.map { ["Last protocol error: \($0)"] } ?? [])
@@ -147,6 +150,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         var n = 0
         if queue == 0, let mac = state.announce, cache.take(1, into: burst) == 1 {
             snapshot.pointee.announce = nil
+            announcements.wrappingAdd(1, ordering: .relaxed)
             burst[0].length = Self.rarp(from: mac, into: burst[0].data)
             n = 1
         }

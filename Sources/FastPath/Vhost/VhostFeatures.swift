@@ -34,9 +34,12 @@ public enum VhostFeatures {
         return known.filter { features & $0.0 != 0 }.map(\.1)
     }
 
-    /// What the back-end offers.
+    /// What the back-end offers. Not GUEST_ANNOUNCE: without it QEMU asks the back-end to announce a
+    /// migrated guest (SEND_RARP) as the destination starts, and the switch learns where the guest now
+    /// is from that RARP, not from an announcement the guest sends when it gets round to it (a TCG
+    /// guest's came 130-165 ms after it resumed, and the outage lasted until then).
     public static let backend: UInt64 =
-        mergeableRxBuffers | status | guestAnnounce | logAll | anyLayout | indirectDescriptors
+        mergeableRxBuffers | status | logAll | anyLayout | indirectDescriptors
         | eventIndex | protocolFeatures | version1 | inOrder
 
     /// VHOST_USER_PROTOCOL_F_MQ: the back-end tells how many queues it has (GET_QUEUE_NUM).

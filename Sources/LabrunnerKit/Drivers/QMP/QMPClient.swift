@@ -205,6 +205,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
                 return greeting
             }?.resume(returning: line)
         } else if let event = object["event"]?.string {
+            logger?.debug("qmp \(socketPath): \(line)")
             let data = object["data"] ?? .object([])
             let waiter = lock.withLock { () -> CheckedContinuation<String, Error>? in
                 if let index = eventWaiters.firstIndex(where: { $0.name == event && $0.matching(data) }) {
