@@ -208,6 +208,38 @@ import Testing
         }
     }
 
+    @Test func trafficLapsReportEachIntervalWhileTheProbesGoOn() async throws {
+        try await FastPathLab.with(veths: [("ta", "ta2"), ("tb", "tb2")]) { lab in
+            // ta → bridge → tb: taking the bridge's port tb2 down cuts the probes off without ta losing its carrier.
+            _ = lab.shell("ip link add name tbr type bridge && ip link set ta2 master tbr && ip link set tb2 master tbr && ip link set tbr up")
+            func report(_ action: String) throws -> [String: Double] {
+                let text = lab.shell("\(CLI.binary) traffic \(action) --port ta")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+                return object.compactMapValues { $0 as? Double ?? ($0 as? Int).map(Double.init) }
+            }
+            _ = lab.shell("\(CLI.binary) traffic start --port ta --rx-port tb --rate 10kpps")
+            try await Task.sleep(for: .seconds(1))
+            let clean = try report("lap")
+            #expect(clean["sent", default: 0] > 5000 && clean["lost"] == 0 && clean["outage", default: 99] < 20, "\(clean)")
+            _ = lab.shell("ip link set tb2 down; sleep 0.3; ip link set tb2 up")
+            try await Task.sleep(for: .milliseconds(500))
+            let cut = try report("lap")
+            #expect(cut["outage", default: 0] >= 250 && cut["outage", default: 0] < 1000 && cut["lost", default: 0] >= 2000, "\(cut)")
+            // Probes that have stopped coming back when the lap ends: the silence so far is its outage.
+            _ = lab.shell("ip link set tb2 down; sleep 0.2")
+            let going = try report("lap")
+            #expect(going["outage", default: 0] >= 150 && going["loss", default: 0] > 50, "\(going)")
+            _ = lab.shell("ip link set tb2 up")
+            try await Task.sleep(for: .milliseconds(300))
+            let whole = try report("stop")
+            #expect(whole["lost", default: 0] >= cut["lost", default: 0] && whole["outage", default: 0] >= 250, "\(whole)")
+            // A run that got nothing back has an outage as long as the run, not none.
+            _ = lab.shell("ip link set tb2 down")
+            let nothing = lab.shell("\(CLI.binary) traffic run --port ta --rx-port tb --rate 1kpps --duration 500ms")
+            #expect(nothing.contains("\"received\": 0,") && (Double(nothing.firstMatch(of: /"outage": ([0-9.]+)/)?.output.1 ?? "") ?? 0) >= 400, "\(nothing)")
+        }
+    }
+
     @Test func idleForwardersSleepUnlessToldToBusyPoll() async throws {
         try await FastPathLab.with(veths: [("i0", "i1"), ("j0", "j1")]) { lab in
             // Two forwarders on idle AF_PACKET ports, on the same forwarding CPU: one adaptive, one busy-polling.

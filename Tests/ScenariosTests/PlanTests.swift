@@ -44,6 +44,37 @@ import Testing
         #expect(migration.forwarderPlacements["vm_testpmd_dst"] == "vm1_dst")
     }
 
+    /// `--rounds 3`: the migration block three times, one after the other; round 2 goes back (host 2's
+    /// monitor migrates to host 1's address, where vm1 starts waiting as vm1_dst was written to), round 3
+    /// goes there again with vm1_dst's own `incoming`.
+    @Test func roundsRepeatTheMigrationThereAndBack() throws {
+        let path = TestPaths.scenarios.appendingPathComponent("vhost-user-migration.yaml").path
+        let result = Compiler().plan(path: path, labPath: virtual, overrides: [], rounds: 3)
+        let graph = try #require(result.graph, "\(result.diagnostics.map(\.fullMessage))")
+        #expect(graph.rounds.count == 3 && graph.rounds[1].contains("migrate.round2") && graph.rounds[2].contains("traffic-lap.round3"))
+        let start2 = try #require(graph.step("h2-vm.round2")), start3 = try #require(graph.step("h2-vm.round3"))
+        guard case .vmStart(let role2, let argv2) = start2.action, case .vmStart(let role3, let argv3) = start3.action else {
+            Issue.record("not VM starts")
+            return
+        }
+        #expect(role2 == "vm1" && argv2.contains("-incoming") && argv2.contains("unix:/run/labrunner/host_server_1/vm1.qmp,server=on,wait=off"))
+        #expect(argv2.contains { $0.contains("path=/run/labrunner/host_server_1/usvhost-1") }, "\(argv2)")
+        #expect(role3 == "vm1_dst" && argv3.contains("-incoming") && argv3.contains { $0.contains("host_server_2/usvhost-1") })
+        let back = try #require(graph.step("migrate.round2")), again = try #require(graph.step("migrate.round3"))
+        #expect(back.on == "h2_mon" && back.command == "migrate tcp:198.51.100.10:5555", "\(back.command)")
+        #expect(again.on == "h1_mon" && again.command == "migrate tcp:198.51.100.11:5555", "\(again.command)")
+        #expect(graph.step("h2-stats-2.round2")?.on == "vm_testpmd" && graph.step("h2-enter.round2")?.on == "h1_vm")
+        // Each round waits for the one before; what follows the block waits for the last.
+        #expect(graph.step("h2-vm.round2")?.after == ["traffic-lap"] && graph.step("h2-vm.round3")?.after == ["traffic-lap.round2"])
+        #expect(graph.step("traffic-stop")?.after == ["traffic-lap.round3"])
+        // One round is the scenario as written.
+        let once = try plan("vhost-user-migration.yaml", lab: virtual)
+        #expect(once.rounds.isEmpty && once.step("migrate.round2") == nil)
+        // A scenario without rounds: runs once, and says so.
+        let pvp = Compiler().plan(path: TestPaths.scenarios.appendingPathComponent("pvp.yaml").path, labPath: virtual, overrides: [], rounds: 2)
+        #expect(pvp.graph?.rounds.isEmpty == true && pvp.diagnostics.contains { $0.message.contains("has no `rounds:` section") })
+    }
+
     @Test func pvpQEMUOnTheGuideLab() throws {
         let vm = try #require(try plan("pvp.yaml", lab: guide).step("vm-qemu"))
         for part in ["taskset -c 1,6-7", "-enable-kvm", "-cpu host", "mem-path=/dev/hugepages", "-mem-prealloc"] {

@@ -19,6 +19,8 @@ public final class Forwarder: @unchecked Sendable {
     private var streams: [Stream] = []
     private var retired = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
     private var retiredProbes = [ProbeCounters](repeating: ProbeCounters(), count: PortTable.capacity)
+    /// The loss logs of the last run that ended.
+    private var lastRunLosses: [LossLog] = []
     private var missed = [UInt64](repeating: 0, count: PortTable.capacity)
     private var baseline = [PortCounters](repeating: PortCounters(), count: PortTable.capacity)
     private var probeBaseline = [ProbeCounters](repeating: ProbeCounters(), count: PortTable.capacity)
@@ -115,6 +117,7 @@ public final class Forwarder: @unchecked Sendable {
         guard isForwarding else { return [] }
         for w in workers { w.stopAndJoin() }
         lastRunStreams = workers.flatMap { w in w.streams.enumerated().map { ($1, w.streamCounters[$0]) } }
+        lastRunLosses = workers.map(\.losses)
         for w in workers {
             if let a = w.loopAllocations, let total = loopAllocations {
                 let moved = (0..<PortTable.capacity).reduce(UInt64(0)) {
@@ -142,6 +145,13 @@ public final class Forwarder: @unchecked Sendable {
         if let port = ports.port(id) { missed[id] &+= port.takeMissed() }
         total.rxMissed &+= missed[id]
         return total - baseline[id]
+    }
+
+    /// The loss windows rxonly saw in the run going on, or else the last one (all ports, by start
+    /// time), and how many more there were than the lcores keep.
+    public func lossWindows() -> (windows: [LossWindow], dropped: Int) {
+        let logs = (workers.isEmpty ? lastRunLosses : workers.map(\.losses)).map(\.windows)
+        return (logs.flatMap(\.kept).sorted { $0.start < $1.start }, logs.reduce(0) { $0 + $1.dropped })
     }
 
     /// A port's probe counters since the last `clear port stats`.

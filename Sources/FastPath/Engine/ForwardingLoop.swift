@@ -17,6 +17,7 @@ struct ForwardingLoop {
     let ratePerStream: Double?
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
+    unowned(unsafe) let losses: LossLog
     unowned(unsafe) let capture: CaptureHub
     /// The hub's flags, read per burst without touching the hub object (no reference counting).
     let captureFlags: UnsafeMutablePointer<UInt32>
@@ -25,7 +26,7 @@ struct ForwardingLoop {
 
     init(
         config: ForwardingConfig, counters: UnsafeMutablePointer<PortCounters>, probes: UnsafeMutablePointer<ProbeCounters>,
-        capture: CaptureHub, burst: UnsafeMutablePointer<PacketRef>
+        losses: LossLog, capture: CaptureHub, burst: UnsafeMutablePointer<PacketRef>
     ) {
         mode = config.mode
         generates = config.mode.generates
@@ -39,6 +40,7 @@ struct ForwardingLoop {
         ratePerStream = config.txRate
         self.counters = counters
         self.probes = probes
+        self.losses = losses
         self.capture = capture
         captureFlags = capture.flags
         self.burst = burst
@@ -66,8 +68,10 @@ struct ForwardingLoop {
         switch mode {
         case .rxonly:
             for i in 0..<n {
-                if let probe = Probe.read(burst[i].data, length: burst[i].length) {
-                    probes[s.rxId].account(sequence: probe.sequence, time: probe.time)
+                if let probe = Probe.read(burst[i].data, length: burst[i].length),
+                    let window = probes[s.rxId].account(sequence: probe.sequence, time: probe.time)
+                {
+                    losses.record(window)
                 }
             }
             cache.give(n, from: burst)

@@ -27,6 +27,8 @@ final class LcoreWorker: @unchecked Sendable {
     let config: ForwardingConfig
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
+    /// The loss windows its rxonly streams saw.
+    let losses = LossLog()
     /// Per stream, in the order given: what it received, sent and dropped.
     let streamCounters: UnsafeMutablePointer<PortCounters>
     let capture: CaptureHub
@@ -153,7 +155,7 @@ final class LcoreWorker: @unchecked Sendable {
         var idleSpins = Self.idleSpins
         var (iterations, busyIterations) = (0, UInt64(0))
         var windowStart = cfp_now_ns()
-        var loop = ForwardingLoop(config: config, counters: counters, probes: probes, capture: capture, burst: burst)
+        var loop = ForwardingLoop(config: config, counters: counters, probes: probes, losses: losses, capture: capture, burst: burst)
         let allocationsBefore = allocationCounter?.thread()
         defer { loopAllocations = allocationsBefore.map { allocationCounter!.thread() - $0 } }
         while !stopFlag.load(ordering: .relaxed) {

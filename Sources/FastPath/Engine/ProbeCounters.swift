@@ -20,14 +20,19 @@ public struct ProbeCounters: Sendable, Equatable {
     /// Creates zeroed counters.
     public init() {}
 
-    /// Accounts one probe.
+    /// Accounts one probe; returns the loss window it ends, if it skipped sequence numbers.
     @inline(__always)
-    public mutating func account(sequence: UInt64, time: UInt64) {
+    @discardableResult
+    public mutating func account(sequence: UInt64, time: UInt64) -> LossWindow? {
         received &+= 1
+        var window: LossWindow?
         if sequence >= expected {
             if received > 1 {
                 lost &+= sequence - expected
-                if sequence > expected { gaps &+= 1 }
+                if sequence > expected {
+                    gaps &+= 1
+                    window = LossWindow(start: lastTime, end: time, lost: sequence - expected)
+                }
                 if time > lastTime { longestGap = Swift.max(longestGap, time - lastTime) }
             }
             expected = sequence &+ 1
@@ -36,9 +41,10 @@ public struct ProbeCounters: Sendable, Equatable {
             late &+= 1
             if lost > 0 { lost -= 1 }
         }
+        return window
     }
 
-    /// Combines the counters of two lcores (counts add, the gap is the longer).
+    /// Combines the counters of two lcores (counts add, the gap is the longer, the last probe the later).
     public static func + (a: ProbeCounters, b: ProbeCounters) -> ProbeCounters {
         var s = a
         s.received &+= b.received
@@ -46,6 +52,7 @@ public struct ProbeCounters: Sendable, Equatable {
         s.late &+= b.late
         s.gaps &+= b.gaps
         s.longestGap = Swift.max(a.longestGap, b.longestGap)
+        s.lastTime = Swift.max(a.lastTime, b.lastTime)
         return s
     }
 }

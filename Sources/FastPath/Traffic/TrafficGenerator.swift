@@ -21,9 +21,10 @@ public struct TrafficGenerator: Sendable {
         self.profile = profile
     }
 
-    /// Sends for the profile's duration (or until `stop` becomes readable), waits for stragglers,
-    /// and reports.
-    public func run(stop: Int32 = -1) throws(FastPathError) -> TrafficReport {
+    /// Sends for the profile's duration (or until `signals` brings SIGINT or SIGTERM), waits for
+    /// stragglers, and reports. Each SIGUSR1 on `signals` ends a lap: `onLap` gets what the interval
+    /// since the previous lap (or the start) measured while the probes go on.
+    public func run(signals: Int32 = -1, onLap: (TrafficReport) -> Void = { _ in }) throws(FastPathError) -> TrafficReport {
         let pool = try PacketPool(count: 8192)
         let cpu = max(0, Int(cfp_allowed_cpus()) - 1)
         var sendConfig = ForwardingConfig()
@@ -59,18 +60,67 @@ public struct TrafficGenerator: Sendable {
         try receiver.start()
         let started = Date()
         try sender.start()
-        var fds = [pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, stop >= 0 ? 1 : 0, Int32(profile.duration * 1000))
+        let firstLap = cfp_now_ns()
+        var lap = Lap(time: firstLap, sent: 0, probes: ProbeCounters())
+        let end = Date().addingTimeInterval(profile.duration)
+        var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        waiting: while true {
+            let left = end.timeIntervalSinceNow
+            if left <= 0 { break }
+            guard poll(&fds, signals >= 0 ? 1 : 0, Int32(min(left, 3600) * 1000) + 1) > 0 else { continue }
+            for signal in SignalPipe.drain(signals) {
+                guard signal == SIGUSR1 else { break waiting }
+                onLap(lap.end(sender: sender, receiver: receiver, rate: profile.rate))
+            }
+        }
         sender.stop()
+        let stopped = cfp_now_ns()
         let duration = Date().timeIntervalSince(started)
         usleep(300_000)
         receiver.stop()
-        var probes = ProbeCounters()
-        for id in receiver.ports.ids { probes = probes + receiver.probes(id) }
+        let probes = Self.probes(of: receiver)
         let sent = sender.counters(0).txPackets
+        // Probes that stopped coming back before the end: the silence since the last one that did (or
+        // the start) is an outage too, so a run that lost everything is not reported without one.
+        let silence = sent > 0 ? stopped &- max(probes.lastTime, firstLap) : 0
         // Loss over all receive ports together: what was sent and never came back.
         return TrafficReport(
             sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
-            longestGap: probes.longestGap, rate: profile.rate, duration: duration)
+            longestGap: max(probes.longestGap, silence), rate: profile.rate, duration: duration)
+    }
+
+    private static func probes(of receiver: Forwarder) -> ProbeCounters {
+        receiver.ports.ids.reduce(ProbeCounters()) { $0 + receiver.probes($1) }
+    }
+
+    /// Where the current lap began: its time on the probes' clock, and the counts then.
+    private struct Lap {
+        var time: UInt64
+        var sent: UInt64
+        var probes: ProbeCounters
+
+        /// How long a lap's end waits for probes sent after it, µs: 50 ms, or three probes' worth at
+        /// low rates (longer than a probe takes to come back).
+        static func grace(rate: Double) -> UInt32 { UInt32(max(50_000, 3e6 / max(rate, 1))) }
+
+        /// Ends the lap now and starts the next: what was sent and received in it, its loss windows
+        /// (those that began in it) and, when no probe sent after its end comes back within the grace,
+        /// the silence since the last one that did as an outage still going on.
+        mutating func end(sender: Forwarder, receiver: Forwarder, rate: Double) -> TrafficReport {
+            let now = cfp_now_ns()
+            let sent = sender.counters(0).txPackets
+            usleep(Self.grace(rate: rate))
+            let probes = TrafficGenerator.probes(of: receiver)
+            let windows = receiver.lossWindows().windows.filter { $0.start >= time && $0.start < now }
+            var longest = windows.map(\.length).max() ?? 0
+            if probes.lastTime < now { longest = max(longest, now &- max(probes.lastTime, time)) }
+            let received = min(probes.received &- self.probes.received, sent &- self.sent)
+            let report = TrafficReport(
+                sent: sent &- self.sent, received: received, lost: windows.reduce(0) { $0 &+ $1.lost },
+                late: probes.late &- self.probes.late, gaps: UInt64(windows.count), longestGap: longest, rate: rate,
+                duration: Double(now &- time) / 1e9)
+            self = Lap(time: now, sent: sent, probes: probes)
+            return report
+        }
     }
 }

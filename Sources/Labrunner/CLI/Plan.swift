@@ -19,11 +19,18 @@ struct Plan: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Override a param: name=value (repeatable).")
     var overrides: [String] = []
 
+    @Option(help: "Repeat the scenario's `rounds:` block this many times (a migration there and back, and again).")
+    var rounds = 1
+
     @Option(help: "text, json or dot.")
     var format: Format = .text
 
+    func validate() throws {
+        if rounds < 1 { throw ValidationError("--rounds \(rounds): give 1 or more") }
+    }
+
     func run() async throws {
-        let result = await LabDiscovery.plan(path: file, labPath: lab, overrides: overrides)
+        let result = await LabDiscovery.plan(path: file, labPath: lab, overrides: overrides, rounds: rounds)
         DiagnosticPrinter.print(result.diagnostics, sources: result.sources, format: .text)
         guard let graph = result.graph else { throw ExitCode(2) }
         let renderer = PlanRenderer(graph: graph)

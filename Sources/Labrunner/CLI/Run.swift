@@ -27,6 +27,11 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Override a param: name=value (repeatable).")
     var overrides: [String] = []
 
+    @Option(
+        help: "Repeat each scenario's `rounds:` block this many times (migrate there and back, and again); each round's figures go to run.json and the summary."
+    )
+    var rounds = 1
+
     @Option(help: "Run only this step (repeatable); what it waits for is taken as done.")
     var only: [String] = []
 
@@ -57,15 +62,17 @@ struct Run: AsyncParsableCommand {
     func validate() throws {
         if paths.isEmpty && rerunFailed == nil { throw ValidationError("give scenario files or directories, or --rerun-failed DIR") }
         if !paths.isEmpty && rerunFailed != nil { throw ValidationError("--rerun-failed takes its scenarios from DIR: give no files with it") }
+        if rounds < 1 { throw ValidationError("--rounds \(rounds): give 1 or more") }
     }
 
     func run() async throws {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
         let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
-        let runner = Runner(
+        var runner = Runner(
             labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
             progress: Progress(color: Terminal.colors), interrupt: interrupt)
+        runner.rounds = rounds
         let runs: [ScenarioRun]
         if let rerunFailed {
             let requests: [ScenarioRequest]
@@ -82,6 +89,7 @@ struct Run: AsyncParsableCommand {
             DiagnosticPrinter.print(run.diagnostics, sources: run.sources, format: .text)
             if dryRun, let graph = run.graph { print(PlanRenderer(graph: graph).text) }
             if let result = run.result, let directory = run.directory {
+                if let graph = run.graph, !graph.rounds.isEmpty { print(RoundTable(graph: graph, result: result).table) }
                 print(RunSummaryLine(result: result, directory: directory).text)
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FastPath
 import Foundation
 import LabrunnerKit
+import Scenarios
 
 /// `labrunner traffic run|start|stop --port IF …`
 struct TrafficCommand: ParsableCommand {
@@ -11,8 +12,11 @@ struct TrafficCommand: ParsableCommand {
             "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms)."
     )
 
-    @Argument(help: "run (foreground), start (background) or stop (ends a started run and prints its report).")
-    var action: TrafficRunner.Action
+    @Argument(
+        help:
+            "run (foreground), start (background), lap (prints a started run's report since its last lap; it goes on) or stop (ends a started run and prints its report)."
+    )
+    var action: TrafficAction
 
     @Option(help: "Interface the probes leave through.")
     var port: String
@@ -33,6 +37,7 @@ struct TrafficCommand: ParsableCommand {
     @Option(help: "none (ndr and pdr searches are not built yet).") var search = "none"
     @Option var loss: String?
     @Option(name: .customLong("report-file"), help: "Also write the report here.") var reportFile: String?
+    @Option(name: .customLong("lap-file"), help: "Write each lap's report here (a run ends a lap on SIGUSR1).") var lapFile: String?
 
     var arguments: TrafficArguments {
         var a = TrafficArguments(port: port)
@@ -49,8 +54,9 @@ struct TrafficCommand: ParsableCommand {
         let runner = TrafficRunner(installation: .current, port: port)
         do {
             switch action {
-            case .run: print(try runner.run(try arguments.profile(), reportFile: reportFile))
+            case .run: print(try runner.run(try arguments.profile(), reportFile: reportFile, lapFile: lapFile))
             case .start: print(try runner.start(try arguments.profile(), hasDuration: duration != nil))
+            case .lap: print(try runner.lap())
             case .stop: print(try runner.stop())
             }
         } catch let error as FastPathError {
@@ -61,4 +67,4 @@ struct TrafficCommand: ParsableCommand {
     }
 }
 
-extension TrafficRunner.Action: ExpressibleByArgument {}
+extension TrafficAction: ExpressibleByArgument {}

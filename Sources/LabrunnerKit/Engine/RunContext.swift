@@ -54,7 +54,7 @@ actor RunContext {
         if case .vmStop(let role) = step.action, vms[role] == nil { return "vm \(role) was not started in this run" }
         if case .forwarderCommand(let role, _) = step.action, forwarders[role] == nil {
             if let vm = graph.forwarderPlacements[role] {
-                return vms[vm] == nil ? "forwarder \(role) was not started in this run (its vm \(vm) is not running)" : nil
+                return vms[vm]?.exited != false ? "forwarder \(role) is not running (its vm \(vm) is not running)" : nil
             }
             return "forwarder \(role) was not started in this run"
         }
@@ -204,6 +204,9 @@ actor RunContext {
             log: logs.appendingPathComponent("\(role).log"), ledger: ledger, logger: logger)
         vms[role] = vm
         monitors[role] = vm.monitor
+        // A VM started again (a migration's way back) is a new guest: its consoles are reopened.
+        panicked.remove(role)
+        for (name, spec) in graph.sessions where spec.role == role { await drop(name) }
     }
 
     /// Stops a VM role labrunner started (quit through QMP, then kill).

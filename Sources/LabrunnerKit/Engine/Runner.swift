@@ -6,6 +6,8 @@ import Scenarios
 package struct Runner {
     package var labPath: String?
     package var overrides: [String]
+    /// `--rounds` for every scenario of `run(_ paths:)`.
+    package var rounds = 1
     package var options: RunOptions
     package var reportRoot: URL
     package var progress: Progress
@@ -23,7 +25,7 @@ package struct Runner {
 
     /// Runs the scenarios in `paths` (directories: every scenario in them), each with `overrides`.
     package func run(_ paths: [String]) async -> [ScenarioRun] {
-        await run(Compiler().expand(paths).map { ScenarioRequest(file: $0, overrides: overrides) })
+        await run(Compiler().expand(paths).map { ScenarioRequest(file: $0, overrides: overrides, rounds: rounds) })
     }
 
     /// Runs each requested scenario with its own overrides.
@@ -37,7 +39,7 @@ package struct Runner {
         for request in requests {
             let file = request.file
             if interrupt?.interrupted == true { break }
-            let plan = compiler.plan(path: file, lab: lab, overrides: request.overrides, discovered: discovered)
+            let plan = compiler.plan(path: file, lab: lab, overrides: request.overrides, discovered: discovered, rounds: request.rounds)
             var run = ScenarioRun(file: file, diagnostics: plan.diagnostics, sources: plan.sources, graph: plan.graph)
             guard let graph = plan.graph else {
                 runs.append(run)

@@ -12,7 +12,7 @@ package struct NightlySummary {
         package var verdict: String
         package var passed = 0, failed = 0, skipped = 0, other = 0
         package var seconds = 0.0
-        /// Captured figures whose names end in downtime, outage, loss or lost (`flow.outage=12.5ms`).
+        /// Captured key figures (`flow.outage=12.5ms`; see `KeyFigure`).
         package var figures: [(String, String)] = []
     }
 
@@ -37,17 +37,12 @@ package struct NightlySummary {
                 case .skipped: row.skipped += 1
                 default: row.other += 1
                 }
-                for (name, value) in outcome.captures.sorted(by: { $0.key < $1.key }) where Self.isKeyFigure(name) {
+                for (name, value) in outcome.captures.sorted(by: { $0.key < $1.key }) where KeyFigure.matches(name) {
                     row.figures.append((name, value))
                 }
             }
             return row
         }
-    }
-
-    static func isKeyFigure(_ name: String) -> Bool {
-        let last = name.split(separator: ".").last.map(String.init) ?? name
-        return ["downtime", "outage", "loss", "lost"].contains(last)
     }
 
     private var header: [String] { ["scenario", "verdict", "passed", "failed", "skipped", "other", "seconds", "key figures"] }

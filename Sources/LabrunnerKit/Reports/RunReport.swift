@@ -55,6 +55,7 @@ struct RunReport {
             ("seconds", .double(result.seconds)),
             ("interrupted", .bool(result.interrupted)),
             ("cleanup_problems", .array(result.cleanupProblems.map(JSONValue.string))),
+            ("rounds", RoundTable(graph: graph, result: result).json),
             ("steps", .array(steps)),
         ]).rendered(pretty: true) + "\n"
     }
@@ -71,6 +72,8 @@ struct RunReport {
         if result.verdict == .skipped {
             lines += ["", "Nothing ran: every step was skipped. Why:", ""] + result.skipReasons.map { "- \($0)" }
         }
+        let rounds = RoundTable(graph: graph, result: result)
+        if !rounds.rows.isEmpty { lines += ["", "## Rounds", ""] + rounds.markdown + ["", "## Steps"] }
         lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]
         for o in result.outcomes {
             let note = (o.message ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

@@ -1,18 +1,16 @@
 import FastPath
 import Foundation
+import Scenarios
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `labrunner traffic run|start|stop`: runs the FastPath traffic generator in this process (run), or
-/// in a background labrunner (start) until `stop` ends it and prints its report. The background run
+/// `labrunner traffic run|start|lap|stop`: runs the FastPath traffic generator in this process (run), or
+/// in a background labrunner (start) until `stop` ends it and prints its report; `lap` reports the
+/// interval since the previous lap while it goes on. The background run
 /// keeps its pid and report in the namespace's FastPath runtime directory, keyed by the transmit port.
 package struct TrafficRunner {
-    /// What to do with the generator.
-    package enum Action: String, Sendable, CaseIterable {
-        case run, start, stop
-    }
 
     let installation: Installation
     let port: String
@@ -23,15 +21,18 @@ package struct TrafficRunner {
         self.port = port
     }
 
-    private var files: (pid: String, report: String) {
+    private var files: (pid: String, report: String, lap: String) {
         let dir = RuntimePaths.directory
-        return ("\(dir)/traffic-\(port).pid", "\(dir)/traffic-\(port).json")
+        return ("\(dir)/traffic-\(port).pid", "\(dir)/traffic-\(port).json", "\(dir)/traffic-\(port).lap.json")
     }
 
     /// Sends `profile` in the foreground until its duration ends (or SIGINT); returns the JSON report,
-    /// also written to `reportFile` when given.
-    package func run(_ profile: TrafficProfile, reportFile: String? = nil) throws -> String {
-        let report = try TrafficGenerator(profile: profile).run(stop: SignalPipe.install()).json
+    /// also written to `reportFile` when given. Each SIGUSR1 writes the report of the lap it ends to
+    /// `lapFile`.
+    package func run(_ profile: TrafficProfile, reportFile: String? = nil, lapFile: String? = nil) throws -> String {
+        let report = try TrafficGenerator(profile: profile).run(signals: SignalPipe.watch(SIGUSR1)) { lap in
+            if let lapFile { try? lap.json.write(toFile: lapFile, atomically: true, encoding: .utf8) }
+        }.json
         if let reportFile { try report.write(toFile: reportFile, atomically: true, encoding: .utf8) }
         return report
     }
@@ -46,8 +47,8 @@ package struct TrafficRunner {
         var background = profile
         if !hasDuration { background.duration = 86400 }
         let argv =
-            [installation.executable, "traffic", TrafficRunner.Action.run.rawValue] + TrafficArguments(background).arguments
-            + ["--report-file", files.report]
+            [installation.executable, "traffic", TrafficAction.run.rawValue] + TrafficArguments(background).arguments
+            + ["--report-file", files.report, "--lap-file", files.lap]
         let devNull = open("/dev/null", O_RDWR)
         defer { Glibc.close(devNull) }
         let process = try SpawnedProcess.spawn(argv, stdin: devNull, stdout: devNull, stderr: devNull)
@@ -55,11 +56,31 @@ package struct TrafficRunner {
         return "{\"started\": \"\(port)\", \"pid\": \(process.pid)}"
     }
 
-    /// Ends the background run on this port; returns its JSON report.
-    package func stop() throws -> String {
-        guard let text = try? String(contentsOfFile: files.pid, encoding: .utf8), let pid = Int32(text) else {
+    /// Ends a lap of the background run on this port (it goes on); returns the lap's JSON report: what
+    /// was sent, received and lost since the previous lap or the start, and its longest silence.
+    package func lap() throws -> String {
+        let pid = try runningPID()
+        unlink(files.lap)
+        kill(pid, SIGUSR1)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: files.lap) { usleep(20_000) }
+        guard let report = try? String(contentsOfFile: files.lap, encoding: .utf8) else {
+            throw TrafficError.state("the traffic generator on \(port) (pid \(pid)) did not report a lap within 10 seconds")
+        }
+        return report
+    }
+
+    /// The background run's pid (one still running, when `alive`).
+    private func runningPID(alive: Bool = true) throws -> Int32 {
+        guard let text = try? String(contentsOfFile: files.pid, encoding: .utf8), let pid = Int32(text), !alive || kill(pid, 0) == 0 else {
             throw TrafficError.state("no traffic runs on \(port): start it with traffic: {action: start, port: \(port)}")
         }
+        return pid
+    }
+
+    /// Ends the background run on this port; returns its JSON report.
+    package func stop() throws -> String {
+        let pid = try runningPID(alive: false)
         kill(pid, SIGINT)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !FileManager.default.fileExists(atPath: files.report) { usleep(50_000) }

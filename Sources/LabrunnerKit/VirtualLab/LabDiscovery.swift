@@ -13,9 +13,10 @@ package enum LabDiscovery {
 
     /// Plans `path` against the lab at `labPath` (the embedded virtual lab when nil), with what QEMU's
     /// version says (no guest is booted to probe KVM).
-    package static func plan(path: String, labPath: String?, overrides: [String]) async -> PlanResult {
+    package static func plan(path: String, labPath: String?, overrides: [String], rounds: Int = 1) async -> PlanResult {
         let compiler = Compiler()
         let lab = compiler.loadLab(labPath)
-        return compiler.plan(path: path, lab: lab, overrides: overrides, discovered: await capabilities(for: lab.lab, probeKVM: false))
+        return compiler.plan(
+            path: path, lab: lab, overrides: overrides, discovered: await capabilities(for: lab.lab, probeKVM: false), rounds: rounds)
     }
 }

@@ -50,15 +50,15 @@ public struct Compiler: Sendable {
 
     /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil), with
     /// `discovered` capabilities added to it (what a run found out, e.g. a working KVM).
-    public func plan(path: String, labPath: String?, overrides: [String], discovered: Set<String> = []) -> PlanResult {
-        plan(path: path, lab: loadLab(labPath), overrides: overrides, discovered: discovered)
+    public func plan(path: String, labPath: String?, overrides: [String], discovered: Set<String> = [], rounds: Int = 1) -> PlanResult {
+        plan(path: path, lab: loadLab(labPath), overrides: overrides, discovered: discovered, rounds: rounds)
     }
 
     /// Compiles `path` against a lab loaded once for a whole run (`loadLab`), with `discovered`
-    /// capabilities added to it.
+    /// capabilities added to it; with `rounds` > 1, its `rounds:` block repeated that many times.
     public func plan(
         path: String, lab loaded: (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?), overrides: [String],
-        discovered: Set<String> = []
+        discovered: Set<String> = [], rounds: Int = 1
     ) -> PlanResult {
         let result = ScenarioFrontEnd(source: source).load(path: path, overrides: overrides, lab: loaded.lab)
         var diagnostics = result.diagnostics + loaded.diagnostics
@@ -66,10 +66,22 @@ public struct Compiler: Sendable {
         if let labSource = loaded.source { sources.append(labSource) }
         var lab = loaded.lab
         lab?.capabilities.formUnion(discovered)
-        guard let scenario = result.scenario, let lab, !diagnostics.contains(where: { $0.severity == .error }) else {
+        guard var scenario = result.scenario, let lab, !diagnostics.contains(where: { $0.severity == .error }) else {
             return PlanResult(graph: nil, diagnostics: diagnostics, sources: sources)
         }
-        let (graph, bindDiagnostics) = GraphBuilder(scenario: scenario, lab: lab).build()
+        var roundSteps: [[String]] = []
+        if rounds > 1 {
+            if scenario.rounds == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "--rounds \(rounds): scenario '\(scenario.name)' has no `rounds:` section (which block is one round, what swaps on the way back), so it runs once",
+                        at: SourceLocation(file: path, line: 1, column: 1)))
+            }
+            (scenario, roundSteps) = RoundExpander(scenario: scenario).expand(rounds: rounds)
+        }
+        var (graph, bindDiagnostics) = GraphBuilder(scenario: scenario, lab: lab).build()
+        graph.rounds = roundSteps
         diagnostics += bindDiagnostics
         return PlanResult(graph: bindDiagnostics.contains { $0.severity == .error } ? nil : graph, diagnostics: diagnostics, sources: sources)
     }

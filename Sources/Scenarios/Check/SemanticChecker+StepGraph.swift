@@ -151,7 +151,7 @@ extension SemanticChecker {
                                 .error, "\(label): libvirt domain '\(action.domain.value)' is not a vm role", at: action.domain.location,
                                 length: action.domain.value.count))
                 }
-            case .vmStart(let vm), .vmStop(let vm):
+            case .vmStart(let vm, _), .vmStop(let vm):
                 if role(vm.value)?.kind != .vm {
                     out.append(
                         role(vm.value) == nil

@@ -36,6 +36,7 @@ struct SemanticChecker {
         out += checkMemory()
         out += checkUnusedParams()
         out += checkForwarderCommands()
+        out += checkRounds()
         return out
     }
 

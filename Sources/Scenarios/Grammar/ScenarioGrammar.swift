@@ -262,7 +262,9 @@ public enum ScenarioGrammar {
             Field("rate", .scalar(.quantity), "Offered rate (Mpps, pps, % of line)."),
             Field("duration", .scalar(.duration), "How long to send; absent means until stopped."),
             Field("flows", .scalar(.integer), "Number of flows."),
-            Field("action", words(["start", "stop", "run"]), "start in the background, stop it, or run for duration (default)."),
+            Field(
+                "action", words(TrafficAction.allCases.map(\.rawValue)),
+                "start in the background, lap (report the interval since the last lap; it goes on), stop it, or run for duration (default)."),
             Field("search", words(["none", "ndr", "pdr"]), "Search for the no-drop or partial-drop rate."),
             Field("loss", .scalar(.quantity), "Acceptable loss for pdr."),
         ])
@@ -352,8 +354,19 @@ public enum ScenarioGrammar {
                 Field("templates", .dictionary(.object(template)), "Reusable step lists with params."),
                 Field("steps", .list(.object(step)), "The steps."),
                 Field("always", .list(.object(step)), "Steps run at the end whatever happened (cleanup)."),
+                Field("rounds", .object(rounds), "The block --rounds N repeats (a migration), and the roles and sessions that swap on the way back."),
             ])
     }
+
+    static let rounds = ObjectShape(
+        "rounds",
+        [
+            Field("block", name, required: true, "Id of the top-level block that is one round."),
+            Field(
+                "swap", .dictionary(name), required: true,
+                "Roles and sessions that change places on every other round (vm1: vm1_dst, h1_mon: h2_mon, host_server_1: host_server_2…)."),
+            Field("doc", text, "What a round does."),
+        ])
 
     static var template: ObjectShape {
         ObjectShape(

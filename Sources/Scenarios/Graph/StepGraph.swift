@@ -31,6 +31,8 @@ public struct StepGraph: Sendable {
     public var forwarderPlacements: [String: String] = [:]
     /// Virtual lab container roles, by name: each is a set of namespaces of its own inside its host's.
     public var containers: [String: ContainerPlan] = [:]
+    /// With --rounds: each round's step ids, round 1 first (empty when the run has no rounds).
+    public var rounds: [[String]] = []
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

@@ -143,10 +143,14 @@ struct StepPlanner {
             let (source, destination) = (resolve(spec.src), resolve(spec.dest))
             action = .copy(source: source, destination: destination, mode: spec.mode)
             command = Shell.join(CopySpec.installArguments(source: source, destination: destination, mode: spec.mode))
-        case .vmStart(let name), .vmStop(let name):
+        case .vmStart(let name, _), .vmStop(let name):
             let vmHost = labHost(for: name.value)
             target = vmHost?.transport ?? target
-            if case .vmStart = step.action, let role = scenario.role(name.value), let vh = vmHost {
+            if case .vmStart(_, let incoming) = step.action, var role = scenario.role(name.value), let vh = vmHost {
+                if let incoming, case .vm(var spec) = role.spec {
+                    spec.incoming = incoming
+                    role.spec = .vm(spec)
+                }
                 let argv = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role)).arguments.map(resolve)
                 command = Shell.join(argv)
                 action = .vmStart(role: name.value, argv: argv)

@@ -20,8 +20,9 @@ public indirect enum Action: Sendable {
     case wait(WaitSpec)
     /// File copy.
     case copy(CopySpec)
-    /// Start a VM role.
-    case vmStart(Located<String>)
+    /// Start a VM role; `incoming` starts it waiting for a migration there (a round's way back starts
+    /// the source role the way its destination partner was written).
+    case vmStart(Located<String>, incoming: String? = nil)
     /// Stop a VM role.
     case vmStop(Located<String>)
     /// Hot-plug (true) or unplug (false) a NIC of a VM role.

@@ -28,6 +28,8 @@ public struct Scenario: Sendable {
     public var steps: [Step]
     /// Steps run at the end whatever happened.
     public var always: [Step]
+    /// The block `--rounds` repeats, and what swaps on the way back.
+    public var rounds: RoundsSpec?
 
     /// The role with a name.
     public func role(_ name: String) -> Role? { roles.first { $0.name.value == name } }

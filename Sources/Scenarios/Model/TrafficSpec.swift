@@ -1,7 +1,7 @@
 /// Traffic offered by the generator.
 public struct TrafficSpec: Sendable {
-    /// start, stop or run.
-    public var action: String
+    /// What it does with the generator.
+    public var action: TrafficAction
     /// Generator port (a generator's only port when not given).
     public var port: String?
     /// Destination MAC.

@@ -107,6 +107,15 @@ struct ModelBuilder {
             doc: entry.value.text("doc")?.value)
     }
 
+    func rounds(_ node: YAMLNode) -> RoundsSpec? {
+        guard let block = node.text("block") else { return nil }
+        let swap = node.dictionary("swap").compactMap { entry -> (Located<String>, Located<String>)? in
+            guard case .scalar(let value, _, let at) = entry.value else { return nil }
+            return (entry.key, Located(value, at: at))
+        }
+        return RoundsSpec(block: block, swap: swap, doc: node.text("doc")?.value)
+    }
+
     func link(_ node: YAMLNode) -> Link? {
         guard let a = node.text("a"), let b = node.text("b") else { return nil }
         return Link(a: a, b: b)
@@ -156,7 +165,7 @@ struct ModelBuilder {
         case "traffic":
             return .traffic(
                 TrafficSpec(
-                    action: value.text("action")?.value ?? "run", port: value.text("port")?.value,
+                    action: value.text("action").flatMap { TrafficAction(rawValue: $0.value) } ?? .run, port: value.text("port")?.value,
                     dstMAC: value.text("dst_mac").flatMap { MACAddress($0.value) },
                     srcIP: value.text("src_ip")?.value, dstIP: value.text("dst_ip")?.value,
                     proto: value.text("proto")?.value ?? "udp", frameSize: value.int("frame_size") ?? 64,

@@ -115,6 +115,7 @@ public struct ScenarioFrontEnd: Sendable {
             steps: builder.steps(resolvedSteps, always: false),
             always: builder.steps(resolvedAlways, always: true))
         scenario.paramSources = resolved.sources
+        scenario.rounds = root["rounds"].flatMap(builder.rounds)
         diagnostics += SemanticChecker(scenario: scenario, rawParams: paramEntries, rawDocuments: documents, unresolvedSteps: stepNodes + alwaysNodes).check()
         return LoadResult(scenario: scenario, diagnostics: Self.sorted(diagnostics), sources: sources)
     }

@@ -20,8 +20,8 @@ public struct TrafficCommandLine: Sendable {
 
     /// The arguments, starting with the binary.
     public var arguments: [String] {
-        var a = ["labrunner", "traffic", spec.action]
-        guard spec.action != "stop" else { return a + (port.map { ["--port", $0] } ?? []) }
+        var a = ["labrunner", "traffic", spec.action.rawValue]
+        guard !spec.action.endsARun else { return a + (port.map { ["--port", $0] } ?? []) }
         if let port {
             a += ["--port", port]
             // Probes are counted back on the generator's other ports (on the sending port when it has one).
