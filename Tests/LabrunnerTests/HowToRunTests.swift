@@ -110,7 +110,7 @@ import Testing
         let lab = try LabFixture(
             guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"], memoryBacking: "memfd")
         defer { lab.tearDown() }
-        // The embedded virtual lab's limits (its outage: 64-390 ms a round here, QEMU's downtime 7-207 ms).
+        // The embedded virtual lab's limits (its outage: 43-653 ms a round here, QEMU's downtime 11-296 ms).
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256",
             "--set", "max_downtime=1s", "--set", "max_outage=1s")

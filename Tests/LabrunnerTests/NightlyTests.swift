@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import LabrunnerKit
+
 /// A nightly: lab defaults make the how-tos run as the lab can carry them, the summary has a row per
 /// scenario, and `--rerun-failed` runs again exactly what failed, with the params it ran with.
 @Suite(.serialized) struct NightlyTests {
@@ -92,5 +94,14 @@ import Testing
         let text = bad.stdout + bad.stderr
         #expect(text.contains("lab 'test-lab' default of"), "\(text)")
         #expect(text.contains("lab 'test-lab' sets param 'verdicts' of scenario 'flaky', which has no such param"), "\(text)")
+    }
+
+    @Test func rerunFailedKeepsTheRoundsARunHad() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-rerun-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = #"{"file": "mig.yaml", "verdict": "failed", "params": {"max_outage": "1s"}, "rounds": [{"round": 1}, {"round": 2}, {"round": 3}]}"#
+        try run.write(to: directory.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
+        #expect(try FailedRuns.requests(in: directory) == [ScenarioRequest(file: "mig.yaml", overrides: ["max_outage=1s"], rounds: 3)])
     }
 }

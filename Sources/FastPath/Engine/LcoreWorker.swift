@@ -6,9 +6,9 @@ import Synchronization
 /// its own buffer cache and counter blocks. It spins while packets flow and sleeps in poll() on its
 /// ports' descriptors after a run of empty polls, so idle forwarders leave the CPU to others. How
 /// long a run that is follows the traffic: under sparse traffic (a probe stream of thousands of
-/// packets a second) it sleeps between packets instead of spinning through every gap, which on a
-/// lab whose CPUs the guests share left them a third more (the switches of the vhost-user migration
-/// how-to spun 40 % of a CPU each at 10 kpps).
+/// packets a second) it sleeps between packets instead of spinning through every gap (the vhost-user
+/// migration how-to's switches at 10 kpps took 40 % of a CPU each, and 6-20 % so, on a lab whose two
+/// CPUs its TCG guests share).
 final class LcoreWorker: @unchecked Sendable {
     /// Empty loop iterations before sleeping while packets come often.
     static let idleSpins = 2048

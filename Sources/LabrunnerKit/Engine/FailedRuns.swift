@@ -3,7 +3,7 @@ import Scenarios
 
 /// What failed in an earlier run directory or nightly report directory (`labrunner run
 /// --rerun-failed DIR`): each scenario whose latest run there failed, errored or was interrupted,
-/// with the param values it ran with, so the rerun compiles the same steps.
+/// with the param values and rounds it ran with, so the rerun compiles the same steps.
 package enum FailedRuns {
     /// Why the directory gives nothing to rerun from.
     package struct Problem: Error, CustomStringConvertible {
@@ -38,7 +38,8 @@ package enum FailedRuns {
             let verdict = run["verdict"]?.string ?? (run["exit_code"]?.number == 0 ? "passed" : "failed")
             let overrides = run["params"]?.fields.compactMap { name, value in value.string.map { "\(name)=\($0)" } } ?? []
             if latest[file] == nil { order.append(file) }
-            latest[file] = (["failed", "error", "interrupted"].contains(verdict), ScenarioRequest(file: file, overrides: overrides))
+            let rounds = max(1, run["rounds"]?.elements?.count ?? 1)
+            latest[file] = (["failed", "error", "interrupted"].contains(verdict), ScenarioRequest(file: file, overrides: overrides, rounds: rounds))
         }
         return order.compactMap { latest[$0]!.failed ? latest[$0]!.request : nil }
     }

@@ -69,6 +69,12 @@ extension JSONValue {
         return []
     }
 
+    /// The elements of an array, if this is one.
+    public var elements: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// The number, if this is one.
     public var number: Double? {
         switch self {
