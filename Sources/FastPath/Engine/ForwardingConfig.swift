@@ -38,6 +38,9 @@ public struct ForwardingConfig: Sendable {
     public var rxQueues = 1, txQueues = 1
     /// Sleep on the ports' descriptors when idle instead of spinning.
     public var adaptive = true
+    /// rxonly counts only probes sent at or after this time (CLOCK_MONOTONIC ns): a generator's trial
+    /// ignores the stragglers of the trial before.
+    public var probesSince: UInt64 = 0
 
     /// Creates the default configuration.
     public init() {}

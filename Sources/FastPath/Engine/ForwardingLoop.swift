@@ -15,6 +15,7 @@ struct ForwardingLoop {
     let firstDestination: UInt32
     let icmp: Bool
     let ratePerStream: Double?
+    let probesSince: UInt64
     let counters: UnsafeMutablePointer<PortCounters>
     let probes: UnsafeMutablePointer<ProbeCounters>
     unowned(unsafe) let losses: LossLog
@@ -38,6 +39,7 @@ struct ForwardingLoop {
         firstDestination = config.txIP.destination
         icmp = config.txICMP
         ratePerStream = config.txRate
+        probesSince = config.probesSince
         self.counters = counters
         self.probes = probes
         self.losses = losses
@@ -68,7 +70,7 @@ struct ForwardingLoop {
         switch mode {
         case .rxonly:
             for i in 0..<n {
-                if let probe = Probe.read(burst[i].data, length: burst[i].length),
+                if let probe = Probe.read(burst[i].data, length: burst[i].length), probe.time >= probesSince,
                     let window = probes[s.rxId].account(sequence: probe.sequence, time: probe.time)
                 {
                     losses.record(window)

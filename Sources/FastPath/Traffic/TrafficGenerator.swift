@@ -41,6 +41,7 @@ public struct TrafficGenerator: Sendable {
         receiveConfig.mode = .rxonly
         receiveConfig.topology = .loop
         receiveConfig.forwardingCPUs = [cpu]
+        receiveConfig.probesSince = cfp_now_ns()  // not the stragglers of an earlier run (a search's trial before)
         let sender = Forwarder(pool: pool, config: sendConfig)
         let receiver = Forwarder(pool: pool, config: receiveConfig)
         var opened = [any Port]()

@@ -34,20 +34,29 @@ struct TrafficCommand: ParsableCommand {
     @Option var flows = 1
     @Option(help: "Offered rate, e.g. 1kpps.") var rate = "1kpps"
     @Option(help: "How long, e.g. 10s.") var duration: String?
-    @Option(help: "none (ndr and pdr searches are not built yet).") var search = "none"
-    @Option var loss: String?
+    @Option(help: "search: a goal, ndr or pdr (repeatable; default both).") var goal: [String] = []
+    @Option(name: .customLong("pdr-loss"), help: "search: PDR's acceptable loss.") var pdrLoss = "0.5%"
+    @Option(help: "search: relative width of the final interval.") var width = "0.5%"
+    @Option(help: "search: first trial duration.") var trial = "1s"
+    @Option(help: "search: final trial duration (the verdicts rest on these).") var final = "10s"
+    @Option(name: .customLong("max-time"), help: "search: time cap.") var maxTime = "5min"
+    @Flag(help: "search: then a final-length trial at each rate found and at 1.2 times it.") var verify = false
     @Option(name: .customLong("report-file"), help: "Also write the report here.") var reportFile: String?
     @Option(name: .customLong("lap-file"), help: "Write each lap's report here (a run ends a lap on SIGUSR1).") var lapFile: String?
 
     var arguments: TrafficArguments {
         var a = TrafficArguments(port: port)
         (a.rxPorts, a.dstMAC, a.srcIP, a.dstIP, a.proto) = (rxPorts, dstMAC, srcIP, dstIP, proto)
-        (a.frameSize, a.flows, a.rate, a.duration, a.search) = (frameSize, flows, rate, duration, search)
+        (a.frameSize, a.flows, a.rate, a.duration) = (frameSize, flows, rate, duration)
+        (a.goals, a.pdrLoss, a.width, a.trial, a.final, a.maxTime, a.verify) = (goal, pdrLoss, width, trial, final, maxTime, verify)
         return a
     }
 
     func validate() throws {
-        do { _ = try arguments.profile() } catch { throw ValidationError(error.description) }
+        do {
+            let profile = try arguments.profile()
+            if action == .search { _ = try arguments.searchSettings(maxRate: profile.rate) }
+        } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {
@@ -57,6 +66,9 @@ struct TrafficCommand: ParsableCommand {
             case .run: print(try runner.run(try arguments.profile(), reportFile: reportFile, lapFile: lapFile))
             case .start: print(try runner.start(try arguments.profile(), hasDuration: duration != nil))
             case .lap: print(try runner.lap())
+            case .search:
+                let profile = try arguments.profile()
+                print(try runner.search(profile, settings: try arguments.searchSettings(maxRate: profile.rate)))
             case .stop: print(try runner.stop())
             }
         } catch let error as FastPathError {

@@ -87,6 +87,21 @@ actor RunContext {
         if let role = graph.sessions[name]?.role { panicked.insert(role) }
     }
 
+    /// Appends the trials of a throughput search's result (its `trial_log`) to the run's `trials.jsonl`,
+    /// one JSON object a line with the step's id.
+    func recordTrials(of step: String, in output: String) {
+        guard let log = JSONValue.reply(in: output)?["trial_log"]?.elements, !log.isEmpty else { return }
+        let lines = log.map { JSONValue.object([("step", .string(step))] + $0.fields).rendered(pretty: false) + "\n" }.joined()
+        let file = directory.appendingPathComponent("trials.jsonl")
+        if let handle = try? FileHandle(forWritingTo: file) {
+            handle.seekToEndOfFile()
+            handle.write(Data(lines.utf8))
+            try? handle.close()
+        } else {
+            try? lines.write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// Adds captured values.
     func store(_ values: [String: String]) {
         variables.merge(values) { $1 }

@@ -83,6 +83,10 @@ struct StepRunner {
         switch action {
         case .run(let line, let session?): return try await converse(session, line, waitingFor: nil)
         case .run(let line, nil), .traffic(let line), .poll(let line): return try await shell(line)
+        case .search(let line):
+            let output = try await shell(line)
+            await context.recordTrials(of: step.id, in: output.stdout)
+            return output
         case .send(let text, let session, let prompt):
             guard let session else { throw StepError.unreachable("a session") }
             return try await converse(session, text, waitingFor: prompt)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The last lines of a run on the terminal: counts, failures with expected vs actual, where the reports are.
+/// The last lines of a run on the terminal: counts, failures with expected vs actual, key figures (a
+/// search's NDR and PDR, a migration's downtime and outage), where the reports are.
 package struct RunSummaryLine {
     package let result: RunResult
     package let directory: URL
@@ -24,6 +25,9 @@ package struct RunSummaryLine {
             for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
         }
         lines += result.cleanupProblems.map { "  cleanup: \($0)" }
+        let figures = result.outcomes.flatMap { o in o.captures.sorted { $0.key < $1.key }.filter { KeyFigure.matches($0.key) }.map { "\($0.key)=\($0.value)" }
+        }
+        if !figures.isEmpty { lines.append("  figures: " + figures.joined(separator: " ")) }
         lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md}")
         return lines.joined(separator: "\n")
     }

@@ -14,7 +14,14 @@ package struct TrafficArguments: Sendable, Equatable {
     package var flows = 1
     package var rate = "1kpps"
     package var duration: String?
-    package var search = "none"
+    /// A search's goals and settings (`traffic search`).
+    package var goals: [String] = []
+    package var pdrLoss = "0.5%"
+    package var width = "0.5%"
+    package var trial = "1s"
+    package var final = "10s"
+    package var maxTime = "5min"
+    package var verify = false
 
     /// Options for a generator sending out of `port`, the rest at their defaults.
     package init(port: String) { self.port = port }
@@ -36,7 +43,6 @@ package struct TrafficArguments: Sendable, Equatable {
     /// The generator's profile; an error names the option and what it takes.
     package func profile() throws(TrafficError) -> TrafficProfile {
         guard proto == "udp" || proto == "icmp" else { throw .invalid("--proto \(proto): the generator sends udp or icmp (echo requests) probes") }
-        guard search == "none" else { throw .invalid("--search \(search): NDR/PDR search is not built yet; run at a fixed --rate") }
         var profile = TrafficProfile(transmit: port)
         profile.receive = rxPorts
         if let dstMAC {
@@ -57,6 +63,36 @@ package struct TrafficArguments: Sendable, Equatable {
         return profile
     }
 
+    /// The search's settings (the profile's rate is the highest tried); an error names the option.
+    package func searchSettings(maxRate: Double) throws(TrafficError) -> SearchSettings {
+        func fraction(_ text: String, _ option: String) throws(TrafficError) -> Double {
+            guard let q = Quantity(text), q.unit == .percent, q.value >= 0, q.value < 100 else {
+                throw .invalid("\(option) \(text): give a percentage such as 0.5%")
+            }
+            return q.value / 100
+        }
+        func seconds(_ text: String, _ option: String) throws(TrafficError) -> Double {
+            guard let q = Quantity(text), q.unit.dimension == .time, q.value > 0 else { throw .invalid("\(option) \(text): give a time such as 10s") }
+            return q.converted(to: .s)
+        }
+        let pdr = try fraction(pdrLoss, "--pdr-loss")
+        var list: [SearchGoal] = []
+        for name in goals.isEmpty ? ["ndr", "pdr"] : goals {
+            switch name {
+            case "ndr": list.append(SearchGoal(name: "ndr", lossRatio: 0))
+            case "pdr": list.append(SearchGoal(name: "pdr", lossRatio: pdr))
+            default: throw .invalid("--goal \(name): give ndr or pdr")
+            }
+        }
+        let w = try fraction(width, "--width")
+        guard w > 0 else { throw .invalid("--width \(width): give a positive percentage such as 0.5%") }
+        var settings = SearchSettings(
+            goals: list, width: w, initialTrial: try seconds(trial, "--trial"), finalTrial: try seconds(final, "--final"), maxRate: maxRate,
+            maxTime: try seconds(maxTime, "--max-time"))
+        settings.verify = verify
+        return settings
+    }
+
     /// The command-line options, without the program and action words.
     package var arguments: [String] {
         var a = ["--port", port]
@@ -64,7 +100,6 @@ package struct TrafficArguments: Sendable, Equatable {
         if let dstMAC { a += ["--dst-mac", dstMAC] }
         a += ["--src-ip", srcIP, "--dst-ip", dstIP, "--proto", proto, "--frame-size", "\(frameSize)", "--flows", "\(flows)", "--rate", rate]
         if let duration { a += ["--duration", duration] }
-        if search != "none" { a += ["--search", search] }
         return a
     }
 }

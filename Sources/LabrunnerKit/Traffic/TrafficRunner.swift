@@ -37,6 +37,25 @@ package struct TrafficRunner {
         return report
     }
 
+    /// Searches for the rates `settings` asks for, each trial a run of `profile` at the rate the search
+    /// picks (each trial on stderr as it ends, when that is a terminal); returns the search's JSON result,
+    /// every trial in its `trial_log`.
+    package func search(_ profile: TrafficProfile, settings: SearchSettings) throws -> String {
+        let watched = isatty(STDERR_FILENO) != 0
+        let search = ThroughputSearch(
+            settings: settings,
+            onTrial: { trial in
+                if watched { FileHandle.standardError.write(Data((SearchResult.json(trial) + "\n").utf8)) }
+            }
+        ) { rate, duration in
+            var trial = profile
+            (trial.rate, trial.duration) = (rate, duration)
+            let report = try TrafficGenerator(profile: trial).run()
+            return (report.sent, report.received)
+        }
+        return try search.run().json
+    }
+
     /// Starts `profile` in a background labrunner (a day long unless it has a duration); returns what started.
     package func start(_ profile: TrafficProfile, hasDuration: Bool) throws -> String {
         try FileManager.default.createDirectory(atPath: RuntimePaths.directory, withIntermediateDirectories: true)

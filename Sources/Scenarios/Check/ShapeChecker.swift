@@ -39,7 +39,9 @@ public struct ShapeChecker: Sendable {
                 out.append(Diagnostic(.error, "\(what) has no value; expected \(shape.expected)", at: at))
                 return
             }
-            if References.present(in: text) { return }
+            // A value with references is checked once they are filled in; a condition is made of them and
+            // never filled in (it is evaluated), so it is checked as written.
+            if References.present(in: text) && format != .condition { return }
             if let choices {
                 if !choices.contains(text) {
                     out.append(

@@ -15,6 +15,8 @@ public enum ParserKind: String, Sendable, CaseIterable {
     case tcpdump
     /// FastPath/labrunner traffic report (sequence-numbered flows).
     case traffic
+    /// The generator's throughput search result: each goal's rate and the lowest rate that failed it.
+    case search
 
     /// Whether fields are per port (`0.rx_packets`).
     public var perPort: Bool { self == .portStats || self == .portInfo }
@@ -32,7 +34,12 @@ public enum ParserKind: String, Sendable, CaseIterable {
                 "normal_bytes", "dirty_sync_count",
             ]
         case .tcpdump: ["packets", "link_type", "first_src", "first_dst", "first_proto"]
-        case .traffic: ["sent", "received", "lost", "loss", "reordered", "duplicated", "max_gap", "outage", "rate"]
+        case .traffic: ["sent", "received", "lost", "late", "gaps", "loss", "outage", "rate_pps", "duration_s"]
+        case .search:
+            [
+                "ndr", "pdr", "ndr_upper", "pdr_upper", "ndr_verify_loss", "ndr_above_loss", "pdr_verify_loss", "pdr_above_loss", "trials", "seconds",
+                "capped",
+            ]
         }
     }
 }

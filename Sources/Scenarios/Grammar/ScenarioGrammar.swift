@@ -265,8 +265,19 @@ public enum ScenarioGrammar {
             Field(
                 "action", words(TrafficAction.allCases.map(\.rawValue)),
                 "start in the background, lap (report the interval since the last lap; it goes on), stop it, or run for duration (default)."),
-            Field("search", words(["none", "ndr", "pdr"]), "Search for the no-drop or partial-drop rate."),
-            Field("loss", .scalar(.quantity), "Acceptable loss for pdr."),
+            Field(
+                "search", .oneOrMany(words(SearchSpec.goalNames)),
+                "Search for the highest rates with no loss (ndr) and with at most pdr_loss (pdr), both from the same trials; parse: search captures them."
+            ),
+            Field("pdr_loss", .scalar(.quantity), "PDR's acceptable loss (default 0.5%)."),
+            Field("width", .scalar(.quantity), "Relative width of the final interval a search stops at (default 0.5%)."),
+            Field("trial", .scalar(.duration), "A search's first trial duration (default 1s); later phases' grow toward final."),
+            Field("final", .scalar(.duration), "A search's final trial duration, on which its verdicts rest (default 10s)."),
+            Field("max_rate", .scalar(.quantity), "Highest rate a search tries (default: rate)."),
+            Field("max_time", .scalar(.duration), "Time cap of a search (default 5min); past it, it reports what it has, capped."),
+            Field(
+                "verify", .scalar(.boolean),
+                "After a search, a final-length trial at each rate found and one at 1.2 times it (captured as ndr_verify_loss, ndr_above_loss…)."),
         ])
 
     static let wait = Shape.scalarOrObject(

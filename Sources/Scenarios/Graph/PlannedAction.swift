@@ -24,6 +24,9 @@ public enum PlannedAction: Sendable {
     case forwarderCommand(role: String, text: String)
     /// The traffic generator: this shell line on the generator's host.
     case traffic(String)
+    /// The generator's throughput search: this shell line on its host; its trials go to the run's
+    /// `trials.jsonl`.
+    case search(String)
     /// Wait this many seconds.
     case sleep(seconds: Double)
     /// Poll this shell line on the target until it succeeds (it carries its own time limit).
@@ -69,6 +72,7 @@ public enum PlannedAction: Sendable {
         case .forwarderStart(let role, let line): return .forwarderStart(role: role, line: r(line))
         case .forwarderCommand(let role, let text): return .forwarderCommand(role: role, text: r(text))
         case .traffic(let line): return .traffic(r(line))
+        case .search(let line): return .search(r(line))
         case .poll(let line): return .poll(r(line))
         case .copy(let source, let destination, let mode): return .copy(source: r(source), destination: r(destination), mode: mode)
         case .vmStop, .sleep, .block, .unbound: return self

@@ -126,7 +126,7 @@ struct StepPlanner {
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
         case .traffic(let spec):
             command = resolve(Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments))
-            action = .traffic(command)
+            action = spec.search != nil ? .search(command) : .traffic(command)
         case .wait(let spec):
             if let until = spec.until {
                 let every = spec.every.map { $0.converted(to: .s) } ?? 1

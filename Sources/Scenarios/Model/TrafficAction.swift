@@ -6,6 +6,8 @@ public enum TrafficAction: String, Sendable, CaseIterable {
     case start
     /// Report the interval since the previous lap (or the start) of a background run, which goes on.
     case lap
+    /// Search for the highest rates the path carries (NDR, PDR): trials at rates the search picks.
+    case search
     /// End a background run and report it.
     case stop
 

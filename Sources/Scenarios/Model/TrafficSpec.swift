@@ -18,10 +18,8 @@ public struct TrafficSpec: Sendable {
     public var duration: Quantity?
     /// Number of flows.
     public var flows: Int
-    /// none, ndr or pdr.
-    public var search: String
-    /// Acceptable loss for pdr.
-    public var loss: Quantity?
+    /// A throughput search instead of one run at `rate`.
+    public var search: SearchSpec?
 
     /// The port the step sends on: the one it names, else `generator`'s only one (nil when it has several).
     public func port(on generator: TrafficGenSpec) -> String? { port ?? (generator.ports.count == 1 ? generator.ports[0] : nil) }

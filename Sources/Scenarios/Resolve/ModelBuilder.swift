@@ -163,15 +163,23 @@ struct ModelBuilder {
             if let command = value.scalar { return .forwarderCommand(command) }
             return value.text("start").map { .forwarderStart($0) }
         case "traffic":
+            let goals = value.texts("search").map(\.value)
+            let search =
+                goals.isEmpty && value.text("action")?.value != TrafficAction.search.rawValue
+                ? nil
+                : SearchSpec(
+                    goals: goals.isEmpty ? SearchSpec.goalNames : goals, pdrLoss: value.quantity("pdr_loss")?.value, width: value.quantity("width")?.value,
+                    trial: value.quantity("trial")?.value, final: value.quantity("final")?.value, maxRate: value.quantity("max_rate")?.value,
+                    maxTime: value.quantity("max_time")?.value, verify: value.bool("verify") ?? false)
             return .traffic(
                 TrafficSpec(
-                    action: value.text("action").flatMap { TrafficAction(rawValue: $0.value) } ?? .run, port: value.text("port")?.value,
+                    action: search != nil ? .search : value.text("action").flatMap { TrafficAction(rawValue: $0.value) } ?? .run,
+                    port: value.text("port")?.value,
                     dstMAC: value.text("dst_mac").flatMap { MACAddress($0.value) },
                     srcIP: value.text("src_ip")?.value, dstIP: value.text("dst_ip")?.value,
                     proto: value.text("proto")?.value ?? "udp", frameSize: value.int("frame_size") ?? 64,
                     rate: value.quantity("rate")?.value, duration: value.quantity("duration")?.value,
-                    flows: value.int("flows") ?? 1, search: value.text("search")?.value ?? "none",
-                    loss: value.quantity("loss")?.value))
+                    flows: value.int("flows") ?? 1, search: search))
         case "wait":
             if let text = value.scalar { return .wait(WaitSpec(duration: Quantity(text), until: nil, every: nil)) }
             return .wait(WaitSpec(duration: value.quantity("for")?.value, until: value.text("until")?.value, every: value.quantity("every")?.value))

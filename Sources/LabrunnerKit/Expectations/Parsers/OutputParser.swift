@@ -24,6 +24,7 @@ extension ParserKind {
         case .migrate: MigrateParser()
         case .tcpdump: TcpdumpParser()
         case .traffic: TrafficReportParser()
+        case .search: SearchResultParser()
         }
     }
 }

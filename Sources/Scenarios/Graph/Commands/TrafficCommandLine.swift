@@ -33,10 +33,18 @@ public struct TrafficCommandLine: Sendable {
         if let ip = spec.srcIP { a += ["--src-ip", ip] }
         if let ip = spec.dstIP { a += ["--dst-ip", ip] }
         a += ["--proto", spec.proto, "--frame-size", "\(spec.frameSize)", "--flows", "\(spec.flows)"]
-        if let rate = spec.rate { a += ["--rate", rate.description] }
-        if let duration = spec.duration { a += ["--duration", duration.description] }
-        if spec.search != "none" { a += ["--search", spec.search] }
-        if let loss = spec.loss { a += ["--loss", loss.description] }
+        // A search's highest rate: max_rate, else the step's rate.
+        if let rate = spec.search?.maxRate ?? spec.rate { a += ["--rate", rate.description] }
+        if let duration = spec.duration, spec.search == nil { a += ["--duration", duration.description] }
+        if let search = spec.search {
+            for goal in search.goals { a += ["--goal", goal] }
+            let options: [(String, Quantity?)] = [
+                ("--pdr-loss", search.pdrLoss), ("--width", search.width), ("--trial", search.trial), ("--final", search.final),
+                ("--max-time", search.maxTime),
+            ]
+            for case (let option, let value?) in options { a += [option, value.description] }
+            if search.verify { a.append("--verify") }
+        }
         return a
     }
 }

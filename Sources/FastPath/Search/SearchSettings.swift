@@ -1,0 +1,43 @@
+import Foundation
+
+/// How a throughput search runs: its goals, the precision it stops at, its trial durations and limits.
+public struct SearchSettings: Sendable, Equatable {
+    /// Goals found together, from the same trials.
+    public var goals: [SearchGoal]
+    /// Relative width of the final interval between a goal's passing and failing rates (0.005: 0.5 %).
+    public var width: Double
+    /// First phase's trial duration, and the final phase's (the verdicts rest on these), seconds.
+    public var initialTrial: Double, finalTrial: Double
+    /// Highest and lowest rate tried, packets per second.
+    public var maxRate: Double, minRate: Double
+    /// Longest the search may take, seconds; past it, it reports what it has, marked capped.
+    public var maxTime: Double
+    /// Whether final-length trials at each rate found and at 1.2 times it follow the search.
+    public var verify = false
+
+    /// Settings with CSIT's defaults for what is not given.
+    public init(
+        goals: [SearchGoal], width: Double = 0.005, initialTrial: Double = 1, finalTrial: Double = 10, maxRate: Double,
+        minRate: Double? = nil, maxTime: Double = 300
+    ) {
+        self.goals = goals
+        self.width = width
+        self.initialTrial = initialTrial
+        self.finalTrial = max(finalTrial, initialTrial)
+        self.maxRate = maxRate
+        self.minRate = minRate ?? max(1, maxRate / 1000)
+        self.maxTime = maxTime
+    }
+
+    /// Trial durations of the phases, growing geometrically (×3 at most a phase) from the initial to the final.
+    public var phaseDurations: [Double] {
+        guard finalTrial > initialTrial, initialTrial > 0 else { return [finalTrial] }
+        let steps = Int((log(finalTrial / initialTrial) / log(3)).rounded(.up))
+        return (0...steps).map { $0 == steps ? finalTrial : initialTrial * pow(finalTrial / initialTrial, Double($0) / Double(steps)) }
+    }
+
+    /// The relative width a phase stops at: the final width, doubled for each phase before the last.
+    public func width(ofPhase phase: Int) -> Double {
+        width * Double(1 << max(0, phaseDurations.count - 1 - phase))
+    }
+}

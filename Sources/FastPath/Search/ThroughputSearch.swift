@@ -1,0 +1,150 @@
+import Foundation
+
+/// A throughput search of the MLRsearch kind (CSIT; IETF draft-ietf-bmwg-mlrsearch): every goal (NDR,
+/// PDR) found from the same trials, in phases whose trials grow from the initial duration to the final
+/// one while the width a phase stops at halves toward the final width, within a time cap.
+///
+/// The contract: a goal's reported rate passed a trial of the final duration, and the interval to the
+/// lowest rate that failed one is at most the final width (or the rate is the maximum, or nothing
+/// passed: 0). A failure that contradicts a pass (of the same rate, or of a higher one in a trial as
+/// long) is tried once more at the same rate and duration before it counts, so one trial spoilt by a
+/// stall of the machine does not pull the result down. With `verify`, a final-length trial at each
+/// goal's rate and one at 1.2 times it follow (VSPERF's verification), reported beside the result and
+/// not used by the search.
+public struct ThroughputSearch {
+    /// How it searches.
+    public let settings: SearchSettings
+    /// Runs one trial: offers `rate` packets a second for `duration` seconds; returns sent and received.
+    private let measure: (_ rate: Double, _ duration: Double) throws -> (sent: UInt64, received: UInt64)
+    /// Called with each trial as it ends.
+    private let onTrial: (SearchTrial) -> Void
+
+    /// A search that measures with `measure`.
+    public init(
+        settings: SearchSettings, onTrial: @escaping (SearchTrial) -> Void = { _ in },
+        measure: @escaping (_ rate: Double, _ duration: Double) throws -> (sent: UInt64, received: UInt64)
+    ) {
+        self.settings = settings
+        self.measure = measure
+        self.onTrial = onTrial
+    }
+
+    /// What is known of one goal: its highest passing and lowest failing rate, and the trial durations
+    /// they were measured at.
+    private struct Bounds {
+        var lower: Double?, lowerDuration = 0.0
+        var upper: Double?, upperDuration = 0.0
+        /// The upper bound's forwarding rate: where to look below it first.
+        var upperForwarding = 0.0
+        /// How far below the upper bound the next try goes when nothing passed yet (doubles each time).
+        var step = 0.0
+    }
+
+    /// Runs the search.
+    public func run() throws -> SearchResult {
+        let started = Date()
+        let goals = settings.goals
+        var bounds = [Bounds](repeating: Bounds(), count: goals.count)
+        var trials: [SearchTrial] = []
+        var repeated = Set<String>()
+        var capped = false
+
+        func record(_ t: SearchTrial) {
+            trials.append(t)
+            onTrial(t)
+            for (i, goal) in goals.enumerated() {
+                if goal.accepts(t) {
+                    if bounds[i].lower == nil || t.rate > bounds[i].lower! || (t.rate == bounds[i].lower! && t.duration >= bounds[i].lowerDuration) {
+                        (bounds[i].lower, bounds[i].lowerDuration) = (t.rate, t.duration)
+                    }
+                    if let u = bounds[i].upper, t.rate >= u, t.duration >= bounds[i].upperDuration { bounds[i].upper = nil }
+                } else {
+                    if bounds[i].upper == nil || t.rate < bounds[i].upper! {
+                        (bounds[i].upper, bounds[i].upperDuration, bounds[i].upperForwarding) = (t.rate, t.duration, t.forwardingRate)
+                    }
+                    if let l = bounds[i].lower, t.rate <= l, t.duration >= bounds[i].lowerDuration { bounds[i].lower = nil }
+                }
+            }
+        }
+
+        func trial(_ rate: Double, _ duration: Double, phase: Int) throws {
+            let r = min(settings.maxRate, max(settings.minRate, rate))
+            let (sent, received) = try measure(r, duration)
+            var t = SearchTrial(rate: r, duration: duration, sent: sent, received: received, phase: phase)
+            // A failure that contradicts a pass — of this rate, or of a higher one in a trial as long — gets
+            // one more trial before it counts.
+            let key = "\(r)/\(duration)"
+            let contradicts = goals.contains { goal in
+                !goal.accepts(t) && trials.contains { goal.accepts($0) && ($0.rate == r || ($0.rate > r && $0.duration >= duration)) }
+            }
+            if contradicts && !repeated.contains(key) {
+                repeated.insert(key)
+                onTrial(t)
+                trials.append(t)
+                let (sent2, received2) = try measure(r, duration)
+                t = SearchTrial(rate: r, duration: duration, sent: sent2, received: received2, phase: phase)
+            }
+            record(t)
+        }
+
+        /// The next rate goal `i` needs at trial duration `duration` to reach `width`, or nil when it has it.
+        func next(_ i: Int, duration: Double, width: Double) -> Double? {
+            var b = bounds[i]
+            defer { bounds[i].step = b.step }
+            guard let lower = b.lower, b.lowerDuration >= duration else {
+                if let lower = b.lower { return lower }  // passed at a shorter trial: measure it again at this one
+                guard let upper = b.upper, upper > settings.minRate else { return nil }  // nothing passes even at the lowest rate
+                b.step = b.step == 0 ? width : min(0.5, b.step * 2)
+                let below = b.upperForwarding > 0 && b.upperForwarding < upper ? b.upperForwarding : upper
+                return max(settings.minRate, below * (1 - b.step))
+            }
+            guard let upper = b.upper else {
+                guard lower < settings.maxRate else { return nil }
+                b.step = b.step == 0 ? width * 2 : min(1, b.step * 2)
+                return min(settings.maxRate, lower * (1 + b.step))
+            }
+            b.step = 0
+            return (upper - lower) / upper > width ? (lower + upper) / 2 : nil
+        }
+
+        let durations = settings.phaseDurations
+        search: for (phase, duration) in durations.enumerated() {
+            let width = settings.width(ofPhase: phase)
+            if phase == 0 {
+                try trial(settings.maxRate, duration, phase: phase)
+            }
+            while true {
+                // The first goal that still needs a trial (each asked once: asking moves its step on).
+                var wanted: Double?
+                for i in goals.indices where wanted == nil { wanted = next(i, duration: duration, width: width) }
+                guard let rate = wanted else { break }
+                if Date().timeIntervalSince(started) + duration > settings.maxTime {
+                    capped = true
+                    break search
+                }
+                try trial(rate, duration, phase: phase)
+            }
+        }
+        let final = settings.finalTrial
+        var rates: [String: Double] = [:]
+        for (i, goal) in goals.enumerated() {
+            rates[goal.name] = bounds[i].lowerDuration >= final ? bounds[i].lower ?? 0 : 0
+        }
+        let seconds = Date().timeIntervalSince(started)
+        var verification: [String: [SearchTrial]] = [:]
+        if settings.verify {
+            for goal in goals {
+                guard let rate = rates[goal.name], rate > 0 else { continue }
+                for r in rate < settings.maxRate ? [rate, min(settings.maxRate, rate * 1.2)] : [rate] {
+                    let (sent, received) = try measure(r, final)
+                    let t = SearchTrial(rate: r, duration: final, sent: sent, received: received, phase: durations.count)
+                    onTrial(t)
+                    verification[goal.name, default: []].append(t)
+                }
+            }
+        }
+        return SearchResult(
+            goals: goals, rates: rates, upper: Dictionary(uniqueKeysWithValues: goals.enumerated().map { ($1.name, bounds[$0].upper) }),
+            trials: trials, seconds: seconds, capped: capped, verification: verification)
+    }
+}

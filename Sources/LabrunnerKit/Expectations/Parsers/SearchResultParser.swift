@@ -1,0 +1,19 @@
+import Foundation
+import Scenarios
+
+/// The generator's throughput search result: `ndr`, `pdr` (and their `_upper` rates) in pps, the
+/// verification trials' `ndr_verify_loss`, `ndr_above_loss`… in %, `trials`, `seconds` in s, `capped`.
+/// A goal that was not searched is absent.
+struct SearchResultParser: OutputParser {
+    func parse(_ output: String) throws -> [String: String] {
+        guard let object = JSONValue.reply(in: output)?.fields, object.contains(where: { $0.0 == "trials" }) else {
+            throw ParseError(description: "no JSON search result in the output")
+        }
+        var out: [String: String] = [:]
+        for (key, value) in object where key != "trial_log" && value != .null {
+            let unit = key == "seconds" ? "s" : key.hasSuffix("_loss") ? "%" : key == "trials" || key == "capped" ? "" : "pps"
+            out[key] = value.text + unit
+        }
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import FastPath
+
+/// The search's logic against a model of a path (the real path is in LabrunnerTests): what it reports
+/// passed a final-length trial, is within the width of a rate that failed, and one spoilt trial does
+/// not pull it down.
+@Suite struct ThroughputSearchTests {
+    /// A path that forwards up to `capacity` packets a second and drops the rest.
+    static func path(capacity: Double) -> (Double, Double) -> (sent: UInt64, received: UInt64) {
+        { rate, duration in
+            let sent = UInt64(rate * duration)
+            return (sent, UInt64(min(rate, capacity) * duration))
+        }
+    }
+
+    let goals = [SearchGoal(name: "ndr", lossRatio: 0), SearchGoal(name: "pdr", lossRatio: 0.005)]
+
+    @Test func findsBothGoalsFromTheSameTrialsWithinTheWidth() throws {
+        var seen: [SearchTrial] = []
+        let settings = SearchSettings(goals: goals, width: 0.005, initialTrial: 1, finalTrial: 10, maxRate: 100_000)
+        let result = try ThroughputSearch(settings: settings, onTrial: { seen.append($0) }, measure: Self.path(capacity: 12_345)).run()
+        let ndr = try #require(result.rates["ndr"]), pdr = try #require(result.rates["pdr"])
+        #expect(ndr <= 12_345 && ndr >= 12_345 * 0.995, "ndr \(ndr)")
+        #expect(pdr >= ndr && pdr <= 12_345 / 0.995 && pdr >= 12_345, "pdr \(pdr)")
+        // Each rate reported passed a final-length trial, and a rate within the width above it failed one.
+        for (name, rate) in result.rates {
+            let goal = goals.first { $0.name == name }!
+            #expect(result.trials.contains { $0.rate == rate && $0.duration == 10 && goal.accepts($0) }, "\(name)")
+            let upper = try #require(result.upper[name] ?? nil)
+            #expect((upper - rate) / upper <= 0.005 && result.trials.contains { $0.rate == upper && !goal.accepts($0) })
+        }
+        #expect(seen.count == result.trials.count && result.trials.map(\.duration).contains(1) && !result.capped)
+        // Phases of 1, 2.2, 4.6 and 10 s: the short trials do most of the narrowing.
+        #expect(settings.phaseDurations.map { ($0 * 10).rounded() / 10 } == [1, 2.2, 4.6, 10])
+        #expect(result.trials.filter { $0.duration == 10 }.count <= 6, "\(result.trials.map { "\($0.rate)@\($0.duration)" })")
+    }
+
+    @Test func oneSpoiltTrialIsRepeatedNotBelieved() throws {
+        // The machine stalls once, in the first final-length trial at the path's capacity: that trial loses a tenth.
+        var spoilt = false
+        let base = Self.path(capacity: 8_000)
+        let settings = SearchSettings(goals: [goals[0]], width: 0.01, initialTrial: 1, finalTrial: 4, maxRate: 20_000)
+        let result = try ThroughputSearch(settings: settings) { rate, duration in
+            var r = base(rate, duration)
+            if duration == 4 && rate <= 8_000 && rate > 7_800 && !spoilt {
+                spoilt = true
+                r.received = r.received * 9 / 10
+            }
+            return r
+        }.run()
+        #expect(spoilt)
+        #expect(result.rates["ndr"]! >= 8_000 * 0.99, "\(result.rates) \(result.trials.map { "\($0.rate)@\($0.duration):\($0.lossRatio)" })")
+    }
+
+    @Test func aPathThatPassesNothingReportsZeroAndOneThatCarriesTheMaximumReportsIt() throws {
+        let dead = try ThroughputSearch(settings: SearchSettings(goals: goals, initialTrial: 0.1, finalTrial: 0.3, maxRate: 1000)) { rate, duration in
+            (UInt64(rate * duration), 0)
+        }.run()
+        #expect(dead.rates["ndr"] == 0 && dead.rates["pdr"] == 0 && !dead.capped)
+        let wide = try ThroughputSearch(
+            settings: SearchSettings(goals: goals, initialTrial: 0.1, finalTrial: 0.3, maxRate: 1000), measure: Self.path(capacity: 1e9)
+        ).run()
+        #expect(wide.rates["ndr"] == 1000 && (wide.upper["ndr"] ?? nil) == nil)
+    }
+
+    @Test func theTimeCapEndsTheSearchAndSaysSo() throws {
+        let result = try ThroughputSearch(
+            settings: SearchSettings(goals: goals, initialTrial: 0.2, finalTrial: 0.2, maxRate: 100_000, maxTime: 0.5)
+        ) { rate, duration in
+            usleep(200_000)
+            return Self.path(capacity: 5_000)(rate, duration)
+        }.run()
+        #expect(result.capped && result.seconds < 1.5)
+    }
+}
