@@ -160,6 +160,9 @@ import Testing
             #expect(ms("mig.total_time") > 0 && figures["lap.lost"] != nil, "\(row)")
         }
         #expect(result.stdout.contains("round  verdict"), "the round table on stdout: \(result.stdout)")
+        // The run's key figures, each once (the last round's; the table has every round's).
+        let figures = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  figures: ") })
+        #expect(figures.components(separatedBy: "lap.outage=").count == 2 && figures.contains("mig.downtime="), "\(figures)")
         #expect(lab.leftoverProcesses().isEmpty)
         #expect(lab.namespaces().isEmpty)
     }

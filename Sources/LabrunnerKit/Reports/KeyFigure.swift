@@ -8,4 +8,17 @@ enum KeyFigure {
     static func matches(_ name: String) -> Bool {
         names.contains(name.split(separator: ".").last.map(String.init) ?? name)
     }
+
+    /// The key figures the steps captured, each name once with its last value (a `--rounds` run's
+    /// rounds are in its round table), in the order first captured.
+    static func latest(in outcomes: [StepOutcome]) -> [(String, String)] {
+        var order: [String] = []
+        var values: [String: String] = [:]
+        for outcome in outcomes {
+            for (name, value) in outcome.captures.sorted(by: { $0.key < $1.key }) where matches(name) {
+                if values.updateValue(value, forKey: name) == nil { order.append(name) }
+            }
+        }
+        return order.map { ($0, values[$0]!) }
+    }
 }

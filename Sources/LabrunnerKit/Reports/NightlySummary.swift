@@ -37,10 +37,8 @@ package struct NightlySummary {
                 case .skipped: row.skipped += 1
                 default: row.other += 1
                 }
-                for (name, value) in outcome.captures.sorted(by: { $0.key < $1.key }) where KeyFigure.matches(name) {
-                    row.figures.append((name, value))
-                }
             }
+            row.figures = KeyFigure.latest(in: result.outcomes)
             return row
         }
     }

@@ -25,9 +25,8 @@ package struct RunSummaryLine {
             for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
         }
         lines += result.cleanupProblems.map { "  cleanup: \($0)" }
-        let figures = result.outcomes.flatMap { o in o.captures.sorted { $0.key < $1.key }.filter { KeyFigure.matches($0.key) }.map { "\($0.key)=\($0.value)" }
-        }
-        if !figures.isEmpty { lines.append("  figures: " + figures.joined(separator: " ")) }
+        let figures = KeyFigure.latest(in: result.outcomes)
+        if !figures.isEmpty { lines.append("  figures: " + figures.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md}")
         return lines.joined(separator: "\n")
     }
