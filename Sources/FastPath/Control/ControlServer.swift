@@ -26,11 +26,12 @@ public final class ControlServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    /// Stops listening and removes the socket file.
+    /// Stops listening and removes the socket file (and its directory, when nothing else is in it).
     public func close() {
         shutdown(listener, Int32(SHUT_RDWR))
         Glibc.close(listener)
         unlink(path)
+        rmdir((path as NSString).deletingLastPathComponent)
     }
 
     private func acceptLoop() {

@@ -86,6 +86,7 @@ package struct TrafficRunner {
         guard let report = try? String(contentsOfFile: files.lap, encoding: .utf8) else {
             throw TrafficError.state("the traffic generator on \(port) (pid \(pid)) did not report a lap within 10 seconds")
         }
+        unlink(files.lap)
         return report
     }
 
@@ -107,6 +108,10 @@ package struct TrafficRunner {
         guard let report = try? String(contentsOfFile: files.report, encoding: .utf8) else {
             throw TrafficError.state("the traffic generator on \(port) (pid \(pid)) ended without a report")
         }
+        // Nothing of the run stays behind: its files, and the namespace's runtime directory if nothing else is in it.
+        unlink(files.report)
+        unlink(files.lap)
+        rmdir(RuntimePaths.directory)
         return report
     }
 }
