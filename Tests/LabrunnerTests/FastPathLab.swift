@@ -59,7 +59,10 @@ final class FastPathLab: @unchecked Sendable {
 
     func tearDown() async {
         for s in sessions { await s.close() }
+        // FastPath's runtime directory of this namespace (control sockets of processes killed here) goes too.
+        let runtime = CLI.shell("ip netns exec \(namespace) stat -L -c %i /proc/self/ns/net").trimmingCharacters(in: .whitespacesAndNewlines)
         _ = CLI.shell("ip netns pids \(namespace) | xargs -r kill -9; ip netns del \(namespace)")
+        if !runtime.isEmpty && runtime.allSatisfy(\.isNumber) { try? FileManager.default.removeItem(atPath: "/run/fastpath/net-\(runtime)") }
         try? FileManager.default.removeItem(at: directory)
     }
 }
