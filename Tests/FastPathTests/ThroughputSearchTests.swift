@@ -54,6 +54,29 @@ import Testing
         #expect(result.rates["ndr"]! >= 8_000 * 0.99, "\(result.rates) \(result.trials.map { "\($0.rate)@\($0.duration):\($0.lossRatio)" })")
     }
 
+    /// On a noisy path (its capacity drifting from trial to trial, now and then a stall that costs a few
+    /// packets at any rate) the goals stay ordered and each reported rate passed a final-length trial.
+    @Test(arguments: 0..<40) func onANoisyPathPDRIsNeverBelowNDR(seed: Int) throws {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        func random() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        let settings = SearchSettings(goals: goals, width: 0.05, initialTrial: 1, finalTrial: 5, maxRate: 50_000)
+        let result = try ThroughputSearch(settings: settings) { rate, duration in
+            let capacity = 10_000 * (0.8 + 0.4 * random())
+            let sent = UInt64(rate * duration)
+            var received = UInt64(min(rate, capacity) * duration)
+            if random() < 0.3 { received -= min(received, UInt64(1 + random() * 0.004 * Double(sent))) }  // a stall
+            return (sent, received)
+        }.run()
+        let ndr = result.rates["ndr"] ?? -1, pdr = result.rates["pdr"] ?? -1
+        #expect(pdr >= ndr, "seed \(seed): ndr \(ndr) pdr \(pdr)")
+        for goal in goals where (result.rates[goal.name] ?? 0) > 0 {
+            #expect(result.trials.contains { $0.rate == result.rates[goal.name] && $0.duration == 5 && goal.accepts($0) }, "seed \(seed) \(goal.name)")
+        }
+    }
+
     @Test func aPathThatPassesNothingReportsZeroAndOneThatCarriesTheMaximumReportsIt() throws {
         let dead = try ThroughputSearch(settings: SearchSettings(goals: goals, initialTrial: 0.1, finalTrial: 0.3, maxRate: 1000)) { rate, duration in
             (UInt64(rate * duration), 0)

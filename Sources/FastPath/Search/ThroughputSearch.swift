@@ -46,24 +46,30 @@ public struct ThroughputSearch {
         let goals = settings.goals
         var bounds = [Bounds](repeating: Bounds(), count: goals.count)
         var trials: [SearchTrial] = []
+        /// The trials the bounds rest on (a trial that was repeated counts by its repeat).
+        var believed: [SearchTrial] = []
         var repeated = Set<String>()
         var capped = false
 
+        // A goal's bounds, from every believed trial: the upper is the lowest failure not overridden by a
+        // later pass at a rate at least its in a trial at least as long; the lower is the highest pass
+        // below it among the longest trials that passed. So a pass one goal forgets another keeps, and
+        // the looser goal (PDR) is never below the stricter (NDR).
         func record(_ t: SearchTrial) {
             trials.append(t)
+            believed.append(t)
             onTrial(t)
             for (i, goal) in goals.enumerated() {
-                if goal.accepts(t) {
-                    if bounds[i].lower == nil || t.rate > bounds[i].lower! || (t.rate == bounds[i].lower! && t.duration >= bounds[i].lowerDuration) {
-                        (bounds[i].lower, bounds[i].lowerDuration) = (t.rate, t.duration)
-                    }
-                    if let u = bounds[i].upper, t.rate >= u, t.duration >= bounds[i].upperDuration { bounds[i].upper = nil }
-                } else {
-                    if bounds[i].upper == nil || t.rate < bounds[i].upper! {
-                        (bounds[i].upper, bounds[i].upperDuration, bounds[i].upperForwarding) = (t.rate, t.duration, t.forwardingRate)
-                    }
-                    if let l = bounds[i].lower, t.rate <= l, t.duration >= bounds[i].lowerDuration { bounds[i].lower = nil }
+                var upper: SearchTrial?
+                for (k, f) in believed.enumerated() where !goal.accepts(f) {
+                    let overridden = believed[(k + 1)...].contains { goal.accepts($0) && $0.rate >= f.rate && $0.duration >= f.duration }
+                    if !overridden && (upper == nil || f.rate < upper!.rate) { upper = f }
                 }
+                let passing = believed.filter { goal.accepts($0) && (upper == nil || $0.rate < upper!.rate) }
+                let longest = passing.map(\.duration).max()
+                let lower = passing.filter { $0.duration == longest }.max { $0.rate < $1.rate }
+                (bounds[i].lower, bounds[i].lowerDuration) = (lower?.rate, lower?.duration ?? 0)
+                (bounds[i].upper, bounds[i].upperDuration, bounds[i].upperForwarding) = (upper?.rate, upper?.duration ?? 0, upper?.forwardingRate ?? 0)
             }
         }
 
