@@ -147,11 +147,9 @@ public final class Forwarder: @unchecked Sendable {
         return total - baseline[id]
     }
 
-    /// The loss windows rxonly saw in the run going on, or else the last one (all ports, by start
-    /// time), and how many more there were than the lcores keep.
-    public func lossWindows() -> (windows: [LossWindow], dropped: Int) {
-        let logs = (workers.isEmpty ? lastRunLosses : workers.map(\.losses)).map(\.windows)
-        return (logs.flatMap(\.kept).sorted { $0.start < $1.start }, logs.reduce(0) { $0 + $1.dropped })
+    /// The loss windows rxonly saw in the run going on, or else the last one (all ports, by start time).
+    public func lossWindows() -> [LossWindow] {
+        (workers.isEmpty ? lastRunLosses : workers.map(\.losses)).flatMap(\.windows).sorted { $0.start < $1.start }
     }
 
     /// A port's probe counters since the last `clear port stats`.

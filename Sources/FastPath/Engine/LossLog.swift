@@ -2,13 +2,11 @@ import Synchronization
 
 /// The loss windows one lcore's rxonly streams saw, in the order seen: written by that lcore only
 /// (an entry, then the count, released), read by the control plane at any time up to the count.
-/// It holds the first `capacity` windows of a run; later ones are counted, not kept.
+/// It holds the first `capacity` windows of a run; later ones are not kept.
 final class LossLog: @unchecked Sendable {
     static let capacity = 4096
     private let entries: UnsafeMutablePointer<LossWindow>
     private let count = Atomic<Int>(0)
-    /// Windows that did not fit.
-    private let overflow = Atomic<Int>(0)
 
     init() {
         entries = .allocate(capacity: Self.capacity)
@@ -20,17 +18,13 @@ final class LossLog: @unchecked Sendable {
     @inline(__always)
     func record(_ window: LossWindow) {
         let n = count.load(ordering: .relaxed)
-        guard n < Self.capacity else {
-            overflow.wrappingAdd(1, ordering: .relaxed)
-            return
-        }
+        guard n < Self.capacity else { return }
         (entries + n).initialize(to: window)
         count.store(n + 1, ordering: .releasing)
     }
 
-    /// The windows recorded so far, and how many more there were.
-    var windows: (kept: [LossWindow], dropped: Int) {
-        let n = count.load(ordering: .acquiring)
-        return (Array(UnsafeBufferPointer(start: entries, count: n)), overflow.load(ordering: .relaxed))
+    /// The windows recorded so far.
+    var windows: [LossWindow] {
+        Array(UnsafeBufferPointer(start: entries, count: count.load(ordering: .acquiring)))
     }
 }

@@ -6,6 +6,9 @@ public struct SearchGoal: Sendable, Equatable {
     /// Largest acceptable share of lost packets, 0…1.
     public var lossRatio: Double
 
+    /// PDR's acceptable loss unless given: CSIT's 0.5 %.
+    public static let pdrLoss = 0.005
+
     /// Creates a goal.
     public init(name: String, lossRatio: Double) {
         self.name = name

@@ -29,14 +29,10 @@ public struct ThroughputSearch {
         self.onTrial = onTrial
     }
 
-    /// What is known of one goal: its highest passing and lowest failing rate, and the trial durations
-    /// they were measured at.
+    /// What is known of one goal: the trials of its highest passing and lowest failing rate.
     private struct Bounds {
-        var lower: Double?, lowerDuration = 0.0
-        var upper: Double?, upperDuration = 0.0
-        /// The upper bound's forwarding rate: where to look below it first.
-        var upperForwarding = 0.0
-        /// How far below the upper bound the next try goes when nothing passed yet (doubles each time).
+        var lower: SearchTrial?, upper: SearchTrial?
+        /// How far the next try goes beyond a bound when the other is missing (doubles each time).
         var step = 0.0
     }
 
@@ -67,9 +63,8 @@ public struct ThroughputSearch {
                 }
                 let passing = believed.filter { goal.accepts($0) && (upper == nil || $0.rate < upper!.rate) }
                 let longest = passing.map(\.duration).max()
-                let lower = passing.filter { $0.duration == longest }.max { $0.rate < $1.rate }
-                (bounds[i].lower, bounds[i].lowerDuration) = (lower?.rate, lower?.duration ?? 0)
-                (bounds[i].upper, bounds[i].upperDuration, bounds[i].upperForwarding) = (upper?.rate, upper?.duration ?? 0, upper?.forwardingRate ?? 0)
+                bounds[i].lower = passing.filter { $0.duration == longest }.max { $0.rate < $1.rate }
+                bounds[i].upper = upper
             }
         }
 
@@ -97,14 +92,15 @@ public struct ThroughputSearch {
         func next(_ i: Int, duration: Double, width: Double) -> Double? {
             var b = bounds[i]
             defer { bounds[i].step = b.step }
-            guard let lower = b.lower, b.lowerDuration >= duration else {
-                if let lower = b.lower { return lower }  // passed at a shorter trial: measure it again at this one
-                guard let upper = b.upper, upper > settings.minRate else { return nil }  // nothing passes even at the lowest rate
+            guard let lower = b.lower?.rate, b.lower!.duration >= duration else {
+                if let lower = b.lower { return lower.rate }  // passed at a shorter trial: measure it again at this one
+                guard let failed = b.upper, failed.rate > settings.minRate else { return nil }  // nothing passes even at the lowest rate
                 b.step = b.step == 0 ? width : min(0.5, b.step * 2)
-                let below = b.upperForwarding > 0 && b.upperForwarding < upper ? b.upperForwarding : upper
+                // Below what the path forwarded at the failing rate, where that is known.
+                let below = failed.forwardingRate > 0 && failed.forwardingRate < failed.rate ? failed.forwardingRate : failed.rate
                 return max(settings.minRate, below * (1 - b.step))
             }
-            guard let upper = b.upper else {
+            guard let upper = b.upper?.rate else {
                 guard lower < settings.maxRate else { return nil }
                 b.step = b.step == 0 ? width * 2 : min(1, b.step * 2)
                 return min(settings.maxRate, lower * (1 + b.step))
@@ -134,7 +130,7 @@ public struct ThroughputSearch {
         let final = settings.finalTrial
         var rates: [String: Double] = [:]
         for (i, goal) in goals.enumerated() {
-            rates[goal.name] = bounds[i].lowerDuration >= final ? bounds[i].lower ?? 0 : 0
+            rates[goal.name] = bounds[i].lower.map { $0.duration >= final ? $0.rate : 0 } ?? 0
         }
         let seconds = Date().timeIntervalSince(started)
         var verification: [String: [SearchTrial]] = [:]
@@ -150,7 +146,7 @@ public struct ThroughputSearch {
             }
         }
         return SearchResult(
-            goals: goals, rates: rates, upper: Dictionary(uniqueKeysWithValues: goals.enumerated().map { ($1.name, bounds[$0].upper) }),
+            goals: goals, rates: rates, upper: Dictionary(uniqueKeysWithValues: goals.enumerated().map { ($1.name, bounds[$0].upper?.rate) }),
             trials: trials, seconds: seconds, capped: capped, verification: verification)
     }
 }

@@ -112,7 +112,7 @@ public struct TrafficGenerator: Sendable {
             let sent = sender.counters(0).txPackets
             usleep(Self.grace(rate: rate))
             let probes = TrafficGenerator.probes(of: receiver)
-            let windows = receiver.lossWindows().windows.filter { $0.start >= time && $0.start < now }
+            let windows = receiver.lossWindows().filter { $0.start >= time && $0.start < now }
             var longest = windows.map(\.length).max() ?? 0
             if probes.lastTime < now { longest = max(longest, now &- max(probes.lastTime, time)) }
             let received = min(probes.received &- self.probes.received, sent &- self.sent)

@@ -35,11 +35,11 @@ struct TrafficCommand: ParsableCommand {
     @Option(help: "Offered rate, e.g. 1kpps.") var rate = "1kpps"
     @Option(help: "How long, e.g. 10s.") var duration: String?
     @Option(help: "search: a goal, ndr or pdr (repeatable; default both).") var goal: [String] = []
-    @Option(name: .customLong("pdr-loss"), help: "search: PDR's acceptable loss.") var pdrLoss = "0.5%"
-    @Option(help: "search: relative width of the final interval.") var width = "0.5%"
-    @Option(help: "search: first trial duration.") var trial = "1s"
-    @Option(help: "search: final trial duration (the verdicts rest on these).") var final = "10s"
-    @Option(name: .customLong("max-time"), help: "search: time cap.") var maxTime = "5min"
+    @Option(name: .customLong("pdr-loss"), help: "search: PDR's acceptable loss (default 0.5%).") var pdrLoss: String?
+    @Option(help: "search: relative width of the final interval (default 0.5%).") var width: String?
+    @Option(help: "search: first trial duration (default 1s).") var trial: String?
+    @Option(help: "search: final trial duration, on which the verdicts rest (default 10s).") var final: String?
+    @Option(name: .customLong("max-time"), help: "search: time cap (default 5min).") var maxTime: String?
     @Flag(help: "search: then a final-length trial at each rate found and at 1.2 times it.") var verify = false
     @Option(name: .customLong("report-file"), help: "Also write the report here.") var reportFile: String?
     @Option(name: .customLong("lap-file"), help: "Write each lap's report here (a run ends a lap on SIGUSR1).") var lapFile: String?

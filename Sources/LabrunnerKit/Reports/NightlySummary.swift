@@ -52,21 +52,13 @@ package struct NightlySummary {
         ]
     }
 
+    private var textTable: TextTable { TextTable(header: header, rows: rows.map(cells)) }
+
     /// A plain table with aligned columns.
-    package var table: String {
-        let lines = [header] + rows.map(cells)
-        let widths = header.indices.map { i in lines.map { $0[i].count }.max() ?? 0 }
-        return lines.map { line in
-            line.enumerated().map { i, cell in i == line.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
-    }
+    package var table: String { textTable.plain }
 
     /// The same as a Markdown table.
-    package var markdown: String {
-        (["# Nightly summary", "", "| " + header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: header.count)]
-            + rows.map { "| " + cells($0).joined(separator: " | ") + " |" }).joined(separator: "\n") + "\n"
-    }
+    package var markdown: String { (["# Nightly summary", ""] + textTable.markdown).joined(separator: "\n") + "\n" }
 
     /// `[{scenario, verdict, passed, failed, skipped, other, seconds, figures: {name: value}}]`.
     package var json: String {

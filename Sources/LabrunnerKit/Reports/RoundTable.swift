@@ -51,21 +51,13 @@ package struct RoundTable {
         return ["\(row.round)", row.verdict, String(format: "%.1f", row.seconds)] + columns.map { values[$0] ?? "-" }
     }
 
+    private var textTable: TextTable { TextTable(header: header, rows: rows.map(cells)) }
+
     /// A plain table with aligned columns.
-    package var table: String {
-        let lines = [header] + rows.map(cells)
-        let widths = header.indices.map { i in lines.map { $0[i].count }.max() ?? 0 }
-        return lines.map { line in
-            line.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
-    }
+    package var table: String { textTable.plain }
 
     /// The same in Markdown.
-    package var markdown: [String] {
-        ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: header.count)]
-            + rows.map { "| " + cells($0).joined(separator: " | ") + " |" }
-    }
+    package var markdown: [String] { textTable.markdown }
 
     /// `[{round, verdict, seconds, figures: {name: value}}]`.
     var json: JSONValue {

@@ -16,11 +16,8 @@ package struct TrafficArguments: Sendable, Equatable {
     package var duration: String?
     /// A search's goals and settings (`traffic search`).
     package var goals: [String] = []
-    package var pdrLoss = "0.5%"
-    package var width = "0.5%"
-    package var trial = "1s"
-    package var final = "10s"
-    package var maxTime = "5min"
+    /// Unset: `SearchSettings`' and `SearchGoal.pdrLoss`'s defaults (CSIT's).
+    package var pdrLoss: String?, width: String?, trial: String?, final: String?, maxTime: String?
     package var verify = false
 
     /// Options for a generator sending out of `port`, the rest at their defaults.
@@ -75,20 +72,24 @@ package struct TrafficArguments: Sendable, Equatable {
             guard let q = Quantity(text), q.unit.dimension == .time, q.value > 0 else { throw .invalid("\(option) \(text): give a time such as 10s") }
             return q.converted(to: .s)
         }
-        let pdr = try fraction(pdrLoss, "--pdr-loss")
+        let pdr = try pdrLoss.map { text throws(TrafficError) in try fraction(text, "--pdr-loss") } ?? SearchGoal.pdrLoss
         var list: [SearchGoal] = []
-        for name in goals.isEmpty ? ["ndr", "pdr"] : goals {
+        for name in goals.isEmpty ? SearchSpec.goalNames : goals {
             switch name {
             case "ndr": list.append(SearchGoal(name: "ndr", lossRatio: 0))
             case "pdr": list.append(SearchGoal(name: "pdr", lossRatio: pdr))
             default: throw .invalid("--goal \(name): give ndr or pdr")
             }
         }
-        let w = try fraction(width, "--width")
-        guard w > 0 else { throw .invalid("--width \(width): give a positive percentage such as 0.5%") }
-        var settings = SearchSettings(
-            goals: list, width: w, initialTrial: try seconds(trial, "--trial"), finalTrial: try seconds(final, "--final"), maxRate: maxRate,
-            maxTime: try seconds(maxTime, "--max-time"))
+        var settings = SearchSettings(goals: list, maxRate: maxRate)
+        if let width {
+            settings.width = try fraction(width, "--width")
+            guard settings.width > 0 else { throw .invalid("--width \(width): give a positive percentage such as 0.5%") }
+        }
+        if let trial { settings.initialTrial = try seconds(trial, "--trial") }
+        if let final { settings.finalTrial = try seconds(final, "--final") }
+        settings.finalTrial = max(settings.finalTrial, settings.initialTrial)
+        if let maxTime { settings.maxTime = try seconds(maxTime, "--max-time") }
         settings.verify = verify
         return settings
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `--rounds N`: the scenario's round block repeated N times in a row, each copy after the one before.
 /// Even rounds go the way back: every role and session `rounds.swap` pairs changes places — in what
 /// steps act on, the roles they start and stop, and `${role.…}` references — and a VM role started
@@ -63,15 +61,12 @@ public struct RoundExpander: Sendable {
 
         /// `${role.…}` references to swapped roles, exchanged all at once.
         func text(_ t: String) -> String {
-            guard !swap.isEmpty, let pattern = try? NSRegularExpression(pattern: #"\$\{([A-Za-z0-9_-]+)\."#) else { return t }
-            var out = t
-            for match in pattern.matches(in: t, range: NSRange(t.startIndex..., in: t)).reversed() {
-                guard let range = Range(match.range(at: 1), in: t), let other = swap[String(t[range])],
-                    let outRange = Range(match.range(at: 1), in: out)
-                else { continue }
-                out.replaceSubrange(outRange, with: other)
+            guard !swap.isEmpty else { return t }
+            return References.substitute(t) { path in
+                let parts = path.split(separator: ".", maxSplits: 1)
+                guard parts.count == 2, let other = swap[String(parts[0])] else { return nil }
+                return "${\(other).\(parts[1])}"
             }
-            return out
         }
 
         func action(_ a: Action) -> Action {
