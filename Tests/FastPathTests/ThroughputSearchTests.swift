@@ -77,6 +77,29 @@ import Testing
         }
     }
 
+    @Test func verificationTriesAFailureAtTheRateFoundOnceMore() throws {
+        // The first verification trial at the NDR is spoilt by a stall; the one at 1.2 × NDR loses for real.
+        var settings = SearchSettings(goals: [goals[0]], width: 0.01, initialTrial: 1, finalTrial: 2, maxRate: 20_000)
+        settings.verify = true
+        // On this clean path the search measures no final-length rate twice: the second time is the verification.
+        var seen = Set<Double>(), spoilt = false
+        let base = Self.path(capacity: 8_000)
+        let result = try ThroughputSearch(settings: settings) { rate, duration in
+            var r = base(rate, duration)
+            if duration == 2 && rate <= 8_000 {
+                if seen.contains(rate) && !spoilt {
+                    spoilt = true
+                    r.received -= 10
+                }
+                seen.insert(rate)
+            }
+            return r
+        }.run()
+        let checks = try #require(result.verification["ndr"])
+        #expect(spoilt && checks.count == 2 && checks[0].lossRatio == 0 && checks[1].lossRatio > 0, "\(checks)")
+        #expect(result.json.contains("\"ndr_verify_loss\": 0.000"))
+    }
+
     @Test func aPathThatPassesNothingReportsZeroAndOneThatCarriesTheMaximumReportsIt() throws {
         let dead = try ThroughputSearch(settings: SearchSettings(goals: goals, initialTrial: 0.1, finalTrial: 0.3, maxRate: 1000)) { rate, duration in
             (UInt64(rate * duration), 0)

