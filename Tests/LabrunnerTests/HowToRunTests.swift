@@ -131,10 +131,7 @@ import Testing
     /// traffic on host 1, migrates live to host 2 (QEMU's downtime and the generator's outage within
     /// their params), and forwards there; everything started is stopped.
     @Test func vhostUserMigrationHowToMigratesTheGuestThereAndBack() throws {
-        // Guest memory on memfd, as the embedded virtual lab has it: migrated from hugetlbfs-backed memory
-        // under TCG the guest panicked right after the migration (2 of 2 runs here).
-        let lab = try LabFixture(
-            guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"], memoryBacking: "memfd")
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
         // The embedded virtual lab's limits (its outage: 43-653 ms a round here, QEMU's downtime 11-296 ms).
         let result = lab.run(

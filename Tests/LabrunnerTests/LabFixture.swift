@@ -8,7 +8,7 @@ struct LabFixture {
 
     /// `guest`: the directory of the tiny guest image to boot VMs with.
     /// `capabilities`: what the lab offers beyond TCG and TAP.
-    /// `memoryBacking`: the lab's guest memory backing (memfd as on the embedded virtual lab), if any.
+    /// `memoryBacking`: the lab's guest memory backing, if not the virtual lab's default (memfd).
     init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")

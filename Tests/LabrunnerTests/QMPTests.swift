@@ -108,6 +108,36 @@ import Testing
     /// The tiny guest `scripts/test` builds (`labrunner lab build-guest`).
     static let guest = "/run/labrunner/guest"
 
+    /// A hugepages backing whose path is no directory (no hugetlbfs mounted there) is refused before QEMU
+    /// starts: QEMU would create that path as one memory file, which every later VM started with it shares
+    /// (a second QEMU booting over the first one's memory, a migration's destination writing the source's).
+    @Test func aHugepagesPathThatIsNoDirectoryIsRefusedBeforeQEMUStarts() throws {
+        let lab = try LabFixture(guest: Self.guest, memoryBacking: "as-written")
+        defer { lab.tearDown() }
+        let path = lab.directory.appendingPathComponent("no-hugetlbfs").path
+        let file = try lab.scenario(
+            """
+            name: unmounted-hugepages
+            title: A VM backed by hugepages where none are mounted
+            roles:
+              h1: {kind: host}
+              vm1:
+                kind: vm
+                host: h1
+                memory: 128MiB
+                backing: {type: hugepages, path: \(path), share: true}
+                vcpus: 1
+            steps:
+              - {id: boot, vm: {start: vm1}}
+
+            """)
+        let result = lab.run(file)
+        #expect(result.status == 3, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("vm1's memory backing path \(path) is not a directory"), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(lab.leftoverProcesses().isEmpty)
+    }
+
     @Test func tinyGuestKeepsRunningAcrossALiveMigration() throws {
         #expect(FileManager.default.fileExists(atPath: "\(Self.guest)/vmlinux"), "run: labrunner lab build-guest")
         let lab = try LabFixture(guest: Self.guest)

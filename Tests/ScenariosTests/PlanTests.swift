@@ -53,7 +53,7 @@ import Testing
         let graph = try #require(result.graph, "\(result.diagnostics.map(\.fullMessage))")
         #expect(graph.rounds.count == 3 && graph.rounds[1].contains("migrate.round2") && graph.rounds[2].contains("traffic-lap.round3"))
         let start2 = try #require(graph.step("h2-vm.round2")), start3 = try #require(graph.step("h2-vm.round3"))
-        guard case .vmStart(let role2, let argv2) = start2.action, case .vmStart(let role3, let argv3) = start3.action else {
+        guard case .vmStart(let role2, let argv2, _) = start2.action, case .vmStart(let role3, let argv3, _) = start3.action else {
             Issue.record("not VM starts")
             return
         }

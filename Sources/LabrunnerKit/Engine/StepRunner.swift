@@ -94,7 +94,7 @@ struct StepRunner {
         case .copy(let source, let destination, let mode): return try await copy(source, to: destination, mode: mode)
         case .forwarderStart(let role, let line): return try await startForwarder(role, line)
         case .forwarderCommand(let role, let text): return try await command(forwarder: role, text)
-        case .vmStart(let role, let argv): return try await startVM(role, argv: argv)
+        case .vmStart(let role, let argv, let memoryPath): return try await startVM(role, argv: argv, memoryPath: memoryPath)
         case .vmStop(let role): return try await stopVM(role)
         case .vmNIC(let role, _, let commands): return try await hotplug(role, commands)
         case .qmp(let json, let migration): return try await monitor(.qmp(json), migration: migration)

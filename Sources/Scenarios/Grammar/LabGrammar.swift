@@ -37,7 +37,9 @@ public enum LabGrammar {
                 "guest_fastpath", text,
                 "Read-only disk image attached to disk-less guests a forwarder runs in (labrunner lab build-guest writes it: FastPath and its libraries)."),
             Field(
-                "memory_backing", .scalar(.text, choices: ["memfd", "hugepages", "as-written"]), "Backing used for guest memory (memfd needs no hugepages)."),
+                "memory_backing", .scalar(.text, choices: ["memfd", "hugepages", "as-written"]),
+                "Backing used for guest memory: memfd (the default; needs no hugepages), or the scenario's own (hugepages needs hugetlbfs mounted at its path)."
+            ),
             Field(
                 "emulate", .list(.scalar(.text, choices: ["sriov", "switch", "trafficgen"])),
                 "Parts the lab emulates (VFs become emulated NICs, the switch a bridge)."),

@@ -12,8 +12,9 @@ public enum PlannedAction: Sendable {
     case hmp(String, migration: Bool)
     /// A libvirt call.
     case libvirt(LibvirtCall)
-    /// Boot a VM role with QEMU from this argument vector.
-    case vmStart(role: String, argv: [String])
+    /// Boot a VM role with QEMU from this argument vector; `memoryPath` is the directory its guest memory
+    /// file goes in (a file or hugepages backing), which must exist when the VM starts.
+    case vmStart(role: String, argv: [String], memoryPath: String?)
     /// Stop a VM role (QMP quit).
     case vmStop(role: String)
     /// Hot-plug (`plug`) or unplug a NIC of a VM role with these QMP commands, in order.
@@ -67,7 +68,7 @@ public enum PlannedAction: Sendable {
             call.migrationURI = call.migrationURI.map(r)
             call.xml = call.xml.map(r)
             return .libvirt(call)
-        case .vmStart(let role, let argv): return .vmStart(role: role, argv: argv.map(r))
+        case .vmStart(let role, let argv, let path): return .vmStart(role: role, argv: argv.map(r), memoryPath: path.map(r))
         case .vmNIC(let role, let plug, let commands): return .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
         case .forwarderStart(let role, let line): return .forwarderStart(role: role, line: r(line))
         case .forwarderCommand(let role, let text): return .forwarderCommand(role: role, text: r(text))

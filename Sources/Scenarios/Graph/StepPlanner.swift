@@ -151,9 +151,10 @@ struct StepPlanner {
                     spec.incoming = incoming
                     role.spec = .vm(spec)
                 }
-                let argv = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role)).arguments.map(resolve)
+                let launcher = QEMUCommandLine(role: role, lab: lab, host: vh, runsForwarder: runsForwarder(role))
+                let argv = launcher.arguments.map(resolve)
                 command = Shell.join(argv)
-                action = .vmStart(role: name.value, argv: argv)
+                action = .vmStart(role: name.value, argv: argv, memoryPath: launcher.memoryPath.map(resolve))
             } else if let role = scenario.role(name.value), let vh = vmHost {
                 command = resolve(#"{"execute":"quit"} → \#(QEMUCommandLine(role: role, lab: lab, host: vh).qmpSocket)"#)
                 action = .vmStop(role: name.value)

@@ -61,7 +61,8 @@ public struct LabLoader: Sendable {
             subnet: v?.text("subnet")?.value ?? "198.51.100.0/24", namespacePrefix: v?.text("namespace_prefix")?.value ?? "lr",
             virtualCores: v?.cores("cores")?.value, virtualMemory: v?.quantity("memory")?.value,
             guestKernel: v?.text("guest_kernel")?.value, guestInitrd: v?.text("guest_initrd")?.value,
-            memoryBacking: v?.text("memory_backing")?.value ?? "as-written", emulate: Set(v?.texts("emulate").map(\.value) ?? []),
+            memoryBacking: v?.text("memory_backing")?.value ?? (kind == "virtual" ? "memfd" : "as-written"),
+            emulate: Set(v?.texts("emulate").map(\.value) ?? []),
             workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
         lab.guestFastPath = v?.text("guest_fastpath")?.value
         // Param defaults: name → value, read the way every other scalar of the file is.

@@ -3,8 +3,15 @@ import Scenarios
 
 /// VM roles: booted with QEMU, stopped over QMP, NICs hot-plugged.
 extension StepRunner {
-    /// Boots the VM role from its QEMU argument vector.
-    func startVM(_ role: String, argv: [String]) async throws -> StepOutput {
+    /// Boots the VM role from its QEMU argument vector, once the directory for its memory file is there.
+    func startVM(_ role: String, argv: [String], memoryPath: String?) async throws -> StepOutput {
+        var isDirectory: ObjCBool = false
+        if let memoryPath, !(FileManager.default.fileExists(atPath: memoryPath, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw StepError.setup(
+                "\(role)'s memory backing path \(memoryPath) is not a directory (hugetlbfs not mounted there?): QEMU would create it as one file "
+                    + "that every VM started with it shares. Mount hugetlbfs there (mount -t hugetlbfs nodev \(memoryPath)), or give the lab "
+                    + "memory_backing: memfd")
+        }
         try await context.startVM(role, argv: argv)
         return StepOutput(stdout: "started \(role)", stderr: "", status: nil)
     }

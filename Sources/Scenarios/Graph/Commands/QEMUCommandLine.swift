@@ -55,7 +55,7 @@ public struct QEMUCommandLine: Sendable {
             case "memfd":
                 a += ["-object", "memory-backend-memfd,id=mem,size=\(mib)M,share=\(backing.share ? "on" : "off")"]
             case "file", "hugepages":
-                a += ["-object", "memory-backend-file,id=mem,size=\(mib)M,mem-path=\(backing.path ?? "/dev/hugepages"),share=\(backing.share ? "on" : "off")"]
+                a += ["-object", "memory-backend-file,id=mem,size=\(mib)M,mem-path=\(memoryPath ?? ""),share=\(backing.share ? "on" : "off")"]
             default:
                 a += ["-object", "memory-backend-ram,id=mem,size=\(mib)M"]
             }
@@ -114,6 +114,14 @@ public struct QEMUCommandLine: Sendable {
 
     /// Whether VFs are emulated (virtual lab without SR-IOV).
     public var emulatesVF: Bool { lab.emulate.contains("sriov") && !host.capabilities.contains("sriov") }
+
+    /// The directory QEMU puts the guest's memory file in (a file or hugepages backing): a hugetlbfs mount
+    /// as a rule. QEMU makes a file of its own there and removes it; a path that is not a directory it
+    /// would create as one file that every VM started with it shares.
+    public var memoryPath: String? {
+        guard let backing = effectiveBacking, backing.type == "file" || backing.type == "hugepages" else { return nil }
+        return backing.path ?? "/dev/hugepages"
+    }
 
     private var effectiveBacking: MemoryBacking? {
         guard let vm = role.vm else { return nil }
