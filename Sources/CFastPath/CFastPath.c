@@ -17,6 +17,8 @@
 #include <sys/eventfd.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -318,6 +320,27 @@ void cfp_xdp_kick_tx(cfp_xdp_socket *xsk) {
 
 void cfp_xdp_kick_rx(cfp_xdp_socket *xsk) {
     recvfrom(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+int cfp_eventfd_take(int fd) {
+    uint64_t value = 0;
+    struct iovec io = {&value, sizeof value};
+    ssize_t n = preadv2(fd, &io, 1, -1, RWF_NOWAIT);
+    if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) return 0;
+        n = read(fd, &value, sizeof value);
+    }
+    return n == (ssize_t)sizeof value ? 1 : 0;
+}
+
+int cfp_eventfd_add(int fd) {
+    struct pollfd p = {fd, POLLOUT, 0};
+    int ready = poll(&p, 1, 0);
+    if (ready < 0) return -errno;
+    if (ready == 0 || !(p.revents & POLLOUT)) return -EAGAIN;
+    uint64_t one = 1;
+    return write(fd, &one, sizeof one) == (ssize_t)sizeof one ? 0 : -errno;
 }
 
 int cfp_memfd(const char *name) {

@@ -213,6 +213,62 @@ import Testing
         #expect((r.host + 0x30000).load(fromByteOffset: 10, as: UInt16.self) == 1)  // num_buffers
     }
 
+    /// Sizes and offsets a front-end gives are checked against the files they name, and their sums
+    /// against overflow: a region or log past the end of its memfd used to kill FastPath with SIGBUS at
+    /// the first access, a log offset near 2^64 with a trap.
+    @Test func regionsAndLogsMustLieInsideTheirFiles() throws {
+        let fd = cfp_memfd("small")
+        defer { close(fd) }
+        ftruncate(fd, 1 << 20)
+        #expect(throws: VhostError.badAddress("a 2097152-byte guest memory region at offset 0 runs past its file (1048576 bytes)")) {
+            _ = try GuestMemory([MemoryRegion(guestPhysical: 0, size: 2 << 20, userAddress: 0x7000_0000, mmapOffset: 0, fd: fd)])
+        }
+        #expect(throws: VhostError.badAddress("a 1048576-byte guest memory region at offset 4096 runs past its file (1048576 bytes)")) {
+            _ = try GuestMemory([MemoryRegion(guestPhysical: 0, size: 1 << 20, userAddress: 0x7000_0000, mmapOffset: 4096, fd: fd)])
+        }
+        #expect(throws: VhostError.malformed("dirty log of 4096 bytes at offset 0xfffffffffffff000")) {
+            _ = try DirtyLog(fd: fd, size: 4096, offset: 0xFFFF_FFFF_FFFF_F000)
+        }
+        #expect(throws: VhostError.badAddress("dirty log of 4096 bytes at offset 1048000 runs past its file (1048576 bytes)")) {
+            _ = try DirtyLog(fd: fd, size: 4096, offset: 1_048_000)
+        }
+        // Through the message handler too: the device refuses, nothing is mapped.
+        let device = VhostDevice()
+        var log = [UInt8](repeating: 0, count: 16)
+        log.withUnsafeMutableBytes {
+            $0.storeBytes(of: UInt64(4096), as: UInt64.self)
+            $0.storeBytes(of: UInt64.max - 100, toByteOffset: 8, as: UInt64.self)
+        }
+        #expect(throws: VhostError.self) { _ = try device.handle(VhostMessage(code: VhostRequest.setLogBase.rawValue, payload: log, fds: [dup(fd)])) }
+        #expect(device.log == nil)
+        // A used ring's log address near 2^64: marks past the bitmap are dropped, nothing wraps.
+        ftruncate(fd, 4096)
+        let bitmap = try DirtyLog(fd: fd, size: 4096, offset: 0)
+        bitmap.mark(UInt64.max - 3, length: 64)
+        bitmap.mark(0xFFFF_FFFF_FFFF_F000, length: 8)
+        #expect(!(0..<(4096 * 8)).contains { bitmap.isMarked(page: UInt64($0)) })
+    }
+
+    /// SET_VRING_NUM before a queue starts sets the size its rings are checked for: a ring that fits at
+    /// 256 entries but not at 32768 is refused when it grows, and the queue keeps no stale pointers.
+    @Test func aRingThatGrowsIsCheckedAgain() throws {
+        let fd = cfp_memfd("grow")
+        defer { close(fd) }
+        ftruncate(fd, 1 << 20)
+        let table = VhostChannel.u64(1) + VhostChannel.u64(0) + VhostChannel.u64(1 << 20) + VhostChannel.u64(0x7000_0000) + VhostChannel.u64(0)
+        let device = VhostDevice()
+        _ = try device.handle(VhostMessage(code: VhostRequest.setMemTable.rawValue, payload: table, fds: [dup(fd)]))
+        _ = try device.handle(VhostMessage(code: VhostRequest.setVringNum.rawValue, payload: VhostChannel.state(1, 256)))
+        let near = [0xF_0000, 0xF_2000, 0xF_1000].map { UInt64(0x7000_0000 + $0) }  // descriptors, used, available
+        let address = VhostChannel.state(1, 0) + near.flatMap(VhostChannel.u64) + VhostChannel.u64(0)
+        _ = try device.handle(VhostMessage(code: VhostRequest.setVringAddr.rawValue, payload: address))
+        #expect(device.queues[1].descriptors != nil)
+        #expect(throws: VhostError.badAddress("queue 1: a ring of 32768 entries is not inside the memory table")) {
+            _ = try device.handle(VhostMessage(code: VhostRequest.setVringNum.rawValue, payload: VhostChannel.state(1, 32768)))
+        }
+        #expect(device.queues[1].descriptors == nil && !device.queues[1].usable)
+    }
+
     @Test func sendRARPAnnouncesTheMigratedGuest() throws {
         let device = VhostDevice()
         let mac = EtherAddress("52:54:00:12:34:56")!

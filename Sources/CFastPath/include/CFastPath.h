@@ -110,6 +110,15 @@ int cfp_epoll_create(void);
 /// Adds `fd` to (add != 0) or removes it from an epoll set, watching for input. Returns 0 or -errno.
 int cfp_epoll_watch(int epfd, int fd, int add);
 
+/// Takes an eventfd's pending count without ever blocking, whatever flags the other side gave the
+/// descriptor (the vhost-user spec lets a front-end pass one without O_NONBLOCK): preadv2 with
+/// RWF_NOWAIT, or poll() first on a kernel without it. Returns 1 when a count was taken, else 0.
+int cfp_eventfd_take(int fd);
+
+/// Adds 1 to an eventfd unless its counter is full (a write then would block until the other side
+/// reads it): poll() for room first. Returns 0, or -errno (-EAGAIN when full).
+int cfp_eventfd_add(int fd);
+
 /// memfd_create(name, MFD_CLOEXEC). Returns the fd or -errno.
 int cfp_memfd(const char *name);
 

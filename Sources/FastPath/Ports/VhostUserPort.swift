@@ -195,10 +195,7 @@ public final class VhostUserPort: Port, @unchecked Sendable {
         defer { leave() }
         let q = queues + (2 * queue + 1)
         if q.pointee.usable { q.pointee.setNotifications(false, log: snapshot.pointee.log) }
-        for kick in [q.pointee.kick, (queues + 2 * queue).pointee.kick] where kick >= 0 {
-            var value: UInt64 = 0
-            _ = Glibc.read(kick, &value, 8)
-        }
+        for kick in [q.pointee.kick, (queues + 2 * queue).pointee.kick] where kick >= 0 { _ = cfp_eventfd_take(kick) }
     }
 
     /// A RARP announcement from `mac` (what QEMU's self-announce sends), 60 bytes.

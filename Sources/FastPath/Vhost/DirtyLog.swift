@@ -14,7 +14,13 @@ public final class DirtyLog: @unchecked Sendable {
     /// Maps the log (the caller closes the descriptor; the mapping outlives it).
     public init(fd: Int32, size: UInt64, offset: UInt64) throws(VhostError) {
         guard size > 0 && size < 1 << 40 else { throw .malformed("dirty log of \(size) bytes") }
-        let length = Int(size + offset)
+        let (end, overflow) = size.addingReportingOverflow(offset)
+        guard !overflow, end < 1 << 48 else { throw .malformed("dirty log of \(size) bytes at offset 0x\(String(offset, radix: 16))") }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .system("fstat of the dirty log's descriptor", errno) }
+        // Pages past the end of the file would kill the process (SIGBUS) at the first mark.
+        guard st.st_size >= end else { throw .badAddress("dirty log of \(size) bytes at offset \(offset) runs past its file (\(st.st_size) bytes)") }
+        let length = Int(end)
         guard let map = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
             throw .system("mmap of the \(size)-byte dirty log", errno)
         }

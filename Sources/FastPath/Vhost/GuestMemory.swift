@@ -20,22 +20,25 @@ public final class GuestMemory: @unchecked Sendable {
     /// Maps every region (the caller closes the descriptors; the mappings outlive them). Throws when one
     /// cannot be mapped.
     public init(_ table: [MemoryRegion]) throws(VhostError) {
-        regions = .allocate(capacity: max(1, table.count))
-        lastHit = .allocate(capacity: 1)
-        lastHit.pointee = 0
+        let regions = UnsafeMutablePointer<Mapped>.allocate(capacity: max(1, table.count))
         var done = 0
+        func fail(_ error: VhostError) -> VhostError {
+            for i in 0..<done { munmap(regions[i].mapping, regions[i].mappingSize) }
+            regions.deallocate()
+            return error
+        }
         for r in table {
             var st = stat()
-            fstat(r.fd, &st)
+            guard fstat(r.fd, &st) == 0 else { throw fail(.system("fstat of a guest memory region's descriptor", errno)) }
+            // A region past the end of its file would kill the process (SIGBUS) at the first access.
+            guard UInt64(max(0, st.st_size)) >= r.mmapOffset + r.size else {
+                throw fail(.badAddress("a \(r.size)-byte guest memory region at offset \(r.mmapOffset) runs past its file (\(st.st_size) bytes)"))
+            }
             // hugetlbfs maps in whole huge pages: map from offset 0 through the region's end, rounded up.
             let block = max(4096, Int(st.st_blksize))
             let length = (Int(r.mmapOffset + r.size) + block - 1) / block * block
             guard let map = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, r.fd, 0), map != MAP_FAILED else {
-                let e = errno
-                for i in 0..<done { munmap(regions[i].mapping, regions[i].mappingSize) }
-                regions.deallocate()
-                lastHit.deallocate()
-                throw .system("mmap of a \(r.size)-byte guest memory region", e)
+                throw fail(.system("mmap of a \(r.size)-byte guest memory region", errno))
             }
             (regions + done).initialize(
                 to: Mapped(
@@ -43,7 +46,10 @@ public final class GuestMemory: @unchecked Sendable {
                     host: map + Int(r.mmapOffset), mapping: map, mappingSize: length))
             done += 1
         }
+        self.regions = regions
         count = done
+        lastHit = .allocate(capacity: 1)
+        lastHit.pointee = 0
     }
 
     deinit {

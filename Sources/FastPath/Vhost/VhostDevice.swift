@@ -142,7 +142,11 @@ final class VhostDevice: @unchecked Sendable {
             guard s.num > 0 && s.num <= 32768 && s.num & (s.num - 1) == 0 else {
                 throw .malformed("queue \(i): size \(s.num) is not a power of two up to 32768")
             }
+            guard !queues[i].started else { throw .outOfOrder("queue \(i): SET_VRING_NUM while the queue runs (stop it with GET_VRING_BASE first)") }
+            // The rings' extent follows the size: translated again, or forgotten until they are.
             queues[i].size = Int(s.num)
+            queues[i].forgetRings()
+            if let memory { try queues[i].translate(memory) }
         case .setVringAddr:
             let a = try m.vringAddress()
             let i = try queue(a.index)

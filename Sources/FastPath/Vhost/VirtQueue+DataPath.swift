@@ -18,7 +18,7 @@ extension VirtQueue {
         let slot = Int(usedIndex & UInt16(truncatingIfNeeded: size - 1))
         used!.storeBytes(of: UInt32(id), toByteOffset: 4 + 8 * slot, as: UInt32.self)
         used!.storeBytes(of: UInt32(length), toByteOffset: 8 + 8 * slot, as: UInt32.self)
-        log?.mark(usedGuestPhysical + 4 + 8 * UInt64(slot), length: 8)
+        log?.mark(usedGuestPhysical &+ 4 &+ 8 * UInt64(slot), length: 8)
         usedIndex &+= 1
     }
 
@@ -26,7 +26,7 @@ extension VirtQueue {
     /// the flag, or with EVENT_IDX by a used_event these new entries did not pass.
     @inline(__always) private mutating func publish(log: DirtyLogView?) {
         cfp_store_release_u16(used!.advanced(by: 2).assumingMemoryBound(to: UInt16.self), usedIndex)
-        log?.mark(usedGuestPhysical + 2, length: 2)
+        log?.mark(usedGuestPhysical &+ 2, length: 2)
         cfp_fence()
         let old = publishedIndex
         publishedIndex = usedIndex
@@ -43,8 +43,7 @@ extension VirtQueue {
     /// Signals the front-end through the call eventfd, if it gave one.
     @inline(__always) func signal() {
         guard call >= 0 else { return }
-        var one: UInt64 = 1
-        _ = Glibc.write(call, &one, 8)
+        _ = cfp_eventfd_add(call)
     }
 
     /// The virtio rule for EVENT_IDX: the other side wants a notification when the index moved from
@@ -80,7 +79,7 @@ extension VirtQueue {
         if eventIndex {
             guard on else { return }
             used.storeBytes(of: lastAvailable, toByteOffset: 4 + 8 * size, as: UInt16.self)
-            log?.mark(usedGuestPhysical + 4 + 8 * UInt64(size), length: 2)
+            log?.mark(usedGuestPhysical &+ 4 &+ 8 * UInt64(size), length: 2)
         } else {
             used.storeBytes(of: on ? 0 : 1, as: UInt16.self)
             log?.mark(usedGuestPhysical, length: 2)

@@ -41,9 +41,14 @@ public struct VirtQueue {
     /// Whether the data path may use it.
     public var usable: Bool { started && enabled && !broken && descriptors != nil && available != nil && used != nil }
 
-    /// Translates the ring addresses through `memory`; throws when a ring does not fit in it.
+    /// Drops the translated rings (the queue is unusable until `translate` succeeds).
+    public mutating func forgetRings() { (descriptors, available, used) = (nil, nil, nil) }
+
+    /// Translates the ring addresses through `memory` for the queue's size; throws when a ring does not
+    /// fit in it, leaving the queue unusable.
     public mutating func translate(_ memory: GuestMemory) throws(VhostError) {
         guard let a = address else { return }
+        forgetRings()
         guard size > 0 else { throw .outOfOrder("queue \(a.index): addresses before SET_VRING_NUM") }
         guard let d = memory.pointer(user: a.descriptors, length: 16 * size),
             let av = memory.pointer(user: a.available, length: 6 + 2 * size),
