@@ -2,7 +2,10 @@ extension SemanticChecker {
     /// Attributes of a role that `${role.attr}` may read; the lab supplies their values.
     static let roleAttributes = ["address", "libvirt", "name", "namespace", "user", "workdir"]
     /// Lab values that `${lab.attr}` may read.
-    static let labAttributes = ["name", "testpmd", "fastpath", "pdump", "qemu"]
+    static let labAttributes = ["name"] + labCommands
+    /// The lab attributes that are commands (a program and its first arguments, as the lab file writes
+    /// them): in a shell line each of their words is a word.
+    static let labCommands = ["testpmd", "fastpath", "pdump", "qemu"]
 
     /// Capture name → the step that captures it and how.
     var captures: [String: (step: String, spec: CaptureSpec)] {

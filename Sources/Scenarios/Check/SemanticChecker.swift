@@ -28,6 +28,7 @@ struct SemanticChecker {
         out += checkCycles()
         out += checkStepTargets()
         out += checkReferences()
+        out += checkShellLines()
         out += checkCaptures()
         out += checkConditions()
         out += checkVhostUserSockets()

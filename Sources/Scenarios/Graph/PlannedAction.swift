@@ -55,28 +55,48 @@ public enum PlannedAction: Sendable {
     }
 
     /// The same action with every `${name}` that `lookup` knows replaced, in each text, argument and
-    /// JSON string it carries.
-    public func resolving(_ lookup: (String) -> String?) -> PlannedAction {
-        func r(_ text: String) -> String { References.substitute(text, lookup) }
+    /// JSON string it carries, as data: in shell lines one word each, quoted for where it stands
+    /// (ShellLine); in domain XML escaped; in JSON a string's text. Throws for a value that holds a
+    /// control character, or stands in a shell line whose quotes do not close.
+    public func resolving(_ lookup: (String) -> String?) throws(ShellLine.Problem) -> PlannedAction {
+        var problem: ShellLine.Problem?
+        func keep<T>(_ result: Result<T, ShellLine.Problem>, _ fallback: T) -> T {
+            switch result {
+            case .success(let value): return value
+            case .failure(let error):
+                problem = problem ?? error
+                return fallback
+            }
+        }
+        func r(_ text: String) -> String { keep(Result { () throws(ShellLine.Problem) in try ShellLine.plain(text, lookup) }, text) }
+        func shell(_ line: String) -> String {
+            keep(Result { () throws(ShellLine.Problem) in try ShellLine.substitute(line) { lookup($0).map(ShellLine.Value.word) } }, line)
+        }
+        func xml(_ text: String) -> String {
+            keep(Result { () throws(ShellLine.Problem) in try ShellLine.plain(text) { lookup($0).map(DomainXML.escape) } }, text)
+        }
+        let resolved: PlannedAction
         switch self {
-        case .run(let line, let session): return .run(r(line), session: session)
-        case .send(let text, let session, let prompt): return .send(r(text), session: session, prompt: prompt)
-        case .qmp(let json, let migration): return .qmp(json.mappingStrings(r), migration: migration)
-        case .hmp(let line, let migration): return .hmp(r(line), migration: migration)
+        case .run(let line, let session): resolved = .run(shell(line), session: session)
+        case .send(let text, let session, let prompt): resolved = .send(shell(text), session: session, prompt: prompt)
+        case .qmp(let json, let migration): resolved = .qmp(json.mappingStrings(r), migration: migration)
+        case .hmp(let line, let migration): resolved = .hmp(r(line), migration: migration)
         case .libvirt(var call):
             call.argument = call.argument.map(r)
             call.migrationURI = call.migrationURI.map(r)
-            call.xml = call.xml.map(r)
-            return .libvirt(call)
-        case .vmStart(let role, let argv, let path): return .vmStart(role: role, argv: argv.map(r), memoryPath: path.map(r))
-        case .vmNIC(let role, let plug, let commands): return .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
-        case .forwarderStart(let role, let line): return .forwarderStart(role: role, line: r(line))
-        case .forwarderCommand(let role, let text): return .forwarderCommand(role: role, text: r(text))
-        case .traffic(let line): return .traffic(r(line))
-        case .search(let line): return .search(r(line))
-        case .poll(let line): return .poll(r(line))
-        case .copy(let source, let destination, let mode): return .copy(source: r(source), destination: r(destination), mode: mode)
-        case .vmStop, .sleep, .block, .unbound: return self
+            call.xml = call.xml.map(xml)
+            resolved = .libvirt(call)
+        case .vmStart(let role, let argv, let path): resolved = .vmStart(role: role, argv: argv.map(r), memoryPath: path.map(r))
+        case .vmNIC(let role, let plug, let commands): resolved = .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
+        case .forwarderStart(let role, let line): resolved = .forwarderStart(role: role, line: shell(line))
+        case .forwarderCommand(let role, let text): resolved = .forwarderCommand(role: role, text: r(text))
+        case .traffic(let line): resolved = .traffic(shell(line))
+        case .search(let line): resolved = .search(shell(line))
+        case .poll(let line): resolved = .poll(shell(line))
+        case .copy(let source, let destination, let mode): resolved = .copy(source: r(source), destination: r(destination), mode: mode)
+        case .vmStop, .sleep, .block, .unbound: resolved = self
         }
+        if let problem { throw problem }
+        return resolved
     }
 }

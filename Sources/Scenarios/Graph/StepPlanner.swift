@@ -50,6 +50,22 @@ struct StepPlanner {
 
     func resolve(_ text: String) -> String { References.substitute(text, attribute) }
 
+    /// A `run:` or `send:` line with the lab's attributes and the params filled in as data (ShellLine):
+    /// each value one word, a lab's tool (`${lab.fastpath}`) the words of its command. Captured values
+    /// stay references until the step runs. A line the checker refused (its quotes do not close) is
+    /// kept as written.
+    func shellLine(_ text: String) -> String {
+        let line = (try? ShellLine.substitute(text, shellValue)) ?? text
+        return line.hasSuffix("\n") ? String(line.dropLast()) : line
+    }
+
+    private func shellValue(_ path: String) -> ShellLine.Value? {
+        if path.hasPrefix("lab."), SemanticChecker.labCommands.contains(String(path.dropFirst(4))), let command = attribute(path) {
+            return .words(command.split(separator: " ").map(String.init))
+        }
+        return (attribute(path) ?? scenario.paramValues[path]).map(ShellLine.Value.word)
+    }
+
     func plan(_ item: FlatStep) -> PlannedStep {
         let step = item.step
         let onName = item.on?.value
@@ -64,7 +80,7 @@ struct StepPlanner {
         var action = PlannedAction.unbound
         switch step.action {
         case .run(let line):
-            command = resolve(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+            command = shellLine(line)
             let session = onName.flatMap(scenario.session)
             if let session {
                 target = "session \(session.name.value) on \(session.on.value) (\(target))"
@@ -73,7 +89,7 @@ struct StepPlanner {
             }
             action = .run(command, session: session?.name.value)
         case .send(let text, let waitFor):
-            command = resolve(text)
+            command = shellLine(text)
             action = .send(command, session: onName, prompt: waitFor)
             if let session = onName.flatMap(scenario.session) {
                 target = "session \(session.name.value) on \(session.on.value), wait for /\(waitFor ?? session.prompt)/ (\(target))"

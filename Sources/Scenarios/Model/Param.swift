@@ -17,6 +17,9 @@ public struct Param: Sendable {
 
     /// nil when `value` is acceptable, else why not.
     public func problem(with value: String) -> String? {
+        if ShellLine.hasControlCharacters(value) {
+            return "param '\(name.value)' holds a control character (a newline, a tab, an escape…): values go into command lines, one line each"
+        }
         if let p = type.format.problem(with: value) { return "param '\(name.value)': \(p)" }
         if type == .enumeration, !values.contains(value) {
             return "param '\(name.value)' must be one of \(values.joined(separator: ", ")), not '\(value)'"

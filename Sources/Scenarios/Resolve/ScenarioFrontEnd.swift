@@ -76,12 +76,13 @@ public struct ScenarioFrontEnd: Sendable {
         let params = resolved.params, values = resolved.values
 
         // Substitute params, then check again only the scalars that changed: a param whose value
-        // is not a MAC, a core list… is reported where the reference is written.
+        // is not a MAC, a core list… is reported where the reference is written. Shell lines keep
+        // their references: the planner fills them in as data (ShellLine), quoted for where they stand.
         var substituted = Set<SourceLocation>()
         var recheck: [(YAMLNode, Shape, String?)] = []
         func substitute(_ node: YAMLNode, as shape: Shape, name: String? = nil) -> YAMLNode {
             var changed = false
-            let result = node.mapScalars(except: ["when"]) { text, at in
+            let result = node.mapScalars(except: ["when", "run", "send"]) { text, at in
                 let replaced = References.substitute(text) { values[$0] }
                 if replaced != text {
                     changed = true

@@ -20,7 +20,7 @@ public struct DomainXML: Sendable {
         let kib = Int(vm.memory.value.converted(to: .KiB))
         var x: [String] = []
         x.append("<domain type='\(qemu.usesTCG ? "qemu" : "kvm")'>")
-        x.append("  <name>\(escape(vm.name ?? role.name.value))</name>")
+        x.append("  <name>\(Self.escape(vm.name ?? role.name.value))</name>")
         x.append("  <memory unit='KiB'>\(kib)</memory>")
         x.append("  <currentMemory unit='KiB'>\(kib)</currentMemory>")
         if let backing = vm.backing {
@@ -47,11 +47,11 @@ public struct DomainXML: Sendable {
             x.append("  </cputune>")
         }
         x.append("  <os>")
-        x.append("    <type arch='x86_64' machine='\(escape(vm.machine ?? "pc"))'>hvm</type>")
+        x.append("    <type arch='x86_64' machine='\(Self.escape(vm.machine ?? "pc"))'>hvm</type>")
         if vm.disk == nil, let kernel = vm.kernel ?? qemu.lab.guestKernel {
-            x.append("    <kernel>\(escape(kernel))</kernel>")
-            if let initrd = qemu.initrd { x.append("    <initrd>\(escape(initrd))</initrd>") }
-            x.append("    <cmdline>\(escape(vm.append ?? "console=ttyS0 quiet"))</cmdline>")
+            x.append("    <kernel>\(Self.escape(kernel))</kernel>")
+            if let initrd = qemu.initrd { x.append("    <initrd>\(Self.escape(initrd))</initrd>") }
+            x.append("    <cmdline>\(Self.escape(vm.append ?? "console=ttyS0 quiet"))</cmdline>")
         } else {
             x.append("    <boot dev='hd'/>")
         }
@@ -65,7 +65,7 @@ public struct DomainXML: Sendable {
         x.append("  </cpu>")
         x.append("  <devices>")
         if let disk = vm.disk {
-            x.append("    <disk type='file' device='disk'><source file='\(escape(disk))'/><target dev='hda' bus='ide'/></disk>")
+            x.append("    <disk type='file' device='disk'><source file='\(Self.escape(disk))'/><target dev='hda' bus='ide'/></disk>")
         }
         for nic in vm.nics where !nic.hotplug {
             x += interface(nic)
@@ -83,7 +83,7 @@ public struct DomainXML: Sendable {
         case "vhost-user":
             x.append("    <interface type='vhostuser'>")
             if let mac = nic.mac { x.append("      <mac address='\(mac.value)'/>") }
-            x.append("      <source type='unix' path='\(escape(nic.socket?.value ?? ""))' mode='\(nic.mode)'/>")
+            x.append("      <source type='unix' path='\(Self.escape(nic.socket?.value ?? ""))' mode='\(nic.mode)'/>")
             x.append("      <model type='virtio'/>")
             var driver = "      <driver name='vhost'"
             if let q = nic.queues { driver += " queues='\(q)'" }
@@ -99,8 +99,8 @@ public struct DomainXML: Sendable {
         case "tap", "bridge":
             x.append(nic.bridge != nil ? "    <interface type='bridge'>" : "    <interface type='ethernet'>")
             if let mac = nic.mac { x.append("      <mac address='\(mac.value)'/>") }
-            if let bridge = nic.bridge { x.append("      <source bridge='\(escape(bridge))'/>") }
-            if let ifname = nic.ifname { x.append("      <target dev='\(escape(ifname))'/>") }
+            if let bridge = nic.bridge { x.append("      <source bridge='\(Self.escape(bridge))'/>") }
+            if let ifname = nic.ifname { x.append("      <target dev='\(Self.escape(ifname))'/>") }
             x.append("      <model type='virtio'/>")
         default:
             x.append("    <interface type='user'>")
@@ -114,7 +114,8 @@ public struct DomainXML: Sendable {
         return x
     }
 
-    private func escape(_ s: String) -> String {
+    /// `s` as XML text or a single-quoted attribute value.
+    static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
     }
