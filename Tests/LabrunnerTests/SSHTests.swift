@@ -269,6 +269,7 @@ import Testing
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         try server.password.write(toFile: "\(d)/password", atomically: true, encoding: .utf8)
+        chmod("\(d)/password", 0o600)
         let access =
             switch transport {
             case "jump": "key: \(server.clientKey), jump: root@\(server.address):22"
@@ -305,6 +306,57 @@ import Testing
         #expect(masters.isEmpty, "no ssh ControlMaster left running")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("6 passed"))
+    }
+
+    /// The lab's password reaches the SSH target and nothing else: not the environment of what labrunner
+    /// starts (a step that prints it), so not the step logs or reports; a password file others can read
+    /// is refused with what to do.
+    @Test func thePasswordStaysOutOfTheRunDirectory() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        setenv("LR_TEST_SSH_PASSWORD", server.password, 1)
+        defer { unsetenv("LR_TEST_SSH_PASSWORD") }
+        try server.password.write(toFile: "\(d)/password", atomically: true, encoding: .utf8)
+        chmod("\(d)/password", 0o644)
+        try """
+        name: ssh-secret
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: /nonexistent/key, password_env: LR_TEST_SSH_PASSWORD}
+          h2: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: /nonexistent/key, password_file: \(d)/password}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try """
+        name: secret
+        title: A step that prints its environment fails, and the password is nowhere
+        roles:
+          h1: {kind: host}
+          h2: {kind: host}
+        steps:
+          - {id: remote, on: h1, run: "echo reached"}
+          - {id: remote-env, after: [remote], on: h1, run: "env; false"}
+          - {id: other, after: [], on: h2, run: "echo reached"}
+        """.write(toFile: "\(d)/secret.yaml", atomically: true, encoding: .utf8)
+        let result = CLI.run(["run", "\(d)/secret.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs", "--keep-going"])
+        let leaked = CLI.shell("grep -rl -F -- '\(server.password)' \(d)/runs || true")
+        await server.tearDown()
+        #expect(result.stdout.contains("PASS remote"), "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("FAIL remote-env"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("password_file \(d)/password must be this user's and readable by no one else (mode 644; chmod 600 it)"), "\(result.stdout)")
+        #expect(leaked.isEmpty, "the password is in \(leaked)")
+        #expect(!result.stdout.contains(server.password) && !result.stderr.contains(server.password))
+    }
+
+    /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
+    /// environment once read.
+    @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {
+        setenv("LR_TEST_TAKEN_SECRET", "s3cret-value", 1)
+        EnvironmentSecrets.shared.take(["LR_TEST_TAKEN_SECRET"])
+        #expect(EnvironmentSecrets.shared.value(of: "LR_TEST_TAKEN_SECRET") == "s3cret-value")
+        #expect(ProcessInfo.processInfo.environment["LR_TEST_TAKEN_SECRET"] == nil)
+        let env = try await LocalExecutor.run(["env"], timeout: .seconds(10))
+        #expect(!env.stdout.contains("s3cret-value"))
     }
 
     @Test func qmpOfAVMOnAnSSHHostIsRelayedOverSSH() async throws {

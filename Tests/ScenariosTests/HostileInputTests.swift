@@ -9,6 +9,26 @@ import Testing
         ScenarioFrontEnd().load(path: "hostile.yaml", bytes: bytes)
     }
 
+    /// Durations become clock durations: one past a week (10^16 s once crashed the run), negative, or not
+    /// finite is refused where it is written.
+    @Test func durationsPastAWeekAreRefused() {
+        for text in ["10000000000000000s", "1e400s", "-1s", "nan", "169h", "604801"] {
+            let result = load(
+                Array(
+                    """
+                    name: long
+                    title: A long timeout
+                    roles:
+                      h1: {kind: host}
+                    steps:
+                      - {id: s, on: h1, run: "true", timeout: \(text)}
+                    """.utf8))
+            #expect(result.diagnostics.contains { $0.message.contains("'\(text)' is not a duration") }, "\(text): \(result.diagnostics)")
+        }
+        #expect(ScalarFormat.duration.problem(with: "169h")?.contains("from 0 to a week") == true)
+        #expect(ScalarFormat.duration.problem(with: "168h") == nil && ScalarFormat.duration.problem(with: "604800") == nil)
+    }
+
     @Test func hugeFileIsRefusedWithItsSize() {
         let result = load(Array(repeating: UInt8(ascii: "#"), count: 9 << 20))
         #expect(result.diagnostics.first?.message.contains("limit is") == true)

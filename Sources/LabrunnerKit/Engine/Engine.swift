@@ -16,7 +16,11 @@ struct Engine: Sendable {
         let start = ContinuousClock.now
         let ledger: Ledger
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // The run's directory is new and its own: nobody else can plant a ledger or read its logs.
+            try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard mkdir(directory.path, 0o700) == 0 else {
+                throw Ledger.RefusedError(description: "\(directory.path): \(String(cString: strerror(errno))) (a run's directory is always new)")
+            }
             ledger = try Ledger(file: directory.appendingPathComponent("ledger.jsonl"))
         } catch {
             return RunResult(

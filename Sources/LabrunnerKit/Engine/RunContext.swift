@@ -32,6 +32,7 @@ actor RunContext {
         self.graph = graph
         self.ledger = ledger
         self.directory = directory
+        EnvironmentSecrets.shared.take(graph.bindings.values.compactMap(\.passwordEnv))
     }
 
     /// Notes that forwarder `role` runs at the prompt of session `session`.
@@ -115,7 +116,7 @@ actor RunContext {
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
         if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
         if let open = connections[binding.name] { return SSHHost(connection: open) }
-        let options = sshOptions(binding)
+        let options = try sshOptions(binding)
         if binding.sshTransport == "openssh" {
             let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
             if !openSSHMasters.contains(binding.name) {
@@ -137,21 +138,38 @@ actor RunContext {
         return ContainerHost(container: plan.name, pid: pid)
     }
 
-    /// SSH options for a lab host: its key, known_hosts, password source and jump host.
-    private func sshOptions(_ binding: LabHost) -> SSHOptions {
+    /// SSH options for a lab host: its key, known_hosts, password source and jump host. The password
+    /// goes to the target only, never to the jump host; a password file must be this user's and
+    /// readable by no one else.
+    private func sshOptions(_ binding: LabHost) throws -> SSHOptions {
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst(1) : path }
         var options = SSHOptions(
             host: binding.address, port: binding.port, user: binding.user, privateKey: expand(binding.key ?? "~/.ssh/id_ed25519"),
             knownHosts: expand(binding.knownHosts), acceptNewHostKeys: binding.acceptNewHostKeys, namespace: binding.connectFrom)
         if let variable = binding.passwordEnv {
-            options.password = ProcessInfo.processInfo.environment[variable]
-        } else if let file = binding.passwordFile {
-            options.password = (try? String(contentsOfFile: expand(file), encoding: .utf8))?.trimmingCharacters(in: .newlines)
+            guard let password = EnvironmentSecrets.shared.value(of: variable) else {
+                throw StepError.setup("host \(binding.name)'s password_env \(variable) is not set in labrunner's environment")
+            }
+            options.password = password
+        } else if let file = binding.passwordFile.map(expand) {
+            var st = stat()
+            guard stat(file, &st) == 0 else { throw StepError.setup("host \(binding.name)'s password_file \(file): \(String(cString: strerror(errno)))") }
+            guard st.st_uid == geteuid(), st.st_mode & 0o077 == 0 else {
+                throw StepError.setup(
+                    "host \(binding.name)'s password_file \(file) must be this user's and readable by no one else (mode \(String(st.st_mode & 0o777, radix: 8)); chmod 600 it)"
+                )
+            }
+            do {
+                options.password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
+            } catch {
+                throw StepError.setup("host \(binding.name)'s password_file \(file) cannot be read: \(error.localizedDescription)")
+            }
         }
         if let jump = binding.jump {
             // user@host[:port], with the same key and known_hosts; the target is reached through it.
             var hop = options
+            hop.password = nil
             let userAndHost = jump.split(separator: "@", maxSplits: 1).map(String.init)
             if userAndHost.count == 2 { hop.user = userAndHost[0] }
             let hostAndPort = (userAndHost.last ?? jump).split(separator: ":").map(String.init)
@@ -192,7 +210,7 @@ actor RunContext {
                 // A local terminal's session: its shell and every job it started, foreground or background.
                 await ledger.record(
                     kind: "session", name: "\(name) (session id \(session.processGroup))",
-                    undo: ["sh", "-c", "pkill -KILL -s \(session.processGroup); true"])
+                    undo: ProcessStart(session.processGroup).killUndo(session: true))
             }
             _ = try await session.expect(spec.prompt, timeout: .seconds(15))
         default:
@@ -239,7 +257,7 @@ actor RunContext {
         let monitor: QMPClient
         if let binding = graph.bindings[role], binding.namespace == nil, QMPClient.tcpAddress(socket) == nil {
             // A unix socket on an SSH host: relayed over a connection of its own (it pumps the relay).
-            let relay = LibSSH2Connection(options: sshOptions(binding), logger: logger)
+            let relay = LibSSH2Connection(options: try sshOptions(binding), logger: logger)
             relays.append(relay)
             monitor = try await QMPClient.connect(
                 over: try await relay.unixSocket(socket), name: "\(binding.name):\(socket)", timeout: .seconds(10), logger: logger)

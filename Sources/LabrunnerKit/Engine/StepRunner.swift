@@ -63,7 +63,7 @@ struct StepRunner {
             }
             if outcome.status == .passed || Task.isCancelled || attempt == step.retries { break }
             try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            delay *= 2
+            delay = min(delay * 2, ScalarFormat.longestDuration)
         }
         if Task.isCancelled && outcome.status != .passed {
             outcome.status = .cancelled

@@ -12,12 +12,45 @@ actor Ledger {
 
     private struct Undone: Codable { var undone: Int }
 
-    /// Opens (or creates) the ledger file, reading entries already in it.
+    /// Why a ledger cannot be used.
+    struct RefusedError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Creates a run's own ledger: a new file (never one already there: a planted ledger would have its
+    /// undos run as root), readable by its owner only, locked for as long as the run lives.
     init(file: URL) throws {
-        self.file = file
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw RefusedError(description: "cannot create \(file.path): \(String(cString: strerror(errno))) (a run's ledger is always new)")
         }
+        flock(fd, LOCK_EX)
+        self.file = file
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    /// Opens the ledger of an earlier run for `labrunner cleanup`: refused unless this user owns it
+    /// and its directory and no one else can write either (its undos run as this user, root on a lab
+    /// host), and while the run that writes it still lives (it holds the ledger's lock).
+    init(existing file: URL) throws {
+        let directory = file.deletingLastPathComponent().path
+        for (path, what) in [(directory, "its run directory"), (file.path, "it")] {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw RefusedError(description: "\(path): \(String(cString: strerror(errno)))") }
+            if st.st_mode & S_IFMT == S_IFLNK { throw RefusedError(description: "\(file.path) refused: \(what) is a symbolic link") }
+            if st.st_uid != geteuid() { throw RefusedError(description: "\(file.path) refused: \(what) belongs to uid \(st.st_uid), not to this user") }
+            if st.st_mode & 0o022 != 0 {
+                throw RefusedError(description: "\(file.path) refused: others can write \(what) (mode \(String(st.st_mode & 0o777, radix: 8)))")
+            }
+        }
+        let fd = open(file.path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw RefusedError(description: "cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw RefusedError(description: "\(file.path): its run is still going (it holds the ledger); stop it, and it cleans up itself")
+        }
+        self.file = file
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         for line in text.split(separator: "\n") {
             let data = Data(line.utf8)
@@ -27,8 +60,6 @@ actor Ledger {
                 undone.insert(mark.undone)
             }
         }
-        handle = try FileHandle(forWritingTo: file)
-        handle.seekToEndOfFile()
     }
 
     /// Records a resource; returns its sequence number.

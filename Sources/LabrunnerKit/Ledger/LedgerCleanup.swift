@@ -14,13 +14,27 @@ package struct LedgerCleanup {
     package func run() async -> (lines: [String], problems: [String]) {
         var lines: [String] = []
         var problems: [String] = []
-        let directories =
-            runDirectory.map { [$0] }
-            ?? ((try? FileManager.default.contentsOfDirectory(at: reportRoot, includingPropertiesForKeys: nil)) ?? []).sorted { $0.path < $1.path }
+        let directories: [URL]
+        if let runDirectory {
+            directories = [runDirectory]
+        } else {
+            do {
+                directories = try FileManager.default.contentsOfDirectory(at: reportRoot, includingPropertiesForKeys: nil).sorted { $0.path < $1.path }
+            } catch {
+                let problem = "--report \(reportRoot.path): no such report directory (runs write theirs there; see labrunner run --report)"
+                return ([problem], [problem])
+            }
+        }
         for directory in directories {
             let file = directory.appendingPathComponent("ledger.jsonl")
-            guard FileManager.default.fileExists(atPath: file.path), let ledger = try? Ledger(file: file) else {
+            guard FileManager.default.fileExists(atPath: file.path) else {
                 if runDirectory != nil { problems.append("\(directory.path) has no ledger.jsonl") }
+                continue
+            }
+            let ledger: Ledger
+            do { ledger = try Ledger(existing: file) } catch {
+                problems.append("\(error)")
+                lines.append("\(directory.lastPathComponent): \(error)")
                 continue
             }
             let pending = await ledger.pending

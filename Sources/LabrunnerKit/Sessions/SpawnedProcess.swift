@@ -30,12 +30,21 @@ final class SpawnedProcess: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts as from a shell: every signal at its default (labrunner ignores SIGPIPE, and
+        // SIGINT and SIGTERM reach it through dispatch sources) and none blocked, so a pipeline in a
+        // step behaves as typed at a prompt and a timeout's SIGTERM ends it.
+        var defaults = sigset_t(), none = sigset_t()
+        sigfillset(&defaults)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        let signals = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
         if let tty {
             // POSIX_SPAWN_SETSID (0x80) is a glibc extension the Glibc module does not import.
-            posix_spawnattr_setflags(&attributes, Int16(0x80))
+            posix_spawnattr_setflags(&attributes, Int16(0x80 | signals))
             for fd in 0...2 { posix_spawn_file_actions_addopen(&actions, Int32(fd), tty, O_RDWR, 0) }
         } else {
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setflags(&attributes, Int16(Int32(POSIX_SPAWN_SETPGROUP) | signals))
             posix_spawnattr_setpgroup(&attributes, 0)
             posix_spawn_file_actions_adddup2(&actions, stdin, 0)
             posix_spawn_file_actions_adddup2(&actions, stdout, 1)

@@ -35,7 +35,7 @@ struct ContainerJail {
         }
         await ledger.record(
             kind: "container", name: "\(plan.name) in \(plan.namespace) (pid \(outer))",
-            undo: ["sh", "-c", "pkill -KILL -P \(outer); kill -KILL \(outer) 2>/dev/null; true"])
+            undo: ["sh", "-c", "\(ProcessStart(outer).stillOurs) && { pkill -KILL -P \(outer); kill -KILL \(outer) 2>/dev/null; }; true"])
         for _ in 0..<100 {
             let log = (try? String(contentsOfFile: "\(d)/log", encoding: .utf8)) ?? ""
             if log.contains("container ready") {

@@ -37,14 +37,15 @@ struct NamespaceProvisioner {
             if existing.contains(namespace) {
                 throw LabSetupError("namespace \(namespace) already exists (left by an earlier run? run: labrunner cleanup)")
             }
+            // Recorded before it exists, so a run killed in between leaves nothing the ledger does not
+            // name. Deleting a namespace does not stop what runs in it: kill its processes first.
+            await ledger.record(
+                kind: "namespace", name: namespace,
+                undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
             let add = try await LocalExecutor.run(["ip", "netns", "add", namespace], timeout: .seconds(10))
             guard add.status == 0 else {
                 throw LabSetupError("ip netns add \(namespace): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
-            // Deleting a namespace does not stop what runs in it: kill its processes first.
-            await ledger.record(
-                kind: "namespace", name: namespace,
-                undo: ["sh", "-c", "ip netns pids \(namespace) | xargs -r kill -s KILL; ip netns del \(namespace)"])
             _ = try await LocalExecutor.run(["ip", "-n", namespace, "link", "set", "lo", "up"], timeout: .seconds(10))
             // No IPv6 autoconfiguration chatter: what crosses a wire is what the scenario sends.
             _ = try await LocalExecutor.run(
@@ -85,12 +86,12 @@ struct NamespaceProvisioner {
         let members = namespaces.filter { addresses[$0] != nil }
         guard members.count >= 2 else { return }
         let bridge = management.namespace
+        await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
         let add = try await LocalExecutor.run(["ip", "netns", "add", bridge], timeout: .seconds(10))
         guard add.status == 0 else {
             throw LabSetupError(
                 "ip netns add \(bridge): \(add.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (left by an earlier run? run: labrunner cleanup)")
         }
-        await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
         var script = [
             "ip netns exec \(bridge) sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
             "ip -n \(bridge) link add lrmgmt type bridge", "ip -n \(bridge) link set lrmgmt up",

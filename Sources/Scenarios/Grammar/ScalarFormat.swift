@@ -73,6 +73,9 @@ public enum ScalarFormat: String, Sendable, CaseIterable {
             guard let q = Quantity(text), q.unit.dimension == .time || q.unit == .none else {
                 return "'\(text)' is not \(expected)"
             }
+            guard q.base.isFinite, q.base >= 0, q.base <= Self.longestDuration else {
+                return "'\(text)' is not a duration from 0 to a week (\(Int(Self.longestDuration)) s), the longest labrunner waits for anything"
+            }
             return nil
         case .size:
             guard let q = Quantity(text), q.unit.dimension == .bytes || q.unit == .none else {
@@ -112,6 +115,10 @@ public enum ScalarFormat: String, Sendable, CaseIterable {
             return .object([("type", .array([.string("string"), .string("number")]))])
         }
     }
+
+    /// The longest duration a scenario may give, in seconds (a week): timeouts, waits and retry delays
+    /// become clock durations, which a value like 10^16 s would overflow.
+    public static let longestDuration: Double = 7 * 24 * 3600
 
     /// Interprets YAML's spellings of booleans.
     public static func boolean(_ text: String) -> Bool? {

@@ -48,7 +48,7 @@ final class QEMUProcess: @unchecked Sendable {
         let process = try SpawnedProcess.spawn(full, stdin: devNull, stdout: logFD, stderr: logFD)
         await ledger.record(
             kind: "vm", name: "\(role) (QEMU process group \(process.pid))",
-            undo: ["sh", "-c", "kill -s KILL -- -\(process.pid) 2>/dev/null; true"])
+            undo: ProcessStart(process.pid).killUndo())
         let exit = ExitWatch(process)
         do {
             let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log, logger: logger)
