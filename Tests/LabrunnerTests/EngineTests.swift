@@ -189,6 +189,30 @@ import FoundationXML
         #expect(steps.first { $0["id"] as? String == "long" }?["status"] as? String == "cancelled")
     }
 
+    /// A step that prints 40 MiB keeps its first and last 8 MiB (the rest is counted, not kept); a
+    /// session's expect looks for its prompt at the output's end however much came before.
+    @Test func hugeOutputIsKeptWithinItsBound() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let file = try lab.scenario(
+            """
+            name: huge-output
+            title: Steps that print a lot
+            roles:
+              h1: {kind: host}
+            sessions:
+              t1: {on: h1}
+            steps:
+              - {id: run, on: h1, run: "echo first; head -c 41943040 /dev/zero | tr '\\\\0' a; echo; echo last", expect: {contains: [first, last]}}
+              - {id: typed, on: t1, send: "head -c 20971520 /dev/zero | tr '\\\\0' b; echo; echo end", expect: {contains: end}, timeout: 120s}
+            """)
+        let result = lab.run(file)
+        #expect(result.status == 0, "\(result.stdout.suffix(2000))\(result.stderr.suffix(2000))")
+        let log = try lab.stepLog("run")
+        #expect(log.contains("bytes of output left out"))
+        #expect(log.utf8.count < 20 << 20)
+    }
+
     /// Steps start as from a shell: no signal ignored or blocked (labrunner itself ignores SIGPIPE), so a
     /// pipeline whose reader exits early ends as it would at a prompt. glibc's posix_spawn leaves its two
     /// internal signals (32 and 33, below SIGRTMIN) ignored in the child, and glibc programs set them up

@@ -28,6 +28,21 @@ import Testing
         #expect(plan.stdout.contains("target: qmp tcp:127.0.0.1:4444"))
     }
 
+    /// An address that never answers (SYNs dropped by a dummy interface) fails within the timeout, not
+    /// after the kernel's two minutes of retries.
+    @Test func aBlackholedMonitorFailsWithinItsTimeout() async throws {
+        let namespace = "lq" + String(UUID().uuidString.prefix(6)).lowercased()
+        _ = CLI.shell(
+            "ip netns add \(namespace) && ip -n \(namespace) link set lo up && ip -n \(namespace) link add hole type dummy "
+                + "&& ip -n \(namespace) addr add 192.0.2.1/24 dev hole && ip -n \(namespace) link set hole up")
+        defer { _ = CLI.shell("ip netns del \(namespace)") }
+        let started = ContinuousClock.now
+        await #expect(throws: QMPError.self) {
+            _ = try await QMPClient.connect(to: "tcp:192.0.2.2:4444", namespace: namespace, timeout: .seconds(1))
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func nobodyListeningIsATypedErrorWithinTheTimeout() async throws {
         let namespace = "lq" + String(UUID().uuidString.prefix(6)).lowercased()
         _ = CLI.shell("ip netns add \(namespace) && ip -n \(namespace) link set lo up")

@@ -90,7 +90,7 @@ final class KillState: @unchecked Sendable {
 /// Reads a pipe on the calling thread until EOF or until told to stop.
 final class DrainedPipe: @unchecked Sendable {
     private let fd: Int32
-    private var bytes: [UInt8] = []
+    private var bytes = BoundedBytes()
     private let lock = NSLock()
     private var stopping = false
 
@@ -103,7 +103,7 @@ final class DrainedPipe: @unchecked Sendable {
             let ready = poll(&descriptor, 1, 50)
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let n = read(fd, &buffer, buffer.count)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+            if n > 0 { bytes.append(buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
         }
         close(fd)
     }
@@ -111,5 +111,5 @@ final class DrainedPipe: @unchecked Sendable {
     /// Makes `drain` return within 50 ms.
     func stop() { lock.withLock { stopping = true } }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { bytes.text }
 }

@@ -18,11 +18,22 @@ final class ExpectBuffer: @unchecked Sendable {
         self.log = try? FileHandle(forWritingTo: log)
     }
 
+    /// Unread bytes kept: a program that prints without ever showing its prompt again loses its oldest
+    /// output (the log keeps everything), not the machine its memory.
+    static let unreadLimit = 16 << 20
+    /// A prompt is looked for in the last this many bytes (it ends the output).
+    static let promptWindow = 64 << 10
+
     /// Adds output (and logs it).
     func append(_ bytes: [UInt8]) {
         try? log?.write(contentsOf: Data(bytes))
         condition.lock()
         buffer.append(contentsOf: bytes)
+        if buffer.count - consumed > Self.unreadLimit { consumed = buffer.count - Self.unreadLimit }
+        if consumed > 1 << 20 {  // what was matched is never read again
+            buffer.removeFirst(consumed)
+            consumed = 0
+        }
         condition.broadcast()
         condition.unlock()
     }
@@ -51,21 +62,22 @@ final class ExpectBuffer: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            let text = String(decoding: buffer[consumed...], as: UTF8.self)
             // A prompt is the last thing a program prints before it waits for input: only a match that
-            // ends the output counts ("#####" inside testpmd's statistics is not the shell's "# ").
-            let length = (text as NSString).length
-            if let match = regex.matches(in: text, range: NSRange(location: 0, length: length)).last(where: { NSMaxRange($0.range) == length }),
-                let range = Range(match.range, in: text)
+            // ends the output counts ("#####" inside testpmd's statistics is not the shell's "# "), so
+            // only the output's end is searched, however much came before it.
+            let window = String(decoding: buffer[max(consumed, buffer.count - Self.promptWindow)...], as: UTF8.self)
+            let length = (window as NSString).length
+            if let match = regex.matches(in: window, range: NSRange(location: 0, length: length)).last(where: { NSMaxRange($0.range) == length }),
+                let range = Range(match.range, in: window)
             {
-                consumed += text[..<range.upperBound].utf8.count
+                let matched = String(window[range])
+                let text = String(decoding: buffer[consumed..<(buffer.count - matched.utf8.count)], as: UTF8.self)
+                consumed = buffer.count
                 let group = Self.groupNames(pattern).first { match.range(withName: $0).location != NSNotFound }
-                return ExpectReply(
-                    text: String(text[..<range.lowerBound]).replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group,
-                    matched: String(text[range]))
+                return ExpectReply(text: text.replacingOccurrences(of: "\r\n", with: "\n"), matchedGroup: group, matched: matched)
             }
-            if ended { throw SessionError.closed(tail: text) }
-            if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: text) }
+            if ended { throw SessionError.closed(tail: pendingTail) }
+            if !condition.wait(until: deadline) { throw SessionError.timeout(pattern: pattern, after: timeout, tail: pendingTail) }
         }
     }
 
@@ -79,6 +91,9 @@ final class ExpectBuffer: @unchecked Sendable {
         }
         return names
     }
+
+    /// The end of what arrived since the last match (errors quote it), with the lock held.
+    private var pendingTail: String { String(decoding: buffer[max(consumed, buffer.count - Self.promptWindow)...], as: UTF8.self) }
 
     /// What arrived since the last match.
     func pendingText() -> String {

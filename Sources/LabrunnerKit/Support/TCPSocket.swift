@@ -16,7 +16,7 @@ enum TCPSocket {
         var reason = "not tried"
         while ContinuousClock.now < deadline {
             let attempt: Result<Int32, UnixSocket.ConnectError> = await withCheckedContinuation { continuation in
-                Thread.detachNewThread { continuation.resume(returning: once(host: host, port: port, namespace: namespace)) }
+                Thread.detachNewThread { continuation.resume(returning: once(host: host, port: port, namespace: namespace, until: deadline)) }
             }
             switch attempt {
             case .success: return attempt
@@ -27,7 +27,11 @@ enum TCPSocket {
         return .failure(UnixSocket.ConnectError(reason: reason))
     }
 
-    private static func once(host: String, port: Int, namespace: String?) -> Result<Int32, UnixSocket.ConnectError> {
+    /// One attempt at each address, none past `deadline`: a connect is started without blocking and
+    /// waited for with poll(), so an address that never answers (a black hole) fails in time.
+    private static func once(
+        host: String, port: Int, namespace: String?, until deadline: ContinuousClock.Instant
+    ) -> Result<Int32, UnixSocket.ConnectError> {
         if let namespace {
             let fd = open("/var/run/netns/\(namespace)", O_RDONLY)
             defer { if fd >= 0 { Glibc.close(fd) } }
@@ -43,10 +47,26 @@ enum TCPSocket {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         var reason = "no address"
         while let a = entry {
-            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+            let fd = socket(
+                a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), a.pointee.ai_protocol)
             if fd >= 0 {
-                if Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return .success(fd) }
-                reason = String(cString: strerror(errno))
+                var error: Int32 = Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 ? 0 : errno
+                if error == EINPROGRESS {
+                    let left = deadline - ContinuousClock.now
+                    let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    if poll(&p, 1, milliseconds) == 1 {
+                        var length = socklen_t(MemoryLayout<Int32>.size)
+                        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+                    } else {
+                        error = ETIMEDOUT
+                    }
+                }
+                if error == 0 {
+                    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+                    return .success(fd)
+                }
+                reason = String(cString: strerror(error))
                 Glibc.close(fd)
             }
             entry = a.pointee.ai_next
