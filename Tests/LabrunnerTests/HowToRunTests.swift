@@ -75,7 +75,7 @@ import Testing
         defer { lab.tearDown() }
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "benchmark=search", "--set", "rate=50kpps", "--set", "duration=10s",
-            "--set", "search_width=5%")
+            "--set", "search_width=5%", "--set", "vhost_features=true", "--set", "traffic_generator=MoonGen 'v2'")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let captures = steps.first { $0["id"] as? String == "search" }?["captures"] as? [String: String] ?? [:]
@@ -91,6 +91,22 @@ import Testing
         // Every trial is in trials.jsonl, the final ones 10 s long.
         let trials = try String(contentsOf: lab.runDirectory().appendingPathComponent("trials.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(trials.count == Int(number("trials")) && trials.contains { $0.contains("\"duration\":10,") }, "\(trials)")
+        // The guide's results template, filled from the run: the search's result in Mpps, what the
+        // host's steps read (QEMU, the CPU) and the features the vhost-user port negotiated.
+        let results = try String(contentsOf: lab.runDirectory().appendingPathComponent("results.txt"), encoding: .utf8)
+        let ndr = try #require(captures["throughput.ndr_mpps"])
+        #expect(results.contains("Result: NDR \(ndr), PDR ") && ndr.hasSuffix("Mpps"), "\(results)")
+        #expect(results.contains("Traffic Generator: MoonGen 'v2'\n") && results.contains("Validation run time: 10s\n"), "\(results)")
+        #expect(results.contains("QEMU version/commit: 10.") && results.contains("Virtio features: MRG_RXBUF"), "\(results)")
+        #expect(!results.contains("not measured"), "\(results)")
+        // The manifest: every file compiled with its SHA-256, every param with its source.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: lab.runDirectory().appendingPathComponent("manifest.json"))) as? [String: Any]
+        let files = try #require(manifest?["files"] as? [[String: String]])
+        let pvp = try #require(files.first { $0["path"]?.hasSuffix("scenarios/pvp.yaml") == true })
+        #expect(pvp["sha256"] == CLI.shell("sha256sum \(pvp["path"]!)").split(separator: " ").first.map(String.init))
+        let params = try #require(manifest?["params"] as? [[String: String]])
+        #expect(params.contains { $0["name"] == "benchmark" && $0["value"] == "search" && $0["source"] == "--set" })
+        #expect(params.contains { $0["name"] == "pdr_loss" && $0["source"] == "scenario" })
         #expect(lab.namespaces().isEmpty)
     }
 

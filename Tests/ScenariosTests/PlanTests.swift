@@ -187,7 +187,7 @@ import Testing
         }
         let dot = PlanRenderer(graph: graph).dot
         #expect(dot.hasPrefix("digraph \"pvp\" {"))
-        #expect(dot.contains("\"host-testpmd\" -> \"host-portlist\";"))
+        #expect(dot.contains("\"host-testpmd\" -> \"host-versions\";"))
         let text = PlanRenderer(graph: graph).text
         #expect(text.contains("SKIP: lab 'virtual' lacks isolcpus on host_server_1"))
         #expect(text.contains("$ set portlist 0,2,1,3"))

@@ -56,6 +56,8 @@ package struct Runner {
             progress.stop()
             run.result = result
             try? RunReport(graph: graph, result: result, directory: directory, scenarioFile: file).write()
+            let manifest = await RunManifest.collect(graph: graph, sources: plan.sources, labFile: labPath)
+            try? (manifest.json.rendered(pretty: true) + "\n").write(to: directory.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
             runs.append(run)
         }
         return runs

@@ -12,6 +12,10 @@ struct RunReport {
         try json.write(to: directory.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
         try JUnitWriter(suites: [(graph, result)]).xml.write(to: directory.appendingPathComponent("junit.xml"), atomically: true, encoding: .utf8)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        if !graph.results.isEmpty {
+            try ResultsTemplate(graph: graph, result: result).text.write(
+                to: directory.appendingPathComponent("results.txt"), atomically: true, encoding: .utf8)
+        }
     }
 
     /// `{scenario, file, lab, params, exit_code, seconds, interrupted, cleanup_problems, steps: [...]}`.
@@ -56,6 +60,7 @@ struct RunReport {
             ("interrupted", .bool(result.interrupted)),
             ("cleanup_problems", .array(result.cleanupProblems.map(JSONValue.string))),
             ("rounds", RoundTable(graph: graph, result: result).json),
+            ("results", ResultsTemplate(graph: graph, result: result).json),
             ("steps", .array(steps)),
         ]).rendered(pretty: true) + "\n"
     }
@@ -72,8 +77,11 @@ struct RunReport {
         if result.verdict == .skipped {
             lines += ["", "Nothing ran: every step was skipped. Why:", ""] + result.skipReasons.map { "- \($0)" }
         }
+        let results = ResultsTemplate(graph: graph, result: result)
+        if !results.lines.isEmpty { lines += ["", "## Results", "", "```"] + results.lines.map { "\($0.label): \($0.value)" } + ["```"] }
         let rounds = RoundTable(graph: graph, result: result)
-        if !rounds.rows.isEmpty { lines += ["", "## Rounds", ""] + rounds.markdown + ["", "## Steps"] }
+        if !rounds.rows.isEmpty { lines += ["", "## Rounds", ""] + rounds.markdown }
+        if !results.lines.isEmpty || !rounds.rows.isEmpty { lines += ["", "## Steps"] }
         lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]
         for o in result.outcomes {
             let note = (o.message ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

@@ -27,7 +27,9 @@ package struct RunSummaryLine {
         lines += result.cleanupProblems.map { "  cleanup: \($0)" }
         let figures = KeyFigure.latest(in: result.outcomes)
         if !figures.isEmpty { lines.append("  figures: " + figures.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
-        lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md}")
+        let results = directory.appendingPathComponent("results.txt").path
+        if FileManager.default.fileExists(atPath: results) { lines.append("  results: \(results) (the guide's results template)") }
+        lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md,manifest.json}")
         return lines.joined(separator: "\n")
     }
 }

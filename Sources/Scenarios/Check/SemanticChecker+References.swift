@@ -29,7 +29,9 @@ extension SemanticChecker {
         let candidates = Array(params) + Array(captures.keys) + scenario.roles.map { "\($0.name.value).address" }
         var out: [Diagnostic] = []
 
-        func visit(_ node: YAMLNode, step: String?) {
+        /// `step`: the step the node is in; `afterRun`: the node is read once the run is over (results),
+        /// when every capture a step took is there.
+        func visit(_ node: YAMLNode, step: String?, afterRun: Bool = false) {
             switch node {
             case .scalar(let text, _, let at):
                 for ref in References.find(in: text) {
@@ -59,6 +61,7 @@ extension SemanticChecker {
                         continue
                     }
                     if let capture = captures[ref.root] {
+                        if afterRun { continue }
                         guard let step else {
                             out.append(
                                 Diagnostic(
@@ -80,7 +83,7 @@ extension SemanticChecker {
                             suggestion: EditDistance.suggestion(for: ref.path, among: candidates).map { "${\($0)}" }, length: ref.path.count + 3))
                 }
             case .sequence(let items, _):
-                for item in items { visit(item, step: step) }
+                for item in items { visit(item, step: step, afterRun: afterRun) }
             case .mapping(let entries, _):
                 let isStep = entries.contains { $0.key.value == "id" } && entries.contains { ScenarioGrammar.actions.contains($0.key.value) }
                 let id = isStep ? node.text("id")?.value : step
@@ -88,7 +91,7 @@ extension SemanticChecker {
                     if isStep, entry.key.value == "block" || entry.key.value == "always" {
                         for child in entry.value.items ?? [] { visit(child, step: nil) }
                     } else {
-                        visit(entry.value, step: id)
+                        visit(entry.value, step: id, afterRun: afterRun)
                     }
                 }
             }
@@ -98,6 +101,7 @@ extension SemanticChecker {
             for key in ["roles", "sessions", "links", "params"] {
                 if let section = doc[key] { visit(section, step: nil) }
             }
+            if let results = doc["results"] { visit(results, step: nil, afterRun: true) }
         }
         return out
     }

@@ -366,8 +366,19 @@ public enum ScenarioGrammar {
                 Field("steps", .list(.object(step)), "The steps."),
                 Field("always", .list(.object(step)), "Steps run at the end whatever happened (cleanup)."),
                 Field("rounds", .object(rounds), "The block --rounds N repeats (a migration), and the roles and sessions that swap on the way back."),
+                Field(
+                    "results", .list(.object(resultLine)),
+                    "The figures to share when the run ends, as the guide's results template: lines of a label and a value with ${params}, ${captures} and ${lab.…}; written to results.txt, run.json and the summary."
+                ),
             ])
     }
+
+    static let resultLine = ObjectShape(
+        "result line",
+        [
+            Field("label", text, required: true, "What the line is, as the template names it (Traffic Generator, Result)."),
+            Field("value", text, required: true, "Its value: text with ${params}, ${captures} and ${lab.…}; a capture no step took says so."),
+        ])
 
     static let rounds = ObjectShape(
         "rounds",

@@ -33,6 +33,8 @@ public struct StepGraph: Sendable {
     public var containers: [String: ContainerPlan] = [:]
     /// With --rounds: each round's step ids, round 1 first (empty when the run has no rounds).
     public var rounds: [[String]] = []
+    /// The results template, lab and role attributes filled in (captures stay references).
+    public var results: [ResultField] = []
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

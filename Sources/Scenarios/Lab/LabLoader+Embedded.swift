@@ -29,7 +29,11 @@ extension LabLoader {
         # migration's outage here (the probes' longest silence in a round): 43-653 ms over 25 rounds, QEMU's
         # downtime 11-296 ms; the destination's TCG starts with an empty translation cache.
         scenarios:
-          pvp: {benchmark: search, rate: 50kpps, duration: 5s, search_width: 5%, acceptable_loss: 1%}
+          pvp:
+            {
+              benchmark: search, rate: 50kpps, duration: 5s, search_width: 5%, acceptable_loss: 1%, vhost_features: true,
+              host_forwarder: "FastPath (labrunner fastpath)", guest_forwarder: "FastPath in the TCG guest", nic: "veth (virtual lab)",
+            }
           vhost-user-migration: {vm_hugepages: 256, max_downtime: 1s, max_outage: 1s}
 
         """

@@ -30,6 +30,8 @@ public struct Scenario: Sendable {
     public var always: [Step]
     /// The block `--rounds` repeats, and what swaps on the way back.
     public var rounds: RoundsSpec?
+    /// The results template's lines, in order.
+    public var results: [ResultField] = []
 
     /// The role with a name.
     public func role(_ name: String) -> Role? { roles.first { $0.name.value == name } }
