@@ -43,12 +43,12 @@ static inline int lr_ssh2_channel_request_pty(LIBSSH2_CHANNEL *c, const char *te
 
 static inline int lr_ssh2_channel_shell(LIBSSH2_CHANNEL *c) { return libssh2_channel_shell(c); }
 
-static inline int lr_ssh2_knownhost_readfile(LIBSSH2_KNOWNHOSTS *h, const char *file) {
-    return libssh2_knownhost_readfile(h, file, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+static inline int lr_ssh2_knownhost_readline(LIBSSH2_KNOWNHOSTS *h, const char *line, size_t length) {
+    return libssh2_knownhost_readline(h, line, length, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
 }
 
-static inline int lr_ssh2_knownhost_writefile(LIBSSH2_KNOWNHOSTS *h, const char *file) {
-    return libssh2_knownhost_writefile(h, file, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+static inline int lr_ssh2_knownhost_writeline(LIBSSH2_KNOWNHOSTS *h, struct libssh2_knownhost *entry, char *buffer, size_t length, size_t *written) {
+    return libssh2_knownhost_writeline(h, entry, buffer, length, written, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
 }
 
 #endif

@@ -160,6 +160,26 @@ import Testing
         }
     }
 
+    /// Accepting a new key appends its line and leaves every other line as it was (comments, markers
+    /// libssh2 cannot read); a line libssh2 cannot read may hold the host's real entry, so while one
+    /// is there no key of an unknown host is accepted.
+    @Test func acceptingANewKeyAppendsAndAnUnreadableLineBlocksIt() async throws {
+        try await withServer { server in
+            let file = server.directory.appendingPathComponent("mixed_known_hosts").path
+            let others = "# the lab's hosts\nh9 ssh-frobnicate\n"
+            try others.write(toFile: file, atomically: true, encoding: .utf8)
+            await #expect(throws: SSHError.self) {
+                try await LibSSH2Connection(options: options(server, knownHosts: file, acceptNew: true)).connect()
+            }
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == others)
+            try "# the lab's hosts\n".write(toFile: file, atomically: true, encoding: .utf8)
+            try await LibSSH2Connection(options: options(server, knownHosts: file, acceptNew: true)).connect()
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 2 && lines[0] == "# the lab's hosts" && lines[1].hasPrefix(server.address + " "), "\(lines)")
+            try await LibSSH2Connection(options: options(server, knownHosts: file)).connect()
+        }
+    }
+
     @Test func wrongAndRSAKeysAreExplained() async throws {
         try await withServer { server in
             do {

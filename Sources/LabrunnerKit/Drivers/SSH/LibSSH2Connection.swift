@@ -401,7 +401,15 @@ final class LibSSH2Connection: @unchecked Sendable {
         guard let key = libssh2_session_hostkey(session, &length, &type) else { throw SSHError.handshake(host: options.host, reason: "no host key") }
         guard let known = libssh2_knownhost_init(session) else { throw SSHError.handshake(host: options.host, reason: "libssh2 knownhost") }
         defer { libssh2_knownhost_free(known) }
-        if FileManager.default.fileExists(atPath: options.knownHosts) { _ = lr_ssh2_knownhost_readfile(known, options.knownHosts) }
+        // Line by line, so a line libssh2 cannot read (a marker, a key type it lacks, a typo) does not
+        // end the reading and hide the entries after it — a changed key must never look unknown.
+        var unreadable: [Int] = []
+        let lines = ((try? String(contentsOfFile: options.knownHosts, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            if lr_ssh2_knownhost_readline(known, String(line), line.utf8.count) != 0 { unreadable.append(number + 1) }
+        }
         let typeMask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW)
         var entry: UnsafeMutablePointer<libssh2_knownhost>?
         let check = libssh2_knownhost_checkp(known, options.host, Int32(options.port), key, length, typeMask, &entry)
@@ -412,6 +420,14 @@ final class LibSSH2Connection: @unchecked Sendable {
             throw SSHError.hostKeyChanged(host: options.host, knownHosts: options.knownHosts)
         default:
             guard options.acceptNewHostKeys else { throw SSHError.hostKeyUnknown(host: options.host, knownHosts: options.knownHosts) }
+            // A host that may be on a line libssh2 could not read is not new: its key is not accepted.
+            if !unreadable.isEmpty {
+                throw SSHError.handshake(
+                    host: options.host,
+                    reason:
+                        "\(options.knownHosts) has lines libssh2 cannot read (\(unreadable.map(String.init).joined(separator: ", "))), which may hold this host's key: "
+                        + "its key is not accepted as new; fix or remove those lines")
+            }
             let name = options.port == 22 ? options.host : "[\(options.host)]:\(options.port)"
             let keyBits: Int32 =
                 switch type {
@@ -421,10 +437,35 @@ final class LibSSH2Connection: @unchecked Sendable {
                 case Int32(LIBSSH2_HOSTKEY_TYPE_ECDSA_521): Int32(LIBSSH2_KNOWNHOST_KEY_ECDSA_521)
                 default: Int32(LIBSSH2_KNOWNHOST_KEY_SSHRSA)
                 }
-            libssh2_knownhost_addc(known, name, nil, key, length, nil, 0, typeMask | keyBits, nil)
+            var added: UnsafeMutablePointer<libssh2_knownhost>?
+            libssh2_knownhost_addc(known, name, nil, key, length, nil, 0, typeMask | keyBits, &added)
+            // One line appended in one write (the file is never rewritten: lines libssh2 does not
+            // understand stay, and a run killed meanwhile leaves the file whole).
+            var buffer = [CChar](repeating: 0, count: 8192)
+            var written = 0
+            guard let added, lr_ssh2_knownhost_writeline(known, added, &buffer, buffer.count, &written) == 0 else {
+                throw SSHError.handshake(host: options.host, reason: "cannot render the known_hosts line of its key")
+            }
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: options.knownHosts).deletingLastPathComponent(), withIntermediateDirectories: true)
-            _ = lr_ssh2_knownhost_writefile(known, options.knownHosts)
+            let fd = open(options.knownHosts, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw SSHError.handshake(host: options.host, reason: "cannot open \(options.knownHosts): \(String(cString: strerror(errno)))")
+            }
+            defer { close(fd) }
+            flock(fd, LOCK_EX)
+            var st = stat()
+            var line = Array(buffer.prefix(written).map { UInt8(bitPattern: $0) })
+            if fstat(fd, &st) == 0, st.st_size > 0, let last = lastByte(fd, size: st.st_size), last != 0x0A { line.insert(0x0A, at: 0) }
+            guard line.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == line.count else {
+                throw SSHError.handshake(host: options.host, reason: "cannot append to \(options.knownHosts): \(String(cString: strerror(errno)))")
+            }
         }
+    }
+
+    /// The last byte of an open file of `size` bytes.
+    private func lastByte(_ fd: Int32, size: off_t) -> UInt8? {
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, size - 1) == 1 ? byte : nil
     }
 
     private func execOnWorker(_ command: String, timeout: Duration?) throws -> ExecResult {
