@@ -94,6 +94,35 @@ import Testing
         Self.expectGone(name, lab)
     }
 
+    /// A libvirtd that stops answering (SIGSTOP) fails the libvirt step within the step's timeout, the
+    /// run goes on to its always steps and cleanup, and nothing is left.
+    @Test func aHungLibvirtdFailsTheStepInTime() throws {
+        let lab = try LabFixture(guest: MigrationTests.guest)
+        defer { lab.tearDown() }
+        let name = Self.domainName()
+        let file = try lab.scenario(
+            """
+            name: hung-libvirtd
+            title: libvirtd stops answering mid-run
+            roles:
+              h1: {kind: host}
+              vm: {kind: vm, host: h1, name: \(name), memory: 192MiB, vcpus: 1}
+            steps:
+              - {id: define, libvirt: {action: define, domain: vm}}
+              - {id: freeze, on: h1, run: "kill -STOP $(cat ${h1.workdir}/libvirtd/libvirtd.pid)"}
+              - {id: start, libvirt: {action: start, domain: vm}, timeout: 3s}
+            always:
+              - {id: thaw, on: h1, run: "kill -CONT $(cat ${h1.workdir}/libvirtd/libvirtd.pid)"}
+            """)
+        let started = Date()
+        let result = lab.run(file)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("libvirt start of \(name) on"), "\(result.stdout)")
+        #expect(result.stdout.contains("PASS thaw"), "\(result.stdout)")
+        #expect(Date().timeIntervalSince(started) < 60)
+        Self.expectGone(name, lab)
+    }
+
     @Test func aDomainMigratesLiveBetweenTwoHostsLibvirts() throws {
         let lab = try LabFixture(guest: MigrationTests.guest)
         defer { lab.tearDown() }

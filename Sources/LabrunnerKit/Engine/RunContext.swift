@@ -269,6 +269,13 @@ actor RunContext {
     }
 
     /// The libvirt connection for a URI, opened on first use.
+    /// Forgets a connection whose call never returned (its thread stays blocked in libvirt); the next
+    /// call opens a new one.
+    func dropHypervisor(_ uri: String) {
+        hypervisors.removeValue(forKey: uri)
+        logger.error("libvirt: \(uri) stopped answering; its connection is dropped")
+    }
+
     func hypervisor(_ uri: String) async throws -> any Hypervisor {
         if let open = hypervisors[uri] { return open }
         let connection: LibvirtConnection

@@ -3,8 +3,19 @@ import Scenarios
 
 /// libvirt calls on a domain; each domain it creates or starts goes into the ledger with its undo.
 extension StepRunner {
-    /// Carries out the call on its connection.
+    /// Carries out the call on its connection, within the step's timeout: a libvirtd that stops
+    /// answering fails the step in time (and its connection is dropped), instead of holding the run.
     func libvirt(_ call: LibvirtCall) async throws -> StepOutput {
+        let limit = timeout
+        do {
+            return try await Timebox.run(limit) { [self] in try await perform(call) }
+        } catch is Timebox.Expired {
+            await context.dropHypervisor(call.uri)
+            throw StepError.timedOut(after: limit, output: "libvirt \(call.action) of \(call.domain) on \(call.uri) did not return")
+        }
+    }
+
+    private func perform(_ call: LibvirtCall) async throws -> StepOutput {
         let hypervisor = try await context.hypervisor(call.uri)
         let undo = ["virsh", "-c", call.uri]
         switch call.action {
