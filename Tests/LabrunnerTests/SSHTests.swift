@@ -368,6 +368,42 @@ import Testing
         #expect(!result.stdout.contains(server.password) && !result.stderr.contains(server.password))
     }
 
+    /// Ctrl-C during a long command on an SSH host: the run stops within seconds (the remote command is
+    /// ended with its channel), runs its always steps and exits 130.
+    @Test func sigintDuringARemoteCommandEndsTheRunInTime() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        try """
+        name: ssh-interrupt
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try """
+        name: interrupted
+        title: A long remote command, interrupted
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: long, on: h1, run: "sleep 600.123"}
+        always:
+          - {id: after, on: h1, run: "echo cleaned up"}
+        """.write(toFile: "\(d)/long.yaml", atomically: true, encoding: .utf8)
+        let (process, out, err) = try CLI.start(["run", "\(d)/long.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
+        #expect(CLI.waitUntil(20) { !CLI.shell("pgrep -f 'sleep 600[.]123'").isEmpty })
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        let result = CLI.finish(process, out, err)
+        let seconds = Date().timeIntervalSince(interrupted)
+        let left = CLI.shell("pgrep -f 'sleep 600[.]123' || true")
+        await server.tearDown()
+        #expect(result.status == 130, "\(result.stdout)\(result.stderr)")
+        #expect(seconds < 5, "took \(seconds) s")
+        #expect(result.stdout.contains("PASS after"), "\(result.stdout)")
+        #expect(left.isEmpty, "the remote sleep still runs: \(left)")
+    }
+
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
     /// environment once read.
     @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {

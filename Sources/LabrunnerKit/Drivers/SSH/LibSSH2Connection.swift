@@ -47,9 +47,17 @@ final class LibSSH2Connection: @unchecked Sendable {
         try await worker.run { [self] in try connectWithRetries() }
     }
 
-    /// Runs `command`; kills it on the host when `timeout` passes.
+    /// Runs `command`; kills it on the host when `timeout` passes, or when the calling task is cancelled
+    /// (Ctrl-C), and then throws CancellationError once it has ended.
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult {
-        try await worker.run { [self] in try execOnWorker(command, timeout: timeout) }
+        let cancel = CancelFlag()
+        let result = try await withTaskCancellationHandler {
+            try await worker.run { [self] in try execOnWorker(command, timeout: timeout, cancel: cancel) }
+        } onCancel: {
+            cancel.set()
+        }
+        if cancel.isSet { throw CancellationError() }
+        return result
     }
 
     /// Copies `data` to `path` on the host with `mode` (SCP).
@@ -468,12 +476,12 @@ final class LibSSH2Connection: @unchecked Sendable {
         return pread(fd, &byte, 1, size - 1) == 1 ? byte : nil
     }
 
-    private func execOnWorker(_ command: String, timeout: Duration?) throws -> ExecResult {
+    private func execOnWorker(_ command: String, timeout: Duration?, cancel: CancelFlag) throws -> ExecResult {
         let started = ContinuousClock.now
         // A connection the host (or a network blip) closed while idle is replaced before the command is sent.
         if session == nil || peerClosed() { try connectWithRetries() }
         do {
-            return try run(command, timeout: timeout, started: started)
+            return try run(command, timeout: timeout, started: started, cancel: cancel)
         } catch SSHError.disconnected(let host, let reason) {
             teardown()
             // Dropped while the command ran: it may have done part of its work, so it is not run again.
@@ -481,14 +489,14 @@ final class LibSSH2Connection: @unchecked Sendable {
             // Dropped before it started (an idle connection the host closed): reconnect once and run it.
             logger?.notice("ssh: \(host) dropped the connection (\(reason)); reconnecting")
             try connectWithRetries()
-            return try run(command, timeout: timeout, started: started)
+            return try run(command, timeout: timeout, started: started, cancel: cancel)
         }
     }
 
     /// Commands run in one long-lived remote `sh` on its own channel, so a command costs a fork on the
     /// host, not a new SSH session (which costs sshd ~85 ms here). Each command runs as its own session
     /// (`setsid`, stdin from /dev/null); markers on stdout and stderr carry its pid and exit status.
-    private func run(_ command: String, timeout: Duration?, started: ContinuousClock.Instant) throws -> ExecResult {
+    private func run(_ command: String, timeout: Duration?, started: ContinuousClock.Instant, cancel: CancelFlag) throws -> ExecResult {
         guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
         let deadline = timeout.map { started + $0 }
         let shell = try shellChannel(session, deadline: deadline)
@@ -529,7 +537,7 @@ final class LibSSH2Connection: @unchecked Sendable {
             }
             if remotePID == nil, let pidLine = Self.line(after: "\(mark)_pid ", in: stderr) { remotePID = pidLine }
             if progressed { continue }
-            if let deadline, ContinuousClock.now >= deadline, !timedOut {
+            if !timedOut, cancel.isSet || deadline.map({ ContinuousClock.now >= $0 }) == true {
                 timedOut = true
                 if let remotePID { _ = try? killOnNewChannel(session, pid: remotePID) }
                 continue
