@@ -213,6 +213,35 @@ import FoundationXML
         #expect(log.utf8.count < 20 << 20)
     }
 
+    /// A run directory on a full disk: the step whose output cannot be written is an error that says
+    /// so, the always steps and the cleanup still run, nothing is left.
+    @Test func aFullDiskIsTheStepsErrorAndCleanupStillRuns() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        try FileManager.default.createDirectory(at: lab.runs, withIntermediateDirectories: true)
+        #expect(CLI.shell("mount -t tmpfs -o size=64k tmpfs \(lab.runs.path) && echo mounted").contains("mounted"))
+        defer { _ = CLI.shell("umount \(lab.runs.path)") }
+        let marker = lab.directory.appendingPathComponent("cleaned").path
+        let file = try lab.scenario(
+            """
+            name: full-disk
+            title: A step prints more than the disk holds
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: big, on: h1, run: "head -c 200000 /dev/zero | tr '\\\\0' x"}
+              - {id: next, on: h1, run: "echo next"}
+            always:
+              - {id: cleanup, on: h1, run: "touch \(marker)"}
+            """)
+        let result = lab.run(file)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("ERROR big") && result.stdout.contains("cannot write the step's output ("), "\(result.stdout)")
+        #expect(result.stdout.contains("No space left on device"), "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: marker))
+        #expect(lab.namespaces().isEmpty)
+    }
+
     /// Steps start as from a shell: no signal ignored or blocked (labrunner itself ignores SIGPIPE), so a
     /// pipeline whose reader exits early ends as it would at a prompt. glibc's posix_spawn leaves its two
     /// internal signals (32 and 33, below SIGRTMIN) ignored in the child, and glibc programs set them up

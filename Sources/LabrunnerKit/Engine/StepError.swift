@@ -6,6 +6,8 @@ enum StepError: Error, CustomStringConvertible {
     case unreachable(String)
     /// The lab could not be set up for the run.
     case setup(String)
+    /// The step's output could not be written into the run directory (a full disk).
+    case unrecorded(path: String, bytes: Int, reason: String)
     /// The step ran out of time.
     case timedOut(after: Duration, output: String)
     /// The session cannot answer (its VM is not running): nothing was typed.
@@ -25,6 +27,8 @@ enum StepError: Error, CustomStringConvertible {
             "\(what) is not reachable from this lab"
         case .setup(let problem):
             "cannot set up the lab: \(problem)"
+        case .unrecorded(let path, let bytes, let reason):
+            "cannot write the step's output (\(bytes) bytes) to \(path): \(reason)"
         case .guestPanicked(let session, let output):
             "the guest on session \(session) panicked (its console shows the end of a kernel panic): \(ExpectationEvaluator.excerpt(output))"
         case .programDidNotEnd(let command, let output):

@@ -104,14 +104,26 @@ struct StepRunner {
         }
     }
 
+    /// Writes the step's output to steps/ID.log; a run directory that cannot take it (a full disk) is
+    /// the step's error, said plainly.
     private func save(_ output: StepOutput) async throws -> String {
-        let directory = context.directory.appendingPathComponent("steps")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let name = "steps/\(step.id).log"
+        let file = context.directory.appendingPathComponent(name)
         var text = output.stdout
         if !output.stderr.isEmpty { text += "\n--- stderr ---\n" + output.stderr }
         if let status = output.status { text += "\n--- exit status \(status) ---\n" }
-        try text.write(to: context.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let bytes = Array(text.utf8)
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        var written = 0
+        while fd >= 0, written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n <= 0 && errno != EINTR { break }
+            written += max(0, n)
+        }
+        let reason = String(cString: strerror(errno))
+        if fd >= 0 { close(fd) }
+        guard fd >= 0, written == bytes.count else { throw StepError.unrecorded(path: file.path, bytes: bytes.count, reason: reason) }
         return name
     }
 }
