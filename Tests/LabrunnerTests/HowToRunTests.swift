@@ -99,6 +99,14 @@ import Testing
         #expect(results.contains("Traffic Generator: MoonGen 'v2'\n") && results.contains("Validation run time: 10s\n"), "\(results)")
         #expect(results.contains("QEMU version/commit: 10.") && results.contains("Virtio features: MRG_RXBUF"), "\(results)")
         #expect(!results.contains("not measured"), "\(results)")
+        // The per-hop table of one 10 s trial at the NDR found: every hop counted, the generator sent at
+        // that rate, and what the hops lost adds up to what the generator missed.
+        let run = try lab.runJSON()
+        let hops = try #require(run["hops"] as? [[String: Any]])
+        let packets = hops.compactMap { $0["packets"] as? Int }
+        #expect(hops.count == 8 && packets.count == 8, "\(hops)")
+        #expect(Double(packets.first ?? 0) >= number("ndr") * 10 * 0.9, "\(hops) at \(number("ndr")) pps")
+        #expect(hops.compactMap { $0["lost"] as? Int }.reduce(0, +) == (packets.first ?? 0) - (packets.last ?? 0), "\(hops)")
         // The manifest: every file compiled with its SHA-256, every param with its source.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: lab.runDirectory().appendingPathComponent("manifest.json"))) as? [String: Any]
         let files = try #require(manifest?["files"] as? [[String: String]])

@@ -61,6 +61,7 @@ struct RunReport {
             ("cleanup_problems", .array(result.cleanupProblems.map(JSONValue.string))),
             ("rounds", RoundTable(graph: graph, result: result).json),
             ("results", ResultsTemplate(graph: graph, result: result).json),
+            ("hops", HopTable(graph: graph, result: result).json),
             ("steps", .array(steps)),
         ]).rendered(pretty: true) + "\n"
     }
@@ -79,9 +80,11 @@ struct RunReport {
         }
         let results = ResultsTemplate(graph: graph, result: result)
         if !results.lines.isEmpty { lines += ["", "## Results", "", "```"] + results.lines.map { "\($0.label): \($0.value)" } + ["```"] }
+        let hops = HopTable(graph: graph, result: result)
+        if !hops.rows.isEmpty { lines += ["", "## Per-hop loss", ""] + hops.markdown }
         let rounds = RoundTable(graph: graph, result: result)
         if !rounds.rows.isEmpty { lines += ["", "## Rounds", ""] + rounds.markdown }
-        if !results.lines.isEmpty || !rounds.rows.isEmpty { lines += ["", "## Steps"] }
+        if !results.lines.isEmpty || !hops.rows.isEmpty || !rounds.rows.isEmpty { lines += ["", "## Steps"] }
         lines += ["", "| step | status | seconds | note |", "| --- | --- | --- | --- |"]
         for o in result.outcomes {
             let note = (o.message ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

@@ -101,7 +101,7 @@ extension SemanticChecker {
             for key in ["roles", "sessions", "links", "params"] {
                 if let section = doc[key] { visit(section, step: nil) }
             }
-            if let results = doc["results"] { visit(results, step: nil, afterRun: true) }
+            for key in ["results", "hops"] { if let lines = doc[key] { visit(lines, step: nil, afterRun: true) } }
         }
         return out
     }

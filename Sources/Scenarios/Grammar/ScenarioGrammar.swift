@@ -367,16 +367,20 @@ public enum ScenarioGrammar {
                 Field("always", .list(.object(step)), "Steps run at the end whatever happened (cleanup)."),
                 Field("rounds", .object(rounds), "The block --rounds N repeats (a migration), and the roles and sessions that swap on the way back."),
                 Field(
-                    "results", .list(.object(resultLine)),
+                    "results", .list(.object(reportLine)),
                     "The figures to share when the run ends, as the guide's results template: lines of a label and a value with ${params}, ${captures} and ${lab.…}; written to results.txt, run.json and the summary."
+                ),
+                Field(
+                    "hops", .list(.object(reportLine)),
+                    "The packets each hop of the path counted in one trial, in path order (a label and a captured count): the report's per-hop table says how many each hop lost."
                 ),
             ])
     }
 
-    static let resultLine = ObjectShape(
-        "result line",
+    static let reportLine = ObjectShape(
+        "report line",
         [
-            Field("label", text, required: true, "What the line is, as the template names it (Traffic Generator, Result)."),
+            Field("label", text, required: true, "What the line is (the template's Traffic Generator, Result; a hop's name)."),
             Field("value", text, required: true, "Its value: text with ${params}, ${captures} and ${lab.…}; a capture no step took says so."),
         ])
 

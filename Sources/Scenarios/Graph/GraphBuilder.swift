@@ -44,6 +44,7 @@ public struct GraphBuilder: Sendable {
         graph.forwarderPlacements = scenario.forwarderPlacements
         graph.paramSources = scenario.paramSources
         graph.results = scenario.results.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }
+        graph.hops = scenario.hops.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)

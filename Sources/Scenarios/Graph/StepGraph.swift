@@ -35,6 +35,8 @@ public struct StepGraph: Sendable {
     public var rounds: [[String]] = []
     /// The results template, lab and role attributes filled in (captures stay references).
     public var results: [ResultField] = []
+    /// The path's hops, as `results`.
+    public var hops: [ResultField] = []
 
     /// The step with an id.
     public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }

@@ -32,6 +32,8 @@ public struct Scenario: Sendable {
     public var rounds: RoundsSpec?
     /// The results template's lines, in order.
     public var results: [ResultField] = []
+    /// The path's hops and the count each captured, in path order.
+    public var hops: [ResultField] = []
 
     /// The role with a name.
     public func role(_ name: String) -> Role? { roles.first { $0.name.value == name } }

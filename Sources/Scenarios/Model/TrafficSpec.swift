@@ -20,6 +20,9 @@ public struct TrafficSpec: Sendable {
     public var flows: Int
     /// A throughput search instead of one run at `rate`.
     public var search: SearchSpec?
+    /// `rate` or `dst_mac` given as a capture (`${throughput.ndr}`, `${vf_mac}`): its text, filled in when
+    /// the step runs and checked by the generator then.
+    public var deferredRate: String?, deferredMAC: String?
 
     /// The port the step sends on: the one it names, else `generator`'s only one (nil when it has several).
     public func port(on generator: TrafficGenSpec) -> String? { port ?? (generator.ports.count == 1 ? generator.ports[0] : nil) }

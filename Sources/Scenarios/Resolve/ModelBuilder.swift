@@ -179,7 +179,9 @@ struct ModelBuilder {
                     srcIP: value.text("src_ip")?.value, dstIP: value.text("dst_ip")?.value,
                     proto: value.text("proto")?.value ?? "udp", frameSize: value.int("frame_size") ?? 64,
                     rate: value.quantity("rate")?.value, duration: value.quantity("duration")?.value,
-                    flows: value.int("flows") ?? 1, search: search))
+                    flows: value.int("flows") ?? 1, search: search,
+                    deferredRate: value.text("rate").map(\.value).flatMap { References.present(in: $0) ? $0 : nil },
+                    deferredMAC: value.text("dst_mac").map(\.value).flatMap { References.present(in: $0) ? $0 : nil }))
         case "wait":
             if let text = value.scalar { return .wait(WaitSpec(duration: Quantity(text), until: nil, every: nil)) }
             return .wait(WaitSpec(duration: value.quantity("for")?.value, until: value.text("until")?.value, every: value.quantity("every")?.value))

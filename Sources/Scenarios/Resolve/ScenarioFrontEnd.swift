@@ -117,10 +117,14 @@ public struct ScenarioFrontEnd: Sendable {
             always: builder.steps(resolvedAlways, always: true))
         scenario.paramSources = resolved.sources
         scenario.rounds = root["rounds"].flatMap(builder.rounds)
-        scenario.results = (root["results"]?.items ?? []).compactMap { line in
-            guard let label = line.text("label"), let text = line.text("value") else { return nil }
-            return ResultField(label: label.value, text: Located(References.substitute(text.value) { values[$0] }, at: text.location))
+        func reportLines(_ key: String) -> [ResultField] {
+            (root[key]?.items ?? []).compactMap { line in
+                guard let label = line.text("label"), let text = line.text("value") else { return nil }
+                return ResultField(label: label.value, text: Located(References.substitute(text.value) { values[$0] }, at: text.location))
+            }
         }
+        scenario.results = reportLines("results")
+        scenario.hops = reportLines("hops")
         diagnostics += SemanticChecker(scenario: scenario, rawParams: paramEntries, rawDocuments: documents, unresolvedSteps: stepNodes + alwaysNodes).check()
         return LoadResult(scenario: scenario, diagnostics: Self.sorted(diagnostics), sources: sources)
     }

@@ -29,12 +29,12 @@ public struct TrafficCommandLine: Sendable {
                 for other in t.ports where other != port { a += ["--rx-port", other] }
             }
         }
-        if let mac = spec.dstMAC { a += ["--dst-mac", mac.description] }
+        if let mac = spec.dstMAC?.description ?? spec.deferredMAC { a += ["--dst-mac", mac] }
         if let ip = spec.srcIP { a += ["--src-ip", ip] }
         if let ip = spec.dstIP { a += ["--dst-ip", ip] }
         a += ["--proto", spec.proto, "--frame-size", "\(spec.frameSize)", "--flows", "\(spec.flows)"]
         // A search's highest rate: max_rate, else the step's rate.
-        if let rate = spec.search?.maxRate ?? spec.rate { a += ["--rate", rate.description] }
+        if let rate = (spec.search?.maxRate ?? spec.rate)?.description ?? spec.deferredRate { a += ["--rate", rate] }
         if let duration = spec.duration, spec.search == nil { a += ["--duration", duration.description] }
         if let search = spec.search {
             for goal in search.goals { a += ["--goal", goal] }
