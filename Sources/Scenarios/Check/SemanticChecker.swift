@@ -29,6 +29,7 @@ struct SemanticChecker {
         out += checkStepTargets()
         out += checkReferences()
         out += checkShellLines()
+        out += checkDeferredValues()
         out += checkCaptures()
         out += checkConditions()
         out += checkVhostUserSockets()
