@@ -32,7 +32,7 @@ struct ProcessStart: Sendable {
         return "t=$(sed 's/.*) //' /proc/\(pid)/stat 2>/dev/null | cut -d' ' -f20); [ -z \"$t\" ] || [ \"$t\" = \(ticks) ]"
     }
 
-    /// The undo that kills the process's group (`group`) or session, guarded by `stillOurs`.
+    /// The undo that kills the process's group (or, with `session`, its session), guarded by `stillOurs`.
     func killUndo(session: Bool = false) -> [String] {
         let kill = session ? "pkill -KILL -s \(pid)" : "kill -s KILL -- -\(pid) 2>/dev/null"
         return ["sh", "-c", "\(stillOurs) && \(kill); true"]
