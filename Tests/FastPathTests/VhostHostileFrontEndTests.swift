@@ -78,6 +78,77 @@ import Testing
         bench.forwarder.stop()
     }
 
+    /// The FastPath program serving a front-end with blocking eventfds forwards its frames and, on
+    /// SIGTERM, prints its statistics and exits — where its lcore once blocked in read() for good and
+    /// "preparing to exit" never finished.
+    @Test func fastPathWithABlockingFrontEndExitsOnSIGTERM() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("fp-hostile-term-\(getpid()).sock").path
+        // Spawned with every signal at its default and none blocked, as labrunner starts it (a child of
+        // the test runner would inherit its mask).
+        let argv = [
+            root.appendingPathComponent(".build/debug/fastpath").path, "-l", "0-1", "--no-pci", "--vdev", "net_vhost0,iface=\(socket)", "--vdev",
+            "net_ring0", "--", "--forward-mode=rxonly",
+        ]
+        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+        pipe(&input)
+        pipe(&output)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let pointers = argv.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        #expect(posix_spawn(&pid, argv[0], &actions, &attributes, pointers, environ) == 0)
+        close(input[0])
+        close(output[1])
+        defer {
+            kill(pid, SIGKILL)
+            close(input[1])
+        }
+        func running() -> Bool {
+            var status: Int32 = 0
+            return waitpid(pid, &status, WNOHANG) == 0
+        }
+        var front: HostileFrontEnd?
+        for _ in 0..<100 where front == nil {
+            front = try? HostileFrontEnd(socket: socket)
+            if front == nil { usleep(50_000) }
+        }
+        let hostile = try #require(front)
+        try hostile.start(blockingEventfds: true)
+        usleep(300_000)  // the idle lcore sleeps and wakes
+        hostile.transmit(100)
+        usleep(300_000)
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        var exited = !running()
+        while !exited && Date() < deadline {
+            usleep(20_000)
+            exited = !running()
+        }
+        #expect(exited, "FastPath did not exit within 5 s of SIGTERM")
+        if !exited {  // the old hang: a kick lets the lcore out, else it is killed
+            hostile.kick(0)
+            hostile.kick(1)
+            usleep(2_000_000)
+            kill(pid, SIGKILL)
+        }
+        let printed = String(decoding: FileHandle(fileDescriptor: output[0], closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("Forward statistics for port 0") && printed.contains("RX-packets: 100"), "\(printed)")
+    }
+
     /// SET_VRING_NUM on a running queue used to change its size without checking its rings again:
     /// growing a 256-entry ring to 32768 made FastPath take frames from memory past the ring.
     @Test func aRingResizedWhileItRunsEndsTheConnection() throws {
