@@ -35,16 +35,20 @@ struct HopTable {
             })
     }
 
-    /// A markdown table, and the hop that lost the most named under it.
+    /// A markdown table (a hop that counted more than the one before shows `+N`: frames from elsewhere,
+    /// such as the guest's own), and under it the hop that lost most of what went missing end to end.
     var markdown: [String] {
         var lines = TextTable(
             header: ["hop", "packets", "lost here"],
-            rows: rows.map { [$0.hop, $0.packets.map(String.init) ?? "not measured", $0.lost.map(String.init) ?? ""] }
+            rows: rows.map { row in
+                [row.hop, row.packets.map(String.init) ?? "not measured", row.lost.map { $0 < 0 ? "+\(-$0)" : String($0) } ?? ""]
+            }
         ).markdown
-        if let worst = rows.filter({ ($0.lost ?? 0) > 0 }).max(by: { ($0.lost ?? 0) < ($1.lost ?? 0) }) {
-            lines += ["", "Most packets were lost at **\(worst.hop)** (\(worst.lost!))."]
-        } else if rows.allSatisfy({ $0.packets != nil }) {
-            lines += ["", "No hop lost a packet."]
+        guard let first = rows.first?.packets, let last = rows.last?.packets, rows.allSatisfy({ $0.packets != nil }) else { return lines }
+        if first - last <= 0 {
+            lines += ["", "No packet of the trial was lost end to end."]
+        } else if let worst = rows.max(by: { ($0.lost ?? 0) < ($1.lost ?? 0) }), let lost = worst.lost, lost > 0 {
+            lines += ["", "\(first - last) of \(first) packets were lost; most at **\(worst.hop)** (\(lost))."]
         }
         return lines
     }
