@@ -145,8 +145,7 @@ final class VhostDevice: @unchecked Sendable {
             guard !queues[i].started else { throw .outOfOrder("queue \(i): SET_VRING_NUM while the queue runs (stop it with GET_VRING_BASE first)") }
             // The rings' extent follows the size: translated again, or forgotten until they are.
             queues[i].size = Int(s.num)
-            queues[i].forgetRings()
-            if let memory { try queues[i].translate(memory) }
+            if let memory { try queues[i].translate(memory) } else { queues[i].forgetRings() }
         case .setVringAddr:
             let a = try m.vringAddress()
             let i = try queue(a.index)

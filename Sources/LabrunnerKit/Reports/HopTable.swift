@@ -14,8 +14,7 @@ struct HopTable {
     let rows: [Row]
 
     init(graph: StepGraph, result: RunResult) {
-        var captured: [String: String] = [:]
-        for outcome in result.outcomes { captured.merge(outcome.captures) { $1 } }
+        let captured = result.captured
         var previous: Int?
         var rows: [Row] = []
         for hop in graph.hops {

@@ -8,8 +8,7 @@ struct ResultsTemplate {
     let lines: [(label: String, value: String)]
 
     init(graph: StepGraph, result: RunResult) {
-        var captured: [String: String] = [:]
-        for outcome in result.outcomes { captured.merge(outcome.captures) { $1 } }
+        let captured = result.captured
         lines = graph.results.map { field in
             var missing: [String] = []
             let value = References.substitute(field.text.value) { path in

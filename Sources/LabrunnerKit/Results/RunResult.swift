@@ -24,6 +24,11 @@ package struct RunResult: Sendable {
         return outcomes.filter { $0.status == .skipped }.compactMap(\.message).filter { seen.insert($0).inserted }
     }
 
+    /// Every capture the steps took, each with the last value taken.
+    package var captured: [String: String] {
+        outcomes.reduce(into: [:]) { all, outcome in all.merge(outcome.captures) { $1 } }
+    }
+
     /// The documented exit code: 0 passed, 1 an expectation failed, 3 infrastructure error, 4 nothing
     /// ran (every step skipped), 130 interrupted.
     package var exitCode: Int32 { verdict.exitCode }

@@ -52,10 +52,8 @@ enum TCPSocket {
             if fd >= 0 {
                 var error: Int32 = Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 ? 0 : errno
                 if error == EINPROGRESS {
-                    let left = deadline - ContinuousClock.now
-                    let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
                     var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    if poll(&p, 1, milliseconds) == 1 {
+                    if poll(&p, 1, (deadline - ContinuousClock.now).pollMilliseconds) == 1 {
                         var length = socklen_t(MemoryLayout<Int32>.size)
                         getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
                     } else {

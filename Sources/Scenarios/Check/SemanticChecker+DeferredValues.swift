@@ -8,29 +8,18 @@ extension SemanticChecker {
     func checkDeferredValues() -> [Diagnostic] {
         let captured = Set(captures.keys)
         var out: [Diagnostic] = []
-        func visit(_ node: YAMLNode) {
-            switch node {
-            case .mapping(let entries, _):
-                for entry in entries {
-                    if entry.key.value == "traffic", let fields = entry.value.entries {
-                        for field in fields where !Self.trafficCaptureFields.contains(field.key.value) {
-                            guard case .scalar(let text, _, let at) = field.value else { continue }
-                            for ref in References.find(in: text) where captured.contains(ref.root) {
-                                out.append(
-                                    Diagnostic(
-                                        .error,
-                                        "'${\(ref.path)}' is a capture, but traffic's \(field.key.value) is fixed when the plan is made; only \(Self.trafficCaptureFields.sorted().joined(separator: ", ")) take a capture",
-                                        at: SourceLocation(file: at.file, line: at.line, column: at.column + ref.offset), length: ref.path.count + 3))
-                            }
-                        }
-                    }
-                    visit(entry.value)
+        for traffic in unresolvedSteps.flatMap(\.allEntries) where traffic.key.value == "traffic" {
+            for field in traffic.value.entries ?? [] where !Self.trafficCaptureFields.contains(field.key.value) {
+                guard case .scalar(let text, _, let at) = field.value else { continue }
+                for ref in References.find(in: text) where captured.contains(ref.root) {
+                    out.append(
+                        Diagnostic(
+                            .error,
+                            "'${\(ref.path)}' is a capture, but traffic's \(field.key.value) is fixed when the plan is made; only \(Self.trafficCaptureFields.sorted().joined(separator: ", ")) take a capture",
+                            at: SourceLocation(file: at.file, line: at.line, column: at.column + ref.offset), length: ref.path.count + 3))
                 }
-            case .sequence(let items, _): items.forEach(visit)
-            case .scalar: break
             }
         }
-        unresolvedSteps.forEach(visit)
         return out
     }
 }

@@ -6,27 +6,14 @@ extension SemanticChecker {
     /// A shell line with references closes every quote, `$(` and backquote it opens: otherwise
     /// which quoting a value stands in cannot be told, and a value could end the quote it is in.
     func checkShellLines() -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        func visit(_ node: YAMLNode) {
-            switch node {
-            case .mapping(let entries, _):
-                for entry in entries {
-                    if Self.shellLineKeys.contains(entry.key.value), case .scalar(let text, _, let at) = entry.value,
-                        let first = References.find(in: text).first, !ShellLine.scan(text).balanced
-                    {
-                        out.append(
-                            Diagnostic(
-                                .error,
-                                "this line leaves a quote, $( or backquote open, so labrunner cannot tell how to quote ${\(first.path)} in it; "
-                                    + "close it (values are quoted for you, whatever quotes they stand in)", at: at, length: text.count))
-                    }
-                    visit(entry.value)
-                }
-            case .sequence(let items, _): items.forEach(visit)
-            case .scalar: break
-            }
+        unresolvedSteps.flatMap(\.allEntries).compactMap { entry in
+            guard Self.shellLineKeys.contains(entry.key.value), case .scalar(let text, _, let at) = entry.value,
+                let first = References.find(in: text).first, !ShellLine.scan(text).balanced
+            else { return nil }
+            return Diagnostic(
+                .error,
+                "this line leaves a quote, $( or backquote open, so labrunner cannot tell how to quote ${\(first.path)} in it; "
+                    + "close it (values are quoted for you, whatever quotes they stand in)", at: at, length: text.count)
         }
-        unresolvedSteps.forEach(visit)
-        return out
     }
 }

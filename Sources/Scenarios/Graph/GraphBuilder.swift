@@ -43,8 +43,11 @@ public struct GraphBuilder: Sendable {
             monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         graph.forwarderPlacements = scenario.forwarderPlacements
         graph.paramSources = scenario.paramSources
-        graph.results = scenario.results.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }
-        graph.hops = scenario.hops.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }
+        func resolved(_ fields: [ResultField]) -> [ResultField] {
+            fields.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }
+        }
+        graph.results = resolved(scenario.results)
+        graph.hops = resolved(scenario.hops)
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)

@@ -35,6 +35,15 @@ extension YAMLNode {
     /// The entries of the mapping at `key`.
     func dictionary(_ key: String) -> [YAMLEntry] { self[key]?.entries ?? [] }
 
+    /// Every mapping entry in this node and below it, depth first.
+    var allEntries: [YAMLEntry] {
+        switch self {
+        case .mapping(let entries, _): entries.flatMap { [$0] + $0.value.allEntries }
+        case .sequence(let items, _): items.flatMap(\.allEntries)
+        case .scalar: []
+        }
+    }
+
     /// The core list at `key`.
     func cores(_ key: String) -> Located<CoreList>? {
         guard let t = text(key), let c = try? CoreList(parsing: t.value) else { return nil }

@@ -640,10 +640,7 @@ final class LibSSH2Connection: @unchecked Sendable {
         if events == 0 { events = Int16(POLLIN) }
         var descriptor = pollfd(fd: socket, events: events, revents: 0)
         var ms: Int32 = 200
-        if let deadline {
-            let left = deadline - ContinuousClock.now
-            ms = max(0, min(200, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
-        }
+        if let deadline { ms = min(200, (deadline - ContinuousClock.now).pollMilliseconds) }
         _ = poll(&descriptor, 1, ms)
         if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
             throw SSHError.disconnected(host: options.host, reason: "the connection was closed")
