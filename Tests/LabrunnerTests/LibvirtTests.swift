@@ -1,8 +1,8 @@
 import Foundation
-import Scenarios
 import Testing
 
 @testable import LabrunnerKit
+@testable import Scenarios
 
 /// The libvirt adapter: in-process against the `test:///default` driver, and against real libvirtds —
 /// the ones the virtual lab starts in its hosts' namespaces — with TCG domains labrunner generated,
@@ -186,5 +186,47 @@ import Testing
         #expect(result.stdout.contains("nobody.sock"), "\(result.stdout)")
         #expect(result.stdout.contains("still-running") && !result.stdout.contains("FAIL still-running"), "\(result.stdout)")
         Self.expectGone(name, lab)
+    }
+
+    /// A lab host's libvirt over `qemu+ssh://`: labrunner's own connection goes through the lab's key
+    /// and known_hosts (not ~/.ssh), from the namespace the lab connects from; a host whose key the
+    /// lab's known_hosts lacks is refused, or recorded there when the lab accepts new keys.
+    @Test func aLabHostsLibvirtOverSSHUsesTheLabsKeyAndKnownHosts() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory
+        let ledger = try Ledger(file: d.appendingPathComponent("ledger.jsonl"))
+        let host = LabHost(
+            name: "h1", address: server.address, user: "root", port: 22, namespace: server.serverNamespace, capabilities: [],
+            workdir: d.appendingPathComponent("h1").path)
+        var failures: [String] = []
+        do {
+            try await NamespaceLibvirtd(host: host, ledger: ledger).start()
+            let uri = "qemu+ssh://root@\(server.address)/system?socket=\(host.libvirtSocket)"
+            let through = try LibvirtSSHTransport.uri(uri, host: "h1", options: server.options(), directory: d)
+            #expect(through.hasPrefix(uri + "&command=") && through.hasSuffix("&no_tty=1"))
+            let connection = try await LibvirtConnection.open(through)
+            do {
+                _ = try await connection.state("no-such-domain")
+                failures.append("a domain that does not exist has no state")
+            } catch let error as LibvirtError {
+                // libvirtd on the host answered: the domain is unknown there.
+                #expect(error.message.contains("no-such-domain"), "\(error)")
+            }
+            // A known_hosts without the host: refused; the same file with new keys accepted: the key lands there.
+            let empty = d.appendingPathComponent("lab_known_hosts").path
+            try "".write(toFile: empty, atomically: true, encoding: .utf8)
+            do {
+                _ = try await LibvirtConnection.open(try LibvirtSSHTransport.uri(uri, host: "h2", options: server.options(knownHosts: empty), directory: d))
+                failures.append("a host key the lab's known_hosts lacks must be refused")
+            } catch is LibvirtError {}
+            _ = try await LibvirtConnection.open(
+                try LibvirtSSHTransport.uri(uri, host: "h3", options: server.options(knownHosts: empty, acceptNew: true), directory: d))
+            #expect(try String(contentsOfFile: empty, encoding: .utf8).contains(" ssh-ed25519 "))
+        } catch {
+            failures.append("\(error)")
+        }
+        _ = await ledger.undoAll()
+        await server.tearDown()
+        #expect(failures.isEmpty, "\(failures)")
     }
 }

@@ -76,6 +76,30 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
+    /// A QEMU that stops reading its monitor (SIGSTOP) fails a command by the command's timeout,
+    /// instead of holding the thread that writes it; the connection is then closed.
+    @Test func aMonitorThatStopsReadingFailsWithinTheTimeout() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = try Ledger(file: dir.appendingPathComponent("ledger.jsonl"))
+        let vm = try await launch(dir, ledger: ledger)
+        let pid = Int32(CLI.shell("pgrep -f 'qemu-system-x86_6[4].*\(dir.path)/vm.qmp'").split(separator: "\n").first ?? "") ?? 0
+        #expect(pid > 0)
+        kill(pid, SIGSTOP)
+        let started = ContinuousClock.now
+        do {
+            // More than any socket buffer holds: the write itself must wait for a reader.
+            _ = try await vm.monitor.hmp("echo " + String(repeating: "x", count: 16 << 20), timeout: .seconds(2))
+            Issue.record("a monitor that reads nothing must fail the command")
+        } catch QMPError.notReading(let socket, let after) {
+            #expect(socket.hasSuffix("vm.qmp") && after == .seconds(2))
+        }
+        #expect(ContinuousClock.now - started < .seconds(5), "took \(ContinuousClock.now - started)")
+        kill(pid, SIGCONT)
+        await vm.stop(timeout: .seconds(3))
+        #expect(await ledger.undoAll().isEmpty)
+    }
+
     @Test func missingSocketIsATypedError() async throws {
         do {
             _ = try await QMPClient.connect(to: "/nonexistent/labrunner.qmp", timeout: .milliseconds(300))

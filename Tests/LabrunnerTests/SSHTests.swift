@@ -127,10 +127,39 @@ import Testing
         try await withServer { server in
             let connection = LibSSH2Connection(options: options(server))
             let payload = Data((0..<300_000).map { UInt8($0 % 251) })
-            let path = server.directory.appendingPathComponent("uploaded.bin").path
-            try await connection.upload(payload, to: path, mode: 0o750)
+            let source = server.directory.appendingPathComponent("source.bin").path
+            try payload.write(to: URL(fileURLWithPath: source))
+            let path = server.directory.appendingPathComponent("new/dir/uploaded.bin").path
+            try await connection.upload(file: source, to: path, mode: 0o750, timeout: .seconds(30))
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == payload)
             #expect(try await connection.exec("stat -c %a \(path)", timeout: .seconds(10)).stdout == "750\n")
+            // Nothing else is left beside it (the partial file was renamed into place).
+            #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["uploaded.bin"])
+        }
+    }
+
+    /// A host that goes silent (its link down: no FIN, no reset) during a long command: keepalives go
+    /// unanswered and the command fails within three intervals, instead of waiting out its timeout.
+    @Test func aHostThatStopsAnsweringEndsTheCommandWithinThreeKeepalives() async throws {
+        try await withServer { server in
+            var silent = options(server)
+            silent.keepalive = 1
+            let connection = LibSSH2Connection(options: silent)
+            #expect(try await connection.exec("true", timeout: .seconds(10)).status == 0)
+            let started = ContinuousClock.now
+            async let cut: Void = {
+                try? await Task.sleep(for: .seconds(1))
+                _ = CLI.shell("ip -n \(server.serverNamespace) link set \(server.prefix)b down")
+            }()
+            do {
+                _ = try await connection.exec("sleep 600.4321", timeout: .seconds(120))
+                Issue.record("a host that stopped answering must fail the command")
+            } catch SSHError.disconnected(let host, let reason) {
+                #expect(host == server.address)
+                #expect(reason.contains("stopped answering"), "\(reason)")
+            }
+            await cut
+            #expect(ContinuousClock.now - started < .seconds(15), "took \(ContinuousClock.now - started)")
         }
     }
 
@@ -402,6 +431,48 @@ import Testing
         #expect(seconds < 5, "took \(seconds) s")
         #expect(result.stdout.contains("PASS after"), "\(result.stdout)")
         #expect(left.isEmpty, "the remote sleep still runs: \(left)")
+    }
+
+    /// The host drops the connection in the middle of a `copy`: the step fails naming itself and the
+    /// host, the run exits 3 (infrastructure), its always steps run, and the destination keeps its old
+    /// content with no half-written file beside it.
+    @Test func theHostDroppingMidCopyFailsTheStepAndLeavesNothingHalfWritten() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        // 8 MiB through 16 Mbit/s: about 4 s on the wire, time enough to drop the connection midway.
+        _ = CLI.shell("head -c 8388608 /dev/urandom > \(d)/big.bin; mkdir -p \(d)/remote; echo old > \(d)/remote/big.bin")
+        _ = CLI.shell("ip netns exec \(server.clientNamespace) tc qdisc add dev \(server.prefix)a root tbf rate 16mbit burst 32kbit latency 400ms")
+        try """
+        name: ssh-drop
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try """
+        name: dropped
+        title: A copy the host drops midway
+        roles:
+          h1: {kind: host}
+        steps:
+          - {id: ship, on: h1, copy: {src: \(d)/big.bin, dest: \(d)/remote/big.bin}}
+        always:
+          - {id: after, on: h1, run: "echo cleaned up"}
+        """.write(toFile: "\(d)/drop.yaml", atomically: true, encoding: .utf8)
+        let (process, out, err) = try CLI.start(["run", "\(d)/drop.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
+        let partialGrew = CLI.waitUntil(20) { !CLI.shell("find \(d)/remote -name '.big.bin.labrunner-partial-*' -size +100k").isEmpty }
+        // Every connection sshd serves ends (its listener stays, as on a host whose network blipped).
+        _ = CLI.shell("pkill -KILL -P $(cat \(d)/sshd.pid)")
+        let result = CLI.finish(process, out, err)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: "\(d)/remote")) ?? []
+        let content = try? String(contentsOfFile: "\(d)/remote/big.bin", encoding: .utf8)
+        await server.tearDown()
+        #expect(partialGrew, "the copy never got going")
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("ship") && result.stdout.contains("upload to \(server.address):\(d)/remote/big.bin failed"), "\(result.stdout)")
+        #expect(result.stdout.contains("is unchanged"), "\(result.stdout)")
+        #expect(result.stdout.contains("PASS after"), "\(result.stdout)")
+        #expect(left == ["big.bin"] && content == "old\n", "left on the host: \(left)")
     }
 
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's

@@ -95,6 +95,9 @@ import Testing
             #expect(define.command.contains(part), "\(part)")
         }
         #expect(define.target == "libvirt qemu+ssh://root@10.237.212.46/system")
+        // The host whose libvirt it is, so the engine connects with that host's key and known_hosts.
+        #expect(define.libvirtCall?.host == graph.bindings["host_server_1"]?.name)
+        #expect(define.libvirtCall?.host != nil)
         #expect(graph.step("vm-qemu")?.skip == "when ${launch} == qemu is false")
         #expect(graph.step("define")?.skip == nil)
     }

@@ -17,6 +17,7 @@ actor RunContext {
     private var monitors: [String: any MonitorConnection] = [:]
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
+    private var libvirtTransports: [String: String] = [:]
     private var openSSHMasters: Set<String> = []
     /// SSH connections that carry QMP relays to remote hosts.
     private var relays: [LibSSH2Connection] = []
@@ -266,6 +267,16 @@ actor RunContext {
         }
         monitors[role] = monitor
         return monitor
+    }
+
+    /// The URI labrunner opens for a libvirt call: on an SSH host, through the host's key, known_hosts
+    /// and jump host (LibvirtSSHTransport).
+    func libvirtURI(for call: LibvirtCall) throws -> String {
+        guard let name = call.host, let binding = graph.bindings.values.first(where: { $0.name == name }), binding.namespace == nil else { return call.uri }
+        if let known = libvirtTransports[call.uri] { return known }
+        let uri = try LibvirtSSHTransport.uri(call.uri, host: name, options: try sshOptions(binding), directory: directory)
+        libvirtTransports[call.uri] = uri
+        return uri
     }
 
     /// The libvirt connection for a URI, opened on first use.

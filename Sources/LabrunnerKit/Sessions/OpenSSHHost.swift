@@ -23,15 +23,21 @@ struct OpenSSHHost: RemoteHost {
     }
 
     /// The namespace the ssh binary runs in: the jump host's when there is one.
-    private var namespace: String? { options.via.last?.namespace ?? options.namespace }
+    var namespace: String? { options.via.last?.namespace ?? options.namespace }
+
+    /// `ssh` with the lab's key, known_hosts, port, timeouts and jump host, and no prompts; the
+    /// destination comes after it.
+    var client: [String] {
+        ["ssh", "-q"] + proxy + [
+            "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(options.knownHosts)",
+            "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
+            "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
+            "-i", options.privateKey, "-p", "\(options.port)",
+        ]
+    }
 
     private var sshArguments: [String] {
-        ["ssh", "-q"] + proxy + [
-            "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600",
-            "-o", "UserKnownHostsFile=\(options.knownHosts)", "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",
-            "-o", "ConnectTimeout=\(options.connectTimeout.components.seconds)", "-o", "ServerAliveInterval=\(options.keepalive)",
-            "-i", options.privateKey, "-p", "\(options.port)", "\(options.user)@\(options.host)",
-        ]
+        client + ["-o", "ControlMaster=auto", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=600", "\(options.user)@\(options.host)"]
     }
 
     /// The command that stops the ControlMaster this host starts, and waits (up to 5 s) until the

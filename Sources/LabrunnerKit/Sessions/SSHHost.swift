@@ -15,10 +15,9 @@ struct SSHHost: RemoteHost {
         try await SSHShellSession(connection: connection, log: log)
     }
 
-    /// Copies a local file to the host, creating its directory.
-    func upload(_ source: String, to destination: String, mode: String?) async throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: source))
-        _ = try await connection.exec("mkdir -p \(Shell.quote((destination as NSString).deletingLastPathComponent))", timeout: .seconds(30))
-        try await connection.upload(data, to: destination, mode: mode.flatMap { Int32($0, radix: 8) } ?? 0o644)
+    /// Copies a local file to the host, creating its directory; `destination` changes only once the
+    /// whole file has arrived.
+    func upload(_ source: String, to destination: String, mode: String?, timeout: Duration?) async throws {
+        try await connection.upload(file: source, to: destination, mode: mode.flatMap { Int32($0, radix: 8) } ?? 0o644, timeout: timeout)
     }
 }

@@ -4,6 +4,8 @@ enum SessionError: Error, CustomStringConvertible {
     case timeout(pattern: String, after: Duration, tail: String)
     /// The terminal's program ended.
     case closed(tail: String)
+    /// The terminal's program took no input for this long (it stopped reading).
+    case notReading(after: Duration, tail: String)
     /// The pattern is not a valid regular expression.
     case badPattern(String)
     /// The guest whose console this is panicked: it will not answer again.
@@ -15,6 +17,8 @@ enum SessionError: Error, CustomStringConvertible {
             "no /\(pattern)/ within \(after); the terminal's last output: \(tail.suffix(300).debugDescription)"
         case .closed(let tail):
             "the terminal closed; its last output: \(tail.suffix(300).debugDescription)"
+        case .notReading(let after, let tail):
+            "the terminal took no input within \(after) (its program stopped reading); its last output: \(tail.suffix(300).debugDescription)"
         case .badPattern(let p):
             "/\(p)/ is not a valid regular expression"
         case .guestPanicked(let tail):

@@ -114,30 +114,31 @@ final class TerminalStream: @unchecked Sendable {
     init(fd: Int32, log: URL) {
         self.fd = fd
         self.output = ExpectBuffer(log: log)
+        NonBlockingIO.prepare(fd)
         Thread.detachNewThread { [self] in readLoop() }
     }
 
     private func readLoop() {
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n > 0 {
-                output.append(Array(chunk[0..<n]))
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                break
-            }
+            let n = NonBlockingIO.read(fd, into: &chunk)
+            guard n > 0 else { break }
+            output.append(Array(chunk[0..<n]))
         }
         Glibc.close(fd)
         output.end()
     }
 
+    /// How long a line may wait for the terminal to take it (a program that stopped reading its input).
+    static let sendLimit: Duration = .seconds(10)
+
     /// Writes `line` and a newline.
     func send(_ line: String) throws {
-        let bytes = Array((line + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written != bytes.count { throw SessionError.closed(tail: output.pendingText()) }
+        switch NonBlockingIO.write(Array((line + "\n").utf8), to: fd, within: Self.sendLimit) {
+        case nil: return
+        case .notReading: throw SessionError.notReading(after: Self.sendLimit, tail: output.pendingText())
+        case .closed: throw SessionError.closed(tail: output.pendingText())
+        }
     }
 
     /// Waits until the unread output ends with `pattern`.

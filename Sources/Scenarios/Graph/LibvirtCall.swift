@@ -7,6 +7,8 @@ public struct LibvirtCall: Sendable {
     public var domain: String
     /// The connection URI.
     public var uri: String
+    /// The lab host whose libvirt `uri` is (its key, known_hosts and jump host reach it over SSH).
+    public var host: String?
     /// The destination URI (migrate) or the passed-through command (monitor).
     public var argument: String?
     /// Where a migration's stream goes (VIR_MIGRATE_PARAM_URI).

@@ -114,6 +114,7 @@ struct StepPlanner {
                     action: call.action, domain: name, uri: uri,
                     argument: call.action == "monitor" ? call.command.map(resolve) : call.dest.map(resolve),
                     migrationURI: call.migrationURI.map(resolve), live: call.live)
+                planned.host = (call.uri == nil ? dh : hosts.values.first { lab.libvirtURI(of: $0) == uri })?.name
                 switch call.action {
                 case "define":
                     command = resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml)

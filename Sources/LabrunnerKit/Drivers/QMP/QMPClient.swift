@@ -16,6 +16,9 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
     private let lock = NSLock()
     private var nextID = 1
     private var replies: [String: CheckedContinuation<String, Error>] = [:]
+    /// Commands sent or being sent, and replies that arrived before their waiter.
+    private var expected: Set<String> = []
+    private var early: [String: String] = [:]
     private var events: [(name: String, data: JSONValue, line: String)] = []
     private var eventWaiters: [(id: Int, name: String, matching: (JSONValue) -> Bool, continuation: CheckedContinuation<String, Error>)] = []
     private var greeting: CheckedContinuation<String, Error>?
@@ -64,6 +67,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         self.socketPath = socketPath
         self.logger = logger
         self.fd = fd
+        NonBlockingIO.prepare(fd)
         Thread.detachNewThread { [self] in readLoop() }
     }
 
@@ -101,22 +105,42 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         fields.append(("id", .string(id)))
         let line = JSONValue.object(fields).rendered(pretty: false) + "\n"
         logger?.debug("qmp \(socketPath) → \(line.dropLast())")
-        let reply = try await withDeadline(timeout, error: QMPError.timeout(command: name, after: timeout)) { [self] in
+        let deadline = ContinuousClock.now + timeout
+        try lock.withLock {
+            if closed { throw QMPError.disconnected(socket: socketPath) }
+            expected.insert(id)
+        }
+        defer {
+            lock.withLock {
+                expected.remove(id)
+                early.removeValue(forKey: id)
+            }
+        }
+        // The write has the command's deadline too: a monitor that stops reading (QEMU stopped or hung)
+        // fails the command, and the connection is shut down, as a half-written command would garble
+        // the next. It waits on a thread of its own, off the cooperative pool.
+        let bytes = Array(line.utf8)
+        let descriptor = fd
+        let failure = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: NonBlockingIO.write(bytes, to: descriptor, within: timeout)) }
+        }
+        switch failure {
+        case nil: break
+        case .notReading:
+            shutdown(fd, Int32(SHUT_RDWR))
+            throw QMPError.notReading(socket: socketPath, after: timeout)
+        case .closed: throw QMPError.disconnected(socket: socketPath)
+        }
+        let remaining = max(.zero, deadline - ContinuousClock.now)
+        let reply = try await withDeadline(remaining, error: QMPError.timeout(command: name, after: timeout)) { [self] in
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, Error>) in
-                let isClosed = lock.withLock { () -> Bool in
-                    if closed { return true }
+                let ready = lock.withLock { () -> Result<String, Error>? in
+                    if let line = early.removeValue(forKey: id) { return .success(line) }
+                    if closed { return .failure(QMPError.disconnected(socket: socketPath)) }
                     replies[id] = continuation
-                    return false
+                    return nil
                 }
-                if isClosed {
-                    continuation.resume(throwing: QMPError.disconnected(socket: socketPath))
-                    return
-                }
-                let bytes = Array(line.utf8)
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if written != bytes.count {
-                    lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.disconnected(socket: socketPath))
-                }
+                if let ready { continuation.resume(with: ready) }
             }
         } onTimeout: { [self] in
             lock.withLock { replies.removeValue(forKey: id) }?.resume(throwing: QMPError.timeout(command: name, after: timeout))
@@ -171,8 +195,7 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
+            let n = NonBlockingIO.read(fd, into: &chunk)
             if n <= 0 { break }
             pending.append(contentsOf: chunk[0..<n])
             while let newline = pending.firstIndex(of: 0x0A) {
@@ -217,7 +240,12 @@ final class QMPClient: MonitorConnection, @unchecked Sendable {
             }
             waiter?.resume(returning: line)
         } else if let id = object["id"]?.string {
-            lock.withLock { replies.removeValue(forKey: id) }?.resume(returning: line)
+            // A reply that comes before its command's waiter is kept for it.
+            lock.withLock { () -> CheckedContinuation<String, Error>? in
+                if let waiter = replies.removeValue(forKey: id) { return waiter }
+                if expected.contains(id) { early[id] = line }
+                return nil
+            }?.resume(returning: line)
         }
     }
 }

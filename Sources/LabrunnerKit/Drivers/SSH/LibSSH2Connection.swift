@@ -60,9 +60,21 @@ final class LibSSH2Connection: @unchecked Sendable {
         return result
     }
 
-    /// Copies `data` to `path` on the host with `mode` (SCP).
-    func upload(_ data: Data, to path: String, mode: Int32 = 0o644) async throws {
-        try await worker.run { [self] in try uploadOnWorker(data, path: path, mode: mode) }
+    /// Copies the local file `source` to `path` on the host with `mode` (SCP), creating its directory.
+    /// The bytes go to a hidden file beside `path`, renamed over it once all have arrived: a copy that
+    /// fails (the host drops, `timeout` passes, the task is cancelled) never leaves a half-written
+    /// `path`, and its partial file is removed (reconnecting if need be) or named in the error.
+    func upload(file source: String, to path: String, mode: Int32 = 0o644, timeout: Duration?) async throws {
+        let cancel = CancelFlag()
+        do {
+            try await withTaskCancellationHandler {
+                try await worker.run { [self] in try uploadOnWorker(source, path: path, mode: mode, timeout: timeout, cancel: cancel) }
+            } onCancel: {
+                cancel.set()
+            }
+        } catch {
+            throw cancel.isSet ? CancellationError() : error
+        }
     }
 
     /// Opens an interactive shell on a PTY (for sessions); returns its handle.
@@ -104,7 +116,7 @@ final class LibSSH2Connection: @unchecked Sendable {
                     out += buffer[0..<n].map { UInt8(bitPattern: $0) }
                     continue
                 }
-                if n < 0 && n != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
+                if n < 0 && n != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lostReason()) }
                 break
             }
             if out.isEmpty && libssh2_channel_eof(channel) == 1 { return nil }
@@ -117,6 +129,7 @@ final class LibSSH2Connection: @unchecked Sendable {
         try await worker.run { [self] in
             guard let channel = shells[id], let session else { throw SSHError.channel(host: options.host, reason: "the shell has ended") }
             let bytes = Array(text.utf8)
+            let deadline = ContinuousClock.now + TerminalStream.sendLimit
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
@@ -124,8 +137,11 @@ final class LibSSH2Connection: @unchecked Sendable {
                     offset += written
                     continue
                 }
-                if written != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lastError()) }
-                try waitSocket(session, until: ContinuousClock.now + .seconds(10))
+                if written != Int(Self.eagain) { throw SSHError.disconnected(host: options.host, reason: lostReason()) }
+                if ContinuousClock.now >= deadline {
+                    throw SSHError.channel(host: options.host, reason: "the remote shell took no input within \(TerminalStream.sendLimit)")
+                }
+                try waitSocket(session, until: deadline)
             }
         }
     }
@@ -260,6 +276,7 @@ final class LibSSH2Connection: @unchecked Sendable {
                 progressed = true
             }
             if !progressed {
+                sendKeepalive(session)
                 // Wait for either side: the SSH socket or the local one.
                 var both = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: local, events: Int16(POLLIN), revents: 0)]
                 _ = poll(&both, 2, 100)
@@ -338,6 +355,11 @@ final class LibSSH2Connection: @unchecked Sendable {
             throw SSHError.authentication(host: options.host, user: options.user, reason: reason)
         }
         libssh2_keepalive_config(session, 1, UInt32(options.keepalive))
+        // Keepalives are sent while waiting (waitSocket, pump); a host that stops acknowledging them (or
+        // anything else) for three intervals ends the connection, as OpenSSH's ServerAliveCountMax 3
+        // would. On a jump host's tunnel (a socketpair) the jump connection's own socket does this.
+        var unanswered = UInt32(options.keepalive * 3 * 1000)
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, &unanswered, socklen_t(MemoryLayout<UInt32>.size))
         libssh2_session_set_timeout(session, 0)
         libssh2_session_set_blocking(session, 0)
     }
@@ -519,16 +541,18 @@ final class LibSSH2Connection: @unchecked Sendable {
                 stdout += buffer[0..<n].map { UInt8(bitPattern: $0) }
                 progressed = true
             } else if n < 0 && n != Int(Self.eagain) {
+                let reason = lostReason()
                 dropShell()
-                throw SSHError.disconnected(host: options.host, reason: lastError())
+                throw SSHError.disconnected(host: options.host, reason: reason)
             }
             let e = lr_ssh2_channel_read_stderr(shell, &buffer, buffer.count)
             if e > 0 {
                 stderr += buffer[0..<e].map { UInt8(bitPattern: $0) }
                 progressed = true
             } else if e < 0 && e != Int(Self.eagain) {
+                let reason = lostReason()
                 dropShell()
-                throw SSHError.disconnected(host: options.host, reason: lastError())
+                throw SSHError.disconnected(host: options.host, reason: reason)
             }
             // libssh2's non-blocking read returns 0, not EAGAIN, after EOF: the shell is gone.
             if !progressed && libssh2_channel_eof(shell) == 1 {
@@ -587,8 +611,9 @@ final class LibSSH2Connection: @unchecked Sendable {
                 continue
             }
             if written != Int(Self.eagain) {
+                let reason = lostReason()
                 dropShell()
-                throw SSHError.disconnected(host: options.host, reason: lastError())
+                throw SSHError.disconnected(host: options.host, reason: reason)
             }
             try waitSocket(session, until: deadline)
         }
@@ -627,12 +652,32 @@ final class LibSSH2Connection: @unchecked Sendable {
         while true {
             if let channel = lr_ssh2_channel_open_session(session) { return channel }
             let code = libssh2_session_last_errno(session)
-            if code != Self.eagain { throw SSHError.disconnected(host: options.host, reason: lastError()) }
+            if code != Self.eagain { throw SSHError.disconnected(host: options.host, reason: lostReason()) }
             try waitSocket(session, until: deadline)
         }
     }
 
+    /// Why the connection failed, read right after a libssh2 call returned an error: a host that stopped
+    /// acknowledging (TCP_USER_TIMEOUT) says so rather than libssh2's last message.
+    private func lostReason() -> String {
+        let failure = errno
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if socket >= 0 { getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) }
+        if failure == ETIMEDOUT || error == ETIMEDOUT {
+            return "the host stopped answering (nothing acknowledged for \(options.keepalive * 3) s, keepalives included)"
+        }
+        return lastError()
+    }
+
+    /// Sends a keepalive when one is due (libssh2 keeps the interval); the reply is not waited for.
+    private func sendKeepalive(_ session: OpaquePointer) {
+        var secondsToNext: Int32 = 0
+        _ = libssh2_keepalive_send(session, &secondsToNext)
+    }
+
     private func waitSocket(_ session: OpaquePointer, until deadline: ContinuousClock.Instant?) throws {
+        sendKeepalive(session)
         let directions = libssh2_session_block_directions(session)
         var events: Int16 = 0
         if directions & Int32(LIBSSH2_SESSION_BLOCK_INBOUND) != 0 { events |= Int16(POLLIN) }
@@ -643,33 +688,99 @@ final class LibSSH2Connection: @unchecked Sendable {
         if let deadline { ms = min(200, (deadline - ContinuousClock.now).pollMilliseconds) }
         _ = poll(&descriptor, 1, ms)
         if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
-            throw SSHError.disconnected(host: options.host, reason: "the connection was closed")
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error == ETIMEDOUT {
+                throw SSHError.disconnected(
+                    host: options.host, reason: "the host stopped answering (nothing acknowledged for \(options.keepalive * 3) s, keepalives included)")
+            }
         }
     }
 
-    private func uploadOnWorker(_ data: Data, path: String, mode: Int32) throws {
-        if session == nil { try connectWithRetries() }
+    private func uploadOnWorker(_ source: String, path: String, mode: Int32, timeout: Duration?, cancel: CancelFlag) throws {
+        let started = ContinuousClock.now
+        let deadline = timeout.map { started + $0 }
+        let file = open(source, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { throw SSHError.upload(host: options.host, path: path, reason: "cannot read \(source): \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(file) }
+        var st = stat()
+        guard fstat(file, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw SSHError.upload(host: options.host, path: path, reason: "\(source) is not a regular file")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let partial =
+            (directory.isEmpty ? "" : directory + "/") + ".\((path as NSString).lastPathComponent).labrunner-partial-\(UInt32.random(in: 0...UInt32.max))"
+        func remote(_ command: String) throws {
+            let result = try execOnWorker(command, timeout: .seconds(30), cancel: CancelFlag())
+            guard result.status == 0 else {
+                throw SSHError.upload(
+                    host: options.host, path: path, reason: "`\(command)` failed: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+        }
+        try remote("mkdir -p -- \(Shell.quote(directory.isEmpty ? "." : directory))")
+        do {
+            try send(file, size: Int64(st.st_size), to: partial, mode: mode, deadline: deadline, cancel: cancel)
+            // OpenSSH's scp exits 1 after libssh2's transfer (it waits for a final ack libssh2 never
+            // sends), so what arrived is checked by its size before it replaces `path`.
+            let quoted = Shell.quote(partial)
+            try remote("[ \"$(stat -c %s -- \(quoted))\" = \(st.st_size) ] && mv -f -- \(quoted) \(Shell.quote(path))")
+        } catch {
+            let reason = cancel.isSet ? "interrupted" : (error as? SSHError).map { "\($0)" } ?? "\(error)"
+            if (try? remote("rm -f -- \(Shell.quote(partial))")) != nil {
+                throw SSHError.upload(host: options.host, path: path, reason: "\(reason); \(path) is unchanged")
+            }
+            throw SSHError.upload(
+                host: options.host, path: path, reason: "\(reason); \(path) is unchanged, but the partial copy \(partial) could not be removed")
+        }
+    }
+
+    /// Streams an open file to `path` over an SCP channel, without blocking past `deadline` or a cancel.
+    private func send(_ file: Int32, size: Int64, to path: String, mode: Int32, deadline: ContinuousClock.Instant?, cancel: CancelFlag) throws {
         guard let session else { throw SSHError.disconnected(host: options.host, reason: "not connected") }
-        libssh2_session_set_blocking(session, 1)
-        libssh2_session_set_timeout(session, 30_000)
-        defer {
-            libssh2_session_set_timeout(session, 0)
-            libssh2_session_set_blocking(session, 0)
+        func wait() throws {
+            if cancel.isSet { throw CancellationError() }
+            if let deadline, ContinuousClock.now >= deadline { throw SSHError.upload(host: options.host, path: path, reason: "timed out") }
+            try waitSocket(session, until: deadline)
         }
-        guard let channel = libssh2_scp_send64(session, path, mode, Int64(data.count), 0, 0) else {
-            throw SSHError.upload(host: options.host, path: path, reason: lastError())
+        var opened: OpaquePointer?
+        while opened == nil {
+            opened = libssh2_scp_send64(session, path, mode & 0o7777, size, 0, 0)
+            if opened == nil {
+                guard libssh2_session_last_errno(session) == Self.eagain else { throw SSHError.upload(host: options.host, path: path, reason: lastError()) }
+                try wait()
+            }
         }
+        let channel = opened!
         defer { libssh2_channel_free(channel) }
-        let bytes = [UInt8](data)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-            guard written > 0 else { throw SSHError.upload(host: options.host, path: path, reason: lastError()) }
-            offset += written
+        var buffer = [CChar](repeating: 0, count: 65536)
+        var remaining = size
+        while remaining > 0 {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress!, Int(min(Int64($0.count), remaining))) }
+            guard count > 0 else { throw SSHError.upload(host: options.host, path: path, reason: "the local file shrank while it was copied") }
+            var offset = 0
+            while offset < count {
+                let written = buffer[offset..<count].withUnsafeBytes {
+                    lr_ssh2_channel_write(channel, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                }
+                if written > 0 {
+                    offset += written
+                } else if written == Int(Self.eagain) {
+                    try wait()
+                } else {
+                    throw SSHError.disconnected(host: options.host, reason: lostReason())
+                }
+            }
+            remaining -= Int64(count)
         }
-        libssh2_channel_send_eof(channel)
-        libssh2_channel_wait_eof(channel)
-        libssh2_channel_wait_closed(channel)
+        for step in [{ libssh2_channel_send_eof(channel) }, { libssh2_channel_wait_eof(channel) }, { libssh2_channel_wait_closed(channel) }] {
+            while true {
+                let rc = step()
+                if rc == 0 { break }
+                guard rc == Self.eagain else { throw SSHError.upload(host: options.host, path: path, reason: lastError()) }
+                try wait()
+            }
+        }
     }
 
     /// Whether the host closed the TCP connection: the socket's TCP state is no longer ESTABLISHED (a FIN

@@ -7,17 +7,18 @@ extension StepRunner {
     /// answering fails the step in time (and its connection is dropped), instead of holding the run.
     func libvirt(_ call: LibvirtCall) async throws -> StepOutput {
         let limit = timeout
+        let uri = try await context.libvirtURI(for: call)
         do {
-            return try await Timebox.run(limit) { [self] in try await perform(call) }
+            return try await Timebox.run(limit) { [self] in try await perform(call, uri: uri) }
         } catch is Timebox.Expired {
-            await context.dropHypervisor(call.uri)
+            await context.dropHypervisor(uri)
             throw StepError.timedOut(after: limit, output: "libvirt \(call.action) of \(call.domain) on \(call.uri) did not return")
         }
     }
 
-    private func perform(_ call: LibvirtCall) async throws -> StepOutput {
-        let hypervisor = try await context.hypervisor(call.uri)
-        let undo = ["virsh", "-c", call.uri]
+    private func perform(_ call: LibvirtCall, uri: String) async throws -> StepOutput {
+        let hypervisor = try await context.hypervisor(uri)
+        let undo = ["virsh", "-c", uri]
         switch call.action {
         case "define":
             let name = try await hypervisor.define(xml: call.xml ?? "")

@@ -22,7 +22,7 @@ extension StepRunner {
     func copy(_ source: String, to destination: String, mode: String?) async throws -> StepOutput {
         let host = try await context.host(for: step.on)
         if let ssh = host as? SSHHost {
-            try await ssh.upload(source, to: destination, mode: mode)
+            try await ssh.upload(source, to: destination, mode: mode, timeout: timeout)
             return StepOutput(stdout: "copied \(source) to \(destination)", stderr: "", status: 0)
         }
         let line = Shell.join(CopySpec.installArguments(source: source, destination: destination, mode: mode))
