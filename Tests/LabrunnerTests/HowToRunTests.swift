@@ -115,6 +115,24 @@ import Testing
         let params = try #require(manifest?["params"] as? [[String: String]])
         #expect(params.contains { $0["name"] == "benchmark" && $0["value"] == "search" && $0["source"] == "--set" })
         #expect(params.contains { $0["name"] == "pdr_loss" && $0["source"] == "scenario" })
+        // The search's plot, one point per trial, and report.html as a browser renders it: the plot
+        // loads, the page escapes what the run was given, and a screenshot is kept beside it.
+        let directory = try lab.runDirectory()
+        let svg = try String(contentsOf: directory.appendingPathComponent("search-search.svg"), encoding: .utf8)
+        #expect(svg.components(separatedBy: "<circle class=\"trial\"").count - 1 == trials.count, "\(svg.prefix(400))")
+        #expect(svg.contains("NDR ") && svg.contains("PDR "))
+        let page = directory.appendingPathComponent("report.html")
+        let dom = HeadlessChromium.dom(page)
+        #expect(dom.contains("data-plots=\"1/1\"") && dom.contains("data-rendered=\"yes\""), "\(dom.prefix(600))")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(dom.contains("MoonGen 'v2'") && html.contains("MoonGen &apos;v2&apos;"))
+        #expect(HeadlessChromium.screenshot(page, to: directory.appendingPathComponent("report.png")))
+        // Without its SVG beside it the page says the plot did not load (so the check above can fail).
+        let alone = directory.appendingPathComponent("alone")
+        try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: page, to: alone.appendingPathComponent("report.html"))
+        let broken = HeadlessChromium.dom(alone.appendingPathComponent("report.html"))
+        #expect(broken.contains("data-plots=\"0/1\"") && broken.contains("This plot did not load"), "\(broken.prefix(600))")
         #expect(lab.namespaces().isEmpty)
     }
 

@@ -16,13 +16,14 @@ public struct SearchResult: Sendable {
     /// Goal name → the verification trials after the search: at its rate, then at 1.2 times it.
     public var verification: [String: [SearchTrial]] = [:]
 
-    /// One JSON object: `{"ndr": pps, "pdr": pps, "ndr_upper": pps|null, …, "ndr_verify_loss": %,
+    /// One JSON object: `{"ndr": pps, "ndr_loss": % (the goal's acceptable loss), "pdr": pps, "ndr_upper": pps|null, …, "ndr_verify_loss": %,
     /// "ndr_above_loss": % (with verify), "trials": n, "seconds": s (the search's, without verification),
     /// "capped": bool, "trial_log": [{rate, duration, sent, received, loss, phase}, …]}`.
     public var json: String {
         var fields: [String] = []
         for goal in goals {
             fields.append("\"\(goal.name)\": \(Self.number(rates[goal.name] ?? 0))")
+            fields.append("\"\(goal.name)_loss\": \(Self.number(goal.lossRatio * 100))")
             fields.append("\"\(goal.name)_upper\": \((upper[goal.name] ?? nil).map(Self.number) ?? "null")")
         }
         for goal in goals {

@@ -75,7 +75,7 @@ struct Engine: Sendable {
         let elapsed = ContinuousClock.now - start
         return RunResult(
             outcomes: ordered, cleanupProblems: problems, interrupted: interrupt?.interrupted ?? false,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, searches: await context.searches)
     }
 
     /// Steps chosen by --only / --from / --until (always steps are always chosen).

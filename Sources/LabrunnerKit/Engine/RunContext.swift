@@ -18,6 +18,8 @@ actor RunContext {
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
     private var libvirtTransports: [String: String] = [:]
+    /// The throughput searches the run's steps made, in order (the report plots them).
+    private(set) var searches: [SearchRecord] = []
     private var openSSHMasters: Set<String> = []
     /// SSH connections that carry QMP relays to remote hosts.
     private var relays: [LibSSH2Connection] = []
@@ -92,7 +94,8 @@ actor RunContext {
     /// Appends the trials of a throughput search's result (its `trial_log`) to the run's `trials.jsonl`,
     /// one JSON object a line with the step's id.
     func recordTrials(of step: String, in output: String) {
-        guard let log = JSONValue.reply(in: output)?["trial_log"]?.elements, !log.isEmpty else { return }
+        guard let report = JSONValue.reply(in: output), let log = report["trial_log"]?.elements, !log.isEmpty else { return }
+        if let record = SearchRecord(step: step, report: report) { searches.append(record) }
         let lines = log.map { JSONValue.object([("step", .string(step))] + $0.fields).rendered(pretty: false) + "\n" }.joined()
         let file = directory.appendingPathComponent("trials.jsonl")
         if let handle = try? FileHandle(forWritingTo: file) {

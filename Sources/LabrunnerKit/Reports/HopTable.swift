@@ -34,21 +34,24 @@ struct HopTable {
             })
     }
 
-    /// A markdown table (a hop that counted more than the one before shows `+N`: frames from elsewhere,
-    /// such as the guest's own), and under it the hop that lost most of what went missing end to end.
-    var markdown: [String] {
-        var lines = TextTable(
+    /// The table (a hop that counted more than the one before shows `+N`: frames from elsewhere, such as
+    /// the guest's own).
+    var table: TextTable {
+        TextTable(
             header: ["hop", "packets", "lost here"],
             rows: rows.map { row in
                 [row.hop, row.packets.map(String.init) ?? "not measured", row.lost.map { $0 < 0 ? "+\(-$0)" : String($0) } ?? ""]
-            }
-        ).markdown
-        guard let first = rows.first?.packets, let last = rows.last?.packets, rows.allSatisfy({ $0.packets != nil }) else { return lines }
-        if first - last <= 0 {
-            lines += ["", "No packet of the trial was lost end to end."]
-        } else if let worst = rows.max(by: { ($0.lost ?? 0) < ($1.lost ?? 0) }), let lost = worst.lost, lost > 0 {
-            lines += ["", "\(first - last) of \(first) packets were lost; most at **\(worst.hop)** (\(lost))."]
-        }
-        return lines
+            })
     }
+
+    /// The sentence under it: how many were lost end to end and the hop that lost most of them.
+    var conclusion: String? {
+        guard let first = rows.first?.packets, let last = rows.last?.packets, rows.allSatisfy({ $0.packets != nil }) else { return nil }
+        if first - last <= 0 { return "No packet of the trial was lost end to end." }
+        guard let worst = rows.max(by: { ($0.lost ?? 0) < ($1.lost ?? 0) }), let lost = worst.lost, lost > 0 else { return nil }
+        return "\(first - last) of \(first) packets were lost; most at \(worst.hop) (\(lost))."
+    }
+
+    /// The table in Markdown, and the conclusion under it.
+    var markdown: [String] { table.markdown + (conclusion.map { ["", $0] } ?? []) }
 }

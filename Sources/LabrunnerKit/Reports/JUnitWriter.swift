@@ -61,20 +61,5 @@ package struct JUnitWriter {
 
     private func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
 
-    private func escape(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters, which terminal output may carry.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { out += "?" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    private func escape(_ s: String) -> String { MarkupText.escape(s) }
 }

@@ -51,7 +51,7 @@ package struct RoundTable {
         return ["\(row.round)", row.verdict, String(format: "%.1f", row.seconds)] + columns.map { values[$0] ?? "-" }
     }
 
-    private var textTable: TextTable { TextTable(header: header, rows: rows.map(cells)) }
+    var textTable: TextTable { TextTable(header: header, rows: rows.map(cells)) }
 
     /// A plain table with aligned columns.
     package var table: String { textTable.plain }

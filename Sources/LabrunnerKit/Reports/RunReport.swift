@@ -1,7 +1,8 @@
 import Foundation
 import Scenarios
 
-/// Writes a run's reports into its directory: run.json, junit.xml and summary.md.
+/// Writes a run's reports into its directory: run.json, junit.xml, summary.md, results.txt (with a
+/// results template), the plots and report.html.
 struct RunReport {
     let graph: StepGraph
     let result: RunResult
@@ -12,10 +13,21 @@ struct RunReport {
         try json.write(to: directory.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
         try JUnitWriter(suites: [(graph, result)]).xml.write(to: directory.appendingPathComponent("junit.xml"), atomically: true, encoding: .utf8)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        var files = ["summary.md", "run.json", "junit.xml", "manifest.json", "labrunner.log"]
         if !graph.results.isEmpty {
             try ResultsTemplate(graph: graph, result: result).text.write(
                 to: directory.appendingPathComponent("results.txt"), atomically: true, encoding: .utf8)
+            files.insert("results.txt", at: 0)
         }
+        var plots: [(file: String, caption: String)] = []
+        for search in result.searches {
+            let plot = SearchPlot(record: search)
+            try plot.svg.write(to: directory.appendingPathComponent(plot.fileName), atomically: true, encoding: .utf8)
+            plots.append((plot.fileName, "Step \(search.step): every trial of the throughput search, its loss against the rate it offered"))
+        }
+        if !result.searches.isEmpty { files.append("trials.jsonl") }
+        try HTMLReport(graph: graph, result: result, plots: plots, files: files).html.write(
+            to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     }
 
     /// `{scenario, file, lab, params, exit_code, seconds, interrupted, cleanup_problems, steps: [...]}`.

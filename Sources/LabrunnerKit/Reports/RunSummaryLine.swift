@@ -29,7 +29,7 @@ package struct RunSummaryLine {
         if !figures.isEmpty { lines.append("  figures: " + figures.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         let results = directory.appendingPathComponent("results.txt").path
         if FileManager.default.fileExists(atPath: results) { lines.append("  results: \(results) (the guide's results template)") }
-        lines.append("  reports: \(directory.path)/{run.json,junit.xml,summary.md,manifest.json}")
+        lines.append("  reports: \(directory.path)/{report.html,run.json,junit.xml,summary.md,manifest.json}")
         return lines.joined(separator: "\n")
     }
 }

@@ -15,6 +15,13 @@ struct TextTable {
         }.joined(separator: "\n")
     }
 
+    /// The same as an HTML table, every cell escaped.
+    var html: String {
+        let head = "<tr>" + header.map { "<th>\(MarkupText.escape($0))</th>" }.joined() + "</tr>"
+        let body = rows.map { "<tr>" + $0.map { "<td>\(MarkupText.escape($0))</td>" }.joined() + "</tr>" }
+        return "<table>\n" + ([head] + body).joined(separator: "\n") + "\n</table>"
+    }
+
     /// The same in Markdown, one line each.
     var markdown: [String] {
         ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: header.count)]

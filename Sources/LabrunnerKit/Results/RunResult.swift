@@ -8,6 +8,8 @@ package struct RunResult: Sendable {
     package var interrupted: Bool
     /// Wall time in seconds.
     package var seconds: Double
+    /// The throughput searches its steps made.
+    package var searches: [SearchRecord] = []
 
     /// The run as a whole. A run whose every step was skipped is skipped, never passed: nothing was checked.
     package var verdict: RunVerdict {
