@@ -198,6 +198,15 @@ import Testing
             #expect(ms("mig.total_time") > 0 && figures["lap.lost"] != nil, "\(row)")
         }
         #expect(result.stdout.contains("round  verdict"), "the round table on stdout: \(result.stdout)")
+        // Each migration on the generator's timeline: its downtime shaded, the probes answered per ms
+        // drawn; report.html shows both plots as a browser renders them.
+        let directory = try lab.runDirectory()
+        for step in ["migrate", "migrate.round2"] {
+            let svg = try String(contentsOf: directory.appendingPathComponent("timeline-\(step).svg"), encoding: .utf8)
+            #expect(svg.contains("class=\"downtime\"") && svg.contains("class=\"answered\"") && svg.contains("QEMU downtime "), "\(svg.prefix(300))")
+        }
+        let dom = HeadlessChromium.dom(directory.appendingPathComponent("report.html"))
+        #expect(dom.contains("data-plots=\"2/2\""), "\(dom.prefix(600))")
         // The run's key figures, each once (the last round's; the table has every round's).
         let figures = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  figures: ") })
         #expect(figures.components(separatedBy: "lap.outage=").count == 2 && figures.contains("mig.downtime="), "\(figures)")

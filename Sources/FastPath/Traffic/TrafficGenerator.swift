@@ -87,7 +87,8 @@ public struct TrafficGenerator: Sendable {
         // Loss over all receive ports together: what was sent and never came back.
         return TrafficReport(
             sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
-            longestGap: max(probes.longestGap, silence), rate: profile.rate, duration: duration)
+            longestGap: max(probes.longestGap, silence), rate: profile.rate, duration: duration, windows: receiver.lossWindows(),
+            startNanoseconds: firstLap, endNanoseconds: stopped)
     }
 
     private static func probes(of receiver: Forwarder) -> ProbeCounters {
@@ -119,7 +120,7 @@ public struct TrafficGenerator: Sendable {
             let report = TrafficReport(
                 sent: sent &- self.sent, received: received, lost: windows.reduce(0) { $0 &+ $1.lost },
                 late: probes.late &- self.probes.late, gaps: UInt64(windows.count), longestGap: longest, rate: rate,
-                duration: Double(now &- time) / 1e9)
+                duration: Double(now &- time) / 1e9, windows: windows, startNanoseconds: time, endNanoseconds: now)
             self = Lap(time: now, sent: sent, probes: probes)
             return report
         }

@@ -20,6 +20,19 @@ actor RunContext {
     private var libvirtTransports: [String: String] = [:]
     /// The throughput searches the run's steps made, in order (the report plots them).
     private(set) var searches: [SearchRecord] = []
+    /// Traffic reports with their loss windows, and migrations, in order (the report's timelines).
+    private(set) var traffic: [TrafficRecord] = []
+    private(set) var migrations: [MigrationRecord] = []
+
+    /// Keeps a traffic step's report (its output's JSON) for the report's timeline.
+    func recordTraffic(of step: String, in output: String) {
+        if let report = JSONValue.reply(in: output), let record = TrafficRecord(step: step, report: report) { traffic.append(record) }
+    }
+
+    /// Keeps a migration for the report's timeline.
+    func record(_ migration: MigrationRecord) {
+        migrations.append(migration)
+    }
     private var openSSHMasters: Set<String> = []
     /// SSH connections that carry QMP relays to remote hosts.
     private var relays: [LibSSH2Connection] = []

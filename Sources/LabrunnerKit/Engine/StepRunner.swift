@@ -82,7 +82,11 @@ struct StepRunner {
     private func perform(_ action: PlannedAction) async throws -> StepOutput {
         switch action {
         case .run(let line, let session?): return try await converse(session, line, waitingFor: nil)
-        case .run(let line, nil), .traffic(let line), .poll(let line): return try await shell(line)
+        case .run(let line, nil), .poll(let line): return try await shell(line)
+        case .traffic(let line):
+            let output = try await shell(line)
+            await context.recordTraffic(of: step.id, in: output.stdout)
+            return output
         case .search(let line):
             let output = try await shell(line)
             await context.recordTrials(of: step.id, in: output.stdout)

@@ -25,6 +25,14 @@ struct RunReport {
             try plot.svg.write(to: directory.appendingPathComponent(plot.fileName), atomically: true, encoding: .utf8)
             plots.append((plot.fileName, "Step \(search.step): every trial of the throughput search, its loss against the rate it offered"))
         }
+        for timeline in MigrationTimelinePlot.plots(result.migrations, result.traffic) {
+            try timeline.svg.write(to: directory.appendingPathComponent(timeline.fileName), atomically: true, encoding: .utf8)
+            plots.append(
+                (
+                    timeline.fileName,
+                    "Step \(timeline.migration.step): the generator's probes sent and answered per millisecond around the migration, QEMU's downtime shaded"
+                ))
+        }
         if !result.searches.isEmpty { files.append("trials.jsonl") }
         try HTMLReport(graph: graph, result: result, plots: plots, files: files).html.write(
             to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)

@@ -10,6 +10,9 @@ package struct RunResult: Sendable {
     package var seconds: Double
     /// The throughput searches its steps made.
     package var searches: [SearchRecord] = []
+    /// Its traffic reports with loss windows, and its migrations (the report's timelines).
+    package var traffic: [TrafficRecord] = []
+    package var migrations: [MigrationRecord] = []
 
     /// The run as a whole. A run whose every step was skipped is skipped, never passed: nothing was checked.
     package var verdict: RunVerdict {

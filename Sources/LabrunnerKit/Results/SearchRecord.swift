@@ -26,18 +26,12 @@ package struct SearchRecord: Sendable {
         self.step = step
         trials = log.map { t in
             SearchTrial(
-                rate: t["rate"]?.number ?? 0, duration: t["duration"]?.number ?? 0, sent: Self.count(t["sent"]), received: Self.count(t["received"]),
-                phase: Int(min(Self.count(t["phase"]), 1000)))
+                rate: t["rate"]?.number ?? 0, duration: t["duration"]?.number ?? 0, sent: t["sent"]?.unsignedCount ?? 0,
+                received: t["received"]?.unsignedCount ?? 0, phase: Int(min(t["phase"]?.unsignedCount ?? 0, 1000)))
         }
         goals = ["ndr", "pdr"].compactMap { name in
             report[name]?.number.map { Goal(name: name, lossPercent: report["\(name)_loss"]?.number ?? 0, rate: $0) }
         }
         seconds = report["seconds"]?.number ?? 0
-    }
-
-    /// A count from the report, whatever number it holds (negative, fractional, NaN or past 2^64).
-    private static func count(_ value: JSONValue?) -> UInt64 {
-        guard let v = value?.number, v >= 0 else { return 0 }
-        return v < 1.8e19 ? UInt64(v) : .max
     }
 }

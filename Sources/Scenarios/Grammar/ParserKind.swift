@@ -34,7 +34,7 @@ public enum ParserKind: String, Sendable, CaseIterable {
                 "normal_bytes", "dirty_sync_count",
             ]
         case .tcpdump: ["packets", "link_type", "first_src", "first_dst", "first_proto"]
-        case .traffic: ["sent", "received", "lost", "late", "gaps", "loss", "outage", "rate_pps", "duration_s"]
+        case .traffic: ["sent", "received", "lost", "late", "gaps", "loss", "outage", "rate_pps", "duration_s", "start_ns", "end_ns"]
         case .search:
             [
                 "ndr", "pdr", "ndr_upper", "pdr_upper", "ndr_verify_loss", "ndr_above_loss", "pdr_verify_loss", "pdr_above_loss", "trials", "seconds",

@@ -8,7 +8,10 @@ extension StepRunner {
         guard let name = step.on else { throw StepError.unreachable("a VM") }
         let monitor = try await context.monitor(for: name)
         if migration {
-            return StepOutput(stdout: try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout), stderr: "", status: nil)
+            let start = MonotonicClock.nanoseconds
+            let job = try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout)
+            await context.record(MigrationRecord(step: step.id, start: start, end: MonotonicClock.nanoseconds, queryMigrate: job))
+            return StepOutput(stdout: job, stderr: "", status: nil)
         }
         let output =
             switch command {

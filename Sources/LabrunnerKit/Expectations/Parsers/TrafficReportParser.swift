@@ -8,6 +8,8 @@ struct TrafficReportParser: OutputParser {
         guard let object = JSONValue.reply(in: output)?.fields else { throw ParseError(description: "no JSON traffic report in the output") }
         var out: [String: String] = [:]
         for (key, value) in object {
+            // The loss windows are for the report's timeline, not a value to compare.
+            if value.elements != nil { continue }
             let unit = key == "loss" ? "%" : key == "outage" ? "ms" : ""
             out[key] = value.text + unit
         }
