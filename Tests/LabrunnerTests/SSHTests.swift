@@ -475,6 +475,63 @@ import Testing
         #expect(left == ["big.bin"] && content == "old\n", "left on the host: \(left)")
     }
 
+    /// Steps that change an SSH host declare their undo; a run that fails midway, and one killed
+    /// midway (SIGKILL, then `labrunner cleanup`), both leave the host as it was: a sysctl, a bridge,
+    /// a file standing for a driver bind, undone newest first.
+    @Test func undosPutAnSSHHostBackAfterAFailedAndAKilledRun() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        let ns = server.serverNamespace
+        try """
+        name: ssh-undo
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        func scenario(_ last: String) -> String {
+            """
+            name: changes
+            title: Steps that change a host, then a failure
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: forward, on: h1, run: "sysctl -qw net.ipv4.ip_forward=1", undo: "sysctl -qw net.ipv4.ip_forward=0; echo forward >> \(d)/undone"}
+              - {id: bridge, on: h1, run: "ip link add lrundo0 type bridge", undo: "ip link del lrundo0; echo bridge >> \(d)/undone"}
+              - {id: bind, on: h1, run: "mkdir -p \(d)/state && touch \(d)/state/bound", undo: "rm -f \(d)/state/bound; echo bind >> \(d)/undone"}
+              - {id: last, on: h1, run: "\(last)"}
+              - {id: never, on: h1, run: "ip link add lrundo1 type bridge", undo: "ip link del lrundo1"}
+            """
+        }
+        func hostState() -> String {
+            CLI.shell(
+                "ip netns exec \(ns) sysctl -n net.ipv4.ip_forward; ip -n \(ns) -br link show type bridge | wc -l; ls \(d)/state 2>/dev/null | wc -l")
+        }
+        let before = hostState()
+        try scenario("false").write(toFile: "\(d)/failing.yaml", atomically: true, encoding: .utf8)
+        let failed = CLI.run(["run", "\(d)/failing.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
+        let afterFailure = hostState()
+        let order = (try? String(contentsOfFile: "\(d)/undone", encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: "\(d)/undone")
+        // Killed while the host is changed: the ledger already holds the undos; cleanup replays them.
+        try scenario("sleep 600.321").write(toFile: "\(d)/killed.yaml", atomically: true, encoding: .utf8)
+        let (process, out, err) = try CLI.start(["run", "\(d)/killed.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/killed-runs"])
+        let sleeping = CLI.waitUntil(30) { !CLI.shell("pgrep -f 'sleep 600[.]321'").isEmpty }
+        let changed = hostState()
+        kill(process.processIdentifier, SIGKILL)
+        _ = CLI.finish(process, out, err)
+        let cleanup = CLI.run(["cleanup", "--report", "\(d)/killed-runs"])
+        let afterCleanup = hostState()
+        await server.tearDown()
+        #expect(before == "0\n0\n0\n", "\(before)")
+        #expect(failed.status == 1 && failed.stdout.contains("FAIL last"), "\(failed.stdout)\(failed.stderr)")
+        #expect(afterFailure == before, "after the failed run: \(afterFailure)")
+        #expect(order == "bind\nbridge\nforward\n", "undone in this order: \(order)")
+        #expect(sleeping && changed == "1\n1\n1\n", "while killed: \(changed)")
+        #expect(cleanup.status == 0, "\(cleanup.stdout)\(cleanup.stderr)")
+        #expect(afterCleanup == before, "after cleanup: \(afterCleanup)")
+    }
+
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
     /// environment once read.
     @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {

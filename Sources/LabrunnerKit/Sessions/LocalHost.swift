@@ -15,6 +15,8 @@ struct LocalHost: RemoteHost {
         try await LocalExecutor.run(argv(["sh", "-c", command]), timeout: timeout)
     }
 
+    func argv(running line: String) -> [String] { argv(["sh", "-c", line]) }
+
     func openSession(log: URL) async throws -> any InteractiveSession {
         try PTYSession(argv: argv(["sh"]), log: log)
     }

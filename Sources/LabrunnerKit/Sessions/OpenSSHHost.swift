@@ -61,6 +61,11 @@ struct OpenSSHHost: RemoteHost {
         return result
     }
 
+    /// Through `ssh` of its own (no ControlMaster: the ledger may run it after the master stopped).
+    func argv(running line: String) -> [String] {
+        Namespace.exec(namespace, client + ["\(options.user)@\(options.host)", "--", line])
+    }
+
     func openSession(log: URL) async throws -> any InteractiveSession {
         let argv = Namespace.exec(namespace, sshArguments + ["-tt"])
         let session = try PTYSession(argv: argv, log: log)

@@ -9,6 +9,9 @@ protocol RemoteHost: Sendable {
     func exec(_ command: String, timeout: Duration?) async throws -> ExecResult
     /// Opens an interactive terminal; everything it prints is appended to `log`.
     func openSession(log: URL) async throws -> any InteractiveSession
+    /// A command of its own (for the ledger, which replays it after the run, or from `labrunner
+    /// cleanup`) that runs the shell line `line` on this host.
+    func argv(running line: String) -> [String]
 }
 
 /// A terminal driven by expect: send a line, wait for a pattern.

@@ -11,6 +11,12 @@ struct SSHHost: RemoteHost {
         try await connection.exec(command, timeout: timeout)
     }
 
+    /// Through the `ssh` binary with the host's key and known_hosts (a password-only host cannot be
+    /// reached that way: its undo fails and the run reports it).
+    func argv(running line: String) -> [String] {
+        OpenSSHHost(options: connection.options, controlPath: "").argv(running: line)
+    }
+
     func openSession(log: URL) async throws -> any InteractiveSession {
         try await SSHShellSession(connection: connection, log: log)
     }

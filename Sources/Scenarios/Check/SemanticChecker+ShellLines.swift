@@ -1,7 +1,7 @@
 extension SemanticChecker {
     /// Keys whose text is a shell line: references in them are filled in as data, quoted for the
     /// quoting they stand in (ShellLine), so that quoting must be readable.
-    static let shellLineKeys: Set<String> = ["run", "send"]
+    static let shellLineKeys: Set<String> = ["run", "send", "undo"]
 
     /// A shell line with references closes every quote, `$(` and backquote it opens: otherwise
     /// which quoting a value stands in cannot be told, and a value could end the quote it is in.

@@ -29,6 +29,7 @@ struct SemanticChecker {
         out += checkStepTargets()
         out += checkReferences()
         out += checkShellLines()
+        out += checkUndo()
         out += checkDeferredValues()
         out += checkCaptures()
         out += checkConditions()

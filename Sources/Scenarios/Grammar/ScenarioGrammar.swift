@@ -324,6 +324,10 @@ public enum ScenarioGrammar {
                 Field("when", .scalar(.condition), "Run only when this holds (${nic} == niantic)."),
                 Field("requires", capabilities, "Capabilities the lab must have; otherwise skipped with the reason."),
                 Field("run", text, "Shell command run non-interactively."),
+                Field(
+                    "undo", text,
+                    "run: the shell command that reverts what the step changes on its host; in the ledger before the step runs, run at the run's end (and by labrunner cleanup), newest first."
+                ),
                 Field("send", text, "Line typed into the session (\"\" presses Enter)."),
                 Field("prompt", .scalar(.regex), "send: wait for this instead of the session's prompt."),
                 Field("qmp", qmp, "QMP command to the VM in 'on'."),

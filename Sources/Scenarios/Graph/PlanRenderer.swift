@@ -49,6 +49,7 @@ public struct PlanRenderer: Sendable {
             out.append("\(pad)$ \(lines.first ?? "")")
             for line in lines.dropFirst() { out.append("\(pad)  \(line)") }
             if case .hmp = step.action, let qmp = step.qmp { out.append("\(pad)qmp: \(qmp.rendered(pretty: false))") }
+            if let undo = step.undo { out.append("\(pad)undo: \(undo)") }
             for e in Self.expectations(step) { out.append("\(pad)expect: \(e)") }
             for c in step.captures { out.append("\(pad)capture: \(c.name.value) ← \(c.parser.map { "parse \($0.rawValue)" } ?? "/\(c.regex ?? "")/")") }
             if let timeout = step.timeout { out.append("\(pad)timeout: \(timeout)s\(step.retries > 0 ? ", retries: \(step.retries)" : "")") }
@@ -72,6 +73,7 @@ public struct PlanRenderer: Sendable {
                 ("command", .string(step.command)),
             ]
             if let qmp = step.qmp { fields.append(("qmp", qmp)) }
+            if let undo = step.undo { fields.append(("undo", .string(undo))) }
             fields.append(("always", .bool(step.always)))
             fields.append(("skip", step.skip.map(JSONValue.string) ?? .null))
             if let guide = step.guide { fields.append(("guide", .string(guide))) }

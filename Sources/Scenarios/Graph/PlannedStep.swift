@@ -29,6 +29,9 @@ public struct PlannedStep: Sendable {
     public var timeout: Double?
     /// Retries and first retry delay in seconds.
     public var retries: Int, retryDelay: Double
+    /// The shell line that reverts the step on its host (captured values still `${name}`, filled in
+    /// when the step runs, as in its own line).
+    public var undo: String? = nil
     /// Where the step is written.
     public var location: SourceLocation
 

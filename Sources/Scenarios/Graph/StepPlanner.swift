@@ -196,7 +196,7 @@ struct StepPlanner {
             command: command, skip: skipReason(item, host: host), always: step.always,
             doc: step.doc, guide: step.guide, expect: resolvedExpectations(step.expect), captures: step.captures,
             timeout: step.timeout?.converted(to: .s), retries: step.retries,
-            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, location: step.id.location)
+            retryDelay: step.retryDelay?.converted(to: .s) ?? 1, undo: step.undo.map { shellLine($0.value) }, location: step.id.location)
     }
 
     /// The texts an output must (not) contain, with roles' attributes and params filled in (captured

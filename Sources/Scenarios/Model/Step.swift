@@ -28,6 +28,8 @@ public struct Step: Sendable {
     public var retries: Int
     /// First retry delay.
     public var retryDelay: Quantity?
+    /// The shell command that reverts the step's change on its host (run steps).
+    public var undo: Located<String>? = nil
     /// Runs whatever happened before (a block's or the scenario's `always` steps).
     public var always: Bool
 }

@@ -138,7 +138,7 @@ struct ModelBuilder {
             action: action, actionLocation: actionEntry.key.location,
             expect: node["expect"].map(expectation) ?? .none, captures: node.dictionary("capture").compactMap(capture),
             timeout: node.quantity("timeout")?.value, retries: node.int("retries") ?? 0,
-            retryDelay: node.quantity("retry_delay")?.value, always: always)
+            retryDelay: node.quantity("retry_delay")?.value, undo: node.text("undo"), always: always)
     }
 
     private func action(_ entry: YAMLEntry, in step: YAMLNode) -> Action? {

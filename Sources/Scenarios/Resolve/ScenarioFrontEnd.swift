@@ -82,7 +82,7 @@ public struct ScenarioFrontEnd: Sendable {
         var recheck: [(YAMLNode, Shape, String?)] = []
         func substitute(_ node: YAMLNode, as shape: Shape, name: String? = nil) -> YAMLNode {
             var changed = false
-            let result = node.mapScalars(except: ["when", "run", "send"]) { text, at in
+            let result = node.mapScalars(except: SemanticChecker.shellLineKeys.union(["when"])) { text, at in
                 let replaced = References.substitute(text) { values[$0] }
                 if replaced != text {
                     changed = true
