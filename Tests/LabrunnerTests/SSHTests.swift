@@ -532,6 +532,49 @@ import Testing
         #expect(afterCleanup == before, "after cleanup: \(afterCleanup)")
     }
 
+    /// Two runs on one SSH host at once never overlap: the second stops at once, naming the run that
+    /// holds the host's lease; a third waits for it (--wait-for-lab) and starts only once the first has
+    /// ended and released it.
+    @Test func runsOnOneSSHHostNeverOverlap() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        // The lease lives in the host's working directory: here the server's private tmpfs.
+        try """
+        name: ssh-lease
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey), workdir: \(d)/private/lr}
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        for (name, line) in [("hold", "date +%s.%N > \(d)/hold-start; sleep 3; date +%s.%N > \(d)/hold-end"), ("other", "date +%s.%N >> \(d)/other-start")] {
+            try """
+            name: \(name)
+            title: One step on the leased host
+            roles:
+              h1: {kind: host}
+            steps:
+              - {id: \(name), on: h1, run: "\(line)"}
+            """.write(toFile: "\(d)/\(name).yaml", atomically: true, encoding: .utf8)
+        }
+        let (process, out, err) = try CLI.start(["run", "\(d)/hold.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs-a"])
+        let holding = CLI.waitUntil(20) { FileManager.default.fileExists(atPath: "\(d)/hold-start") }
+        let refused = CLI.run(["run", "\(d)/other.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs-b"])
+        let waited = CLI.run(["run", "\(d)/other.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs-c", "--wait-for-lab", "30s"])
+        let first = CLI.finish(process, out, err)
+        let leaseLeft = CLI.shell("ip netns exec \(server.serverNamespace) sh -c 'ls \(d)/private/lr 2>/dev/null'")
+        let holdEnd =
+            Double((try? String(contentsOfFile: "\(d)/hold-end", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .infinity
+        let starts = ((try? String(contentsOfFile: "\(d)/other-start", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
+        let holder = (try? FileManager.default.contentsOfDirectory(atPath: "\(d)/runs-a"))?.first ?? "?"
+        await server.tearDown()
+        #expect(holding && first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(refused.status == 3 && refused.stdout.contains("host h1 is leased by run \(holder)"), "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stdout.contains("--wait-for-lab"), "\(refused.stdout)")
+        #expect(waited.status == 0, "\(waited.stdout)\(waited.stderr)")
+        #expect(starts.count == 1 && starts[0] >= holdEnd, "the waiting run started at \(starts), the first ended at \(holdEnd)")
+        #expect(!leaseLeft.split(separator: "\n").contains("lease"), "a lease is left: \(leaseLeft)")
+    }
+
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
     /// environment once read.
     @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {

@@ -53,6 +53,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Also write one JUnit XML file for all scenarios here.")
     var junit: String?
 
+    @Option(help: "Wait this long (30s, 10min) for another run's lease on a lab host to end, instead of stopping at once.")
+    var waitForLab: String?
+
     @Option(help: "Where run directories go.")
     var report = "runs"
 
@@ -63,12 +66,16 @@ struct Run: AsyncParsableCommand {
         if paths.isEmpty && rerunFailed == nil { throw ValidationError("give scenario files or directories, or --rerun-failed DIR") }
         if !paths.isEmpty && rerunFailed != nil { throw ValidationError("--rerun-failed takes its scenarios from DIR: give no files with it") }
         if rounds < 1 { throw ValidationError("--rounds \(rounds): give 1 or more") }
+        if let wait = waitForLab, Quantity(wait).map({ $0.unit.dimension == .time && $0.value >= 0 }) != true {
+            throw ValidationError("--wait-for-lab \(wait): give a duration such as 30s or 10min")
+        }
     }
 
     func run() async throws {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
-        let options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
+        var options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
+        options.waitForLab = waitForLab.flatMap(Quantity.init).map { .milliseconds(Int(min($0.converted(to: .ms), ScalarFormat.longestDuration * 1000))) }
         var runner = Runner(
             labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),
             progress: Progress(color: Terminal.colors), interrupt: interrupt)

@@ -29,6 +29,38 @@ actor RunContext {
         if let report = JSONValue.reply(in: output), let record = TrafficRecord(step: step, report: report) { traffic.append(record) }
     }
 
+    /// How long to wait for another run's lease on a lab host (none: fail the step at once).
+    let waitForLab: Duration?
+    private var leases: [String: (host: any RemoteHost, lease: HostLease, taken: Task<Void, Error>)] = [:]
+    private var renewal: Task<Void, Never>?
+
+    /// `host` once this run holds its lease (HostLease): taken on first use, by one task that every
+    /// step on the host waits for, its release in the ledger first; renewed while the run lives.
+    private func leased(_ host: any RemoteHost, _ binding: LabHost) async throws -> any RemoteHost {
+        if leases[binding.name] == nil {
+            let lease = HostLease(run: directory.lastPathComponent, workdir: binding.workdir)
+            let (wait, ledger, logger, name) = (waitForLab, ledger, logger, binding.name)
+            let taken = Task { try await lease.take(on: host, named: name, waiting: wait, ledger: ledger, logger: logger) }
+            leases[name] = (host, lease, taken)
+            if renewal == nil { renewal = Task { await renewLeases() } }
+        }
+        try await leases[binding.name]!.taken.value
+        return host
+    }
+
+    /// Renews every lease held, every third of a lease's lifetime, until `closeAll`.
+    private func renewLeases() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: HostLease.lifetime / 3)
+            if Task.isCancelled { return }
+            for (name, held) in leases where (try? await held.taken.value) != nil {
+                if (try? await held.host.exec(held.lease.acquire, timeout: .seconds(30)))?.status != 0 {
+                    logger.error("the lease on host \(name) could not be renewed")
+                }
+            }
+        }
+    }
+
     /// Keeps a migration for the report's timeline.
     func record(_ migration: MigrationRecord) {
         migrations.append(migration)
@@ -43,7 +75,8 @@ actor RunContext {
     /// Virtual lab container role → the PID commands enter it through (started on first use).
     private var containers: [String: Int32] = [:]
 
-    init(graph: StepGraph, ledger: Ledger, directory: URL, logger: Logger) {
+    init(graph: StepGraph, ledger: Ledger, directory: URL, logger: Logger, waitForLab: Duration? = nil) {
+        self.waitForLab = waitForLab
         self.logger = logger
         self.graph = graph
         self.ledger = ledger
@@ -132,7 +165,7 @@ actor RunContext {
         if let plan = graph.containers[graph.sessions[name]?.role ?? name] { return try await container(plan) }
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
         if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
-        if let open = connections[binding.name] { return SSHHost(connection: open) }
+        if let open = connections[binding.name] { return try await leased(SSHHost(connection: open), binding) }
         let options = try sshOptions(binding)
         if binding.sshTransport == "openssh" {
             let host = OpenSSHHost(options: options, controlPath: directory.appendingPathComponent("ssh-\(binding.name).control").path)
@@ -140,11 +173,11 @@ actor RunContext {
                 openSSHMasters.insert(binding.name)
                 await ledger.record(kind: "ssh master", name: binding.name, undo: host.stopMaster)
             }
-            return host
+            return try await leased(host, binding)
         }
         let connection = LibSSH2Connection(options: options, logger: logger)
         connections[binding.name] = connection
-        return SSHHost(connection: connection)
+        return try await leased(SSHHost(connection: connection), binding)
     }
 
     /// A virtual lab container, started on first use (its volumes' sources exist by then).
@@ -319,6 +352,15 @@ actor RunContext {
 
     /// Closes every session and monitor; VMs still running are left to the ledger.
     func closeAll() async {
+        renewal?.cancel()
+        // Released through the run's own connections (a password-only host has no other way); the
+        // ledger's release stays for what could not be released here.
+        for (name, held) in leases where (try? await held.taken.value) != nil {
+            if (try? await held.host.exec(held.lease.release, timeout: .seconds(30)))?.status == 0 {
+                await ledger.resolve(kind: "lease", name: held.lease.ledgerName(host: name))
+            }
+        }
+        leases.removeAll()
         for (_, session) in sessions { await session.close() }
         sessions.removeAll()
         for (_, monitor) in monitors { monitor.close() }

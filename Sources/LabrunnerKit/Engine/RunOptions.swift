@@ -19,6 +19,8 @@ package struct RunOptions: Sendable {
     /// What the run's `labrunner.log` records: SSH connects and reconnects, QMP traffic (debug),
     /// libvirt and step errors.
     package var logLevel: Logger.Level = .info
+    /// How long to wait for another run's lease on a lab host to end (none: stop at once, saying who holds it).
+    package var waitForLab: Duration? = nil
 
     /// Creates it from its parts.
     package init(

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The last lines of a run on the terminal: counts, failures with expected vs actual, key figures (a
+/// The last lines of a run on the terminal: counts, what stopped it before its steps, failures with
+/// expected vs actual, key figures (a
 /// search's NDR and PDR, a migration's downtime and outage), where the reports are.
 package struct RunSummaryLine {
     package let result: RunResult
@@ -21,6 +22,8 @@ package struct RunSummaryLine {
         if result.verdict == .skipped {
             lines.append("  SKIPPED: nothing ran — " + result.skipReasons.prefix(3).joined(separator: "; ") + (result.skipReasons.count > 3 ? "; …" : ""))
         }
+        // What stopped the run before its steps (the virtual lab, a lab host's lease) is no step's line.
+        if let setup = result.outcomes.first(where: { $0.id == "setup" }), let message = setup.message { lines.append("  setup: \(message)") }
         for outcome in result.outcomes {
             for failure in outcome.failures { lines.append("  \(outcome.id): \(failure.message)") }
         }
