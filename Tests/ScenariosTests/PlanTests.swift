@@ -108,9 +108,40 @@ import Testing
             virtualStart.hasPrefix(
                 "labrunner fastpath -l 0,2-5 -n 4 --socket-mem 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1"
             ))
-        let guideStart = try #require(try plan("pvp.yaml", lab: guide).step("host-testpmd")).command
-        #expect(guideStart.hasPrefix("/root/dpdk/x86_64-default-linuxapp-gcc/app/testpmd -l 0,2-5"))
-        #expect(guideStart.contains("-a 0000:11:00.0 -a 0000:11:00.1"))
+        let guideStart = try #require(try plan("pvp.yaml", lab: guide).step("host-testpmd"))
+        #expect(guideStart.command.hasPrefix("/root/dpdk/x86_64-default-linuxapp-gcc/app/testpmd -l 0,2-5"))
+        // The guide's hosts declare DPDK 17.08, whose EAL takes -w (20.11 renamed it -a); plan says so.
+        #expect(guideStart.command.contains("-w 0000:11:00.0 -w 0000:11:00.1"), "\(guideStart.command)")
+        #expect(guideStart.target.contains(", written for DPDK 17.08"), "\(guideStart.target)")
+    }
+
+    /// A lab host's DPDK release decides the allow list's option, and an option its release lacks (here
+    /// one the lab's testpmd command carries) is a warning; without a release, lines are today's.
+    @Test func forwarderLinesFollowTheHostsDPDKRelease() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-dpdk-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = try String(contentsOfFile: guide, encoding: .utf8)
+        func lab(_ name: String, _ replace: (String) -> String) throws -> String {
+            let path = directory.appendingPathComponent(name).path
+            try replace(text).write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let current = try lab("current.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "dpdk: \"22.11\"") }
+        #expect(try plan("pvp.yaml", lab: current).step("host-testpmd")?.command.contains("-a 0000:11:00.0 -a 0000:11:00.1") == true)
+        let undeclared = try lab("undeclared.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "") }
+        #expect(try plan("pvp.yaml", lab: undeclared).step("host-testpmd")?.command.contains("-a 0000:11:00.0") == true)
+        let inMemory = try lab("in-memory.yaml") { $0.replacingOccurrences(of: "app/testpmd\n", with: "app/testpmd --in-memory\n") }
+        let result = Compiler().plan(path: TestPaths.scenarios.appendingPathComponent("pvp.yaml").path, labPath: inMemory, overrides: [])
+        #expect(
+            result.diagnostics.contains {
+                $0.severity == .warning && $0.message.contains("DPDK 17.08") && $0.message.contains("--in-memory arrived in DPDK 18.05")
+            }, "\(result.diagnostics.map(\.fullMessage))")
+        let broken = try lab("broken.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "dpdk: seventeen") }
+        #expect(
+            Compiler().plan(path: TestPaths.scenarios.appendingPathComponent("pvp.yaml").path, labPath: broken, overrides: []).diagnostics.contains {
+                $0.severity == .error && $0.message.contains("dpdk 'seventeen' is not a DPDK release")
+            })
     }
 
     @Test func migrationTargetsTheDestinationHost() throws {

@@ -44,7 +44,13 @@ actor RunContext {
             leases[name] = (host, lease, taken)
             if renewal == nil { renewal = Task { await renewLeases() } }
         }
-        try await leases[binding.name]!.taken.value
+        // A step cancelled while it waits (Ctrl-C) stops the wait.
+        let taken = leases[binding.name]!.taken
+        try await withTaskCancellationHandler {
+            try await taken.value
+        } onCancel: {
+            taken.cancel()
+        }
         return host
     }
 
@@ -353,6 +359,7 @@ actor RunContext {
     /// Closes every session and monitor; VMs still running are left to the ledger.
     func closeAll() async {
         renewal?.cancel()
+        for (_, held) in leases { held.taken.cancel() }  // a lease still being waited for is not taken now
         // Released through the run's own connections (a password-only host has no other way); the
         // ledger's release stays for what could not be released here.
         for (name, held) in leases where (try? await held.taken.value) != nil {

@@ -21,6 +21,7 @@ public enum LabGrammar {
             Field("memory", .scalar(.size), "Memory available for guests."),
             Field("capabilities", capabilities, "What this host can do, beyond the lab's."),
             Field("workdir", text, "Directory for sockets, logs and the FastPath binary."),
+            Field("dpdk", text, "The DPDK release installed there (17.08, 22.11): testpmd lines take its EAL options (-w before 20.11, -a from it)."),
             Field("doc", text, "Description."),
         ])
 

@@ -31,6 +31,7 @@ public struct GraphBuilder: Sendable {
         // capability says so in its top-level `requires`.
         let planned = flat.steps.map(planner.plan)
         diagnostics += unimplementedForwarderCommands(planned)
+        diagnostics += optionsTheHostsDPDKLacks(planned, planner)
         var bindings: [String: LabHost] = [:]
         for name in scenario.roles.map(\.name.value) + scenario.sessions.map(\.name.value) {
             bindings[name] = planner.labHost(for: name)
@@ -82,6 +83,22 @@ public struct GraphBuilder: Sendable {
                 .warning,
                 "step '\(step.id)' sends '\(text)' to forwarder '\(name)', which runs FastPath on lab '\(lab.name)': FastPath does not implement it (dpdk-testpmd does), so the step would fail",
                 at: step.location)
+        }
+    }
+
+    /// A warning for each forwarder a step starts with testpmd on a host whose declared DPDK release
+    /// lacks one of its line's EAL options (`-a` before 20.11, `-w` from it, `--in-memory` before 18.05, …).
+    func optionsTheHostsDPDKLacks(_ planned: [PlannedStep], _ planner: StepPlanner) -> [Diagnostic] {
+        planned.flatMap { step -> [Diagnostic] in
+            guard step.skip == nil, case .forwarderStart(let name, _) = step.action, let role = scenario.role(name) else { return [] }
+            let line = planner.forwarderCommandLine(role)
+            guard line.program == "testpmd", let dpdk = line.dpdk else { return [] }
+            let eal = line.arguments.prefix { $0 != "--" }
+            return Set(eal.compactMap { dpdk.lacks($0) }).sorted().map { reason in
+                Diagnostic(
+                    .warning, "step '\(step.id)' starts '\(name)' with testpmd on a host with DPDK \(dpdk) (the lab's dpdk:), but \(reason)",
+                    at: step.location)
+            }
         }
     }
 

@@ -54,6 +54,12 @@ struct StepPlanner {
     /// each value one word, a lab's tool (`${lab.fastpath}`) the words of its command. Captured values
     /// stay references until the step runs. A line the checker refused (its quotes do not close) is
     /// kept as written.
+    /// A forwarder role's command line, for the host it runs on (its DPDK release, when the lab says).
+    func forwarderCommandLine(_ role: Role) -> ForwarderCommandLine {
+        let placement = role.forwarder.flatMap { scenario.role($0.on.value) }
+        return ForwarderCommandLine(role: role, lab: lab, placement: placement, dpdk: placement.flatMap { labHost(for: $0.name.value) }?.dpdk)
+    }
+
     func shellLine(_ text: String) -> String {
         let line = (try? ShellLine.substitute(text, shellValue)) ?? text
         return line.hasSuffix("\n") ? String(line.dropLast()) : line
@@ -136,8 +142,9 @@ struct StepPlanner {
             }
         case .forwarderStart(let name):
             if let role = scenario.role(name.value) {
-                command = resolve(
-                    Shell.join(ForwarderCommandLine(role: role, lab: lab, placement: role.forwarder.flatMap { scenario.role($0.on.value) }).arguments))
+                let line = forwarderCommandLine(role)
+                command = resolve(Shell.join(line.arguments))
+                if let dpdk = line.dpdk, line.program == "testpmd" { target += ", written for DPDK \(dpdk)" }
             }
             action = .forwarderStart(role: name.value, line: command)
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }

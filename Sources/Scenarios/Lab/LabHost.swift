@@ -30,6 +30,8 @@ public struct LabHost: Sendable {
     public var connectFrom: String?
     /// Environment variable or file holding the SSH password.
     public var passwordEnv: String?, passwordFile: String?
+    /// The DPDK release on the host, when the lab says: forwarder lines take its options.
+    public var dpdk: DPDKVersion?
     /// libssh2 (default) or openssh (the ssh binary with ControlMaster).
     public var sshTransport = "libssh2"
 

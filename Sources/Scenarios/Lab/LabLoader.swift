@@ -38,6 +38,15 @@ public struct LabLoader: Sendable {
             host.sshTransport = h.text("transport")?.value ?? "libssh2"
             host.passwordEnv = h.text("password_env")?.value
             host.passwordFile = h.text("password_file")?.value
+            if let version = h.text("dpdk") {
+                host.dpdk = DPDKVersion(version.value)
+                if host.dpdk == nil {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, "dpdk '\(version.value)' is not a DPDK release; write it as YY.MM (17.08, 22.11)", at: version.location,
+                            length: version.value.count))
+                }
+            }
             return host
         }
         if let d = root.text("default_host"), !hosts.contains(where: { $0.name == d.value }) {

@@ -7,12 +7,15 @@ public struct ForwarderCommandLine: Sendable {
     public let lab: Lab
     /// The host, VM or container it runs on.
     public let placement: Role?
+    /// The DPDK release of the lab host it runs on, when the lab says (its options: `-w` or `-a`).
+    public let dpdk: DPDKVersion?
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab, placement: Role?) {
+    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil) {
         self.role = role
         self.lab = lab
         self.placement = placement
+        self.dpdk = dpdk
     }
 
     /// The program that runs the role.
@@ -47,7 +50,7 @@ public struct ForwarderCommandLine: Sendable {
             if !f.allow.isEmpty && !f.noPCI { a.append("--no-pci") }
         }
         for vdev in f.vdevs { a += ["--vdev", vdev.value] }
-        if !usesNICStandIns { for pci in f.allow { a += ["-a", pci.description] } }
+        if !usesNICStandIns { for pci in f.allow { a += [dpdk?.allowOption ?? "-a", pci.description] } }
         a.append("--")
         if let args = f.args { a += args.split(separator: " ").map(String.init) }
         return a
