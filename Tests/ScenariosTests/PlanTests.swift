@@ -144,6 +144,21 @@ import Testing
             })
     }
 
+    /// A NIC an earlier step binds to igb_uio cannot be a later forwarder's af_packet port: the
+    /// guide's bind (kept behind bind_nics) would remove the interface FastPath's switch runs on.
+    @Test func anAFPacketPortOnANICBoundAwayIsAWarning() throws {
+        func warnings(_ overrides: [String]) -> [String] {
+            Compiler().plan(path: TestPaths.scenarios.appendingPathComponent("vhost-user-migration.yaml").path, labPath: guide, overrides: overrides)
+                .diagnostics.filter { $0.severity == .warning }.map(\.message)
+        }
+        #expect(warnings([]).isEmpty, "\(warnings([]))")
+        let bound = warnings(["bind_nics=true"])
+        #expect(bound.count == 2, "\(bound)")
+        #expect(
+            bound.contains { $0.contains("'h1-vhost-switch'") && $0.contains("af_packet port on ens3f0") && $0.contains("step 'h1-bind' bound 0000:09:00.0") })
+        #expect(try plan("vhost-user-migration.yaml", lab: guide).step("h1-bind")?.skip == "when ${bind_nics} == true is false")
+    }
+
     @Test func migrationTargetsTheDestinationHost() throws {
         #expect(try plan("vhost-user-migration.yaml", lab: guide).step("migrate")?.command == "migrate tcp:10.237.212.131:5555")
         let virtualPlan = try plan("vhost-user-migration.yaml", lab: virtual, ["migrate_port=6000"])

@@ -26,7 +26,8 @@ public struct ForwarderCommandLine: Sendable {
     /// (left on its kernel driver), or the guest's ethN for a VM NIC.
     public var usesNICStandIns: Bool { program == "fastpath" || !lab.capabilities.contains(Capability.physicalNIC.rawValue) }
 
-    private func standIn(for pci: PCIAddress) -> String? {
+    /// The interface that stands for a PCI device the role is allowed (a host NIC's name, a VM's ethN).
+    func standIn(for pci: PCIAddress) -> String? {
         if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
         if let vm = placement?.vm, let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
         return nil
