@@ -300,6 +300,14 @@ import Testing
             let bad = try ask(#"{"command": "set fwd nonsense"}"#)
             #expect(bad["ok"] as? Bool == false && (bad["output"] as? String ?? "").hasPrefix("Bad arguments"))
             #expect(try ask("not json")["ok"] as? Bool == false)
+            // Clients that hang up before their answer leave FastPath serving (EPIPE, not SIGPIPE).
+            for _ in 0..<5 {
+                let gone = try #require(try? await UnixSocket.connect(socket, until: .now + .seconds(5)).get())
+                _ = #"{"command": "show port info all"}"#.appending("\n").withCString { write(gone, $0, strlen($0)) }
+                close(gone)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try ask(#"{"command": "show port stats 0"}"#)["ok"] as? Bool == true)
             // quit over the socket ends the process; the prompt's session sees it leave.
             #expect(try ask(#"{"command": "quit"}"#)["quit"] as? Bool == true)
             _ = try? await fp.session.expect("Bye\\.\\.\\.\\s*$", timeout: .seconds(10))

@@ -100,6 +100,15 @@ import Testing
         #expect(await ledger.undoAll().isEmpty)
     }
 
+    @Test func aWriteToAPeerThatHungUpIsAnErrorNotASignal() throws {
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        close(pair[1])
+        defer { close(pair[0]) }
+        // The test process keeps SIGPIPE at its default: a raised one would end it here.
+        #expect(NonBlockingIO.write(Array("quit\n".utf8), to: pair[0], within: .seconds(1)) == .closed(EPIPE))
+    }
+
     @Test func missingSocketIsATypedError() async throws {
         do {
             _ = try await QMPClient.connect(to: "/nonexistent/labrunner.qmp", timeout: .milliseconds(300))

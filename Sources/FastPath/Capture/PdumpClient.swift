@@ -21,7 +21,7 @@ public final class PdumpClient: @unchecked Sendable {
         if let rx = spec.rxFile { writers[.rx] = try PcapWriter(path: rx) }
         if let tx = spec.txFile { writers[.tx] = tx == spec.rxFile ? writers[.rx] : try PcapWriter(path: tx) }
         let request = #"{"pdump": {"port": \#(spec.port), "rx": \#(spec.rxFile != nil), "tx": \#(spec.txFile != nil)}}"# + "\n"
-        guard request.withCString({ write(fd, $0, strlen($0)) }) > 0, let reply = readLine(),
+        guard request.withCString({ send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }) > 0, let reply = readLine(),
             let object = try? JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any]
         else {
             Glibc.close(fd)

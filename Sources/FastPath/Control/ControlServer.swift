@@ -153,7 +153,8 @@ public final class ControlServer: @unchecked Sendable {
     private func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
         var done = 0
         while done < count {
-            let n = write(fd, bytes + done, count - done)
+            // A client that hung up is an EPIPE here, never a SIGPIPE that ends FastPath.
+            let n = Glibc.send(fd, bytes + done, count - done, Int32(MSG_NOSIGNAL))
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             done += n

@@ -39,7 +39,7 @@ enum NonBlockingIO {
         let deadline = ContinuousClock.now + limit
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { writeQuietly(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 offset += n
                 continue
@@ -52,5 +52,13 @@ enum NonBlockingIO {
             _ = poll(&descriptor, 1, left.pollMilliseconds)
         }
         return nil
+    }
+
+    /// write(2) that never raises SIGPIPE: on a socket whose reader has gone it fails with EPIPE instead
+    /// of killing the process (a library cannot count on its host program ignoring SIGPIPE). A PTY or a
+    /// file is written with write(2), which raises no SIGPIPE there.
+    static func writeQuietly(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+        let n = Glibc.send(fd, bytes, count, Int32(MSG_NOSIGNAL))
+        return n < 0 && errno == ENOTSOCK ? Glibc.write(fd, bytes, count) : n
     }
 }
