@@ -314,6 +314,18 @@ import Testing
 
 /// A scenario whose host is reached over SSH: the engine runs steps and uploads files through libssh2.
 @Suite(.serialized) struct SSHLabTests {
+    /// Writes `d/lab.yaml`: an ssh lab named `name` whose one host h1 is `server`, reached from its
+    /// client namespace with `access` (its key unless given).
+    private func writeLab(_ server: NamespaceSSHServer, name: String, access: String? = nil) throws {
+        try """
+        name: \(name)
+        kind: ssh
+        capabilities: [physical-nic]
+        hosts:
+          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), \(access ?? "key: \(server.clientKey)")}
+        """.write(toFile: server.directory.appendingPathComponent("lab.yaml").path, atomically: true, encoding: .utf8)
+    }
+
     @Test(arguments: ["libssh2", "openssh", "jump", "openssh-jump", "password"]) func scenarioOnAnSSHLab(transport: String) async throws {
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
@@ -327,13 +339,7 @@ import Testing
             default: "key: \(server.clientKey), transport: \(transport)"
             }
         try "payload\n".write(toFile: "\(d)/local.txt", atomically: true, encoding: .utf8)
-        try """
-        name: ssh-test
-        kind: ssh
-        capabilities: [physical-nic]
-        hosts:
-          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), \(access)}
-        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try writeLab(server, name: "ssh-test", access: access)
         try """
         name: remote
         title: Steps on a host reached over SSH
@@ -402,13 +408,7 @@ import Testing
     @Test func sigintDuringARemoteCommandEndsTheRunInTime() async throws {
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
-        try """
-        name: ssh-interrupt
-        kind: ssh
-        capabilities: [physical-nic]
-        hosts:
-          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
-        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try writeLab(server, name: "ssh-interrupt")
         try """
         name: interrupted
         title: A long remote command, interrupted
@@ -442,13 +442,7 @@ import Testing
         // 8 MiB through 16 Mbit/s: about 4 s on the wire, time enough to drop the connection midway.
         _ = CLI.shell("head -c 8388608 /dev/urandom > \(d)/big.bin; mkdir -p \(d)/remote; echo old > \(d)/remote/big.bin")
         _ = CLI.shell("ip netns exec \(server.clientNamespace) tc qdisc add dev \(server.prefix)a root tbf rate 16mbit burst 32kbit latency 400ms")
-        try """
-        name: ssh-drop
-        kind: ssh
-        capabilities: [physical-nic]
-        hosts:
-          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
-        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try writeLab(server, name: "ssh-drop")
         try """
         name: dropped
         title: A copy the host drops midway
@@ -482,13 +476,7 @@ import Testing
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         let ns = server.serverNamespace
-        try """
-        name: ssh-undo
-        kind: ssh
-        capabilities: [physical-nic]
-        hosts:
-          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey)}
-        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try writeLab(server, name: "ssh-undo")
         func scenario(_ last: String) -> String {
             """
             name: changes
@@ -539,13 +527,7 @@ import Testing
         let server = try await NamespaceSSHServer()
         let d = server.directory.path
         // The lease lives in the host's working directory: here the server's private tmpfs.
-        try """
-        name: ssh-lease
-        kind: ssh
-        capabilities: [physical-nic]
-        hosts:
-          h1: {address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey), workdir: \(d)/private/lr}
-        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        try writeLab(server, name: "ssh-lease", access: "key: \(server.clientKey), workdir: \(d)/private/lr")
         for (name, line) in [("hold", "date +%s.%N > \(d)/hold-start; sleep 3; date +%s.%N > \(d)/hold-end"), ("other", "date +%s.%N >> \(d)/other-start")] {
             try """
             name: \(name)

@@ -75,8 +75,7 @@ struct Engine: Sendable {
         let elapsed = ContinuousClock.now - start
         return RunResult(
             outcomes: ordered, cleanupProblems: problems, interrupted: interrupt?.interrupted ?? false,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, searches: await context.searches,
-            traffic: await context.traffic, migrations: await context.migrations)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, records: await context.records)
     }
 
     /// Steps chosen by --only / --from / --until (always steps are always chosen).

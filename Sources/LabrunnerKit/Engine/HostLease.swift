@@ -33,7 +33,7 @@ struct HostLease: Sendable {
     }
 
     init(run: String, workdir: String) {
-        self.run = run
+        self.run = run.filter { !$0.isWhitespace }  // one word, as every field of the file
         file = workdir + "/lease"
         var name = [CChar](repeating: 0, count: 256)
         gethostname(&name, name.count)
@@ -46,7 +46,7 @@ struct HostLease: Sendable {
     /// Takes the lease, or renews it if this run holds it; prints `held RUN HOLDER SINCE UNTIL` and
     /// fails when another run holds one that has not expired.
     var acquire: String {
-        let (me, who) = (Shell.quote(run.filter { !$0.isWhitespace }), Shell.quote(holder))
+        let (me, who) = (Shell.quote(run), Shell.quote(holder))
         return """
             command -v flock >/dev/null || { echo 'flock(1) is missing on this host (util-linux)' >&2; exit 2; }
             mkdir -p \(Shell.quote((file as NSString).deletingLastPathComponent)) && exec 9>\(quotedFile).lock && flock -w 10 9 || exit 2
@@ -61,7 +61,7 @@ struct HostLease: Sendable {
 
     /// Removes the lease if this run holds it.
     var release: String {
-        let me = Shell.quote(run.filter { !$0.isWhitespace })
+        let me = Shell.quote(run)
         return
             "[ -f \(quotedFile) ] || exit 0; exec 9>\(quotedFile).lock && flock -w 10 9 && read id rest < \(quotedFile) && if [ \"$id\" = \(me) ]; then rm -f \(quotedFile); fi; true"
     }

@@ -18,15 +18,12 @@ actor RunContext {
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
     private var libvirtTransports: [String: String] = [:]
-    /// The throughput searches the run's steps made, in order (the report plots them).
-    private(set) var searches: [SearchRecord] = []
-    /// Traffic reports with their loss windows, and migrations, in order (the report's timelines).
-    private(set) var traffic: [TrafficRecord] = []
-    private(set) var migrations: [MigrationRecord] = []
+    /// What the steps measured for the report's plots.
+    private(set) var records = RunRecords()
 
     /// Keeps a traffic step's report (its output's JSON) for the report's timeline.
     func recordTraffic(of step: String, in output: String) {
-        if let report = JSONValue.reply(in: output), let record = TrafficRecord(step: step, report: report) { traffic.append(record) }
+        if let report = JSONValue.reply(in: output), let record = TrafficRecord(step: step, report: report) { records.traffic.append(record) }
     }
 
     /// How long to wait for another run's lease on a lab host (none: fail the step at once).
@@ -69,7 +66,7 @@ actor RunContext {
 
     /// Keeps a migration for the report's timeline.
     func record(_ migration: MigrationRecord) {
-        migrations.append(migration)
+        records.migrations.append(migration)
     }
     private var openSSHMasters: Set<String> = []
     /// SSH connections that carry QMP relays to remote hosts.
@@ -147,7 +144,7 @@ actor RunContext {
     /// one JSON object a line with the step's id.
     func recordTrials(of step: String, in output: String) {
         guard let report = JSONValue.reply(in: output), let log = report["trial_log"]?.elements, !log.isEmpty else { return }
-        if let record = SearchRecord(step: step, report: report) { searches.append(record) }
+        if let record = SearchRecord(step: step, report: report) { records.searches.append(record) }
         let lines = log.map { JSONValue.object([("step", .string(step))] + $0.fields).rendered(pretty: false) + "\n" }.joined()
         let file = directory.appendingPathComponent("trials.jsonl")
         if let handle = try? FileHandle(forWritingTo: file) {

@@ -33,19 +33,12 @@ struct StepRunner {
             outcome.message = idle
             return outcome
         }
-        if let undo = step.undo {
-            // Recorded before the step runs: a run killed while it runs still reverts it.
-            do {
-                let variables = await context.variables
-                let line = try ShellLine.substitute(undo) { variables[$0].map(ShellLine.Value.word) }
-                // A session's step is undone on the session's host, as a command of its own.
-                let host = try await context.host(for: step.on.map { context.graph.sessions[$0]?.role ?? $0 })
-                await context.ledger.record(kind: "undo", name: "\(step.id) on \(host.name)", undo: host.argv(running: line))
-            } catch {
-                outcome.status = .error
-                outcome.message = "its undo cannot be recorded, so it is not run: \(error)"
-                return outcome
-            }
+        do {
+            try await recordUndo()
+        } catch {
+            outcome.status = .error
+            outcome.message = "its undo cannot be recorded, so it is not run: \(error)"
+            return outcome
         }
         let evaluator = ExpectationEvaluator(step: step)
         var delay = step.retryDelay
@@ -83,6 +76,16 @@ struct StepRunner {
             outcome.status = .cancelled
         }
         return outcome
+    }
+
+    /// Writes the step's `undo:` to the ledger before the step runs, so that a run killed while it runs
+    /// still reverts it; a session's step is undone on the session's host, as a command of its own.
+    private func recordUndo() async throws {
+        guard let undo = step.undo else { return }
+        let variables = await context.variables
+        let line = try ShellLine.substitute(undo, captures: { variables[$0] })
+        let host = try await context.host(for: step.on.map { context.graph.sessions[$0]?.role ?? $0 })
+        await context.ledger.record(kind: "undo", name: "\(step.id) on \(host.name)", undo: host.argv(running: line))
     }
 
     private var elapsed: Double {

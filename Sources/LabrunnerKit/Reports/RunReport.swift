@@ -20,12 +20,12 @@ struct RunReport {
             files.insert("results.txt", at: 0)
         }
         var plots: [(file: String, caption: String)] = []
-        for search in result.searches {
+        for search in result.records.searches {
             let plot = SearchPlot(record: search)
             try plot.svg.write(to: directory.appendingPathComponent(plot.fileName), atomically: true, encoding: .utf8)
             plots.append((plot.fileName, "Step \(search.step): every trial of the throughput search, its loss against the rate it offered"))
         }
-        for timeline in MigrationTimelinePlot.plots(result.migrations, result.traffic) {
+        for timeline in MigrationTimelinePlot.plots(result.records.migrations, result.records.traffic) {
             try timeline.svg.write(to: directory.appendingPathComponent(timeline.fileName), atomically: true, encoding: .utf8)
             plots.append(
                 (
@@ -33,7 +33,7 @@ struct RunReport {
                     "Step \(timeline.migration.step): the generator's probes sent and answered per millisecond around the migration, QEMU's downtime shaded"
                 ))
         }
-        if !result.searches.isEmpty { files.append("trials.jsonl") }
+        if !result.records.searches.isEmpty { files.append("trials.jsonl") }
         try HTMLReport(graph: graph, result: result, plots: plots, files: files).html.write(
             to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     }

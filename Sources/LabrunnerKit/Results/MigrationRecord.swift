@@ -14,7 +14,6 @@ package struct MigrationRecord: Sendable {
         self.step = step
         self.start = start
         self.end = end
-        let reply = JSONValue.reply(in: queryMigrate)
-        downtime = (reply?["return"] ?? reply)?["downtime"]?.number.map { max(0, $0) }
+        downtime = JSONValue.reply(in: queryMigrate)?["downtime"]?.number.map { max(0, $0) }
     }
 }

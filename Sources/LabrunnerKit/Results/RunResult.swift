@@ -8,11 +8,8 @@ package struct RunResult: Sendable {
     package var interrupted: Bool
     /// Wall time in seconds.
     package var seconds: Double
-    /// The throughput searches its steps made.
-    package var searches: [SearchRecord] = []
-    /// Its traffic reports with loss windows, and its migrations (the report's timelines).
-    package var traffic: [TrafficRecord] = []
-    package var migrations: [MigrationRecord] = []
+    /// What its steps measured for the report's plots.
+    package var records = RunRecords()
 
     /// The run as a whole. A run whose every step was skipped is skipped, never passed: nothing was checked.
     package var verdict: RunVerdict {

@@ -110,43 +110,51 @@ public struct GraphBuilder: Sendable {
     /// (a stand-in for an allowed device, or an explicit vdev) after an earlier step bound that NIC to a
     /// userspace driver: the interface no longer exists then.
     func portsOnNICsBoundAway(_ planned: [PlannedStep], _ planner: StepPlanner) -> [Diagnostic] {
-        var bound: [String: (pci: PCIAddress, step: PlannedStep)] = [:]  // "host/pci" → the binding step
+        var bound: [String: PlannedStep] = [:]  // "host/pci" → the step that bound it
         var out: [Diagnostic] = []
         for step in planned where step.skip == nil {
-            switch step.action {
-            case .run(let line, _):
-                guard let host = planner.labHost(for: step.on)?.name else { continue }
-                let words = line.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "&" }).map(String.init)
-                guard let tool = words.firstIndex(where: { $0.hasSuffix("dpdk-devbind.py") || $0.hasSuffix("dpdk-devbind") }) else { continue }
-                let rest = words[(tool + 1)...]
-                guard let flag = rest.firstIndex(where: { $0 == "-b" || $0 == "--bind" || $0.hasPrefix("--bind=") }) else { continue }
-                let driver = words[flag].hasPrefix("--bind=") ? String(words[flag].dropFirst(7)) : (flag + 1 < words.count ? words[flag + 1] : "")
-                guard Self.userspaceDrivers.contains(driver) else { continue }
-                for pci in rest.compactMap(PCIAddress.init) { bound["\(host)/\(pci)"] = (pci, step) }
-            case .forwarderStart(let name, _):
-                guard let role = scenario.role(name), let f = role.forwarder else { continue }
-                let line = planner.forwarderCommandLine(role)
-                guard let placement = line.placement, let host = planner.labHost(for: placement.name.value)?.name else { continue }
-                let nics = placement.host?.nics ?? []
-                var ports: [(interface: String, pci: PCIAddress)] = []
-                if line.usesNICStandIns { ports += f.allow.compactMap { pci in line.standIn(for: pci).map { ($0, pci) } } }
-                for vdev in f.vdevs where vdev.value.hasPrefix("net_af_packet") || vdev.value.hasPrefix("net_af_xdp") {
-                    let iface = vdev.value.split(separator: ",").first { $0.hasPrefix("iface=") }.map { String($0.dropFirst(6)) }
-                    if let iface, let pci = nics.first(where: { $0.name.value == iface })?.pci { ports.append((iface, pci)) }
-                }
-                for port in ports {
-                    guard let binding = bound["\(host)/\(port.pci)"] else { continue }
-                    out.append(
-                        Diagnostic(
-                            .warning,
-                            "step '\(step.id)' starts '\(name)' with an af_packet port on \(port.interface), but step '\(binding.step.id)' bound \(port.pci) to a userspace driver before it: "
-                                + "\(port.interface) no longer exists then; keep the NIC on its kernel driver for \(line.program == "fastpath" ? "FastPath" : "this port"), or give the forwarder the device (-a)",
-                            at: step.location))
-                }
-            default: continue
+            if case .run(let line, _) = step.action, let host = planner.labHost(for: step.on)?.name {
+                for pci in Self.userspaceBinds(in: line) { bound["\(host)/\(pci)"] = step }
+            }
+            guard case .forwarderStart(let name, _) = step.action, let role = scenario.role(name) else { continue }
+            let line = planner.forwarderCommandLine(role)
+            guard let placement = line.placement, let host = planner.labHost(for: placement.name.value)?.name else { continue }
+            for port in Self.afPacketPorts(of: line) {
+                guard let binder = bound["\(host)/\(port.pci)"] else { continue }
+                out.append(
+                    Diagnostic(
+                        .warning,
+                        "step '\(step.id)' starts '\(name)' with an af_packet port on \(port.interface), but step '\(binder.id)' bound \(port.pci) to a userspace driver before it: "
+                            + "\(port.interface) no longer exists then; keep the NIC on its kernel driver for \(line.program == "fastpath" ? "FastPath" : "this port"), or give the forwarder the device (-a)",
+                        at: step.location))
             }
         }
         return out
+    }
+
+    /// The PCI devices a `dpdk-devbind.py -b DRIVER …` (or `--bind=DRIVER`) in a shell line binds to a
+    /// userspace driver.
+    static func userspaceBinds(in line: String) -> [PCIAddress] {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "&" }).map(String.init)
+        guard let tool = words.firstIndex(where: { $0.hasSuffix("dpdk-devbind.py") || $0.hasSuffix("dpdk-devbind") }),
+            let flag = words[(tool + 1)...].firstIndex(where: { $0 == "-b" || $0 == "--bind" || $0.hasPrefix("--bind=") })
+        else { return [] }
+        let driver = words[flag].hasPrefix("--bind=") ? String(words[flag].dropFirst(7)) : (flag + 1 < words.count ? words[flag + 1] : "")
+        return userspaceDrivers.contains(driver) ? words[(tool + 1)...].compactMap(PCIAddress.init) : []
+    }
+
+    /// A forwarder's af_packet/af_xdp ports on its host's NICs: stand-ins for its allowed devices, and
+    /// vdevs naming a NIC's interface.
+    static func afPacketPorts(of line: ForwarderCommandLine) -> [(interface: String, pci: PCIAddress)] {
+        guard let f = line.role.forwarder else { return [] }
+        let nics = line.placement?.host?.nics ?? []
+        var ports: [(interface: String, pci: PCIAddress)] = []
+        if line.usesNICStandIns { ports += f.allow.compactMap { pci in line.standIn(for: pci).map { ($0, pci) } } }
+        for vdev in f.vdevs where vdev.value.hasPrefix("net_af_packet") || vdev.value.hasPrefix("net_af_xdp") {
+            let iface = vdev.value.split(separator: ",").first { $0.hasPrefix("iface=") }.map { String($0.dropFirst(6)) }
+            if let iface, let pci = nics.first(where: { $0.name.value == iface })?.pci { ports.append((iface, pci)) }
+        }
+        return ports
     }
 
     /// Kahn's algorithm, taking the earliest-written ready step first so plans read like the guide.

@@ -70,7 +70,7 @@ public enum PlannedAction: Sendable {
         }
         func r(_ text: String) -> String { keep(Result { () throws(ShellLine.Problem) in try ShellLine.plain(text, lookup) }, text) }
         func shell(_ line: String) -> String {
-            keep(Result { () throws(ShellLine.Problem) in try ShellLine.substitute(line) { lookup($0).map(ShellLine.Value.word) } }, line)
+            keep(Result { () throws(ShellLine.Problem) in try ShellLine.substitute(line, captures: lookup) }, line)
         }
         func xml(_ text: String) -> String {
             keep(Result { () throws(ShellLine.Problem) in try ShellLine.plain(text) { lookup($0).map(DomainXML.escape) } }, text)

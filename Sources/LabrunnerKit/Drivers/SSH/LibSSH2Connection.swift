@@ -254,7 +254,7 @@ final class LibSSH2Connection: @unchecked Sendable {
             if fromRemote > 0 {
                 var offset = 0
                 while offset < fromRemote {
-                    let n = buffer.withUnsafeBytes { Glibc.write(local, $0.baseAddress! + offset, fromRemote - offset) }
+                    let n = buffer.withUnsafeBytes { NonBlockingIO.writeQuietly(local, $0.baseAddress! + offset, fromRemote - offset) }
                     if n <= 0 { return }
                     offset += n
                 }
@@ -661,14 +661,18 @@ final class LibSSH2Connection: @unchecked Sendable {
     /// acknowledging (TCP_USER_TIMEOUT) says so rather than libssh2's last message.
     private func lostReason() -> String {
         let failure = errno
+        return failure == ETIMEDOUT || socketError() == ETIMEDOUT ? stoppedAnswering : lastError()
+    }
+
+    /// The socket's pending error (SO_ERROR), 0 when none.
+    private func socketError() -> Int32 {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         if socket >= 0 { getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) }
-        if failure == ETIMEDOUT || error == ETIMEDOUT {
-            return "the host stopped answering (nothing acknowledged for \(options.keepalive * 3) s, keepalives included)"
-        }
-        return lastError()
+        return error
     }
+
+    private var stoppedAnswering: String { "the host stopped answering (nothing acknowledged for \(options.keepalive * 3) s, keepalives included)" }
 
     /// Sends a keepalive when one is due (libssh2 keeps the interval); the reply is not waited for.
     private func sendKeepalive(_ session: OpaquePointer) {
@@ -688,13 +692,7 @@ final class LibSSH2Connection: @unchecked Sendable {
         if let deadline { ms = min(200, (deadline - ContinuousClock.now).pollMilliseconds) }
         _ = poll(&descriptor, 1, ms)
         if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
-            if error == ETIMEDOUT {
-                throw SSHError.disconnected(
-                    host: options.host, reason: "the host stopped answering (nothing acknowledged for \(options.keepalive * 3) s, keepalives included)")
-            }
+            throw SSHError.disconnected(host: options.host, reason: socketError() == ETIMEDOUT ? stoppedAnswering : "the connection was closed")
         }
     }
 

@@ -42,9 +42,7 @@ extension StepRunner {
             return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
         case "migrate":
             guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
-            let start = MonotonicClock.nanoseconds
-            let job = try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: call.live)
-            await context.record(MigrationRecord(step: step.id, start: start, end: MonotonicClock.nanoseconds, queryMigrate: job))
+            let job = try await timedMigration { try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: call.live) }
             // The domain now runs at the destination: that is where the ledger stops it.
             await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
             await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])

@@ -8,10 +8,8 @@ extension StepRunner {
         guard let name = step.on else { throw StepError.unreachable("a VM") }
         let monitor = try await context.monitor(for: name)
         if migration {
-            let start = MonotonicClock.nanoseconds
-            let job = try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout)
-            await context.record(MigrationRecord(step: step.id, start: start, end: MonotonicClock.nanoseconds, queryMigrate: job))
-            return StepOutput(stdout: job, stderr: "", status: nil)
+            return StepOutput(
+                stdout: try await timedMigration { try await MigrationHelper(monitor: monitor).migrate(command, timeout: timeout) }, stderr: "", status: nil)
         }
         let output =
             switch command {
@@ -19,5 +17,14 @@ extension StepRunner {
             case .qmp(let json): try await monitor.execute(json, timeout: timeout)
             }
         return StepOutput(stdout: output, stderr: "", status: nil)
+    }
+
+    /// Runs a migration (its result shaped like query-migrate) and keeps when it ran, on CLOCK_MONOTONIC,
+    /// and its downtime for the report's timeline.
+    func timedMigration(_ migrate: () async throws -> String) async throws -> String {
+        let start = MonotonicClock.nanoseconds
+        let job = try await migrate()
+        await context.record(MigrationRecord(step: step.id, start: start, end: MonotonicClock.nanoseconds, queryMigrate: job))
+        return job
     }
 }

@@ -75,6 +75,11 @@ public enum ShellLine {
         return out
     }
 
+    /// `line` with captured values (each one word of its exact text) filled in.
+    public static func substitute(_ line: String, captures lookup: (String) -> String?) throws(Problem) -> String {
+        try substitute(line) { lookup($0).map(Value.word) }
+    }
+
     /// Text that is not a shell line (a testpmd command, an HMP line, a path, an argument) with its
     /// references filled in as they are, but none that would type more than one line.
     public static func plain(_ text: String, _ lookup: (String) -> String?) throws(Problem) -> String {
