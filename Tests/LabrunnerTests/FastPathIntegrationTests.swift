@@ -283,7 +283,7 @@ import Testing
             let fd = try #require(try? await UnixSocket.connect(socket, until: .now + .seconds(5)).get())
             defer { close(fd) }
             func ask(_ line: String) throws -> [String: Any] {
-                _ = (line + "\n").withCString { write(fd, $0, strlen($0)) }
+                _ = (line + "\n").withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
                 var bytes = [UInt8]()
                 var byte: UInt8 = 0
                 while read(fd, &byte, 1) == 1 && byte != 0x0A { bytes.append(byte) }
