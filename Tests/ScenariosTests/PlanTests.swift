@@ -102,6 +102,28 @@ import Testing
         #expect(graph.step("define")?.skip == nil)
     }
 
+    /// A real lab's VM must boot something. PVP's guest image is each lab's to give (the guide leaves
+    /// `<vm_image>.qcow2` open): guide-lab gives one; without it both launch ways are refused at the role.
+    @Test func aRealLabsVMMustBootSomething() throws {
+        #expect(try plan("pvp.yaml", lab: guide).step("vm-qemu")?.command.contains("-hda /root/images/pvp-guest.qcow2") == true)
+        #expect(
+            try plan("pvp.yaml", lab: guide, ["launch=libvirt"]).step("define")?.command.contains(
+                "<driver name='qemu' type='qcow2'/><source file='/root/images/pvp-guest.qcow2'/>") == true)
+        let pvp = TestPaths.scenarios.appendingPathComponent("pvp.yaml").path
+        let roleLine =
+            try #require(try String(contentsOfFile: pvp, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "  vm:" })
+            + 1
+        for launch in ["qemu", "libvirt"] {
+            let result = Compiler().plan(path: pvp, labPath: guide, overrides: ["vm_image=", "launch=\(launch)"])
+            let errors = result.diagnostics.filter { $0.severity == .error }
+            #expect(result.graph == nil && errors.count == 1, "\(errors)")
+            #expect(errors.first?.message.hasPrefix("vm role 'vm' boots nothing on lab 'guide-lab'") == true, "\(errors)")
+            #expect(errors.first?.location.file == pvp && errors.first?.location.line == roleLine)
+        }
+        // The virtual lab boots its own guest.
+        #expect(try plan("pvp.yaml", lab: virtual, ["vm_image="]).step("vm-qemu")?.command.contains("-kernel /run/labrunner/guest/vmlinux") == true)
+    }
+
     @Test func forwarderPortsStandInForNICsWithoutHardware() throws {
         let virtualStart = try #require(try plan("pvp.yaml", lab: virtual).step("host-testpmd")).command
         #expect(

@@ -105,7 +105,10 @@ public enum ScenarioGrammar {
             Field("cpu", text, "CPU model (host, max); the lab may override it (TCG)."),
             Field("machine", text, "Machine type (pc, q35, pc-i440fx-rhel7.0.0)."),
             Field("backing", .object(backing), "Guest memory backing."),
-            Field("disk", text, "Disk image (-hda)."),
+            Field(
+                "disk", text,
+                "Disk image (-hda). On a real lab a VM needs it (or kernel:); a lab gives its own through a param, quoted (\"${vm_image}\") so one it leaves empty means none."
+            ),
             Field("kernel", text, "Kernel for direct boot."),
             Field("initrd", text, "Initramfs for direct boot."),
             Field("append", text, "Kernel command line for direct boot."),

@@ -33,6 +33,7 @@ public struct GraphBuilder: Sendable {
         diagnostics += unimplementedForwarderCommands(planned)
         diagnostics += optionsTheHostsDPDKLacks(planned, planner)
         diagnostics += portsOnNICsBoundAway(planned, planner)
+        diagnostics += vmsThatBootNothing(planned)
         var bindings: [String: LabHost] = [:]
         for name in scenario.roles.map(\.name.value) + scenario.sessions.map(\.name.value) {
             bindings[name] = planner.labHost(for: name)
@@ -100,6 +101,31 @@ public struct GraphBuilder: Sendable {
                     .warning, "step '\(step.id)' starts '\(name)' with testpmd on a host with DPDK \(dpdk) (the lab's dpdk:), but \(reason)",
                     at: step.location)
             }
+        }
+    }
+
+    /// An error for each VM role a step starts (QEMU, or a libvirt define) on a real lab with neither a
+    /// disk nor a kernel: its QEMU would boot no guest OS. The virtual lab boots its own guest.
+    func vmsThatBootNothing(_ planned: [PlannedStep]) -> [Diagnostic] {
+        guard !lab.isVirtual else { return [] }
+        var started: [String: PlannedStep] = [:]
+        for step in planned where step.skip == nil {
+            switch step.action {
+            case .vmStart(let role, _, _): started[role] = started[role] ?? step
+            case .libvirt(let call) where call.action == "define":
+                if let role = scenario.roles.first(where: { ($0.vm?.name ?? $0.name.value) == call.domain }) {
+                    started[role.name.value] = started[role.name.value] ?? step
+                }
+            default: break
+            }
+        }
+        return scenario.roles.compactMap { role -> Diagnostic? in
+            guard let vm = role.vm, let step = started[role.name.value], vm.disk == nil, vm.kernel == nil else { return nil }
+            return Diagnostic(
+                .error,
+                "vm role '\(role.name.value)' boots nothing on lab '\(lab.name)' (started by step '\(step.id)'): it names no disk: and no kernel:; "
+                    + "give it the guest's image on this lab — in the scenario, or for this lab only through a param the lab file sets (params:, or scenarios: \(scenario.name): …)",
+                at: role.name.location, length: role.name.value.count)
         }
     }
 

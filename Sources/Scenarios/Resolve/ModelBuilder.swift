@@ -35,13 +35,15 @@ struct ModelBuilder {
             let memory = node.quantity("memory") ?? Located(Quantity(0, .MiB), at: at)
             let vcpusText = node.text("vcpus")
             let vcpus = Located(vcpusText.flatMap { Int($0.value) } ?? 1, at: vcpusText?.location ?? at)
+            // A boot file a param left empty (a lab that sets none) is no boot file.
+            func bootFile(_ key: String) -> String? { node.text(key).map(\.value).flatMap { $0.isEmpty ? nil : $0 } }
             spec = .vm(
                 VMSpec(
                     host: host, name: node.text("name")?.value, memory: memory,
                     vcpus: vcpus, pin: node.cores("pin"),
                     cpu: node.text("cpu")?.value, machine: node.text("machine")?.value,
-                    backing: node["backing"].flatMap(backing), disk: node.text("disk")?.value,
-                    kernel: node.text("kernel")?.value, initrd: node.text("initrd")?.value,
+                    backing: node["backing"].flatMap(backing), disk: bootFile("disk"),
+                    kernel: bootFile("kernel"), initrd: bootFile("initrd"),
                     append: node.text("append")?.value, nics: node.objects("nics").compactMap(vmNIC),
                     incoming: node.text("incoming")?.value, monitor: node.text("monitor")?.value,
                     qmp: node.text("qmp")?.value))

@@ -65,7 +65,11 @@ public struct DomainXML: Sendable {
         x.append("  </cpu>")
         x.append("  <devices>")
         if let disk = vm.disk {
-            x.append("    <disk type='file' device='disk'><source file='\(Self.escape(disk))'/><target dev='hda' bus='ide'/></disk>")
+            // libvirt never probes a disk's format (it takes raw): a qcow2 image must say so.
+            let format = disk.lowercased().hasSuffix(".qcow2") ? "qcow2" : "raw"
+            x.append(
+                "    <disk type='file' device='disk'><driver name='qemu' type='\(format)'/><source file='\(Self.escape(disk))'/><target dev='hda' bus='ide'/></disk>"
+            )
         }
         for nic in vm.nics where !nic.hotplug {
             x += interface(nic)
