@@ -46,16 +46,20 @@ import Testing
         #expect(lab.namespaces().isEmpty)
     }
 
-    @Test func pvpHowToForwardsThroughTheGuestsFastPath() throws {
+    /// Both of the guide's ways to launch the VM: QEMU, and libvirt (the host's own libvirtd in its
+    /// namespace defines and starts the domain, and destroys and undefines it at the end).
+    @Test(arguments: ["qemu", "libvirt"]) func pvpHowToForwardsThroughTheGuestsFastPath(launch: String) throws {
         #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/fastpath.img"), "run: labrunner lab build-guest")
-        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages", "libvirt"])
         defer { lab.tearDown() }
         // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps; an emulated
         // vCPU held off the CPU for a moment may cost a packet, so the run accepts 1 % of loss.
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
-            "--set", "acceptable_loss=1%")
+            "--set", "acceptable_loss=1%", "--set", "launch=\(launch)")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let launched = launch == "qemu" ? ["PASS vm-qemu", "PASS stop-vm"] : ["PASS define", "PASS start", "PASS destroy-vm", "PASS undefine-vm"]
+        for line in launched { #expect(result.stdout.contains(line), "\(line) in \(result.stdout)") }
         let traffic = try lab.stepLog("traffic")
         let sent = traffic.firstMatch(of: /"sent": (\d+)/).map { Int($0.1)! } ?? -1
         let received = traffic.firstMatch(of: /"received": (\d+)/).map { Int($0.1)! } ?? -1
@@ -66,6 +70,7 @@ import Testing
         let guestIn = Int(guest["0.rx_packets"] ?? "") ?? -1, guestOut = Int(guest["1.tx_packets"] ?? "") ?? -1
         #expect(guestIn <= sent && guestOut <= guestIn && guestOut >= received, "\(guest)")
         #expect(lab.namespaces().isEmpty)
+        #expect(lab.leftoverProcesses().isEmpty)
     }
 
     /// PVP as the benchmark: the search finds the TCG guest's NDR and PDR from the same trials, every

@@ -101,10 +101,15 @@ actor RunContext {
         throw StepError.setup("forwarder \(role) is not running: a step `fastpath: {start: \(role)}` must start it first")
     }
 
-    /// Why an `always` step has nothing to act on — it stops a VM, or commands a forwarder, that this
-    /// run never started (a run cut short, or --only/--until) — or nil when it has something.
-    func idleCleanupReason(_ step: PlannedStep) -> String? {
+    /// Why an `always` step has nothing to act on — it stops a VM, destroys or undefines a libvirt
+    /// domain, or commands a forwarder, that this run never started (a run cut short, or --only/--until)
+    /// — or nil when it has something.
+    func idleCleanupReason(_ step: PlannedStep) async -> String? {
         if case .vmStop(let role) = step.action, vms[role] == nil { return "vm \(role) was not started in this run" }
+        if case .libvirt(let call) = step.action, ["destroy", "undefine"].contains(call.action) {
+            let (entry, done) = call.action == "destroy" ? ("\(call.domain) running on \(call.uri)", "started") : ("\(call.domain) on \(call.uri)", "defined")
+            if await !ledger.isPending(kind: "domain", name: entry) { return "domain \(call.domain) was not \(done) on \(call.uri) in this run" }
+        }
         if case .forwarderCommand(let role, _) = step.action, forwarders[role] == nil {
             if let vm = graph.forwarderPlacements[role] {
                 return vms[vm]?.exited != false ? "forwarder \(role) is not running (its vm \(vm) is not running)" : nil

@@ -79,6 +79,11 @@ actor Ledger {
         }
     }
 
+    /// Whether a resource of this kind and name was recorded and is not undone yet.
+    func isPending(kind: String, name: String) -> Bool {
+        entries.contains { $0.kind == kind && $0.name == name && !undone.contains($0.seq) }
+    }
+
     /// Resources not undone yet, newest first.
     var pending: [LedgerEntry] { entries.filter { !undone.contains($0.seq) }.reversed() }
 

@@ -7,7 +7,9 @@ import Scenarios
 /// It runs in the mount namespace `ip netns exec` gives it, where the host's working directory is bind-
 /// mounted over /run/libvirt (its socket), and private directories over libvirt's state, cache, log and
 /// configuration; the configuration is the machine's with a host UUID of its own (libvirt refuses to
-/// migrate between two daemons with the same one). The machine's own libvirt is never touched.
+/// migrate between two daemons with the same one) and QEMU run as root, as the PVP how-to's
+/// `qemu-as-root` step sets on a real host (vhost-user sockets and the console are root's). The
+/// machine's own libvirt is never touched.
 struct NamespaceLibvirtd {
     let host: LabHost
     let ledger: Ledger
@@ -32,6 +34,7 @@ struct NamespaceLibvirtd {
             mkdir -p \(binds.map { "\($0.0) \($0.1)" }.joined(separator: " "))
             cp -a /etc/libvirt/. \(state)/etc/
             echo 'host_uuid = "\(UUID().uuidString.lowercased())"' >> \(state)/etc/libvirtd.conf
+            printf 'user = "root"\ngroup = "root"\n' >> \(state)/etc/qemu.conf
             ip netns exec \(namespace) sh -c \(Shell.quote(inside))
             """
         await ledger.record(

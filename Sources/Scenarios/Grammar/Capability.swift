@@ -19,6 +19,9 @@ public enum Capability: String, Sendable, CaseIterable {
     case isolcpus
     /// The guide's Intel switch, configured through TestPoint.
     case testpoint
+    /// Steps may change the host's own system configuration (/etc): a real lab host. The virtual lab's
+    /// hosts are namespaces that share this machine's /etc, so they lack it.
+    case hostConfig = "host-config"
     /// QEMU keeps MSI-X on for vhost-user NICs under TCG (QEMU 10 does; 7.2 crashes, so it gets `vectors=0`).
     case vhostUserMSIX = "vhost-user-msix"
 

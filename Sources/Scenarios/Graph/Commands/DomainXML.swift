@@ -23,7 +23,7 @@ public struct DomainXML: Sendable {
         x.append("  <name>\(Self.escape(vm.name ?? role.name.value))</name>")
         x.append("  <memory unit='KiB'>\(kib)</memory>")
         x.append("  <currentMemory unit='KiB'>\(kib)</currentMemory>")
-        if let backing = vm.backing {
+        if let backing = qemu.effectiveBacking {
             x.append("  <memoryBacking>")
             if backing.type == "hugepages" {
                 let page = Int((backing.pageSize ?? Quantity(2, .MiB)).converted(to: .KiB))
@@ -38,7 +38,8 @@ public struct DomainXML: Sendable {
             x.append("  </memoryBacking>")
         }
         x.append("  <vcpu placement='static'>\(vm.vcpus.value)</vcpu>")
-        if let pin = vm.pin {
+        // The virtual lab has its own few cores; the scenario's pinning is for real hosts (as with QEMU's taskset).
+        if let pin = vm.pin, !qemu.lab.isVirtual {
             x.append("  <cputune>")
             for (vcpu, core) in zip(0..<vm.vcpus.value, pin.value.cores.cycled(count: vm.vcpus.value)) {
                 x.append("    <vcpupin vcpu='\(vcpu)' cpuset='\(core)'/>")
@@ -48,7 +49,7 @@ public struct DomainXML: Sendable {
         }
         x.append("  <os>")
         x.append("    <type arch='x86_64' machine='\(Self.escape(vm.machine ?? "pc"))'>hvm</type>")
-        if vm.disk == nil, let kernel = vm.kernel ?? qemu.lab.guestKernel {
+        if let kernel = qemu.bootKernel {
             x.append("    <kernel>\(Self.escape(kernel))</kernel>")
             if let initrd = qemu.initrd { x.append("    <initrd>\(Self.escape(initrd))</initrd>") }
             x.append("    <cmdline>\(Self.escape(vm.append ?? "console=ttyS0 quiet"))</cmdline>")
@@ -64,7 +65,7 @@ public struct DomainXML: Sendable {
         x.append("    </numa>")
         x.append("  </cpu>")
         x.append("  <devices>")
-        if let disk = vm.disk {
+        if let disk = qemu.bootDisk {
             // libvirt never probes a disk's format (it takes raw): a qcow2 image must say so.
             let format = disk.lowercased().hasSuffix(".qcow2") ? "qcow2" : "raw"
             x.append(
@@ -74,8 +75,20 @@ public struct DomainXML: Sendable {
         for nic in vm.nics where !nic.hotplug {
             x += interface(nic)
         }
-        x.append("    <serial type='pty'><target port='0'/></serial>")
-        x.append("    <console type='pty'><target type='serial' port='0'/></console>")
+        if let image = qemu.forwarderImage {
+            x.append(
+                "    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='\(Self.escape(image))'/><target dev='vda' bus='virtio'/><readonly/></disk>"
+            )
+        }
+        if qemu.lab.isVirtual {
+            // The console socket labrunner's console sessions connect to, as with QEMU launched directly.
+            let socket = Self.escape(qemu.consoleSocket)
+            x.append("    <serial type='unix'><source mode='bind' path='\(socket)'/><target port='0'/></serial>")
+            x.append("    <console type='unix'><source mode='bind' path='\(socket)'/><target type='serial' port='0'/></console>")
+        } else {
+            x.append("    <serial type='pty'><target port='0'/></serial>")
+            x.append("    <console type='pty'><target type='serial' port='0'/></console>")
+        }
         x.append("  </devices>")
         x.append("</domain>")
         return x.joined(separator: "\n")
@@ -86,7 +99,7 @@ public struct DomainXML: Sendable {
         switch nic.type {
         case "vhost-user":
             x.append("    <interface type='vhostuser'>")
-            if let mac = nic.mac { x.append("      <mac address='\(mac.value)'/>") }
+            if let mac = qemu.guestMAC(nic) { x.append("      <mac address='\(mac)'/>") }
             x.append("      <source type='unix' path='\(Self.escape(nic.socket?.value ?? ""))' mode='\(nic.mode)'/>")
             x.append("      <model type='virtio'/>")
             var driver = "      <driver name='vhost'"
@@ -102,13 +115,13 @@ public struct DomainXML: Sendable {
             return x
         case "tap", "bridge":
             x.append(nic.bridge != nil ? "    <interface type='bridge'>" : "    <interface type='ethernet'>")
-            if let mac = nic.mac { x.append("      <mac address='\(mac.value)'/>") }
+            if let mac = qemu.guestMAC(nic) { x.append("      <mac address='\(mac)'/>") }
             if let bridge = nic.bridge { x.append("      <source bridge='\(Self.escape(bridge))'/>") }
             if let ifname = nic.ifname { x.append("      <target dev='\(Self.escape(ifname))'/>") }
             x.append("      <model type='virtio'/>")
         default:
             x.append("    <interface type='user'>")
-            if let mac = nic.mac { x.append("      <mac address='\(mac.value)'/>") }
+            if let mac = qemu.guestMAC(nic) { x.append("      <mac address='\(mac)'/>") }
             x.append("      <model type='virtio'/>")
         }
         if let pci = nic.pci {

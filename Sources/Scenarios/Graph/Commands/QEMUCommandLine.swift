@@ -63,17 +63,16 @@ public struct QEMUCommandLine: Sendable {
             if backing.prealloc { a.append("-mem-prealloc") }
         }
         a += ["-no-reboot", "-nographic", "-vnc", "none", "-net", "none"]
-        // The virtual lab boots its own small guest; a real lab boots the scenario's disk or kernel.
-        if let disk = vm.disk, !(lab.isVirtual && lab.guestKernel != nil) {
+        if let disk = bootDisk {
             a += ["-hda", disk]
-        } else if let kernel = lab.isVirtual ? lab.guestKernel ?? vm.kernel : vm.kernel ?? lab.guestKernel {
+        } else if let kernel = bootKernel {
             a += ["-kernel", kernel]
             if let initrd { a += ["-initrd", initrd] }
             a += ["-append", vm.append ?? "console=ttyS0 quiet"]
         }
         for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
         // After the NICs, so the disk takes a PCI slot the scenario's addresses leave free.
-        if runsForwarder, lab.isVirtual, vm.disk == nil || lab.guestKernel != nil, let image = lab.guestFastPath {
+        if let image = forwarderImage {
             a += ["-drive", "file=\(image),if=none,id=lrfastpath,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=lrfastpath"]
         }
         if let incoming = vm.incoming { a += ["-incoming", incoming] }
@@ -123,7 +122,20 @@ public struct QEMUCommandLine: Sendable {
         return backing.path ?? "/dev/hugepages"
     }
 
-    private var effectiveBacking: MemoryBacking? {
+    /// The disk the guest boots: the scenario's, except on the virtual lab, which boots its own small guest.
+    var bootDisk: String? { lab.isVirtual && lab.guestKernel != nil ? nil : role.vm?.disk }
+
+    /// The kernel booted directly when there is no boot disk: the virtual lab's own first, a real lab the scenario's.
+    var bootKernel: String? {
+        guard bootDisk == nil, let vm = role.vm else { return nil }
+        return lab.isVirtual ? lab.guestKernel ?? vm.kernel : vm.kernel ?? lab.guestKernel
+    }
+
+    /// The virtual lab's read-only disk of FastPath and its libraries, for a disk-less guest a forwarder runs in.
+    var forwarderImage: String? { runsForwarder && lab.isVirtual && bootDisk == nil ? lab.guestFastPath : nil }
+
+    /// The memory backing QEMU gets: the scenario's, or memfd where the lab says (the virtual lab has no hugepages to spare).
+    var effectiveBacking: MemoryBacking? {
         guard let vm = role.vm else { return nil }
         let written = vm.backing
         guard lab.memoryBacking == "memfd", let written, written.type != "anonymous" else { return written }
