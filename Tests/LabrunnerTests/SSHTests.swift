@@ -557,6 +557,59 @@ import Testing
         #expect(!leaseLeft.split(separator: "\n").contains("lease"), "a lease is left: \(leaseLeft)")
     }
 
+    /// A FastPath forwarder on an SSH host runs labrunner's own build there: copied with its libraries
+    /// and loader into the host's working directory, checked with sha256sum, and removed at the run's
+    /// end; a copy whose files do not match is replaced; a good copy already there is used and left.
+    @Test func fastPathIsCopiedToAnSSHHostCheckedAndRemoved() async throws {
+        let server = try await NamespaceSSHServer()
+        let d = server.directory.path
+        try writeLab(server, name: "ssh-fastpath", access: "key: \(server.clientKey), workdir: \(d)/work")
+        try """
+        name: remote-fastpath
+        title: FastPath on a host reached over SSH
+        roles:
+          h1: {kind: host}
+          fwd: {kind: forwarder, on: h1, program: fastpath, lcores: 0-1, vdevs: [net_null0, net_null1], args: -i}
+        sessions:
+          term: {on: h1, doc: The terminal FastPath runs in}
+        steps:
+          - {id: fp-start, on: term, fastpath: {start: fwd}, expect: {contains: "testpmd>"}, timeout: 300s}
+          - {id: fp-forward, on: fwd, fastpath: start}
+          - {id: fp-stats, on: fwd, fastpath: show port stats 0, expect: {regex: 'RX-packets: [1-9]'}, retries: 5, retry_delay: 200ms}
+          - {id: keep, on: h1, run: "for c in \(d)/work/fastpath-*; do cp -a $c \(d)/kept; done"}
+        always:
+          - {id: fp-quit, on: fwd, fastpath: quit}
+        """.write(toFile: "\(d)/fastpath.yaml", atomically: true, encoding: .utf8)
+        func run(_ report: String) -> (CLI.Output, String) {
+            let result = CLI.run(["run", "\(d)/fastpath.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/\(report)"])
+            let run = (try? FileManager.default.contentsOfDirectory(atPath: "\(d)/\(report)"))?.first ?? "?"
+            return (result, (try? String(contentsOfFile: "\(d)/\(report)/\(run)/steps/fp-start.log", encoding: .utf8)) ?? "")
+        }
+        func copies() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "\(d)/work")) ?? []).filter { $0.hasPrefix("fastpath-") } }
+        let plan = CLI.run(["plan", "\(d)/fastpath.yaml", "--lab", "\(d)/lab.yaml"])
+        #expect(plan.stdout.contains("FastPath: the host's labrunner at this labrunner's version, else copied to \(d)/work/fastpath-<build>"), "\(plan.stdout)")
+        let (first, firstLog) = run("runs-1")
+        let build = firstLog.firstMatch(of: /copied to \S+\/fastpath-([0-9a-f]{16})/).map { String($0.1) } ?? "?"
+        let afterFirst = copies()
+        // A copy whose files differ (a library replaced) is not used: it is copied again, and removed.
+        try FileManager.default.createDirectory(atPath: "\(d)/work/fastpath-\(build)/lib", withIntermediateDirectories: true)
+        _ = CLI.shell("cp -a \(d)/kept/. \(d)/work/fastpath-\(build)/ && echo tampered > \(d)/work/fastpath-\(build)/lib/libc.so.6 && rm -rf \(d)/kept")
+        let (second, secondLog) = run("runs-2")
+        let afterSecond = copies()
+        // A good copy of this build is used as it is, and left where it was found.
+        _ = CLI.shell("mv \(d)/kept \(d)/work/fastpath-\(build)")
+        let (third, thirdLog) = run("runs-3")
+        let afterThird = copies()
+        await server.tearDown()
+        for result in [first, second, third] { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
+        #expect(firstLog.contains("FastPath: copied to \(d)/work/fastpath-\(build)"), "\(firstLog)")
+        #expect(afterFirst.isEmpty, "the run's copy is removed at its end: \(afterFirst)")
+        #expect(secondLog.contains("FastPath: copied to \(d)/work/fastpath-\(build)"), "\(secondLog)")
+        #expect(afterSecond.isEmpty, "\(afterSecond)")
+        #expect(thirdLog.contains("FastPath: found in \(d)/work/fastpath-\(build)"), "\(thirdLog)")
+        #expect(afterThird == ["fastpath-\(build)"], "\(afterThird)")
+    }
+
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
     /// environment once read.
     @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {

@@ -75,6 +75,7 @@ struct Run: AsyncParsableCommand {
         Installation.current.putOnPath()
         let interrupt = Interrupt()
         var options = RunOptions(jobs: jobs, keepGoing: keepGoing, dryRun: dryRun, only: only, from: from, until: until, logLevel: logLevel)
+        options.fastpath = Installation.current.fastpath
         options.waitForLab = waitForLab.flatMap(Quantity.init).map { .milliseconds(Int(min($0.converted(to: .ms), ScalarFormat.longestDuration * 1000))) }
         var runner = Runner(
             labPath: lab, overrides: overrides, options: options, reportRoot: URL(fileURLWithPath: report),

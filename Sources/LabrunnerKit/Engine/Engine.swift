@@ -30,7 +30,8 @@ struct Engine: Sendable {
         let log = directory.appendingPathComponent("labrunner.log")
         let logger = Logger(label: "labrunner") { _ in RunLogHandler(url: log, level: options.logLevel) }
         logger.info("run \(graph.scenario) on lab \(graph.lab)", metadata: ["steps": "\(graph.steps.count)"])
-        let context = RunContext(graph: graph, ledger: ledger, directory: directory, logger: logger, waitForLab: options.waitForLab)
+        let context = RunContext(
+            graph: graph, ledger: ledger, directory: directory, logger: logger, waitForLab: options.waitForLab, fastpath: options.fastpath)
         let selected = selection()
         var outcomes: [String: StepOutcome] = [:]
         for step in graph.steps where !selected.contains(step.id) {

@@ -64,6 +64,29 @@ actor RunContext {
         }
     }
 
+    /// The standalone FastPath binary copied to SSH lab hosts.
+    let fastpath: String?
+    private var fastPaths: [String: Task<FastPathDeployment.Source, Error>] = [:]
+
+    /// Where `labrunner fastpath` comes from on the SSH lab host that host role `role` is bound to: put
+    /// there once per run (by one task every forwarder on that host waits for).
+    func fastPath(on role: String, within limit: Duration) async throws -> FastPathDeployment.Source {
+        guard let binding = graph.bindings[role] else { throw StepError.unreachable("'\(role)'") }
+        if fastPaths[binding.name] == nil {
+            guard let fastpath else { throw StepError.setup("this labrunner knows no fastpath binary to copy to host \(binding.name)") }
+            let host = try await host(for: role)
+            let (ledger, logger, scratch) = (ledger, logger, directory)
+            fastPaths[binding.name] = Task {
+                let bundle = try await FastPathBundle.of(fastpath, scratch: scratch)
+                return try await FastPathDeployment(
+                    host: host, hostName: binding.name, workdir: binding.workdir, bundle: bundle, ledger: ledger, logger: logger
+                )
+                .deploy(within: limit)
+            }
+        }
+        return try await fastPaths[binding.name]!.value
+    }
+
     /// Keeps a migration for the report's timeline.
     func record(_ migration: MigrationRecord) {
         records.migrations.append(migration)
@@ -78,8 +101,9 @@ actor RunContext {
     /// Virtual lab container role → the PID commands enter it through (started on first use).
     private var containers: [String: Int32] = [:]
 
-    init(graph: StepGraph, ledger: Ledger, directory: URL, logger: Logger, waitForLab: Duration? = nil) {
+    init(graph: StepGraph, ledger: Ledger, directory: URL, logger: Logger, waitForLab: Duration? = nil, fastpath: String? = nil) {
         self.waitForLab = waitForLab
+        self.fastpath = fastpath
         self.logger = logger
         self.graph = graph
         self.ledger = ledger

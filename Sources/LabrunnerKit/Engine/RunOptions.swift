@@ -21,6 +21,8 @@ package struct RunOptions: Sendable {
     package var logLevel: Logger.Level = .info
     /// How long to wait for another run's lease on a lab host to end (none: stop at once, saying who holds it).
     package var waitForLab: Duration? = nil
+    /// The standalone `fastpath` binary (built next to labrunner) copied to SSH lab hosts a forwarder runs FastPath on.
+    package var fastpath: String? = nil
 
     /// Creates it from its parts.
     package init(

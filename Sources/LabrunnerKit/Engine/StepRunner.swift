@@ -113,7 +113,7 @@ struct StepRunner {
             return try await converse(session, text, waitingFor: prompt)
         case .sleep(let seconds): return try await sleep(seconds)
         case .copy(let source, let destination, let mode): return try await copy(source, to: destination, mode: mode)
-        case .forwarderStart(let role, let line): return try await startForwarder(role, line)
+        case .forwarderStart(let role, let line, let copyTo): return try await startForwarder(role, line, copyTo: copyTo)
         case .forwarderCommand(let role, let text): return try await command(forwarder: role, text)
         case .vmStart(let role, let argv, let memoryPath): return try await startVM(role, argv: argv, memoryPath: memoryPath)
         case .vmStop(let role): return try await stopVM(role)

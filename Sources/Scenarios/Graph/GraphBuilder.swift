@@ -92,7 +92,7 @@ public struct GraphBuilder: Sendable {
     /// lacks one of its line's EAL options (`-a` before 20.11, `-w` from it, `--in-memory` before 18.05, …).
     func optionsTheHostsDPDKLacks(_ planned: [PlannedStep], _ planner: StepPlanner) -> [Diagnostic] {
         planned.flatMap { step -> [Diagnostic] in
-            guard step.skip == nil, case .forwarderStart(let name, _) = step.action, let role = scenario.role(name) else { return [] }
+            guard step.skip == nil, case .forwarderStart(let name, _, _) = step.action, let role = scenario.role(name) else { return [] }
             let line = planner.forwarderCommandLine(role)
             guard line.program == "testpmd", let dpdk = line.dpdk else { return [] }
             let eal = line.arguments.prefix { $0 != "--" }
@@ -142,7 +142,7 @@ public struct GraphBuilder: Sendable {
             if case .run(let line, _) = step.action, let host = planner.labHost(for: step.on)?.name {
                 for pci in Self.userspaceBinds(in: line) { bound["\(host)/\(pci)"] = step }
             }
-            guard case .forwarderStart(let name, _) = step.action, let role = scenario.role(name) else { continue }
+            guard case .forwarderStart(let name, _, _) = step.action, let role = scenario.role(name) else { continue }
             let line = planner.forwarderCommandLine(role)
             guard let placement = line.placement, let host = planner.labHost(for: placement.name.value)?.name else { continue }
             for port in Self.afPacketPorts(of: line) {

@@ -19,8 +19,10 @@ public enum PlannedAction: Sendable {
     case vmStop(role: String)
     /// Hot-plug (`plug`) or unplug a NIC of a VM role with these QMP commands, in order.
     case vmNIC(role: String, plug: Bool, commands: [JSONValue])
-    /// Start a forwarder role: this shell line typed into the step's session.
-    case forwarderStart(role: String, line: String)
+    /// Start a forwarder role: this shell line typed into the step's session. With `copyTo` (a host role
+    /// bound to an SSH lab host), the line runs labrunner's own FastPath there: the host's `labrunner` when it is this
+    /// labrunner's version, else a copy of FastPath and its libraries in the host's working directory.
+    case forwarderStart(role: String, line: String, copyTo: String? = nil)
     /// A testpmd runtime command to a running forwarder role.
     case forwarderCommand(role: String, text: String)
     /// The traffic generator: this shell line on the generator's host.
@@ -88,7 +90,7 @@ public enum PlannedAction: Sendable {
             resolved = .libvirt(call)
         case .vmStart(let role, let argv, let path): resolved = .vmStart(role: role, argv: argv.map(r), memoryPath: path.map(r))
         case .vmNIC(let role, let plug, let commands): resolved = .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
-        case .forwarderStart(let role, let line): resolved = .forwarderStart(role: role, line: shell(line))
+        case .forwarderStart(let role, let line, let copyTo): resolved = .forwarderStart(role: role, line: shell(line), copyTo: copyTo)
         case .forwarderCommand(let role, let text): resolved = .forwarderCommand(role: role, text: r(text))
         case .traffic(let line): resolved = .traffic(shell(line))
         case .search(let line): resolved = .search(shell(line))

@@ -54,6 +54,16 @@ struct StepPlanner {
     /// each value one word, a lab's tool (`${lab.fastpath}`) the words of its command. Captured values
     /// stay references until the step runs. A line the checker refused (its quotes do not close) is
     /// kept as written.
+    /// The SSH lab host that labrunner's own FastPath (the lab's `fastpath` left at `labrunner fastpath`)
+    /// must reach for this line: the host role it runs on, when that is no namespace. A VM's forwarder
+    /// gets its FastPath from its disk; a lab that names its own fastpath binary has installed it.
+    func fastPathCopyHost(_ line: ForwarderCommandLine) -> LabHost? {
+        guard line.program == "fastpath", lab.fastpathPath == "labrunner fastpath", let placement = line.placement, placement.kind == .host,
+            let host = labHost(for: placement.name.value), host.namespace == nil
+        else { return nil }
+        return host
+    }
+
     /// A forwarder role's command line, for the host it runs on (its DPDK release, when the lab says).
     func forwarderCommandLine(_ role: Role) -> ForwarderCommandLine {
         let placement = role.forwarder.flatMap { scenario.role($0.on.value) }
@@ -141,12 +151,17 @@ struct StepPlanner {
                 action = .forwarderCommand(role: role.name.value, text: command)
             }
         case .forwarderStart(let name):
+            var copyTo: String?
             if let role = scenario.role(name.value) {
                 let line = forwarderCommandLine(role)
                 command = resolve(Shell.join(line.arguments))
                 if let dpdk = line.dpdk, line.program == "testpmd" { target += ", written for DPDK \(dpdk)" }
+                if let h = fastPathCopyHost(line) {
+                    copyTo = line.placement?.name.value
+                    target += ", FastPath: the host's labrunner at this labrunner's version, else copied to \(h.workdir)/fastpath-<build>"
+                }
             }
-            action = .forwarderStart(role: name.value, line: command)
+            action = .forwarderStart(role: name.value, line: command, copyTo: copyTo)
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
         case .traffic(let spec):
             command = resolve(Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments))

@@ -4,14 +4,25 @@ import Scenarios
 /// Interactive sessions: text typed at a prompt, and the forwarders (testpmd, FastPath) started and
 /// commanded in them.
 extension StepRunner {
-    /// Types the forwarder's command line into the step's session and waits for its prompt.
-    func startForwarder(_ role: String, _ line: String) async throws -> StepOutput {
+    /// Types the forwarder's command line into the step's session and waits for its prompt. A line that
+    /// runs labrunner's FastPath on an SSH lab host (`copyTo`) runs the copy put there, unless the host's
+    /// own labrunner is this version; where it came from is the step's stderr.
+    func startForwarder(_ role: String, _ line: String, copyTo: String?) async throws -> StepOutput {
         guard let name = step.on, context.graph.sessions[name] != nil else {
             throw StepError.setup("start forwarder \(role) on a session (on: <session>), where its prompt can answer")
         }
-        var output = try await converse(name, line, waitingFor: Self.forwarderPrompt)
+        var typed = line
+        var origin = ""
+        if let copyTo {
+            let source = try await context.fastPath(on: copyTo, within: timeout)
+            // The planned line starts with `labrunner fastpath`: the copy's wrapper takes the same words.
+            if let directory = source.directory { typed = Shell.quote(directory) + "/" + line }
+            origin = "FastPath: " + (source.directory.map { "\(source == .copied($0) ? "copied to" : "found in") \($0)" } ?? "the host's own labrunner")
+        }
+        var output = try await converse(name, typed, waitingFor: Self.forwarderPrompt)
         await context.forwarderStarted(role, on: name)
         output.stdout += output.prompt  // what the terminal shows: the start-up lines, then the prompt
+        output.stderr = origin
         return output
     }
 
