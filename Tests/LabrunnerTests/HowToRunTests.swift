@@ -218,4 +218,33 @@ import Testing
         #expect(lab.leftoverProcesses().isEmpty)
         #expect(lab.namespaces().isEmpty)
     }
+
+    /// The same how-to through libvirt, there and back: each host's own libvirtd runs the guest, which
+    /// migrates with virDomainMigrateToURI3 (the destination defined from the other VM role, with its
+    /// host's sockets and console) and forwards the generator's traffic on the other side; its monitor
+    /// is libvirt's passthrough wherever the guest runs.
+    @Test func vhostUserMigrationHowToMigratesThroughLibvirtThereAndBack() throws {
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages", "libvirt"])
+        defer { lab.tearDown() }
+        let result = lab.run(
+            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256",
+            "--set", "max_downtime=1s", "--set", "max_outage=1s", "--set", "launch=libvirt")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        func step(_ id: String) -> [String: Any] { steps.first { $0["id"] as? String == id } ?? [:] }
+        for id in [
+            "h1-start", "h1-monitor", "migrate-libvirt", "h2-running", "h2-stats-2", "traffic-lap", "migrate-libvirt.round2", "h2-running.round2",
+            "h2-stats-2.round2", "traffic-lap.round2", "traffic-stop", "cleanup-undefine-src",
+        ] {
+            #expect(step(id)["status"] as? String == "passed", "\(id): \(step(id))")
+        }
+        for id in ["h2-vm", "migrate", "h1-quit", "cleanup-vm-src"] { #expect(step(id)["status"] as? String == "skipped", "\(id): \(step(id))") }
+        for id in ["migrate-libvirt", "migrate-libvirt.round2"] {
+            let job = step(id)["captures"] as? [String: String] ?? [:]
+            let downtime = Double(job["job.downtime"]?.replacingOccurrences(of: "ms", with: "") ?? "") ?? -1
+            #expect(downtime >= 0 && downtime <= 1000 && job["job.status"] == "completed", "\(id): \(job)")
+        }
+        #expect(lab.leftoverProcesses().isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
 }

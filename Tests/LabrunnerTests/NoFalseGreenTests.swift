@@ -5,6 +5,44 @@ import Testing
 /// why; a forwarder's error answer fails its step without an `expect:`; validate says which commands
 /// the lab's forwarder cannot carry out.
 @Suite(.serialized) struct NoFalseGreenTests {
+    /// A capture is the step's own: a round whose parse finds a field missing is judged on nothing (and
+    /// fails), never on the value the previous round left under that name.
+    @Test func aRoundIsNeverJudgedOnTheLastRoundsCapture() throws {
+        let lab = try LabFixture()
+        defer { lab.tearDown() }
+        let flag = lab.directory.appendingPathComponent("second-round").path
+        let script = lab.directory.appendingPathComponent("migrate.sh").path
+        try """
+        if [ -e \(flag) ]; then echo '{"status": "completed"}'; else touch \(flag); echo '{"status": "completed", "downtime": 5}'; fi
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let file = try lab.scenario(
+            """
+            name: stale
+            title: The second round's migration reports no downtime
+            roles:
+              h1: {kind: host}
+            steps:
+              - id: round
+                block:
+                  - id: measure
+                    on: h1
+                    run: sh \(script)
+                    capture:
+                      job: {parse: migrate}
+                    expect:
+                      that:
+                        - {value: job.downtime, le: 10ms}
+            rounds:
+              block: round
+              swap: {}
+            """)
+        let result = lab.run(file, "--rounds", "2")
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        func status(_ id: String) -> String? { steps.first { $0["id"] as? String == id }?["status"] as? String }
+        #expect(status("measure") == "passed" && status("measure.round2") == "failed", "\(steps)")
+    }
+
     @Test func aScenarioWhoseEveryStepIsSkippedIsSkipped() throws {
         let lab = try LabFixture()
         defer { lab.tearDown() }

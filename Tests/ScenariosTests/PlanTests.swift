@@ -181,6 +181,27 @@ import Testing
         #expect(try plan("vhost-user-migration.yaml", lab: guide).step("h1-bind")?.skip == "when ${bind_nics} == true is false")
     }
 
+    /// libvirt's way of the migration: the destination gets vm1_dst's domain XML (host 2's sockets and
+    /// console); a dest_domain that is another guest (another name) is refused where it is written.
+    @Test func aLibvirtMigrationDefinesTheDestinationFromItsRole() throws {
+        let migrate = try #require(try plan("vhost-user-migration.yaml", lab: virtual, ["launch=libvirt"]).step("migrate-libvirt"))
+        #expect(migrate.libvirtCall?.xml?.contains("/run/labrunner/host_server_2/usvhost-1") == true)
+        #expect(migrate.libvirtCall?.xml?.contains("/run/labrunner/host_server_2/vm1_dst.console") == true)
+        #expect(migrate.command.contains("dest_xml=<vm1_dst's domain XML on host_server_2>"), "\(migrate.command)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-dest-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("common"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = TestPaths.scenarios.appendingPathComponent("vhost-user-migration.yaml")
+        let text = try String(contentsOf: source, encoding: .utf8)
+        let renamed = try #require(text.range(of: "    host: host_server_2\n    name: VM1"))
+        let file = directory.appendingPathComponent("renamed.yaml")
+        try text.replacingCharacters(in: renamed, with: "    host: host_server_2\n    name: VM2").write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            at: TestPaths.scenarios.appendingPathComponent("common/dpdk-host.yaml"), to: directory.appendingPathComponent("common/dpdk-host.yaml"))
+        let errors = Compiler().plan(path: file.path, labPath: virtual, overrides: ["launch=libvirt"]).diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1 && errors.first?.message.contains("dest_domain 'vm1_dst' must be the same guest as 'vm1'") == true, "\(errors)")
+    }
+
     @Test func migrationTargetsTheDestinationHost() throws {
         #expect(try plan("vhost-user-migration.yaml", lab: guide).step("migrate")?.command == "migrate tcp:10.237.212.131:5555")
         let virtualPlan = try plan("vhost-user-migration.yaml", lab: virtual, ["migrate_port=6000"])

@@ -64,6 +64,16 @@ actor RunContext {
         }
     }
 
+    /// Domain name → the libvirt URI it runs on, for the domains this run started (and migrated).
+    private var libvirtDomains: [String: String] = [:]
+
+    /// Notes that domain `name` now runs on the libvirt at `uri` (nil: it stopped). A guest started or
+    /// migrated is a new QEMU: the consoles of every VM role that is this guest are reopened.
+    func domain(_ name: String, runsOn uri: String?) async {
+        libvirtDomains[name] = uri
+        for (session, spec) in graph.sessions where spec.console == "serial" && graph.domains[spec.role] == name { await drop(session) }
+    }
+
     /// The standalone FastPath binary copied to SSH lab hosts.
     let fastpath: String?
     private var fastPaths: [String: Task<FastPathDeployment.Source, Error>] = [:]
@@ -185,8 +195,12 @@ actor RunContext {
         }
     }
 
-    /// Adds captured values.
-    func store(_ values: [String: String]) {
+    /// Adds a step's captured values. What its captures (`names`) held before goes first, fields and
+    /// all: a round whose parse found fewer fields must not be judged on the last round's.
+    func store(_ values: [String: String], replacing names: [String]) {
+        for name in names {
+            for key in variables.keys where key == name || key.hasPrefix(name + ".") { variables[key] = nil }
+        }
         variables.merge(values) { $1 }
     }
 
@@ -335,6 +349,10 @@ actor RunContext {
     func monitor(for name: String) async throws -> any MonitorConnection {
         let role = graph.sessions[name]?.role ?? name
         if let open = monitors[role] { return open }
+        // A guest this run runs under libvirt: its monitor is libvirt's, wherever it migrated.
+        if vms[role] == nil, let domain = graph.domains[role], let uri = libvirtDomains[domain] {
+            return LibvirtMonitor(hypervisor: try await hypervisor(uri), domain: domain)
+        }
         guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(name)'") }
         let monitor: QMPClient
         if let binding = graph.bindings[role], binding.namespace == nil, QMPClient.tcpAddress(socket) == nil {

@@ -51,7 +51,7 @@ struct StepRunner {
                 outcome.exitStatus = output.status
                 outcome.outputFile = try await save(output)
                 let (values, captureFailures) = evaluator.captures(from: output)
-                await context.store(values)
+                await context.store(values, replacing: step.captures.map(\.name.value))
                 outcome.captures = values
                 outcome.failures = captureFailures + evaluator.failures(output, variables: await context.variables)
                 outcome.status = outcome.failures.isEmpty ? .passed : .failed

@@ -143,13 +143,21 @@ extension SemanticChecker {
                 needed = "a host, vm or container role"
                 ok = { r, _ in [.host, .vm, .container].contains(r?.kind) }
             case .libvirt(let action):
-                if role(action.domain.value)?.kind != .vm {
+                for domain in [action.domain] + (action.destDomain.map { [$0] } ?? []) where role(domain.value)?.kind != .vm {
                     out.append(
-                        role(action.domain.value) == nil
-                            ? unknownRole(action.domain, expected: "a vm role")
+                        role(domain.value) == nil
+                            ? unknownRole(domain, expected: "a vm role")
                             : Diagnostic(
-                                .error, "\(label): libvirt domain '\(action.domain.value)' is not a vm role", at: action.domain.location,
-                                length: action.domain.value.count))
+                                .error, "\(label): libvirt domain '\(domain.value)' is not a vm role", at: domain.location, length: domain.value.count))
+                }
+                if let dest = action.destDomain, let source = role(action.domain.value)?.vm, let target = role(dest.value)?.vm,
+                    (source.name ?? action.domain.value) != (target.name ?? dest.value)
+                {
+                    out.append(
+                        Diagnostic(
+                            .error,
+                            "\(label): dest_domain '\(dest.value)' must be the same guest as '\(action.domain.value)': give both vm roles the same name: (libvirt keeps a domain's name across a migration)",
+                            at: dest.location, length: dest.value.count))
                 }
             case .vmStart(let vm, _), .vmStop(let vm):
                 if role(vm.value)?.kind != .vm {

@@ -241,6 +241,9 @@ public enum ScenarioGrammar {
             Field("uri", text, "Connection URI (default from the lab)."),
             Field("dest", text, "migrate: the destination's libvirt URI (qemu+ssh://host/system, or ${host.libvirt})."),
             Field("migrate_uri", text, "migrate: where the migration stream goes (tcp://address), if not the destination's hostname."),
+            Field(
+                "dest_domain", name,
+                "migrate: the VM role whose domain XML the destination gets (the same guest, named alike, with the destination host's sockets and console)."),
             Field("command", text, "monitor: the QMP/HMP command passed through."),
             Field("live", .scalar(.boolean), "migrate: live (default true)."),
         ])

@@ -45,6 +45,7 @@ public struct GraphBuilder: Sendable {
             sessions: Dictionary(scenario.sessions.map { ($0.name.value, ($0.on.value, $0.console, $0.prompt)) }, uniquingKeysWith: { a, _ in a }),
             monitors: planner.monitorSockets, consoles: planner.consoleSockets, virtualLab: lab.isVirtual)
         graph.forwarderPlacements = scenario.forwarderPlacements
+        graph.domains = Dictionary(scenario.roles.compactMap { r in r.vm.map { (r.name.value, $0.name ?? r.name.value) } }, uniquingKeysWith: { a, _ in a })
         graph.paramSources = scenario.paramSources
         func resolved(_ fields: [ResultField]) -> [ResultField] {
             fields.map { ResultField(label: $0.label, text: Located(planner.resolve($0.text.value), at: $0.text.location)) }

@@ -15,6 +15,6 @@ public struct LibvirtCall: Sendable {
     public var migrationURI: String?
     /// A migration keeps the domain running while it copies (VIR_MIGRATE_LIVE).
     public var live: Bool = true
-    /// The domain XML a define sends.
+    /// The domain XML a define sends, or a migration's destination gets.
     public var xml: String?
 }

@@ -29,6 +29,8 @@ public struct StepGraph: Sendable {
     public var management: (namespace: String, prefixLength: Int)?
     /// Forwarder role → the VM role it is placed in (forwarders in guests only).
     public var forwarderPlacements: [String: String] = [:]
+    /// VM role → its domain's name (QEMU's -name, libvirt's <name>): roles that are one guest share it.
+    public var domains: [String: String] = [:]
     /// Virtual lab container roles, by name: each is a set of namespaces of its own inside its host's.
     public var containers: [String: ContainerPlan] = [:]
     /// With --rounds: each round's step ids, round 1 first (empty when the run has no rounds).

@@ -54,6 +54,11 @@ struct StepPlanner {
     /// each value one word, a lab's tool (`${lab.fastpath}`) the words of its command. Captured values
     /// stay references until the step runs. A line the checker refused (its quotes do not close) is
     /// kept as written.
+    /// A VM role's libvirt domain XML on `host`, references resolved.
+    func domainXML(_ role: Role, on host: LabHost) -> String {
+        resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: host, runsForwarder: runsForwarder(role))).xml)
+    }
+
     /// The SSH lab host that labrunner's own FastPath (the lab's `fastpath` left at `labrunner fastpath`)
     /// must reach for this line: the host role it runs on, when that is no namespace. A VM's forwarder
     /// gets its FastPath from its disk; a lab that names its own fastpath binary has installed it.
@@ -133,12 +138,17 @@ struct StepPlanner {
                 planned.host = (call.uri == nil ? dh : hosts.values.first { lab.libvirtURI(of: $0) == uri })?.name
                 switch call.action {
                 case "define":
-                    command = resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: dh, runsForwarder: runsForwarder(role))).xml)
+                    command = domainXML(role, on: dh)
                     planned.xml = command
                 case "migrate":
                     let via = call.migrationURI.map { ", migrate_uri=\(resolve($0))" } ?? ""
+                    var destXML = ""
+                    if let dest = call.destDomain.flatMap({ scenario.role($0.value) }), let host = labHost(for: dest.name.value) {
+                        planned.xml = domainXML(dest, on: host)
+                        destXML = ", dest_xml=<\(dest.name.value)'s domain XML on \(host.name)>"
+                    }
                     command =
-                        "virDomainMigrateToURI3(\(name), \(call.dest.map(resolve) ?? "?")\(via), VIR_MIGRATE_PEER2PEER\(call.live ? " | VIR_MIGRATE_LIVE" : ""))"
+                        "virDomainMigrateToURI3(\(name), \(call.dest.map(resolve) ?? "?")\(via)\(destXML), VIR_MIGRATE_PEER2PEER\(call.live ? " | VIR_MIGRATE_LIVE" : ""))"
                 case "monitor": command = "virDomainQemuMonitorCommand(\(name), \(resolve(call.command ?? "")))"
                 default: command = "\(call.action) \(name)"
                 }

@@ -158,7 +158,7 @@ struct ModelBuilder {
             return .libvirt(
                 LibvirtAction(
                     action: action, domain: domain, uri: value.text("uri")?.value,
-                    dest: value.text("dest")?.value, migrationURI: value.text("migrate_uri")?.value,
+                    dest: value.text("dest")?.value, migrationURI: value.text("migrate_uri")?.value, destDomain: value.text("dest_domain"),
                     command: value.text("command")?.value,
                     live: value.bool("live") ?? true))
         case "fastpath":

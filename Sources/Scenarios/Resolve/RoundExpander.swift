@@ -92,7 +92,14 @@ public struct RoundExpander: Sendable {
                 return .wait(spec)
             case .block(let children, let always, let parallel):
                 return .block(children.map(step), always: always.map(step), parallel: parallel)
-            case .qmp, .libvirt, .traffic: return a
+            case .libvirt(var call):
+                call.domain = swapped(call.domain)
+                call.destDomain = call.destDomain.map(swapped)
+                (call.uri, call.dest, call.migrationURI, call.command) = (
+                    call.uri.map(text), call.dest.map(text), call.migrationURI.map(text), call.command.map(text)
+                )
+                return .libvirt(call)
+            case .qmp, .traffic: return a
             }
         }
     }

@@ -16,6 +16,7 @@ protocol Hypervisor: Sendable {
     /// A QMP command (JSON) or, with `hmp`, an HMP command passed through to the domain's QEMU.
     func monitor(_ domain: String, command: String, hmp: Bool) async throws -> String
     /// Migrates a domain to another host's libvirt (peer to peer), its stream to `migrationURI` when
-    /// given; returns the finished job's statistics as a query-migrate reply.
-    func migrate(_ domain: String, to destination: String, via migrationURI: String?, live: Bool) async throws -> String
+    /// given, the destination's domain defined by `destinationXML` when given (the source's UUID is
+    /// kept); returns the finished job's statistics as a query-migrate reply.
+    func migrate(_ domain: String, to destination: String, via migrationURI: String?, destinationXML: String?, live: Bool) async throws -> String
 }

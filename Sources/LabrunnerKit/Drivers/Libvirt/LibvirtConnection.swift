@@ -88,7 +88,7 @@ final class LibvirtConnection: Hypervisor, @unchecked Sendable {
         }
     }
 
-    func migrate(_ name: String, to destination: String, via migrationURI: String?, live: Bool) async throws -> String {
+    func migrate(_ name: String, to destination: String, via migrationURI: String?, destinationXML: String?, live: Bool) async throws -> String {
         try await withDomain(name, "migrate") { domain in
             var flags = UInt32(VIR_MIGRATE_PEER2PEER.rawValue)
             if live { flags |= UInt32(VIR_MIGRATE_LIVE.rawValue) }
@@ -98,20 +98,43 @@ final class LibvirtConnection: Hypervisor, @unchecked Sendable {
             if let migrationURI, virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_URI, migrationURI) != 0 {
                 throw self.error("migrate \(name): migrate_uri \(migrationURI)")
             }
+            if let destinationXML {
+                // libvirt refuses a destination definition whose UUID is not the running domain's.
+                var uuid = [CChar](repeating: 0, count: Int(VIR_UUID_STRING_BUFLEN))
+                guard virDomainGetUUIDString(domain, &uuid) == 0 else { throw self.error("migrate \(name): its UUID") }
+                let xml = Self.keeping(uuid: String(cString: uuid), in: destinationXML)
+                if virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml) != 0 {
+                    throw self.error("migrate \(name): the destination's domain XML")
+                }
+            }
             if virDomainMigrateToURI3(domain, destination, params, UInt32(count), flags) != 0 {
                 throw self.error("migrate \(name) to \(destination)")
             }
-            return Self.completedJob(domain)
+            if let job = Self.completedJob(domain) { return job }
+            // A transient source (a guest that came here by migration) is gone with its statistics:
+            // the destination's libvirt keeps its own of the same job.
+            if let target = virConnectOpen(destination) {
+                defer { virConnectClose(target) }
+                if let arrived = virDomainLookupByName(target, name) {
+                    defer { virDomainFree(arrived) }
+                    if let job = Self.completedJob(arrived) { return job }
+                }
+            }
+            return JSONValue.object([("status", .string("completed"))]).rendered(pretty: false)
         }
     }
 
+    /// A domain XML labrunner wrote, with the running domain's `<uuid>` after its `<name>` unless it has one.
+    static func keeping(uuid: String, in xml: String) -> String {
+        guard !xml.contains("<uuid>"), let name = xml.range(of: "</name>") else { return xml }
+        return xml.replacingCharacters(in: name, with: "</name>\n  <uuid>\(uuid)</uuid>")
+    }
+
     /// The finished migration's statistics, shaped like QMP's query-migrate (so the same parser and
-    /// expectations read either).
-    private static func completedJob(_ domain: virDomainPtr) -> String {
+    /// expectations read either); nil when this libvirt has none for the domain.
+    private static func completedJob(_ domain: virDomainPtr) -> String? {
         var type: Int32 = 0, params: virTypedParameterPtr?, count: Int32 = 0
-        guard virDomainGetJobStats(domain, &type, &params, &count, UInt32(VIR_DOMAIN_JOB_STATS_COMPLETED.rawValue)) == 0 else {
-            return JSONValue.object([("status", .string("completed"))]).rendered(pretty: false)
-        }
+        guard virDomainGetJobStats(domain, &type, &params, &count, UInt32(VIR_DOMAIN_JOB_STATS_COMPLETED.rawValue)) == 0, count > 0 else { return nil }
         defer { virTypedParamsFree(params, count) }
         func number(_ field: String) -> Int? {
             var number: UInt64 = 0

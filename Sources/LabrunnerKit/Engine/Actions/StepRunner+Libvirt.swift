@@ -26,10 +26,12 @@ extension StepRunner {
             return StepOutput(stdout: "defined \(name)", stderr: "", status: 0)
         case "start", "create":
             try await hypervisor.start(call.domain)
+            await context.domain(call.domain, runsOn: uri)
             await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(call.uri)", undo: undo + ["destroy", call.domain])
             return StepOutput(stdout: "started \(call.domain): \(try await hypervisor.state(call.domain))", stderr: "", status: 0)
         case "destroy":
             try await hypervisor.destroy(call.domain)
+            await context.domain(call.domain, runsOn: nil)
             await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
             return StepOutput(stdout: "destroyed \(call.domain)", stderr: "", status: 0)
         case "undefine":
@@ -42,8 +44,11 @@ extension StepRunner {
             return StepOutput(stdout: try await hypervisor.monitor(call.domain, command: text, hmp: !text.hasPrefix("{")), stderr: "", status: 0)
         case "migrate":
             guard let dest = call.argument else { throw StepError.unreachable("a migration destination") }
-            let job = try await timedMigration { try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, live: call.live) }
+            let job = try await timedMigration {
+                try await hypervisor.migrate(call.domain, to: dest, via: call.migrationURI, destinationXML: call.xml, live: call.live)
+            }
             // The domain now runs at the destination: that is where the ledger stops it.
+            await context.domain(call.domain, runsOn: dest)
             await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
             await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])
             return StepOutput(stdout: job, stderr: "", status: 0)
