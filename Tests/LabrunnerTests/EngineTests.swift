@@ -140,6 +140,12 @@ import FoundationXML
               - {id: after-hang, on: h1, run: echo unreachable}
             always:
               - {id: cleanup, on: h1, run: touch \(marker)}
+              - id: tidy
+                on: h1
+                doc: A block among the always steps is always too, all through
+                block:
+                  - {id: tidy-one, run: sleep 5.4321, timeout: 1s}
+                  - {id: tidy-two, run: touch \(marker)-block}
             """)
         let started = Date()
         let result = lab.run(file)
@@ -150,6 +156,9 @@ import FoundationXML
         #expect((steps.first { $0["id"] as? String == "hang" }?["message"] as? String)?.hasPrefix("timed out after 1") == true)
         #expect(steps.first { $0["id"] as? String == "after-hang" }?["status"] as? String == "blocked")
         #expect(FileManager.default.fileExists(atPath: marker))
+        // The block's steps ran after the step that hung, and the one after a timed-out one too.
+        #expect(steps.first { $0["id"] as? String == "tidy-one" }?["status"] as? String == "error")
+        #expect(FileManager.default.fileExists(atPath: marker + "-block"))
         #expect(CLI.shell("pgrep -f 'sleep 30[.]4321'").isEmpty)
         #expect(lab.namespaces().isEmpty)
     }

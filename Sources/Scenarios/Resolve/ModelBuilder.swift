@@ -130,7 +130,7 @@ struct ModelBuilder {
     func step(_ node: YAMLNode, always: Bool) -> Step? {
         guard let id = node.text("id"), let entries = node.entries,
             let actionEntry = entries.first(where: { ScenarioGrammar.actions.contains($0.key.value) }),
-            let action = action(actionEntry, in: node)
+            let action = action(actionEntry, in: node, always: always)
         else { return nil }
         let afterNode = node["after"]
         let condition = node.text("when").flatMap { t in (try? Condition(parsing: t.value)).map { Located($0, at: t.location) } }
@@ -143,7 +143,8 @@ struct ModelBuilder {
             retryDelay: node.quantity("retry_delay")?.value, undo: node.text("undo"), always: always)
     }
 
-    private func action(_ entry: YAMLEntry, in step: YAMLNode) -> Action? {
+    /// The step's action; a block inside `always` steps is `always` all through.
+    private func action(_ entry: YAMLEntry, in step: YAMLNode, always: Bool) -> Action? {
         let value = entry.value
         switch entry.key.value {
         case "run": return value.scalar.map { .run($0) }
@@ -197,7 +198,7 @@ struct ModelBuilder {
             return .vmNIC(vm, nic: nic, plug: value.text("plug") != nil)
         case "block":
             return .block(
-                steps(value.items ?? [], always: false), always: steps(step["always"]?.items ?? [], always: true),
+                steps(value.items ?? [], always: always), always: steps(step["always"]?.items ?? [], always: true),
                 parallel: step.bool("parallel") ?? false)
         default:
             return nil
