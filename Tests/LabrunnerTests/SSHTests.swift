@@ -610,6 +610,58 @@ import Testing
         #expect(afterThird == ["fastpath-\(build)"], "\(afterThird)")
     }
 
+    /// The vhost-user migration how-to on two lab hosts reached only over SSH (both on the namespace
+    /// server, each NIC a veth there): the hugepages it reserves, the FastPath it copies and starts as
+    /// each host's switch; its VMs cannot start there (no hugetlbfs at the guide's /mnt/huge), so it
+    /// fails midway — and each host is as it was: hugepages given back, switches stopped, copies removed.
+    @Test func aHowToFailedMidwayOnSSHHostsLeavesThemAsTheyWere() async throws {
+        let one = try await NamespaceSSHServer(), two = try await NamespaceSSHServer()
+        let d = one.directory.path
+        func host(_ server: NamespaceSSHServer, nic: String, workdir: String) -> String {
+            _ = CLI.shell(
+                "ip -n \(server.serverNamespace) link add \(nic) type veth peer name \(nic)-peer && ip -n \(server.serverNamespace) link set \(nic) up && ip -n \(server.serverNamespace) link set \(nic)-peer up"
+            )
+            return
+                "{address: \(server.address), user: root, known_hosts: \(server.knownHosts), connect_from: \(server.clientNamespace), key: \(server.clientKey), workdir: \(workdir)}"
+        }
+        try """
+        name: ssh-howto
+        kind: ssh
+        capabilities: [vhost-user, hugepages]
+        hosts:
+          host_server_1: \(host(one, nic: "ens3f0", workdir: "\(d)/w1"))
+          host_server_2: \(host(two, nic: "ens4f0", workdir: "\(d)/w2"))
+        """.write(toFile: "\(d)/lab.yaml", atomically: true, encoding: .utf8)
+        let counter = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+        let before = try String(contentsOfFile: counter, encoding: .utf8)
+        let result = CLI.run([
+            "run", CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs",
+            "--set", "vm_hugepages=256", "--keep-going",
+        ])
+        let after = try String(contentsOfFile: counter, encoding: .utf8)
+        let leftovers = CLI.shell("pgrep -af '[f]astpath.*\(d)/w'") + CLI.shell("ls -d \(d)/w*/fastpath-* \(d)/w*/hugepages-* 2>/dev/null")
+        let run = (try? FileManager.default.contentsOfDirectory(atPath: "\(d)/runs"))?.first ?? "?"
+        let json = (try? Data(contentsOf: URL(fileURLWithPath: "\(d)/runs/\(run)/run.json"))).flatMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
+        let steps = json?["steps"] as? [[String: Any]] ?? []
+        func status(_ id: String) -> String? { steps.first { $0["id"] as? String == id }?["status"] as? String }
+        await one.tearDown()
+        await two.tearDown()
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        for id in [
+            "h1-setup-dpdk.reserve", "h1-setup-dpdk.after", "h1-vhost-switch", "h2-setup-dpdk.reserve", "h2-vhost-switch", "cleanup-switch-1",
+            "cleanup-switch-2",
+        ] {
+            #expect(status(id) == "passed", "\(id): \(status(id) ?? "missing")\n\(result.stdout)")
+        }
+        // Neither VM can start: their guide-written backing /mnt/huge is no hugetlbfs on these hosts.
+        for id in ["h1-vm", "h2-vm"] { #expect(status(id) == "error" && result.stdout.contains("ERROR \(id)"), "\(result.stdout)") }
+        #expect(status("vm-testpmd") == "blocked")
+        #expect(after == before, "hugepages: \(before) before, \(after) after")
+        #expect(leftovers.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left on the hosts: \(leftovers)")
+    }
+
     /// What labrunner starts never inherits a lab's password variable: it is taken out of labrunner's
     /// environment once read.
     @Test func aPasswordVariableIsTakenOutOfTheEnvironment() async throws {
