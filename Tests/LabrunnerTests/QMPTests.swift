@@ -368,6 +368,32 @@ import Testing
 
     /// A step typed at the console of a guest that panicked fails as soon as the panic ends, with the
     /// panic in its message, instead of waiting out its timeout.
+    /// A guest's QEMU that dies while a step talks to its console: the step says so, with QEMU's exit
+    /// status (a signal's, here) — not only that "the terminal closed".
+    @Test func aConsoleWhoseQEMUDiesSaysHow() throws {
+        let lab = try LabFixture(guest: Self.guest)
+        defer { lab.tearDown() }
+        let file = try lab.scenario(
+            """
+            name: killed
+            title: QEMU killed under a console step
+            roles:
+              h1: {kind: host}
+              vm1: {kind: vm, host: h1, memory: 128MiB, vcpus: 1}
+            sessions:
+              console: {on: vm1, console: serial}
+            steps:
+              - {id: boot, vm: {start: vm1}}
+              - {id: ready, on: console, send: "echo ready", expect: {contains: ready}, timeout: 120s}
+              - {id: talk, on: console, send: "sleep 20; echo never", timeout: 60s}
+              - {id: kill, after: [ready], on: h1, run: "sleep 2; pkill -KILL -f '[q]emu-system.*\(lab.directory.path)'"}
+            """)
+        let result = lab.run(file, "--keep-going")
+        #expect(result.status == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("ERROR talk"), "\(result.stdout)")
+        #expect(result.stdout.contains("the console console closed: vm vm1: its QEMU exited with status 137"), "\(result.stdout)")
+    }
+
     @Test func aPanickedGuestsConsoleFailsAtOnce() throws {
         let lab = try LabFixture(guest: Self.guest)
         defer { lab.tearDown() }

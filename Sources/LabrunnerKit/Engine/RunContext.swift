@@ -174,6 +174,12 @@ actor RunContext {
         }
     }
 
+    /// What became of the QEMU behind session `name`, a serial console of a VM this run launched; nil otherwise.
+    func fateOfConsolesVM(_ name: String) -> String? {
+        guard let spec = graph.sessions[name], spec.console == "serial", let vm = vms[spec.role] else { return nil }
+        return "vm \(spec.role): \(vm.fate)"
+    }
+
     /// Notes that the guest on session `name`'s console panicked: its consoles will not answer again.
     func guestPanicked(on name: String) {
         if let role = graph.sessions[name]?.role { panicked.insert(role) }

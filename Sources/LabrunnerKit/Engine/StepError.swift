@@ -14,6 +14,8 @@ enum StepError: Error, CustomStringConvertible {
     case unanswerable(session: String, reason: String)
     /// The guest whose console the session is on panicked.
     case guestPanicked(session: String, output: String)
+    /// A guest's serial console closed under the step: what became of its QEMU.
+    case consoleClosed(session: String, fate: String, output: String)
     /// The program was told to end (quit) and answered with its prompt again instead.
     case programDidNotEnd(command: String, output: String)
     /// The program a send step talked to ended: the session's shell prompt came back instead.
@@ -31,6 +33,8 @@ enum StepError: Error, CustomStringConvertible {
             "cannot write the step's output (\(bytes) bytes) to \(path): \(reason)"
         case .guestPanicked(let session, let output):
             "the guest on session \(session) panicked (its console shows the end of a kernel panic): \(ExpectationEvaluator.excerpt(output))"
+        case .consoleClosed(let session, let fate, let output):
+            "the console \(session) closed: \(fate); its last output: \(ExpectationEvaluator.excerpt(output))"
         case .programDidNotEnd(let command, let output):
             "'\(command)' did not end the program: its prompt came back; its output: \(ExpectationEvaluator.excerpt(output))"
         case .unanswerable(let session, let reason):

@@ -12,17 +12,19 @@ final class QEMUProcess: @unchecked Sendable {
     let monitor: QMPClient
     private let process: SpawnedProcess
     private let exit: ExitWatch
+    private let log: URL
 
     /// Why QEMU could not be started.
     struct LaunchError: Error, CustomStringConvertible {
         let description: String
     }
 
-    private init(role: String, monitor: QMPClient, process: SpawnedProcess, exit: ExitWatch) {
+    private init(role: String, monitor: QMPClient, process: SpawnedProcess, exit: ExitWatch, log: URL) {
         self.role = role
         self.monitor = monitor
         self.process = process
         self.exit = exit
+        self.log = log
     }
 
     /// Starts `argv` (in `namespace`), records it in the ledger, and connects to `qmpSocket`.
@@ -52,7 +54,7 @@ final class QEMUProcess: @unchecked Sendable {
         let exit = ExitWatch(process)
         do {
             let monitor = try await connect(qmpSocket, namespace: namespace, timeout: timeout, exit: exit, log: log, logger: logger)
-            return QEMUProcess(role: role, monitor: monitor, process: process, exit: exit)
+            return QEMUProcess(role: role, monitor: monitor, process: process, exit: exit, log: log)
         } catch {
             process.signalGroup(SIGKILL)
             throw error
@@ -89,6 +91,15 @@ final class QEMUProcess: @unchecked Sendable {
 
     /// Whether the process has exited.
     var exited: Bool { exit.status != nil }
+
+    /// How it is doing, for a console that closed: still running, or its exit status (a signal as
+    /// 128 + its number) and the end of its log.
+    var fate: String {
+        guard let status = exit.status else { return "its QEMU still runs" }
+        let tail = (try? String(contentsOf: log, encoding: .utf8)).map { String($0.suffix(300)) } ?? ""
+        return
+            "its QEMU exited with status \(status)\(tail.isEmpty ? "" : "; its log ends: \(tail.trimmingCharacters(in: .whitespacesAndNewlines).debugDescription)")"
+    }
 }
 
 /// Reaps a process on its own thread and remembers how it ended.

@@ -76,6 +76,11 @@ extension StepRunner {
             } catch SessionError.timeout(_, let after, let tail) {
                 await context.drop(name)
                 throw StepError.timedOut(after: after, output: tail)
+            } catch SessionError.closed(let tail) {
+                await context.drop(name)
+                // A guest's console that closes: say whether its QEMU ended, and how.
+                guard let fate = await context.fateOfConsolesVM(name) else { throw SessionError.closed(tail: tail) }
+                throw StepError.consoleClosed(session: name, fate: fate, output: tail)
             }
         } onCancel: {
             Task { await context.drop(name) }
