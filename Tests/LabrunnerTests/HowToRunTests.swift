@@ -151,7 +151,8 @@ import Testing
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
         let result = lab.run(
-            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256",
+            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256", "--set", "vm_vcpus=2", "--set",
+            "vm_lcores=0-1",
             "--until", "vm-stats")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("SKIP cleanup-switch-2 (0.00s) — forwarder vhost_switch_2 was not started in this run"))
@@ -182,7 +183,8 @@ import Testing
         defer { lab.tearDown() }
         // The embedded virtual lab's limits (its outage: 43-653 ms a round here, QEMU's downtime 11-296 ms).
         let result = lab.run(
-            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256",
+            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
+            "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let run = try lab.runJSON()
@@ -227,7 +229,8 @@ import Testing
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages", "libvirt"])
         defer { lab.tearDown() }
         let result = lab.run(
-            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256",
+            CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
+            "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s", "--set", "launch=libvirt")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
