@@ -10,7 +10,7 @@ import Testing
         defer { lab.tearDown() }
         let capture = lab.directory.appendingPathComponent("capture.pcap").path
         let result = lab.run(CLI.root.appendingPathComponent("scenarios/pdump.yaml").path, "--set", "capture_file=\(capture)")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let run = try lab.runJSON()
         let steps = try #require(run["steps"] as? [[String: Any]])
         #expect(steps.count == 8 && steps.allSatisfy { $0["status"] as? String == "passed" })
@@ -35,7 +35,7 @@ import Testing
         defer { lab.tearDown() }
         let socket = lab.directory.appendingPathComponent("work/sock0").path
         let result = lab.run(CLI.root.appendingPathComponent("scenarios/virtio-user-container.yaml").path, "--set", "socket=\(socket)")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         #expect(steps.filter { $0["status"] as? String == "passed" }.count == 10, "\(steps)")
         // The container's FastPath reached the host's socket only through the volume, at the guide's path.
@@ -57,7 +57,7 @@ import Testing
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
             "--set", "acceptable_loss=1%", "--set", "launch=\(launch)")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let launched = launch == "qemu" ? ["PASS vm-qemu", "PASS stop-vm"] : ["PASS define", "PASS start", "PASS destroy-vm", "PASS undefine-vm"]
         for line in launched { #expect(result.stdout.contains(line), "\(line) in \(result.stdout)") }
         let traffic = try lab.stepLog("traffic")
@@ -81,7 +81,7 @@ import Testing
         let result = lab.run(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "benchmark=search", "--set", "rate=50kpps", "--set", "duration=10s",
             "--set", "search_width=5%", "--set", "vhost_features=true", "--set", "traffic_generator=MoonGen 'v2'")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let captures = steps.first { $0["id"] as? String == "search" }?["captures"] as? [String: String] ?? [:]
         func number(_ key: String) -> Double {
@@ -154,7 +154,7 @@ import Testing
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256", "--set", "vm_vcpus=2", "--set",
             "vm_lcores=0-1",
             "--until", "vm-stats")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         #expect(result.stdout.contains("SKIP cleanup-switch-2 (0.00s) — forwarder vhost_switch_2 was not started in this run"))
         #expect(result.stdout.contains("SKIP cleanup-vm-dst (0.00s) — vm vm1_dst was not started in this run"))
         let quit = try lab.stepLog("cleanup-switch-1")
@@ -186,7 +186,7 @@ import Testing
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
             "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let run = try lab.runJSON()
         let steps = try #require(run["steps"] as? [[String: Any]])
         func status(_ id: String) -> String? { steps.first { $0["id"] as? String == id }?["status"] as? String }
@@ -232,7 +232,7 @@ import Testing
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
             "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s", "--set", "launch=libvirt")
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         func step(_ id: String) -> [String: Any] { steps.first { $0["id"] as? String == id } ?? [:] }
         for id in [

@@ -66,6 +66,14 @@ struct LabFixture {
         try String(contentsOf: try runDirectory().appendingPathComponent("steps/\(id).log"), encoding: .utf8)
     }
 
+    /// For a failed run's message: the end of every VM's QEMU log, every session's log (FastPath's
+    /// vhost-user messages among them) and libvirt's domain logs, from the runs and the hosts' directories.
+    func evidence() -> String {
+        CLI.shell(
+            "for f in $(find \(directory.path) \\( -path '*/vms/*.log' -o -path '*/sessions/*.log' -o -path '*/libvirtd/log/qemu/*.log' \\) 2>/dev/null); do echo \"== $f\"; tail -c 1500 $f; done"
+        )
+    }
+
     /// Processes still running that name this fixture's directory (a daemon, a QEMU, a container).
     func leftoverProcesses() -> String {
         CLI.shell("pgrep -af '[/]\(directory.path.dropFirst())' || true")
