@@ -141,8 +141,10 @@ actor RunContext {
     func idleCleanupReason(_ step: PlannedStep) async -> String? {
         if case .vmStop(let role) = step.action, vms[role] == nil { return "vm \(role) was not started in this run" }
         if case .libvirt(let call) = step.action, ["destroy", "undefine"].contains(call.action) {
-            let (entry, done) = call.action == "destroy" ? ("\(call.domain) running on \(call.uri)", "started") : ("\(call.domain) on \(call.uri)", "defined")
-            if await !ledger.isPending(kind: "domain", name: entry) { return "domain \(call.domain) was not \(done) on \(call.uri) in this run" }
+            let running = call.action == "destroy"
+            if await !ledger.isPending(kind: "domain", name: StepRunner.domainEntry(call.domain, on: call.uri, running: running)) {
+                return "domain \(call.domain) was not \(running ? "started" : "defined") on \(call.uri) in this run"
+            }
         }
         if case .forwarderCommand(let role, _) = step.action, forwarders[role] == nil {
             if let vm = graph.forwarderPlacements[role] {

@@ -39,7 +39,12 @@ struct NamespaceLibvirtd {
             """
         await ledger.record(
             kind: "libvirtd", name: "libvirtd in \(namespace)",
-            undo: ["sh", "-c", "kill $(cat \(state)/libvirtd.pid) $(cat \(state)/virtlogd.pid) 2>/dev/null; true"])
+            // Both daemons stopped (within 5 s), then their sockets and state go too.
+            undo: [
+                "sh", "-c",
+                "p=$(cat \(state)/libvirtd.pid \(state)/virtlogd.pid 2>/dev/null); kill $p 2>/dev/null; "
+                    + "for _ in $(seq 50); do kill -0 $p 2>/dev/null || break; sleep 0.1; done; rm -rf \(run) \(state); true",
+            ])
         let result = try await LocalExecutor.run(["sh", "-c", script], timeout: .seconds(60))
         guard result.status == 0 else {
             throw LabSetupError("libvirtd in \(namespace): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400))")

@@ -16,27 +16,33 @@ extension StepRunner {
         }
     }
 
+    /// The ledger's name for a domain this run defined on (`running`: started on) a libvirt.
+    static func domainEntry(_ domain: String, on uri: String, running: Bool) -> String {
+        running ? "\(domain) running on \(uri)" : "\(domain) on \(uri)"
+    }
+
     private func perform(_ call: LibvirtCall, uri: String) async throws -> StepOutput {
         let hypervisor = try await context.hypervisor(uri)
         let undo = ["virsh", "-c", uri]
         switch call.action {
         case "define":
             let name = try await hypervisor.define(xml: call.xml ?? "")
-            await context.ledger.record(kind: "domain", name: "\(name) on \(call.uri)", undo: undo + ["undefine", name])
+            await context.ledger.record(kind: "domain", name: Self.domainEntry(name, on: call.uri, running: false), undo: undo + ["undefine", name])
             return StepOutput(stdout: "defined \(name)", stderr: "", status: 0)
         case "start", "create":
             try await hypervisor.start(call.domain)
             await context.domain(call.domain, runsOn: uri)
-            await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(call.uri)", undo: undo + ["destroy", call.domain])
+            await context.ledger.record(
+                kind: "domain", name: Self.domainEntry(call.domain, on: call.uri, running: true), undo: undo + ["destroy", call.domain])
             return StepOutput(stdout: "started \(call.domain): \(try await hypervisor.state(call.domain))", stderr: "", status: 0)
         case "destroy":
             try await hypervisor.destroy(call.domain)
             await context.domain(call.domain, runsOn: nil)
-            await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
+            await context.ledger.resolve(kind: "domain", name: Self.domainEntry(call.domain, on: call.uri, running: true))
             return StepOutput(stdout: "destroyed \(call.domain)", stderr: "", status: 0)
         case "undefine":
             try await hypervisor.undefine(call.domain)
-            await context.ledger.resolve(kind: "domain", name: "\(call.domain) on \(call.uri)")
+            await context.ledger.resolve(kind: "domain", name: Self.domainEntry(call.domain, on: call.uri, running: false))
             return StepOutput(stdout: "undefined \(call.domain)", stderr: "", status: 0)
         case "monitor":
             // A JSON object is QMP; anything else is an HMP command line.
@@ -49,8 +55,9 @@ extension StepRunner {
             }
             // The domain now runs at the destination: that is where the ledger stops it.
             await context.domain(call.domain, runsOn: dest)
-            await context.ledger.resolve(kind: "domain", name: "\(call.domain) running on \(call.uri)")
-            await context.ledger.record(kind: "domain", name: "\(call.domain) running on \(dest)", undo: ["virsh", "-c", dest, "destroy", call.domain])
+            await context.ledger.resolve(kind: "domain", name: Self.domainEntry(call.domain, on: call.uri, running: true))
+            await context.ledger.record(
+                kind: "domain", name: Self.domainEntry(call.domain, on: dest, running: true), undo: ["virsh", "-c", dest, "destroy", call.domain])
             return StepOutput(stdout: job, stderr: "", status: 0)
         case "dumpxml":
             return StepOutput(stdout: try await hypervisor.xml(call.domain), stderr: "", status: 0)
