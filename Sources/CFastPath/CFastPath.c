@@ -8,6 +8,8 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/mman.h>
 #include <net/ethernet.h>
 #include <arpa/inet.h>
@@ -202,6 +204,93 @@ static int map_ring(int fd, off_t pgoff, size_t desc_size, uint32_t size, struct
     ring->descriptors = (uint8_t *)map + off->desc;
     ring->size = size;
     return 0;
+}
+
+int cfp_bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const char *name) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = type;
+    attr.key_size = key_size;
+    attr.value_size = value_size;
+    attr.max_entries = max_entries;
+    strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
+    int fd = bpf_call(BPF_MAP_CREATE, &attr);
+    return fd < 0 ? -errno : fd;
+}
+
+static int map_element(int cmd, int map_fd, const void *key, const void *value) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_fd = (uint32_t)map_fd;
+    attr.key = (uint64_t)(uintptr_t)key;
+    attr.value = (uint64_t)(uintptr_t)value;
+    return bpf_call(cmd, &attr) < 0 ? -errno : 0;
+}
+
+int cfp_bpf_map_update(int map_fd, const void *key, const void *value) { return map_element(BPF_MAP_UPDATE_ELEM, map_fd, key, value); }
+int cfp_bpf_map_lookup(int map_fd, const void *key, void *value) { return map_element(BPF_MAP_LOOKUP_ELEM, map_fd, key, value); }
+
+int cfp_bpf_xdp_load(const void *insns, uint32_t count, const char *name, char *log, uint32_t log_size) {
+    static const char license[] = "GPL";
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_XDP;
+    attr.insns = (uint64_t)(uintptr_t)insns;
+    attr.insn_cnt = count;
+    attr.license = (uint64_t)(uintptr_t)license;
+    strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+    int fd = bpf_call(BPF_PROG_LOAD, &attr);
+    if (fd >= 0) return fd;
+    int error = errno;
+    // Only a program that failed is loaded again with the verifier's log (a log that fills up fails
+    // the load by itself): the log says why.
+    if (log && log_size) {
+        log[0] = 0;
+        attr.log_buf = (uint64_t)(uintptr_t)log;
+        attr.log_size = log_size;
+        attr.log_level = 1;
+        int again = bpf_call(BPF_PROG_LOAD, &attr);
+        if (again >= 0) close(again);
+    }
+    return -error;
+}
+
+int cfp_bpf_xdp_link(int prog_fd, int ifindex, uint32_t flags) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.link_create.prog_fd = (uint32_t)prog_fd;
+    attr.link_create.target_ifindex = (uint32_t)ifindex;
+    attr.link_create.attach_type = BPF_XDP;
+    attr.link_create.flags = flags;
+    int fd = bpf_call(BPF_LINK_CREATE, &attr);
+    return fd < 0 ? -errno : fd;
+}
+
+int cfp_bpf_pin(int fd, const char *path) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.bpf_fd = (uint32_t)fd;
+    attr.pathname = (uint64_t)(uintptr_t)path;
+    return bpf_call(BPF_OBJ_PIN, &attr) < 0 ? -errno : 0;
+}
+
+int cfp_bpf_pinned(const char *path) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.pathname = (uint64_t)(uintptr_t)path;
+    int fd = bpf_call(BPF_OBJ_GET, &attr);
+    return fd < 0 ? -errno : fd;
+}
+
+int cfp_bpf_fs(const char *path) {
+    struct statfs st;
+    if (statfs(path, &st) < 0) return -errno;
+    return st.f_type == 0xcafe4a11 ? 1 : 0;  // BPF_FS_MAGIC
+}
+
+uint64_t cfp_netns_inode(void) {
+    struct stat st;
+    return stat("/proc/thread-self/ns/net", &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
 int cfp_xdp_open(const char *ifname, uint32_t frames, uint32_t ring_size, int native, cfp_xdp_socket *xsk, const char **stage) {

@@ -14,7 +14,7 @@ struct Labrunner: AsyncParsableCommand {
         version: "labrunner \(LabrunnerVersion.current)",
         subcommands: [
             Validate.self, Plan.self, Run.self, Cleanup.self, LabCommand.self, Schema.self, Bench.self, FastPathCommand.self, PdumpCommand.self,
-            TrafficCommand.self,
+            TrafficCommand.self, EthtoolCommand.self, NICCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import FastPath
 import Foundation
 
 @testable import LabrunnerKit
@@ -62,7 +63,11 @@ final class FastPathLab: @unchecked Sendable {
         // FastPath's runtime directory of this namespace (control sockets of processes killed here) goes too.
         let runtime = CLI.shell("ip netns exec \(namespace) stat -L -c %i /proc/self/ns/net").trimmingCharacters(in: .whitespacesAndNewlines)
         _ = CLI.shell("ip netns pids \(namespace) | xargs -r kill -9; ip netns del \(namespace)")
-        if !runtime.isEmpty && runtime.allSatisfy(\.isNumber) { try? FileManager.default.removeItem(atPath: "/run/fastpath/net-\(runtime)") }
+        if !runtime.isEmpty && runtime.allSatisfy(\.isNumber) {
+            try? FileManager.default.removeItem(atPath: "/run/fastpath/net-\(runtime)")
+            // Emulated NICs made here: their pinned programs and tables.
+            _ = CLI.shell("rm -rf \(EmulatedNIC.root)/nic-\(runtime)-*")
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }

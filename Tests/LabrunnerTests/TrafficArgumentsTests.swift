@@ -11,10 +11,10 @@ import Testing
         (options.rxPorts, options.dstMAC, options.srcIP, options.dstIP) = (["p1"], "52:54:00:02:d9:01", "198.51.100.1", "198.51.100.10")
         (options.proto, options.frameSize, options.flows, options.rate, options.duration) = ("icmp", 128, 4, "10kpps", "2.5s")
         let profile = try options.profile()
-        #expect(profile.rate == 10_000 && profile.duration == 2.5 && profile.icmp && profile.flows == 4 && profile.frameSize == 128)
+        #expect(profile.rate == 10_000 && profile.duration == 2.5 && profile.proto == .icmp && profile.flows == 4 && profile.frameSize == 128)
         let again = try TrafficArguments(profile).profile()
         #expect(again.transmit == "p0" && again.receive == ["p1"] && again.destinationMAC == profile.destinationMAC)
-        #expect(again.ip == profile.ip && again.rate == profile.rate && again.duration == profile.duration && again.icmp && again.flows == 4)
+        #expect(again.ip == profile.ip && again.rate == profile.rate && again.duration == profile.duration && again.proto == .icmp && again.flows == 4)
     }
 
     @Test func badOptionsSayWhich() {

@@ -104,6 +104,24 @@ void cfp_xdp_kick_rx(cfp_xdp_socket *xsk);
 static inline uint32_t cfp_ring_load_acquire(uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void cfp_ring_store_release(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
+/// The bpf(2) calls of the emulated NIC's flow steering (Steering/): each returns a descriptor or 0, or -errno.
+/// A map of `type` (BPF_MAP_TYPE_*) with these key and value sizes.
+int cfp_bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const char *name);
+/// Writes or reads one element of a map.
+int cfp_bpf_map_update(int map_fd, const void *key, const void *value);
+int cfp_bpf_map_lookup(int map_fd, const void *key, void *value);
+/// Loads an XDP program of `count` 8-byte instructions; the verifier's log goes to `log` (may be NULL).
+int cfp_bpf_xdp_load(const void *insns, uint32_t count, const char *name, char *log, uint32_t log_size);
+/// Attaches an XDP program to an interface through a bpf link (flags: XDP_FLAGS_SKB_MODE or _DRV_MODE).
+int cfp_bpf_xdp_link(int prog_fd, int ifindex, uint32_t flags);
+/// Pins an object at a bpffs path, or opens the pinned object there.
+int cfp_bpf_pin(int fd, const char *path);
+int cfp_bpf_pinned(const char *path);
+/// Whether `path` is on a bpf filesystem (1), not (0), or -errno.
+int cfp_bpf_fs(const char *path);
+/// The inode of this thread's network namespace, or 0.
+uint64_t cfp_netns_inode(void);
+
 /// An epoll set (close-on-exec), or -errno.
 int cfp_epoll_create(void);
 

@@ -89,7 +89,7 @@ public enum FastPathMain {
           --txpkts=LEN               generated frame length (txonly, flowgen; default 64)
           --flowgen-flows=N          flows flowgen spreads over (default 1024)
           --tx-ip=SRC,DST --tx-udp=SRC[,DST]   addresses and ports of generated packets
-          --tx-proto=udp|icmp        generated probes as UDP or ICMP echo requests (a kernel answers those)
+          --tx-proto=udp|tcp|icmp    generated probes as UDP, TCP or ICMP echo requests (a kernel answers those)
           --tx-pps=N                 generated packets per second per stream (default: as fast as possible)
           --stats-period=N           print port statistics every N seconds
           --no-adaptive              busy-poll even when idle (default: sleep on the ports when idle)

@@ -113,8 +113,8 @@ public struct LaunchOptions: Sendable {
                 forwarding.txIP = (source, destination)
             case "--tx-proto":
                 let text = try app.value(for: option)
-                guard text == "udp" || text == "icmp" else { throw .invalid("--tx-proto=\(text): use udp or icmp") }
-                forwarding.txICMP = text == "icmp"
+                guard let proto = ProbeProtocol(rawValue: text) else { throw .invalid("--tx-proto=\(text): use udp, tcp or icmp") }
+                forwarding.txProto = proto
             case "--tx-udp":
                 let text = try app.value(for: option)
                 let ports = text.split(separator: ",").map { UInt16($0) }

@@ -229,7 +229,8 @@ public final class Forwarder: @unchecked Sendable {
         for s in planned {
             guard let tx = ports.port(s.tx) else { continue }
             let frame = Probe.template(
-                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
+                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP,
+                proto: config.txProto, tunnel: config.txTunnel)
             for _ in 0..<bursts {
                 let n = cache.take(config.burst, into: burst)
                 for i in 0..<n {

@@ -27,9 +27,11 @@ public struct ForwardingConfig: Sendable {
     public var txIP: (source: UInt32, destination: UInt32) = (Probe.sourceIP, Probe.destinationIP)
     /// UDP source and destination ports of generated packets (`--tx-udp`).
     public var txUDP: (source: UInt16, destination: UInt16) = (9, 9)
-    /// Generate ICMP echo requests instead of UDP (`--tx-proto=icmp`): a host or guest kernel answers
-    /// them, closing a loop that rxonly (or the traffic generator) counts.
-    public var txICMP = false
+    /// What generated probes are carried in (`--tx-proto`): UDP; ICMP echo requests, which a host or
+    /// guest kernel answers, closing a loop that rxonly (or the traffic generator) counts; or TCP.
+    public var txProto = ProbeProtocol.udp
+    /// A VXLAN encapsulation of generated probes (the traffic generator's `--vni`).
+    public var txTunnel: VXLANTunnel?
     /// Flows flowgen spreads over.
     public var flows = 1024
     /// Generated packets per second per stream; nil for as fast as possible.

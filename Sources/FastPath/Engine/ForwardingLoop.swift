@@ -13,7 +13,9 @@ struct ForwardingLoop {
     let retryDelay: UInt32
     let flows: UInt32
     let firstDestination: UInt32
-    let icmp: Bool
+    let proto: ProbeProtocol
+    /// Where generated probes carry their numbers, and where their (inner) IPv4 header starts.
+    let stampOffset: Int, innerIP: Int
     let ratePerStream: Double?
     let probesSince: UInt64
     let counters: UnsafeMutablePointer<PortCounters>
@@ -37,7 +39,9 @@ struct ForwardingLoop {
         retryDelay = UInt32(config.retryDelayMicroseconds)
         flows = UInt32(max(1, config.flows))
         firstDestination = config.txIP.destination
-        icmp = config.txICMP
+        proto = config.txProto
+        stampOffset = Probe.payloadOffset(config.txProto, tunnel: config.txTunnel)
+        innerIP = stampOffset - 20 - config.txProto.headerLength
         ratePerStream = config.txRate
         probesSince = config.probesSince
         self.counters = counters
@@ -205,14 +209,15 @@ struct ForwardingLoop {
             let p = burst[i]
             p.data.copyMemory(from: s.template, byteCount: length)
             p.length = length
-            Probe.stamp(p.data, sequence: s.sequence, time: now)
+            Probe.stamp(p.data, at: stampOffset, sequence: s.sequence, time: now)
             s.sequence &+= 1
             if mode == .flowgen {
                 p.data.storeBytes(of: (firstDestination &+ s.flow).bigEndian, toByteOffset: 30, as: UInt32.self)
                 Probe.writeChecksum(p.data + 14)
                 s.flow = s.flow &+ 1 == flows ? 0 : s.flow &+ 1
             }
-            if icmp { Probe.writeICMPChecksum(p.data + 34, length: length - 34) }
+            if proto == .icmp { Probe.writeICMPChecksum(p.data + innerIP + 20, length: length - innerIP - 20) }
+            if proto == .tcp { Probe.writeTCPChecksum(p.data + innerIP, length: length - innerIP) }
         }
         transmit(&s, count: n, bytes: n * length, cache: &cache)
         return true

@@ -71,7 +71,8 @@ final class LcoreWorker: @unchecked Sendable {
         for s in streams {
             guard let rx = ports.port(s.rx), let tx = ports.port(s.tx) else { throw .noSuchPort(ports.port(s.rx) == nil ? s.rx : s.tx) }
             let frame = Probe.template(
-                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP, icmp: config.txICMP)
+                length: config.txLength, source: tx.macAddress, destination: s.peer, ip: config.txIP, udp: config.txUDP,
+                proto: config.txProto, tunnel: config.txTunnel)
             let t = UnsafeMutableRawPointer.allocate(byteCount: frame.count, alignment: 64)
             t.copyMemory(from: frame, byteCount: frame.count)
             templates.append(t)

@@ -16,39 +16,100 @@ public enum Probe {
     /// First destination address (198.18.0.2); flowgen adds the flow number.
     public static let destinationIP: UInt32 = 0xC612_0002
 
+    /// Where the probe's numbers start in a frame of this protocol, inside `tunnel` when there is one.
+    public static func payloadOffset(_ proto: ProbeProtocol, tunnel: VXLANTunnel?) -> Int {
+        (tunnel?.overhead ?? 0) + 34 + proto.headerLength
+    }
+
     /// Builds a template frame of `length` bytes from `source` to `destination`, with the IPv4
-    /// addresses and UDP ports given (testpmd's --tx-ip and --tx-udp; RFC 2544's range by default).
+    /// addresses and ports given (testpmd's --tx-ip and --tx-udp; RFC 2544's range by default), over
+    /// `proto`; in a VXLAN `tunnel` those are the outer headers and the probe is the inner frame.
     public static func template(
         length: Int, source: EtherAddress, destination: EtherAddress,
         ip: (source: UInt32, destination: UInt32) = (sourceIP, destinationIP),
-        udp: (source: UInt16, destination: UInt16) = (9, 9), icmp: Bool = false
+        udp: (source: UInt16, destination: UInt16) = (9, 9), proto: ProbeProtocol = .udp, tunnel: VXLANTunnel? = nil
     ) -> [UInt8] {
         let length = max(length, minimumLength)
-        var f = [UInt8](repeating: 0, count: length)
+        guard let tunnel else { return frame(length: length, source: source, destination: destination, ip: ip, ports: udp, proto: proto, vlan: nil) }
+        let inner = frame(
+            length: max(minimumLength, length - 50), source: tunnel.innerSourceMAC, destination: tunnel.innerDestinationMAC,
+            ip: (tunnel.innerSourceIP, tunnel.innerDestinationIP), ports: udp, proto: proto, vlan: tunnel.innerVLAN)
+        var outer = Array(
+            frame(length: 50, source: source, destination: destination, ip: ip, ports: (udp.source, VXLANTunnel.port), proto: .udp, vlan: nil).prefix(50))
+        outer.withUnsafeMutableBytes { raw in
+            let p = raw.baseAddress!
+            for i in 42..<50 { p.storeBytes(of: UInt8(0), toByteOffset: i, as: UInt8.self) }
+            p.storeBytes(of: UInt16(36 + inner.count).bigEndian, toByteOffset: 16, as: UInt16.self)
+            p.storeBytes(of: UInt16(16 + inner.count).bigEndian, toByteOffset: 38, as: UInt16.self)
+            p.storeBytes(of: UInt8(0x08), toByteOffset: 42, as: UInt8.self)  // the I flag: a valid VNI
+            p.storeBytes(of: ((tunnel.vni & 0xFF_FFFF) << 8).bigEndian, toByteOffset: 46, as: UInt32.self)
+            writeChecksum(p + 14)
+        }
+        return outer + inner
+    }
+
+    private static func frame(
+        length: Int, source: EtherAddress, destination: EtherAddress, ip: (source: UInt32, destination: UInt32),
+        ports: (source: UInt16, destination: UInt16), proto: ProbeProtocol, vlan: UInt16?
+    ) -> [UInt8] {
+        let tag = vlan == nil ? 0 : 4
+        var f = [UInt8](repeating: 0, count: max(length, 34 + tag + proto.headerLength + 18))
+        let length = f.count
         f.withUnsafeMutableBytes { raw in
             let p = raw.baseAddress!
             destination.store(to: p)
             source.store(to: p + 6)
-            p.storeBytes(of: UInt16(0x0800).bigEndian, toByteOffset: 12, as: UInt16.self)
-            p.storeBytes(of: UInt8(0x45), toByteOffset: 14, as: UInt8.self)
-            p.storeBytes(of: UInt16(length - 14).bigEndian, toByteOffset: 16, as: UInt16.self)
-            p.storeBytes(of: UInt8(64), toByteOffset: 22, as: UInt8.self)
-            p.storeBytes(of: UInt8(icmp ? 1 : 17), toByteOffset: 23, as: UInt8.self)
-            p.storeBytes(of: ip.source.bigEndian, toByteOffset: 26, as: UInt32.self)
-            p.storeBytes(of: ip.destination.bigEndian, toByteOffset: 30, as: UInt32.self)
-            if icmp {
-                p.storeBytes(of: UInt8(8), toByteOffset: 34, as: UInt8.self)  // echo request; id "LR", sequence 1
-                p.storeBytes(of: UInt16(0x4C52).bigEndian, toByteOffset: 38, as: UInt16.self)
-                p.storeBytes(of: UInt16(1).bigEndian, toByteOffset: 40, as: UInt16.self)
-            } else {
-                p.storeBytes(of: udp.source.bigEndian, toByteOffset: 34, as: UInt16.self)
-                p.storeBytes(of: udp.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
-                p.storeBytes(of: UInt16(length - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
+            if let vlan {
+                p.storeBytes(of: UInt16(0x8100).bigEndian, toByteOffset: 12, as: UInt16.self)
+                p.storeBytes(of: (vlan & 0xFFF).bigEndian, toByteOffset: 14, as: UInt16.self)
             }
-            p.storeBytes(of: magic.bigEndian, toByteOffset: payloadOffset, as: UInt16.self)
-            writeChecksum(p + 14)
+            let l3 = p + tag
+            l3.storeBytes(of: UInt16(0x0800).bigEndian, toByteOffset: 12, as: UInt16.self)
+            l3.storeBytes(of: UInt8(0x45), toByteOffset: 14, as: UInt8.self)
+            l3.storeBytes(of: UInt16(length - tag - 14).bigEndian, toByteOffset: 16, as: UInt16.self)
+            l3.storeBytes(of: UInt8(64), toByteOffset: 22, as: UInt8.self)
+            l3.storeBytes(of: proto.number, toByteOffset: 23, as: UInt8.self)
+            l3.storeBytes(of: ip.source.bigEndian, toByteOffset: 26, as: UInt32.self)
+            l3.storeBytes(of: ip.destination.bigEndian, toByteOffset: 30, as: UInt32.self)
+            switch proto {
+            case .icmp:
+                l3.storeBytes(of: UInt8(8), toByteOffset: 34, as: UInt8.self)  // echo request; id "LR", sequence 1
+                l3.storeBytes(of: UInt16(0x4C52).bigEndian, toByteOffset: 38, as: UInt16.self)
+                l3.storeBytes(of: UInt16(1).bigEndian, toByteOffset: 40, as: UInt16.self)
+            case .udp:
+                l3.storeBytes(of: ports.source.bigEndian, toByteOffset: 34, as: UInt16.self)
+                l3.storeBytes(of: ports.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
+                l3.storeBytes(of: UInt16(length - tag - 34).bigEndian, toByteOffset: 38, as: UInt16.self)
+            case .tcp:
+                l3.storeBytes(of: ports.source.bigEndian, toByteOffset: 34, as: UInt16.self)
+                l3.storeBytes(of: ports.destination.bigEndian, toByteOffset: 36, as: UInt16.self)
+                l3.storeBytes(of: UInt8(5 << 4), toByteOffset: 46, as: UInt8.self)  // 20-byte header
+                l3.storeBytes(of: UInt8(0x10), toByteOffset: 47, as: UInt8.self)  // ACK
+                l3.storeBytes(of: UInt16(0xFFFF).bigEndian, toByteOffset: 48, as: UInt16.self)
+            }
+            l3.storeBytes(of: magic.bigEndian, toByteOffset: 34 + proto.headerLength, as: UInt16.self)
+            writeChecksum(l3 + 14)
+            if proto == .tcp { writeTCPChecksum(l3 + 14, length: length - tag - 14) }
         }
         return f
+    }
+
+    /// Computes and stores the TCP checksum of the IPv4 packet of `length` bytes at `ip` (20-byte
+    /// header), pseudo-header included.
+    @inline(__always)
+    public static func writeTCPChecksum(_ ip: UnsafeMutableRawPointer, length: Int) {
+        let tcp = ip + 20
+        tcp.storeBytes(of: 0, toByteOffset: 16, as: UInt16.self)
+        var sum: UInt32 = 6 &+ UInt32(length - 20)
+        for i in stride(from: 12, to: 20, by: 2) { sum &+= UInt32(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: i, as: UInt16.self))) }
+        var i = 0
+        while i + 1 < length - 20 {
+            sum &+= UInt32(UInt16(bigEndian: tcp.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
+            i += 2
+        }
+        if i < length - 20 { sum &+= UInt32(tcp.load(fromByteOffset: i, as: UInt8.self)) << 8 }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) &+ (sum >> 16) }
+        tcp.storeBytes(of: (~UInt16(truncatingIfNeeded: sum)).bigEndian, toByteOffset: 16, as: UInt16.self)
     }
 
     /// Computes and stores the IPv4 header checksum of the 20-byte header at `ip`.
@@ -90,11 +151,12 @@ public enum Probe {
         icmp.storeBytes(of: (~UInt16(truncatingIfNeeded: sum)).bigEndian, toByteOffset: 2, as: UInt16.self)
     }
 
-    /// Stamps sequence number and send time into a frame built from the template.
+    /// Stamps sequence number and send time into a frame built from the template whose probe starts
+    /// at `offset` (`payloadOffset(_:tunnel:)`).
     @inline(__always)
-    public static func stamp(_ frame: UnsafeMutableRawPointer, sequence: UInt64, time: UInt64) {
-        frame.storeBytes(of: sequence.bigEndian, toByteOffset: payloadOffset + 2, as: UInt64.self)
-        frame.storeBytes(of: time.bigEndian, toByteOffset: payloadOffset + 10, as: UInt64.self)
+    public static func stamp(_ frame: UnsafeMutableRawPointer, at offset: Int = payloadOffset, sequence: UInt64, time: UInt64) {
+        frame.storeBytes(of: sequence.bigEndian, toByteOffset: offset + 2, as: UInt64.self)
+        frame.storeBytes(of: time.bigEndian, toByteOffset: offset + 10, as: UInt64.self)
     }
 
     /// The sequence number and send time of a received frame, or nil when it is not a probe.

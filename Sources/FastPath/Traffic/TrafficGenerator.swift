@@ -11,8 +11,11 @@ public struct TrafficGenerator: Sendable {
 
     /// Creates a generator.
     public init(profile: TrafficProfile) throws(FastPathError) {
-        guard profile.frameSize >= Probe.minimumLength && profile.frameSize <= 1514 else {
-            throw .invalid("frame size \(profile.frameSize): the generator sends \(Probe.minimumLength) to 1514 bytes")
+        // The probe's numbers (18 bytes) follow the headers.
+        let shortest = max(Probe.minimumLength, Probe.payloadOffset(profile.proto, tunnel: profile.tunnel) + 18)
+        guard profile.frameSize >= shortest && profile.frameSize <= 1514 else {
+            let what = profile.tunnel != nil ? "VXLAN-encapsulated \(profile.proto.rawValue)" : profile.proto.rawValue
+            throw .invalid("frame size \(profile.frameSize): the generator sends \(what) probes of \(shortest) to 1514 bytes")
         }
         // A rate above what the machine can send (14.88 Mpps, a 10G line at 64 bytes) is offered as fast as
         // it can; the report says what was sent.
@@ -34,7 +37,9 @@ public struct TrafficGenerator: Sendable {
         sendConfig.txRate = profile.rate
         sendConfig.txLength = profile.frameSize
         sendConfig.txIP = profile.ip
-        sendConfig.txICMP = profile.icmp
+        sendConfig.txProto = profile.proto
+        sendConfig.txUDP = profile.ports
+        sendConfig.txTunnel = profile.tunnel
         sendConfig.flows = profile.flows
         sendConfig.peers[0] = profile.destinationMAC
         var receiveConfig = ForwardingConfig()

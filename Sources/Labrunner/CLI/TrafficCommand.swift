@@ -29,7 +29,13 @@ struct TrafficCommand: ParsableCommand {
 
     @Option(name: .customLong("src-ip")) var srcIP = "198.18.0.1"
     @Option(name: .customLong("dst-ip")) var dstIP = "198.18.0.2"
-    @Option var proto = "udp"
+    @Option(help: "udp, tcp or icmp (echo requests).") var proto = "udp"
+    @Option(name: .customLong("src-port"), help: "UDP or TCP source port.") var srcPort: UInt16 = 9
+    @Option(name: .customLong("dst-port"), help: "UDP or TCP destination port.") var dstPort: UInt16 = 9
+    @Option(help: "Encapsulate in VXLAN with this VNI (the addresses above are the outer headers').") var vni: UInt32?
+    @Option(name: .customLong("inner-dst-mac"), help: "VXLAN: the inner frame's destination MAC.") var innerDstMAC: String?
+    @Option(name: .customLong("inner-vlan"), help: "VXLAN: tag the inner frame with this VLAN ID.") var innerVLAN: UInt16?
+    @Option(name: .customLong("inner-dst-ip"), help: "VXLAN: the inner destination IPv4 address.") var innerDstIP: String?
     @Option(name: .customLong("frame-size")) var frameSize = 64
     @Option var flows = 1
     @Option(help: "Offered rate, e.g. 1kpps.") var rate = "1kpps"
@@ -48,6 +54,7 @@ struct TrafficCommand: ParsableCommand {
         var a = TrafficArguments(port: port)
         (a.rxPorts, a.dstMAC, a.srcIP, a.dstIP, a.proto) = (rxPorts, dstMAC, srcIP, dstIP, proto)
         (a.frameSize, a.flows, a.rate, a.duration) = (frameSize, flows, rate, duration)
+        (a.srcPort, a.dstPort, a.vni, a.innerDstMAC, a.innerVLAN, a.innerDstIP) = (srcPort, dstPort, vni, innerDstMAC, innerVLAN, innerDstIP)
         (a.goals, a.pdrLoss, a.width, a.trial, a.final, a.maxTime, a.verify) = (goal, pdrLoss, width, trial, final, maxTime, verify)
         return a
     }

@@ -10,6 +10,10 @@ package struct TrafficArguments: Sendable, Equatable {
     package var srcIP = "198.18.0.1"
     package var dstIP = "198.18.0.2"
     package var proto = "udp"
+    package var srcPort: UInt16 = 9, dstPort: UInt16 = 9
+    /// VXLAN: the VNI, and the inner frame's destination MAC, VLAN and destination address.
+    package var vni: UInt32?
+    package var innerDstMAC: String?, innerVLAN: UInt16?, innerDstIP: String?
     package var frameSize = 64
     package var flows = 1
     package var rate = "1kpps"
@@ -30,7 +34,14 @@ package struct TrafficArguments: Sendable, Equatable {
         dstMAC = profile.destinationMAC.description
         srcIP = Probe.dotted(profile.ip.source)
         dstIP = Probe.dotted(profile.ip.destination)
-        proto = profile.icmp ? "icmp" : "udp"
+        proto = profile.proto.rawValue
+        (srcPort, dstPort) = profile.ports
+        if let t = profile.tunnel {
+            vni = t.vni
+            innerDstMAC = t.innerDestinationMAC.description
+            innerVLAN = t.innerVLAN
+            innerDstIP = Probe.dotted(t.innerDestinationIP)
+        }
         frameSize = profile.frameSize
         flows = profile.flows
         rate = "\(profile.rate)pps"
@@ -39,8 +50,31 @@ package struct TrafficArguments: Sendable, Equatable {
 
     /// The generator's profile; an error names the option and what it takes.
     package func profile() throws(TrafficError) -> TrafficProfile {
-        guard proto == "udp" || proto == "icmp" else { throw .invalid("--proto \(proto): the generator sends udp or icmp (echo requests) probes") }
+        guard let transport = ProbeProtocol(rawValue: proto) else {
+            throw .invalid("--proto \(proto): the generator sends udp, tcp or icmp (echo requests) probes")
+        }
         var profile = TrafficProfile(transmit: port)
+        profile.proto = transport
+        profile.ports = (srcPort, dstPort)
+        if let vni {
+            guard vni <= 0xFF_FFFF else { throw .invalid("--vni \(vni): a VNI has 24 bits (0 to 16777215)") }
+            var tunnel = VXLANTunnel(vni: vni)
+            if let text = innerDstMAC {
+                guard let mac = EtherAddress(text) else { throw .invalid("--inner-dst-mac \(text) is not a MAC address") }
+                tunnel.innerDestinationMAC = mac
+            }
+            if let id = innerVLAN {
+                guard id > 0 && id < 4095 else { throw .invalid("--inner-vlan \(id): give a VLAN ID from 1 to 4094") }
+                tunnel.innerVLAN = id
+            }
+            if let text = innerDstIP {
+                guard let ip = Probe.ipv4(text) else { throw .invalid("--inner-dst-ip \(text) is not an IPv4 address") }
+                tunnel.innerDestinationIP = ip
+            }
+            profile.tunnel = tunnel
+        } else if innerDstMAC != nil || innerVLAN != nil || innerDstIP != nil {
+            throw .invalid("--inner-dst-mac, --inner-vlan and --inner-dst-ip describe a VXLAN frame's inner headers: give --vni too")
+        }
         profile.receive = rxPorts
         if let dstMAC {
             guard let mac = EtherAddress(dstMAC) else { throw .invalid("--dst-mac \(dstMAC) is not a MAC address") }
@@ -49,7 +83,6 @@ package struct TrafficArguments: Sendable, Equatable {
         guard let source = Probe.ipv4(srcIP), let destination = Probe.ipv4(dstIP) else { throw .invalid("--src-ip/--dst-ip: give IPv4 addresses") }
         profile.ip = (source, destination)
         profile.frameSize = frameSize
-        profile.icmp = proto == "icmp"
         profile.flows = flows
         guard let r = Quantity(rate), r.unit.dimension == .packetRate else { throw .invalid("--rate \(rate): give a packet rate such as 1kpps") }
         profile.rate = r.converted(to: .pps)
@@ -99,7 +132,13 @@ package struct TrafficArguments: Sendable, Equatable {
         var a = ["--port", port]
         for rx in rxPorts { a += ["--rx-port", rx] }
         if let dstMAC { a += ["--dst-mac", dstMAC] }
-        a += ["--src-ip", srcIP, "--dst-ip", dstIP, "--proto", proto, "--frame-size", "\(frameSize)", "--flows", "\(flows)", "--rate", rate]
+        a += ["--src-ip", srcIP, "--dst-ip", dstIP, "--proto", proto]
+        if (srcPort, dstPort) != (9, 9) { a += ["--src-port", "\(srcPort)", "--dst-port", "\(dstPort)"] }
+        if let vni { a += ["--vni", "\(vni)"] }
+        if let innerDstMAC { a += ["--inner-dst-mac", innerDstMAC] }
+        if let innerVLAN { a += ["--inner-vlan", "\(innerVLAN)"] }
+        if let innerDstIP { a += ["--inner-dst-ip", innerDstIP] }
+        a += ["--frame-size", "\(frameSize)", "--flows", "\(flows)", "--rate", rate]
         if let duration { a += ["--duration", duration] }
         return a
     }
