@@ -1,3 +1,4 @@
+import FastPath
 import Foundation
 import Testing
 
@@ -43,6 +44,38 @@ import Testing
         #expect(info.contains("Devargs: path=/var/run/usvhost"))
         #expect(!FileManager.default.fileExists(atPath: "/var/run/usvhost"))
         #expect(lab.leftoverProcesses().isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
+
+    /// Both flow-bifurcation how-tos on the emulated NIC: every rule's flow reaches its VF (FastPath's
+    /// port) or PF queue and nothing else, and what no rule matches reaches the kernel.
+    @Test(arguments: [("flow-bifurcation-ixgbe", 19), ("flow-bifurcation-i40e", 33)])
+    func flowBifurcationHowToSplitsTrafficBetweenTheVFsAndTheKernel(name: String, passed: Int) throws {
+        let lab = try LabFixture(capabilities: ["af_xdp", "ntuple", "cloud-filter"], emulate: ["flow-steering"])
+        defer { lab.tearDown() }
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/\(name).yaml").path)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.filter { $0["status"] as? String == "passed" }.count == passed, "\(steps)")
+        // Only the steps of real hardware are skipped: creating and binding VFs, the i40e driver's own.
+        for step in steps where step["status"] as? String == "skipped" {
+            let reason = step["reason"] as? String ?? step["message"] as? String ?? ""
+            #expect(["sriov", "vfio", "physical-nic"].contains { reason.hasSuffix("lacks \($0) on host_server_1") }, "\(step)")
+        }
+        #expect(lab.namespaces().isEmpty)
+        let pins = (try? FileManager.default.contentsOfDirectory(atPath: EmulatedNIC.root)) ?? []
+        #expect(!pins.contains { $0.hasPrefix("nic-") }, "\(pins)")
+    }
+
+    /// A flow the scenario says the kernel gets but a rule sends to a VF fails the how-to, saying what
+    /// was expected and what was counted.
+    @Test func aFlowStolenByARuleFailsTheBifurcationHowTo() throws {
+        let lab = try LabFixture(capabilities: ["af_xdp", "ntuple"], emulate: ["flow-steering"])
+        defer { lab.tearDown() }
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/flow-bifurcation-ixgbe.yaml").path, "--set", "other_host=192.0.2.2")
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("FAIL after-other"), "\(result.stdout)")
+        #expect(result.stdout.contains(#/delta unmatched\.0\.rx_packets since vf1 == 0 .*: expected == 0, actual \d{4} /#), "\(result.stdout)")
         #expect(lab.namespaces().isEmpty)
     }
 

@@ -9,13 +9,14 @@ struct LabFixture {
     /// `guest`: the directory of the tiny guest image to boot VMs with.
     /// `capabilities`: what the lab offers beyond TCG and TAP.
     /// `memoryBacking`: the lab's guest memory backing, if not the virtual lab's default (memfd).
-    init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil) throws {
+    /// `emulate`: the parts the lab emulates (`flow-steering`).
+    init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil, emulate: [String] = []) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let boot =
             (guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_fastpath: \($0)/fastpath.img" } ?? "")
-            + (memoryBacking.map { ", memory_backing: \($0)" } ?? "")
+            + (memoryBacking.map { ", memory_backing: \($0)" } ?? "") + (emulate.isEmpty ? "" : ", emulate: [\(emulate.joined(separator: ", "))]")
         try """
         name: test-lab
         kind: virtual

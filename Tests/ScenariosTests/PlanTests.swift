@@ -243,11 +243,29 @@ import Testing
     }
 
     @Test func capabilityGatingGivesTheReason() throws {
-        let graph = try plan("flow-bifurcation-ixgbe.yaml", lab: virtual)
-        #expect(graph.steps.allSatisfy { $0.skip == "lab 'virtual' lacks sriov on host_server_1" || $0.skip?.hasPrefix("lab 'virtual' lacks sriov") == true })
+        let graph = try plan("vf-daemon.yaml", lab: virtual)
+        #expect(graph.steps.allSatisfy { $0.skip?.hasPrefix("lab 'virtual' lacks sriov") == true || $0.skip?.hasPrefix("when ") == true })
+        #expect(graph.steps.contains { $0.skip == "lab 'virtual' lacks sriov on host_server_1" })
         let onGuide = try plan("flow-bifurcation-ixgbe.yaml", lab: guide)
         #expect(onGuide.steps.allSatisfy { $0.skip == nil })
         #expect(onGuide.step("rule-vf0")?.command == "ethtool -N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action $(( (0x1 << 32) + 0 ))")
+        #expect(onGuide.steeredNICs.isEmpty)
+    }
+
+    @Test func theVirtualLabEmulatesAFlowDirectorNICForTheBifurcationHowTos() throws {
+        let graph = try plan("flow-bifurcation-ixgbe.yaml", lab: virtual)
+        #expect(graph.steeredNICs == [SteeredNIC(namespace: "lr-host_server_1", pf: "eth1", model: "niantic", vfs: 2)])
+        // The link ends on the NIC's uplink; the PF keeps the scenario's name.
+        #expect(graph.wires.contains { $0.a.interface == "u-eth1" || $0.b?.interface == "u-eth1" })
+        #expect(!graph.wires.contains { $0.a.interface == "eth1" || $0.b?.interface == "eth1" })
+        #expect(
+            graph.step("rule-vf0")?.command == "labrunner ethtool -N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action $(( (0x1 << 32) + 0 ))")
+        #expect(graph.step("ntuple-on")?.undo == "labrunner ethtool -K eth1 ntuple off")
+        // The VFs the forwarder is allowed are AF_XDP sockets on the VFs' interfaces, in order.
+        #expect(graph.step("testpmd")?.command.contains("--vdev net_af_xdp0,iface=eth1v0 --vdev net_af_xdp1,iface=eth1v1 --no-pci") == true)
+        #expect(graph.step("create-vfs.set")?.skip == "lab 'virtual' lacks sriov on host_server_1")
+        #expect(graph.step("matching-traffic") == nil && graph.step("vf1-traffic")?.skip == nil)
+        #expect(PlanRenderer(graph: graph).text.contains("nic: eth1 on lr-host_server_1: emulated 82599 (ixgbe Flow Director) with 2 VFs eth1v0, eth1v1"))
     }
 
     @Test func overridesAreTypeChecked() {

@@ -7,14 +7,14 @@ enum EthtoolFormat {
     private static func number(_ bytes: [UInt8]) -> UInt64 { bytes.reduce(0) { $0 << 8 | UInt64($1) } }
 
     /// One `Filter:` block of `ethtool -n`.
-    static func rule(_ slot: SteeringSlot, location: Int, model: NICModel) -> String {
+    static func rule(_ slot: SteeringSlot, model: NICModel) -> String {
         let type = EthtoolFlowType(code: slot.flowType) ?? .ip4
         let m = slot.match
         func field(_ word: Int, _ shift: UInt64, _ count: Int) -> (value: [UInt8], ignore: [UInt8]) {
             let f = m.field(word: word, shift: shift, count: count)
             return (f.value, f.care.map { ~$0 })
         }
-        var out = "Filter: \(location)\n\tRule Type: \(type.ruleType)\n"
+        var out = "Filter: \(slot.location)\n\tRule Type: \(type.ruleType)\n"
         let tunnel = m.mask[0] & FlowMatch.Flag.vxlan.rawValue != 0
         switch type {
         case .udp4, .tcp4, .ip4:
@@ -57,10 +57,10 @@ enum EthtoolFormat {
     /// `ethtool -S`: flow director matches and misses, the PF's queues (a queue counts the frames of
     /// the rules that name it; queue 0 also the unmatched), and each rule's hits.
     static func statistics(_ table: SteeringTable) -> String {
-        let rules = (0..<SteeringTable.slotCount).compactMap { loc in table.slot(loc).map { (loc, $0) } }
-        let matched = rules.reduce(UInt64(0)) { $0 + $1.1.hits }
+        let rules = table.rules
+        let matched = rules.reduce(UInt64(0)) { $0 + $1.hits }
         var queues: [UInt32: UInt64] = [0: table.misses]
-        for (_, slot) in rules where !slot.drop && slot.target == table.pfTarget { queues[slot.queue, default: 0] += slot.hits }
+        for slot in rules where !slot.drop && slot.target == table.pfTarget { queues[slot.queue, default: 0] += slot.hits }
         let fortville = table.model == .fortville
         var out = "NIC statistics:\n"
         out += "     \(fortville ? "fdir_sb_match" : "fdir_match"): \(matched)\n"
@@ -68,7 +68,7 @@ enum EthtoolFormat {
         for (queue, packets) in queues.sorted(by: { $0.key < $1.key }) {
             out += fortville ? "     rx-\(queue).packets: \(packets)\n" : "     rx_queue_\(queue)_packets: \(packets)\n"
         }
-        for (loc, slot) in rules { out += "     rule_\(loc)_hits: \(slot.hits)\n" }
+        for slot in rules { out += "     rule_\(slot.location)_hits: \(slot.hits)\n" }
         return out
     }
 }

@@ -27,41 +27,40 @@ public enum EthtoolMain {
         switch request {
         case .ntuple(_, let on):
             // ixgbe drops its Flow Director rules when n-tuple filtering goes off.
-            if !on { for loc in 0..<SteeringTable.slotCount { table.setSlot(loc, nil) } }
+            if !on { table.rules = [] }
             table.ntuple = on
             try nic.write(table)
             return ""
         case .add(_, let rule):
             guard table.ntuple else { throw .invalid("rmgr: Cannot insert RX class rule: Operation not supported") }
-            let slot = try rule.slot(in: table)
-            let location: Int
+            var slot = try rule.slot(in: table)
             if let loc = rule.location {
                 guard loc < SteeringTable.slotCount else {
                     throw .invalid("rmgr: Invalid RX class rule location \(loc): the emulated NIC has \(SteeringTable.slotCount)")
                 }
-                location = loc
             } else {
-                guard let free = (0..<SteeringTable.slotCount).reversed().first(where: { table.slot($0) == nil }) else {
+                // As ethtool's rule manager does: the last free location.
+                guard let free = (0..<SteeringTable.slotCount).reversed().first(where: { table.rule(at: $0) == nil }) else {
                     throw .invalid("rmgr: Cannot find appropriate slot to insert rule")
                 }
-                location = free
+                slot.location = UInt32(free)
             }
-            table.setSlot(location, slot)
+            let location = Int(slot.location)
+            table.rules = table.rules.filter { $0.location != slot.location } + [slot]
             try nic.write(table)
             return rule.location == nil ? "Added rule with ID \(location)\n" : ""
         case .delete(_, let loc):
-            guard loc < SteeringTable.slotCount, table.slot(loc) != nil else { throw .invalid("rmgr: Cannot delete RX class rule: No such file or directory") }
-            table.setSlot(loc, nil)
+            guard table.rule(at: loc) != nil else { throw .invalid("rmgr: Cannot delete RX class rule: No such file or directory") }
+            table.rules = table.rules.filter { Int($0.location) != loc }
             try nic.write(table)
             return ""
         case .show(_, let location):
-            let rules = (0..<SteeringTable.slotCount).compactMap { loc in table.slot(loc).map { (loc, $0) } }
+            let rules = table.rules
             if let location {
-                guard let rule = rules.first(where: { $0.0 == location }) else { throw .invalid("Cannot get RX class rule: No such file or directory") }
-                return EthtoolFormat.rule(rule.1, location: rule.0, model: table.model)
+                guard let rule = table.rule(at: location) else { throw .invalid("Cannot get RX class rule: No such file or directory") }
+                return EthtoolFormat.rule(rule, model: table.model)
             }
-            return "\(rings) RX rings available\nTotal \(rules.count) rules\n\n"
-                + rules.map { EthtoolFormat.rule($0.1, location: $0.0, model: table.model) }.joined()
+            return "\(rings) RX rings available\nTotal \(rules.count) rules\n\n" + rules.map { EthtoolFormat.rule($0, model: table.model) }.joined()
         case .statistics:
             return EthtoolFormat.statistics(table)
         }

@@ -50,7 +50,7 @@ extension EthtoolRule {
         }
         return SteeringSlot(
             match: m, target: target, drop: destination == .drop, ringCookie: ringCookie, userDef: userDef ?? 0,
-            flowType: flowType.code, queue: queue)
+            flowType: flowType.code, queue: queue, location: UInt32(location ?? 0))
     }
 }
 

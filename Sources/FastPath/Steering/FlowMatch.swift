@@ -26,6 +26,9 @@ public struct FlowMatch: Sendable, Equatable {
     /// Matches every frame.
     public init() {}
 
+    /// How many bits it compares: the more, the more specific.
+    public var specificity: Int { mask.reduce(0) { $0 + $1.nonzeroBitCount } }
+
     /// The bytes as the program's little-endian load of them reads them.
     static func raw(_ bytes: [UInt8]) -> UInt64 {
         bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

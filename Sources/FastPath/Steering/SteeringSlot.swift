@@ -17,9 +17,13 @@ public struct SteeringSlot: Sendable, Equatable {
     public var flowType: UInt32
     /// The queue the rule names.
     public var queue: UInt32
+    /// Its location (`loc`).
+    public var location: UInt32
 
     /// Creates a slot.
-    public init(match: FlowMatch, target: Int32, drop: Bool, hits: UInt64 = 0, ringCookie: UInt64, userDef: UInt64, flowType: UInt32, queue: UInt32) {
+    public init(
+        match: FlowMatch, target: Int32, drop: Bool, hits: UInt64 = 0, ringCookie: UInt64, userDef: UInt64, flowType: UInt32, queue: UInt32, location: UInt32
+    ) {
         self.match = match
         self.target = target
         self.drop = drop
@@ -28,5 +32,6 @@ public struct SteeringSlot: Sendable, Equatable {
         self.userDef = userDef
         self.flowType = flowType
         self.queue = queue
+        self.location = location
     }
 }

@@ -1,17 +1,18 @@
 /// The emulated NIC's whole state, as the one element of the BPF array map its steering program reads
-/// (and pinned with it): the rule slots in priority order, the miss counter, where frames go, the
+/// (and pinned with it): the rule slots in the order the program tries them (the most specific rule
+/// first: the one comparing the most bits, then the lower location), the miss counter, where frames go, the
 /// model and whether n-tuple filtering is on. `bytes` is the map value; the offsets here are the only
 /// description of its layout, used by the program generator and by the tools alike.
 public struct SteeringTable: Sendable, Equatable {
-    /// Rule locations, 0 up to this (the first matching slot wins).
+    /// Rule slots, and rule locations 0 up to this.
     public static let slotCount = 32
     /// The most VFs a NIC is created with.
     public static let maximumVFs = 8
 
     /// Offsets in a slot.
     enum SlotField {
-        static let mask = 0, value = 48, target = 96, flags = 100, hits = 104, ringCookie = 112, userDef = 120, flowType = 128, queue = 132
-        static let size = 136
+        static let mask = 0, value = 48, target = 96, flags = 100, hits = 104, ringCookie = 112, userDef = 120, flowType = 128, queue = 132, location = 136
+        static let size = 144
     }
 
     /// Offsets in the table after the slots.
@@ -73,9 +74,21 @@ public struct SteeringTable: Sendable, Equatable {
         set { write(UInt32(newValue ? 1 : 0), at: TableField.ntuple) }
     }
 
-    /// The rule at a location, or nil for a free one.
-    public func slot(_ location: Int) -> SteeringSlot? {
-        let base = location * SlotField.size
+    /// The rules, by location.
+    public var rules: [SteeringSlot] {
+        get { (0..<Self.slotCount).compactMap(slot).sorted { $0.location < $1.location } }
+        set {
+            let ordered = newValue.sorted { ($0.match.specificity, -Int($0.location)) > ($1.match.specificity, -Int($1.location)) }
+            for i in 0..<Self.slotCount { setSlot(i, i < ordered.count ? ordered[i] : nil) }
+        }
+    }
+
+    /// The rule at a location, or nil.
+    public func rule(at location: Int) -> SteeringSlot? { rules.first { Int($0.location) == location } }
+
+    /// The rule in a slot, or nil for a free one.
+    private func slot(_ index: Int) -> SteeringSlot? {
+        let base = index * SlotField.size
         let flags = read(UInt32.self, at: base + SlotField.flags)
         guard flags & SlotFlag.valid != 0 else { return nil }
         var match = FlowMatch()
@@ -87,12 +100,12 @@ public struct SteeringTable: Sendable, Equatable {
             match: match, target: Int32(bitPattern: read(UInt32.self, at: base + SlotField.target)), drop: flags & SlotFlag.drop != 0,
             hits: read(UInt64.self, at: base + SlotField.hits), ringCookie: read(UInt64.self, at: base + SlotField.ringCookie),
             userDef: read(UInt64.self, at: base + SlotField.userDef), flowType: read(UInt32.self, at: base + SlotField.flowType),
-            queue: read(UInt32.self, at: base + SlotField.queue))
+            queue: read(UInt32.self, at: base + SlotField.queue), location: read(UInt32.self, at: base + SlotField.location))
     }
 
-    /// Puts a rule at a location (its hit counter starts at 0), or frees the location.
-    public mutating func setSlot(_ location: Int, _ slot: SteeringSlot?) {
-        let base = location * SlotField.size
+    /// Puts a rule in a slot, or frees the slot.
+    private mutating func setSlot(_ index: Int, _ slot: SteeringSlot?) {
+        let base = index * SlotField.size
         for i in 0..<SlotField.size { bytes[base + i] = 0 }
         guard let slot else { return }
         for k in 0..<6 {
@@ -105,5 +118,7 @@ public struct SteeringTable: Sendable, Equatable {
         write(slot.userDef, at: base + SlotField.userDef)
         write(slot.flowType, at: base + SlotField.flowType)
         write(slot.queue, at: base + SlotField.queue)
+        write(slot.location, at: base + SlotField.location)
+        write(slot.hits, at: base + SlotField.hits)
     }
 }

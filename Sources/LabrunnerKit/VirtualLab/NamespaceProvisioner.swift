@@ -1,3 +1,4 @@
+import FastPath
 import Foundation
 import Scenarios
 
@@ -55,6 +56,7 @@ struct NamespaceProvisioner {
                 ], timeout: .seconds(10))
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
+        for nic in graph.steeredNICs where namespaces.contains(nic.namespace) { try await emulate(nic) }
         try await connectManagement()
         // Each namespace host's working directory (sockets, logs and files the scenario names with ${host.workdir}).
         for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
@@ -108,6 +110,31 @@ struct NamespaceProvisioner {
         let result = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
         guard result.status == 0 else {
             throw LabSetupError("management network: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
+    /// An emulated NIC with flow steering: veth pairs for the PF and each VF in the host's namespace,
+    /// then `labrunner nic create` there (on the uplink the wire made). Its ledger entry detaches it
+    /// before the namespace goes (pinned programs would outlive the namespace's interfaces).
+    private func emulate(_ nic: SteeredNIC) async throws {
+        try EmulatedNIC.mountFilesystem()
+        let pairs = [(nic.pfWire, nic.pf)] + (0..<nic.vfs).map { (nic.vfWire($0), nic.vf($0)) }
+        var script = [String]()
+        for (wire, end) in pairs {
+            script += [
+                "ip -n \(nic.namespace) link add \(wire) type veth peer name \(end)", "ip -n \(nic.namespace) link set \(wire) up",
+                "ip -n \(nic.namespace) link set \(end) up",
+            ]
+        }
+        let links = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
+        guard links.status == 0 else { throw LabSetupError("emulated NIC \(nic.pf): \(links.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        let inside = ["ip", "netns", "exec", nic.namespace, "labrunner", "nic"]
+        await ledger.record(kind: "emulated NIC", name: "\(nic.pf) in \(nic.namespace)", undo: inside + ["destroy", "--pf", nic.pf])
+        let create = try await LocalExecutor.run(
+            inside + ["create", "--pf", nic.pf, "--model", nic.model, "--uplink", nic.uplink, "--pf-wire", nic.pfWire]
+                + (0..<nic.vfs).flatMap { ["--vf-wire", nic.vfWire($0)] }, timeout: .seconds(30))
+        guard create.status == 0 else {
+            throw LabSetupError("emulated NIC \(nic.pf): \(create.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 

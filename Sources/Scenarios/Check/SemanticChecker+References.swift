@@ -5,7 +5,7 @@ extension SemanticChecker {
     static let labAttributes = ["name"] + labCommands
     /// The lab attributes that are commands (a program and its first arguments, as the lab file writes
     /// them): in a shell line each of their words is a word.
-    static let labCommands = ["testpmd", "fastpath", "pdump", "qemu"]
+    static let labCommands = ["testpmd", "fastpath", "pdump", "qemu", "ethtool"]
 
     /// Capture name → the step that captures it and how.
     var captures: [String: (step: String, spec: CaptureSpec)] {

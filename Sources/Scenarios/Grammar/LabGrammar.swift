@@ -42,8 +42,8 @@ public enum LabGrammar {
                 "Backing used for guest memory: memfd (the default; needs no hugepages), or the scenario's own (hugepages needs hugetlbfs mounted at its path)."
             ),
             Field(
-                "emulate", .list(.scalar(.text, choices: ["sriov", "switch", "trafficgen"])),
-                "Parts the lab emulates (VFs become emulated NICs, the switch a bridge)."),
+                "emulate", .list(.scalar(.text, choices: ["sriov", "switch", "trafficgen", "flow-steering"])),
+                "Parts the lab emulates (VFs become emulated NICs, the switch a bridge, a NIC's flow director XDP steering)."),
             Field("workdir", text, "Directory for per-host sockets and logs."),
         ])
 
@@ -61,6 +61,7 @@ public enum LabGrammar {
                 Field("testpmd", text, "Path of dpdk-testpmd on the hosts."),
                 Field("fastpath", text, "Path of the FastPath binary on the hosts."),
                 Field("pdump", text, "The packet capture tool (dpdk-pdump, or labrunner pdump)."),
+                Field("ethtool", text, "The NIC tool of `${lab.ethtool}` (ethtool, or labrunner ethtool for the emulated NIC)."),
                 Field("qemu", text, "Path of qemu-system-x86_64."),
                 Field("libvirt_uri", text, "libvirt connection URI template; ${host} is replaced by the host address."),
                 Field("capabilities", capabilities, "What every host of the lab can do."),

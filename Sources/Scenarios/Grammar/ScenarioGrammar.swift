@@ -256,6 +256,15 @@ public enum ScenarioGrammar {
                 Field("start", name, required: true, "The forwarder role to start in the step's session.")
             ]))
 
+    static let vxlan = ObjectShape(
+        "VXLAN encapsulation",
+        [
+            Field("vni", .scalar(.integer), required: true, "The VXLAN network identifier (24 bits)."),
+            Field("inner_dst_mac", .scalar(.mac), "The inner frame's destination MAC (the tenant's)."),
+            Field("inner_vlan", .scalar(.integer), "Tag the inner frame with this VLAN ID."),
+            Field("inner_dst_ip", text, "The inner destination IPv4 address."),
+        ])
+
     static let traffic = ObjectShape(
         "traffic",
         [
@@ -263,7 +272,10 @@ public enum ScenarioGrammar {
             Field("dst_mac", .scalar(.mac), "Destination MAC."),
             Field("src_ip", text, "Source IPv4 address."),
             Field("dst_ip", text, "Destination IPv4 address."),
-            Field("proto", words(["udp", "icmp", "tcp"]), "Protocol: udp or icmp probes (icmp: echo requests the addressed kernel answers)."),
+            Field("proto", words(["udp", "icmp", "tcp"]), "Protocol: udp, tcp or icmp probes (icmp: echo requests the addressed kernel answers)."),
+            Field("src_port", .scalar(.integer), "UDP or TCP source port (default 9)."),
+            Field("dst_port", .scalar(.integer), "UDP or TCP destination port (default 9)."),
+            Field("vxlan", .object(vxlan), "Encapsulate the probes in VXLAN: the step's MAC and addresses are then the outer headers'."),
             Field("frame_size", .scalar(.integer), "Frame size in bytes."),
             Field("rate", .scalar(.quantity), "Offered rate (Mpps, pps, % of line)."),
             Field("duration", .scalar(.duration), "How long to send; absent means until stopped."),

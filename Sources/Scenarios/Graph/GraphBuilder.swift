@@ -54,6 +54,13 @@ public struct GraphBuilder: Sendable {
         graph.hops = resolved(scenario.hops)
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
+            graph.steeredNICs = scenario.roles.flatMap { SteeredNIC.on($0.host, namespace: bindings[$0.name.value]?.namespace, lab: lab) }
+            for nic in graph.steeredNICs {
+                for i in graph.wires.indices {
+                    if graph.wires[i].a.namespace == nic.namespace && graph.wires[i].a.interface == nic.pf { graph.wires[i].a.interface = nic.uplink }
+                    if graph.wires[i].b?.namespace == nic.namespace && graph.wires[i].b?.interface == nic.pf { graph.wires[i].b?.interface = nic.uplink }
+                }
+            }
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)
             // A virtual host whose libvirt a step calls (or migrates to) gets a libvirtd of its own.
             let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirtCall)

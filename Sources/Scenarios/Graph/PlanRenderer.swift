@@ -17,6 +17,7 @@ public struct PlanRenderer: Sendable {
         for wire in graph.wires {
             out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
         }
+        for nic in graph.steeredNICs { out.append("nic: \(nic.summary)") }
         if let management = graph.management {
             out.append("management: every namespace at its address on lrmgmt, bridged in \(management.namespace)")
         }

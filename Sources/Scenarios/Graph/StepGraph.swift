@@ -22,6 +22,8 @@ public struct StepGraph: Sendable {
     public var virtualLab: Bool
     /// The virtual lab's cables between namespaces (empty on real labs).
     public var wires: [Wire] = []
+    /// The virtual lab's emulated NICs with flow steering (their uplinks are the wires' host ends).
+    public var steeredNICs: [SteeredNIC] = []
     /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
     public var libvirtHosts: [LabHost] = []
     /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the

@@ -32,6 +32,7 @@ struct StepPlanner {
             case "fastpath": return lab.fastpathPath
             case "pdump": return lab.pdumpPath
             case "qemu": return lab.qemuPath
+            case "ethtool": return lab.ethtoolPath
             default: return nil
             }
         }

@@ -13,7 +13,7 @@ public struct Lab: Sendable {
     /// fastpath or testpmd.
     public var forwarder: String
     /// Binaries.
-    public var testpmdPath: String, fastpathPath: String, pdumpPath: String, qemuPath: String
+    public var testpmdPath: String, fastpathPath: String, pdumpPath: String, qemuPath: String, ethtoolPath: String
     /// libvirt URI template.
     public var libvirtURI: String
     /// Lab-wide capabilities.

@@ -12,7 +12,7 @@ extension LabLoader {
         forwarder: fastpath
         fastpath: labrunner fastpath
         qemu: qemu-system-x86_64
-        capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt]
+        capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt, ntuple, cloud-filter]
         virtual:
           subnet: 198.51.100.0/24
           namespace_prefix: lr
@@ -22,7 +22,7 @@ extension LabLoader {
           guest_kernel: /run/labrunner/guest/vmlinux
           guest_initrd: /run/labrunner/guest/initrd.img
           guest_fastpath: /run/labrunner/guest/fastpath.img
-          emulate: [sriov, switch, trafficgen]
+          emulate: [sriov, switch, trafficgen, flow-steering]
           workdir: /run/labrunner
         # What a TCG guest on two cores carries, for runs on this lab; the same scenarios keep the
         # guide's values on real labs (plan shows each param's value and where it came from). The

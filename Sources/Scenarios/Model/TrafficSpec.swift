@@ -8,7 +8,7 @@ public struct TrafficSpec: Sendable {
     public var dstMAC: MACAddress?
     /// Source and destination IPv4.
     public var srcIP: String?, dstIP: String?
-    /// udp or tcp.
+    /// udp, tcp or icmp.
     public var proto: String
     /// Frame size in bytes.
     public var frameSize: Int
@@ -23,6 +23,10 @@ public struct TrafficSpec: Sendable {
     /// `rate` or `dst_mac` given as a capture (`${throughput.ndr}`, `${vf_mac}`): its text, filled in when
     /// the step runs and checked by the generator then.
     public var deferredRate: String?, deferredMAC: String?
+    /// UDP or TCP ports, when the step gives them.
+    public var srcPort: Int? = nil, dstPort: Int? = nil
+    /// VXLAN encapsulation: VNI and the inner frame's destination MAC, VLAN and address.
+    public var vxlan: (vni: Int, innerDstMAC: MACAddress?, innerVLAN: Int?, innerDstIP: String?)? = nil
 
     /// The port the step sends on: the one it names, else `generator`'s only one (nil when it has several).
     public func port(on generator: TrafficGenSpec) -> String? { port ?? (generator.ports.count == 1 ? generator.ports[0] : nil) }

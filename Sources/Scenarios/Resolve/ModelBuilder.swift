@@ -184,7 +184,11 @@ struct ModelBuilder {
                     rate: value.quantity("rate")?.value, duration: value.quantity("duration")?.value,
                     flows: value.int("flows") ?? 1, search: search,
                     deferredRate: value.text("rate").map(\.value).flatMap { References.present(in: $0) ? $0 : nil },
-                    deferredMAC: value.text("dst_mac").map(\.value).flatMap { References.present(in: $0) ? $0 : nil }))
+                    deferredMAC: value.text("dst_mac").map(\.value).flatMap { References.present(in: $0) ? $0 : nil },
+                    srcPort: value.int("src_port"), dstPort: value.int("dst_port"),
+                    vxlan: value["vxlan"].flatMap { v in
+                        v.int("vni").map { ($0, v.text("inner_dst_mac").flatMap { MACAddress($0.value) }, v.int("inner_vlan"), v.text("inner_dst_ip")?.value) }
+                    }))
         case "wait":
             if let text = value.scalar { return .wait(WaitSpec(duration: Quantity(text), until: nil, every: nil)) }
             return .wait(WaitSpec(duration: value.quantity("for")?.value, until: value.text("until")?.value, every: value.quantity("every")?.value))

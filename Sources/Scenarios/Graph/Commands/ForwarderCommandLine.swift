@@ -26,11 +26,20 @@ public struct ForwarderCommandLine: Sendable {
     /// (left on its kernel driver), or the guest's ethN for a VM NIC.
     public var usesNICStandIns: Bool { program == "fastpath" || !lab.capabilities.contains(Capability.physicalNIC.rawValue) }
 
-    /// The interface that stands for a PCI device the role is allowed (a host NIC's name, a VM's ethN).
+    /// The interface that stands for a PCI device the role is allowed (a host NIC's name, a VM's ethN,
+    /// an emulated NIC's VF).
     func standIn(for pci: PCIAddress) -> String? {
         if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
+        if let vf = steeredVF(pci) { return vf }
         if let vm = placement?.vm, let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
         return nil
+    }
+
+    /// The VF interface of an emulated NIC on the role's host that an allowed PCI address stands for.
+    func steeredVF(_ pci: PCIAddress) -> String? {
+        guard let host = placement?.host, let f = role.forwarder else { return nil }
+        let nics = SteeredNIC.on(host, namespace: "", lab: lab)
+        return nics.isEmpty ? nil : SteeredNIC.vfInterface(for: pci, allowed: f.allow, host: host, nics: nics)
     }
 
     /// The arguments, starting with the binary.
@@ -46,7 +55,12 @@ public struct ForwarderCommandLine: Sendable {
         if usesNICStandIns {
             // Stand-ins first, so port numbers match the guide's (PCI ports come before vdevs).
             for (index, pci) in f.allow.enumerated() {
-                a += ["--vdev", "net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)"]
+                // An emulated NIC's VF is an AF_XDP socket on its interface, as DPDK serves a VF queue.
+                if let vf = steeredVF(pci) {
+                    a += ["--vdev", "net_af_xdp\(index),iface=\(vf)"]
+                } else {
+                    a += ["--vdev", "net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)"]
+                }
             }
             if !f.allow.isEmpty && !f.noPCI { a.append("--no-pci") }
         }

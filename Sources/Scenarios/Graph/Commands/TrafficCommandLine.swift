@@ -32,7 +32,16 @@ public struct TrafficCommandLine: Sendable {
         if let mac = spec.dstMAC?.description ?? spec.deferredMAC { a += ["--dst-mac", mac] }
         if let ip = spec.srcIP { a += ["--src-ip", ip] }
         if let ip = spec.dstIP { a += ["--dst-ip", ip] }
-        a += ["--proto", spec.proto, "--frame-size", "\(spec.frameSize)", "--flows", "\(spec.flows)"]
+        a += ["--proto", spec.proto]
+        if let port = spec.srcPort { a += ["--src-port", "\(port)"] }
+        if let port = spec.dstPort { a += ["--dst-port", "\(port)"] }
+        if let vxlan = spec.vxlan {
+            a += ["--vni", "\(vxlan.vni)"]
+            if let mac = vxlan.innerDstMAC { a += ["--inner-dst-mac", mac.description] }
+            if let vlan = vxlan.innerVLAN { a += ["--inner-vlan", "\(vlan)"] }
+            if let ip = vxlan.innerDstIP { a += ["--inner-dst-ip", ip] }
+        }
+        a += ["--frame-size", "\(spec.frameSize)", "--flows", "\(spec.flows)"]
         // A search's highest rate: max_rate, else the step's rate.
         if let rate = (spec.search?.maxRate ?? spec.rate)?.description ?? spec.deferredRate { a += ["--rate", rate] }
         if let duration = spec.duration, spec.search == nil { a += ["--duration", duration.description] }
