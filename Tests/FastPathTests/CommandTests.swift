@@ -54,6 +54,15 @@ import Testing
         #expect(try LaunchOptions(arguments: ["-c", "0xf0"]).lcores == [4, 5, 6, 7])
     }
 
+    @Test func receiveOffloadsAreAcceptedAndShown() throws {
+        let o = try LaunchOptions(arguments: ["-l", "0-1", "--", "-i", "--enable-lro", "--enable-rx-cksum", "--txqflags=0x0"])
+        #expect(o.forwarding.rxOffloads == ["TCP_LRO", "IPV4_CKSUM", "UDP_CKSUM", "TCP_CKSUM"])
+        let forwarder = Forwarder(pool: try PacketPool(count: 256), config: o.forwarding)
+        _ = try forwarder.attach(NullPort(deviceName: "net_null0", devargs: "", size: 64))
+        let info = CommandInterpreter(forwarder: forwarder).execute("show port info 0").output
+        #expect(info.contains("\nRx offloads requested: TCP_LRO IPV4_CKSUM UDP_CKSUM TCP_CKSUM (FastPath leaves frames as they come"), "\(info)")
+    }
+
     @Test func unknownOptionsAreNamed() {
         #expect(throws: FastPathError.invalid("unknown option '--frobnicate' (after --); see `labrunner fastpath --help`")) {
             try LaunchOptions(arguments: ["-l", "0-1", "--", "--frobnicate"])

@@ -67,6 +67,20 @@ import Testing
         #expect(!pins.contains { $0.hasPrefix("nic-") }, "\(pins)")
     }
 
+    /// The exception path without vhost-net: the virtio_user port is a tap on tap0, and both ways are
+    /// counted where they land (the kernel's tap0 for the NIC's traffic, FastPath's NIC port for what the
+    /// kernel's stack sends on tap0).
+    @Test func virtioUserExceptionPathHowToPassesTrafficBothWaysThroughTap0() throws {
+        let lab = try LabFixture(capabilities: ["af_packet", "tap"])
+        defer { lab.tearDown() }
+        let result = lab.run(CLI.root.appendingPathComponent("scenarios/virtio-user-exception-path.yaml").path)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.filter { $0["status"] as? String == "passed" }.count == 12, "\(steps)")
+        #expect(steps.first { $0["id"] as? String == "vhost-net" }?["status"] as? String == "skipped")
+        #expect(lab.namespaces().isEmpty)
+    }
+
     /// A flow the scenario says the kernel gets but a rule sends to a VF fails the how-to, saying what
     /// was expected and what was counted.
     @Test func aFlowStolenByARuleFailsTheBifurcationHowTo() throws {
@@ -87,7 +101,7 @@ import Testing
         defer { lab.tearDown() }
         // The TCG guest forwards thousands of packets a second, not the guide's 14.88 Mpps; an emulated
         // vCPU held off the CPU for a moment may cost a packet, so the run accepts 1 % of loss.
-        let result = lab.run(
+        let result = lab.runBootingGuests(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "rate=2kpps", "--set", "duration=2s",
             "--set", "acceptable_loss=1%", "--set", "launch=\(launch)")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
@@ -111,7 +125,7 @@ import Testing
     @Test func pvpSearchFindsTheNDRThePathHolds() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
-        let result = lab.run(
+        let result = lab.runBootingGuests(
             CLI.root.appendingPathComponent("scenarios/pvp.yaml").path, "--set", "benchmark=search", "--set", "rate=50kpps", "--set", "duration=10s",
             "--set", "search_width=5%", "--set", "vhost_features=true", "--set", "traffic_generator=MoonGen 'v2'")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
@@ -183,7 +197,7 @@ import Testing
     @Test func vhostUserMigrationHowToSwitchesTheGeneratorsTrafficThroughTheGuest() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
-        let result = lab.run(
+        let result = lab.runBootingGuests(
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--set", "vm_hugepages=256", "--set", "vm_vcpus=2", "--set",
             "vm_lcores=0-1",
             "--until", "vm-stats")
@@ -215,7 +229,7 @@ import Testing
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages"])
         defer { lab.tearDown() }
         // The embedded virtual lab's limits (its outage: 43-653 ms a round here, QEMU's downtime 11-296 ms).
-        let result = lab.run(
+        let result = lab.runBootingGuests(
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
             "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s")
@@ -261,7 +275,7 @@ import Testing
     @Test func vhostUserMigrationHowToMigratesThroughLibvirtThereAndBack() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["vhost-user", "memfd", "af_packet", "hugepages", "libvirt"])
         defer { lab.tearDown() }
-        let result = lab.run(
+        let result = lab.runBootingGuests(
             CLI.root.appendingPathComponent("scenarios/vhost-user-migration.yaml").path, "--rounds", "2", "--set", "vm_hugepages=256", "--set", "vm_vcpus=2",
             "--set", "vm_lcores=0-1",
             "--set", "max_downtime=1s", "--set", "max_outage=1s", "--set", "launch=libvirt")

@@ -40,6 +40,23 @@ struct LabFixture {
         CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
     }
 
+    /// `run(_:_:)` for how-tos that boot guests, run once more when the first run's QEMU died of the TCG
+    /// bug QEMU 10.0.2 shows now and then while a guest boots (`qemuBug`; 6 times in 40-odd CI runs of
+    /// the guest tests, always before the guest's shell came up): a QEMU crash, not labrunner's failure,
+    /// so it is reported on standard error and the test judges the second run alone.
+    func runBootingGuests(_ file: String, _ options: String...) -> CLI.Output {
+        let first = CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
+        guard first.status != 0, !CLI.shell("grep -rls '\(Self.qemuBug)' \(directory.path)").isEmpty else { return first }
+        FileHandle.standardError.write(Data("QEMU died of its TCG assertion (\(Self.qemuBug)) in \(file): running it once more\n".utf8))
+        _ = CLI.run(["cleanup", "--report", runs.path])
+        try? FileManager.default.removeItem(at: runs)
+        _ = CLI.shell("find \(directory.path) -name '*.log' -path '*qemu*' -delete")
+        return CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
+    }
+
+    /// What QEMU prints when its TCG's memory map and a vCPU's TLB disagree (system/physmem.c).
+    static let qemuBug = "iotlb_to_section: Assertion"
+
     /// Starts `labrunner run FILE` on this lab without waiting.
     func start(_ file: String) throws -> (Process, Pipe, Pipe) {
         try CLI.start(["run", file, "--lab", lab.path, "--report", runs.path])

@@ -242,7 +242,7 @@ import Testing
               - {id: stop-dst, vm: {stop: vm1_dst}}
               - {id: stop-src, vm: {stop: vm1}}
             """)
-        let result = lab.run(file)
+        let result = lab.runBootingGuests(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(CLI.shell("pgrep -f 'qemu-system-x86_6[4].*\(lab.prefix)'").isEmpty)
         #expect(lab.namespaces().isEmpty)
@@ -291,7 +291,7 @@ import Testing
               - {id: stop-dst, vm: {stop: vm1_dst}}
               - {id: stop-src, vm: {stop: vm1}}
             """)
-        let result = lab.run(file)
+        let result = lab.runBootingGuests(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
         let captures = try #require(steps.first { $0["id"] as? String == "migrate" }?["captures"] as? [String: String])

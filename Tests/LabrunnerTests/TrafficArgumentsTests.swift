@@ -25,7 +25,22 @@ import Testing
         options.dstMAC = "zz"
         #expect(throws: TrafficError.invalid("--dst-mac zz is not a MAC address")) { try options.profile() }
         options = TrafficArguments(port: "p0")
-        options.proto = "tcp"
+        options.proto = "sctp"
+        #expect(throws: TrafficError.invalid("--proto sctp: the generator sends udp, tcp or icmp (echo requests) probes")) { try options.profile() }
+        options = TrafficArguments(port: "p0")
+        options.innerVLAN = 10
         #expect(throws: TrafficError.self) { try options.profile() }
+        options.vni = 1 << 24
+        #expect(throws: TrafficError.invalid("--vni 16777216: a VNI has 24 bits (0 to 16777215)")) { try options.profile() }
+    }
+
+    @Test func tcpAndVXLANProfilesGoToTheBackgroundGeneratorAndBack() throws {
+        var options = TrafficArguments(port: "p0")
+        (options.proto, options.srcPort, options.dstPort, options.frameSize) = ("tcp", 1024, 80, 128)
+        (options.vni, options.innerDstMAC, options.innerVLAN, options.innerDstIP) = (8, "00:00:00:00:20:00", 10, "10.0.0.9")
+        let profile = try options.profile()
+        #expect(profile.proto == .tcp && profile.ports == (1024, 80) && profile.tunnel?.vni == 8 && profile.tunnel?.innerVLAN == 10)
+        let again = try TrafficArguments(profile).profile()
+        #expect(again.proto == .tcp && again.ports == (1024, 80) && again.tunnel == profile.tunnel)
     }
 }

@@ -242,6 +242,16 @@ import Testing
         #expect(Set(graph.step("migrate")?.after ?? []) == ["vm-stats", "h2-monitor"])
     }
 
+    @Test func withoutVhostNetTheExceptionPathsVirtioUserIsATapAndThePlanSaysSo() throws {
+        let graph = try plan("virtio-user-exception-path.yaml", lab: virtual)
+        let start = try #require(graph.step("testpmd"))
+        #expect(start.command.contains("--vdev net_af_packet0,iface=eth0 --no-pci --vdev net_tap0,iface=tap0 --"))
+        #expect(start.target.contains("virtio_user0 stands in as a tap port: the host has no vhost-net"))
+        #expect(graph.step("vhost-net")?.skip == "lab 'virtual' lacks vhost-net on host_server_1")
+        let onGuide = try plan("virtio-user-exception-path.yaml", lab: guide)
+        #expect(onGuide.step("testpmd")?.command.contains("--vdev virtio_user0,path=/dev/vhost-net,queues=1,queue_size=1024") == true)
+    }
+
     @Test func capabilityGatingGivesTheReason() throws {
         let graph = try plan("vf-daemon.yaml", lab: virtual)
         #expect(graph.steps.allSatisfy { $0.skip?.hasPrefix("lab 'virtual' lacks sriov") == true || $0.skip?.hasPrefix("when ") == true })

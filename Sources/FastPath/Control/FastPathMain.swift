@@ -93,6 +93,7 @@ public enum FastPathMain {
           --tx-pps=N                 generated packets per second per stream (default: as fast as possible)
           --stats-period=N           print port statistics every N seconds
           --no-adaptive              busy-poll even when idle (default: sleep on the ports when idle)
+          --enable-lro, --enable-rx-cksum  accepted; shown by show port info (frames pass unchanged)
 
         """
 }

@@ -34,7 +34,7 @@ public struct LaunchOptions: Sendable {
         "--no-huge", "--in-memory", "--single-file-segments", "--legacy-mem", "--no-pci",
         "--no-shconf", "--disable-hw-vlan", "--disable-hw-vlan-filter", "--disable-hw-vlan-strip",
         "--disable-hw-vlan-extend", "--disable-rss", "--disable-crc-strip",
-        "--enable-rx-cksum", "--no-lsc-interrupt", "--no-rmv-interrupt", "--mp-alloc=native",
+        "--no-lsc-interrupt", "--no-rmv-interrupt", "--mp-alloc=native",
     ]
 
     /// Creates the defaults.
@@ -104,6 +104,9 @@ public struct LaunchOptions: Sendable {
                 guard let rate = Double(text), rate > 0 else { throw .invalid("--tx-pps=\(text): give packets per second, e.g. --tx-pps=1000") }
                 forwarding.txRate = rate
             case "--no-adaptive": forwarding.adaptive = false
+            // testpmd's receive offloads: accepted and shown by `show port info`.
+            case "--enable-lro": forwarding.rxOffloads.append("TCP_LRO")
+            case "--enable-rx-cksum": forwarding.rxOffloads += ["IPV4_CKSUM", "UDP_CKSUM", "TCP_CKSUM"]
             case "--tx-ip":
                 let text = try app.value(for: option)
                 let parts = text.split(separator: ",")

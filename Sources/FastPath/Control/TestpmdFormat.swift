@@ -102,7 +102,11 @@ enum TestpmdFormat {
             Current number of TX queues: \(min(config.txQueues, p.queueCount))
             Max possible TX queues: \(p.queueCount)
             Port state: \(entry.started ? "started" : "stopped")
-            """ + p.details.map { "\n" + $0 }.joined()
+            """
+                + (config.rxOffloads.isEmpty
+                    ? ""
+                    : "\nRx offloads requested: \(config.rxOffloads.joined(separator: " ")) (FastPath leaves frames as they come: no aggregation, no checksum check)")
+                + p.details.map { "\n" + $0 }.joined()
     }
 
     /// `show bonding config`.

@@ -38,6 +38,8 @@ public struct ForwardingConfig: Sendable {
     public var txRate: Double?
     /// Receive and transmit queues used on every port (`--rxq`, `--txq`).
     public var rxQueues = 1, txQueues = 1
+    /// Receive offloads asked for (`--enable-lro`, `--enable-rx-cksum`), in DPDK's names.
+    public var rxOffloads: [String] = []
     /// Sleep on the ports' descriptors when idle instead of spinning.
     public var adaptive = true
     /// rxonly counts only probes sent at or after this time (CLOCK_MONOTONIC ns): a generator's trial

@@ -73,7 +73,8 @@ struct StepPlanner {
     /// A forwarder role's command line, for the host it runs on (its DPDK release, when the lab says).
     func forwarderCommandLine(_ role: Role) -> ForwarderCommandLine {
         let placement = role.forwarder.flatMap { scenario.role($0.on.value) }
-        return ForwarderCommandLine(role: role, lab: lab, placement: placement, dpdk: placement.flatMap { labHost(for: $0.name.value) }?.dpdk)
+        let host = placement.flatMap { labHost(for: $0.name.value) }
+        return ForwarderCommandLine(role: role, lab: lab, placement: placement, dpdk: host?.dpdk, vhostNet: lab.has(Capability.vhostNet.rawValue, on: host))
     }
 
     func shellLine(_ text: String) -> String {
@@ -167,6 +168,7 @@ struct StepPlanner {
                 let line = forwarderCommandLine(role)
                 command = resolve(Shell.join(line.arguments))
                 if let dpdk = line.dpdk, line.program == "testpmd" { target += ", written for DPDK \(dpdk)" }
+                for vdev in line.vhostNetStandIns { target += ", \(vdev.split(separator: ",")[0]) stands in as a tap port: the host has no vhost-net" }
                 if let h = fastPathCopyHost(line) {
                     copyTo = line.placement?.name.value
                     target += ", FastPath: the host's labrunner at this labrunner's version, else copied to \(h.workdir)/fastpath-<build>"

@@ -9,14 +9,36 @@ public struct ForwarderCommandLine: Sendable {
     public let placement: Role?
     /// The DPDK release of the lab host it runs on, when the lab says (its options: `-w` or `-a`).
     public let dpdk: DPDKVersion?
+    /// Whether that host has /dev/vhost-net; without it a virtio_user exception-path port becomes a
+    /// tap port (`vhostNetStandIns`).
+    public let vhostNet: Bool
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil) {
+    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil, vhostNet: Bool = true) {
         self.role = role
         self.lab = lab
         self.placement = placement
         self.dpdk = dpdk
+        self.vhostNet = vhostNet
     }
+
+    /// The vdevs as given, except that on a host without vhost-net a `virtio_user` on /dev/vhost-net
+    /// (the exception path) is a `net_tap` on the interface vhost-net would have made (tap0, or its
+    /// `iface=`): the kernel still meets the frames on a tap, without vhost-net between.
+    public var vdevs: [String] {
+        role.forwarder?.vdevs.map { vdev in
+            let words = vdev.value.split(separator: ",").map(String.init)
+            guard !vhostNet, let name = words.first, name.hasPrefix("virtio_user") || name.hasPrefix("net_virtio_user"),
+                words.contains("path=/dev/vhost-net")
+            else { return vdev.value }
+            let tap = words.first { $0.hasPrefix("iface=") }.map { String($0.dropFirst(6)) } ?? "tap0"
+            let index = name.drop { !$0.isNumber }
+            return "net_tap\(index),iface=\(tap)"
+        } ?? []
+    }
+
+    /// The vdevs that stand in for vhost-net (for the plan to say so).
+    public var vhostNetStandIns: [String] { zip(role.forwarder?.vdevs.map(\.value) ?? [], vdevs).filter { $0 != $1 }.map(\.0) }
 
     /// The program that runs the role.
     public var program: String { lab.program(running: role) }
@@ -64,7 +86,7 @@ public struct ForwarderCommandLine: Sendable {
             }
             if !f.allow.isEmpty && !f.noPCI { a.append("--no-pci") }
         }
-        for vdev in f.vdevs { a += ["--vdev", vdev.value] }
+        for vdev in vdevs { a += ["--vdev", vdev] }
         if !usesNICStandIns { for pci in f.allow { a += [dpdk?.allowOption ?? "-a", pci.description] } }
         a.append("--")
         if let args = f.args { a += args.split(separator: " ").map(String.init) }
