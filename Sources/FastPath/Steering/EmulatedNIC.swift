@@ -9,7 +9,7 @@ import Glibc
 /// uplink. VF-to-VF and VF-to-PF frames are not switched inside the NIC: they leave on the uplink.
 ///
 /// The state outlives the process that made it: the programs' links and the table map are pinned
-/// under `/sys/fs/bpf/labrunner/` (one directory per network namespace and PF), so later `ethtool`
+/// in a bpf filesystem at `root` (one directory per network namespace and PF), so later `ethtool`
 /// calls change rules in place and `destroy` (unpinning) detaches everything. A rule change rewrites
 /// the table: hits counted while it is written may be lost.
 public final class EmulatedNIC {
@@ -90,7 +90,7 @@ public final class EmulatedNIC {
         guard mkdir(directory, 0o700) == 0 else { throw .system("creating \(directory)", errno) }
         var made = false
         defer { if !made { removePins(directory) } }
-        let table = SteeringTable(model: model, uplink: uplinkIndex, pfTarget: pfTarget, vfTargets: vfTargets)
+        let table = SteeringTable(model: model, pfTarget: pfTarget, vfTargets: vfTargets)
         let map = try check(cfp_bpf_map_create(2, 4, UInt32(table.bytes.count), 1, "lr_nic_table"), "creating the NIC's table map")
         var key: UInt32 = 0
         _ = try check(table.bytes.withUnsafeBytes { cfp_bpf_map_update(map, &key, $0.baseAddress) }, "writing the NIC's table")

@@ -18,8 +18,8 @@ public struct SteeringTable: Sendable, Equatable {
     /// Offsets in the table after the slots.
     enum TableField {
         static let misses = SteeringTable.slotCount * SlotField.size
-        static let pfTarget = misses + 8, uplink = misses + 12, model = misses + 16, ntuple = misses + 20, vfCount = misses + 24
-        static let vfTargets = misses + 28
+        static let pfTarget = misses + 8, model = misses + 12, ntuple = misses + 16, vfCount = misses + 20
+        static let vfTargets = misses + 24
         static let size = vfTargets + 4 * SteeringTable.maximumVFs + 4
     }
 
@@ -32,10 +32,9 @@ public struct SteeringTable: Sendable, Equatable {
     public private(set) var bytes: [UInt8]
 
     /// An empty table: no rules, n-tuple filtering on.
-    public init(model: NICModel, uplink: Int32, pfTarget: Int32, vfTargets: [Int32]) {
+    public init(model: NICModel, pfTarget: Int32, vfTargets: [Int32]) {
         bytes = [UInt8](repeating: 0, count: TableField.size)
         write(UInt32(bitPattern: pfTarget), at: TableField.pfTarget)
-        write(UInt32(bitPattern: uplink), at: TableField.uplink)
         write(model.code, at: TableField.model)
         write(UInt32(1), at: TableField.ntuple)
         write(UInt32(vfTargets.count), at: TableField.vfCount)
@@ -60,8 +59,6 @@ public struct SteeringTable: Sendable, Equatable {
     public var model: NICModel { NICModel(code: read(UInt32.self, at: TableField.model)) ?? .niantic }
     /// Where unmatched frames go (the wire end of the PF's interface).
     public var pfTarget: Int32 { Int32(bitPattern: read(UInt32.self, at: TableField.pfTarget)) }
-    /// The uplink's interface index.
-    public var uplink: Int32 { Int32(bitPattern: read(UInt32.self, at: TableField.uplink)) }
     /// The wire ends of the VFs' interfaces, by VF number.
     public var vfTargets: [Int32] {
         (0..<Int(read(UInt32.self, at: TableField.vfCount))).map { Int32(bitPattern: read(UInt32.self, at: TableField.vfTargets + 4 * $0)) }
