@@ -25,6 +25,12 @@ struct FlowSteeringTests {
         return (status, String(out[..<(out.range(of: "rc=", options: .backwards)?.lowerBound ?? out.endIndex)]))
     }
 
+    /// `labrunner ethtool` with these arguments must succeed.
+    static func expectAccepted(_ lab: FastPathLab, _ arguments: String) {
+        let (status, output) = ethtool(lab, arguments)
+        #expect(status == 0, "ethtool \(arguments): \(output)")
+    }
+
     static func rx(_ lab: FastPathLab) -> [String: Int] {
         Dictionary(
             uniqueKeysWithValues: ["eth1", "vf0", "vf1"].map {
@@ -57,9 +63,9 @@ struct FlowSteeringTests {
         try await FastPathLab.with(veths: Self.veths) { lab in
             try Self.nic(lab, .niantic)
             // The guide's two rules (VF0 one way, VF1 the other) and a TCP 5-tuple with ports.
-            #expect(Self.ethtool(lab, "-N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action 0x100000000").0 == 0)
-            #expect(Self.ethtool(lab, "-N eth1 flow-type udp4 src-ip 198.51.100.2 dst-ip 192.0.2.2 action 0x200000000").0 == 0)
-            #expect(Self.ethtool(lab, "-N eth1 flow-type tcp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 src-port 1024 dst-port 80 action 0x200000000 loc 3").0 == 0)
+            Self.expectAccepted(lab, "-N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action 0x100000000")
+            Self.expectAccepted(lab, "-N eth1 flow-type udp4 src-ip 198.51.100.2 dst-ip 192.0.2.2 action 0x200000000")
+            Self.expectAccepted(lab, "-N eth1 flow-type tcp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 src-port 1024 dst-port 80 action 0x200000000 loc 3")
             Self.expectAll(Self.send(lab, "--src-ip 192.0.2.2 --dst-ip 198.51.100.2"), at: "vf0", "udp A→B")
             Self.expectAll(Self.send(lab, "--src-ip 198.51.100.2 --dst-ip 192.0.2.2"), at: "vf1", "udp B→A")
             Self.expectAll(
@@ -76,10 +82,10 @@ struct FlowSteeringTests {
             let (_, stats) = Self.ethtool(lab, "-S eth1")
             #expect(stats.contains(/fdir_match: (5[7-9]\d|600)\n/) && stats.contains(/rule_3_hits: (19\d|200)\n/), "\(stats)")
             // Rules come and go while traffic flows: without VF0's, its flow is the kernel's.
-            #expect(Self.ethtool(lab, "-N eth1 delete 31").0 == 0)
+            Self.expectAccepted(lab, "-N eth1 delete 31")
             Self.expectAll(Self.send(lab, "--src-ip 192.0.2.2 --dst-ip 198.51.100.2"), at: "eth1", "udp A→B without its rule")
             // ntuple off drops the rest (as ixgbe does).
-            #expect(Self.ethtool(lab, "-K eth1 ntuple off").0 == 0)
+            Self.expectAccepted(lab, "-K eth1 ntuple off")
             Self.expectAll(Self.send(lab, "--src-ip 198.51.100.2 --dst-ip 192.0.2.2"), at: "eth1", "udp B→A with ntuple off")
             #expect(Self.ethtool(lab, "-N eth1 flow-type udp4 src-ip 192.0.2.2 action 0").1.contains("Operation not supported"))
         }
@@ -90,45 +96,41 @@ struct FlowSteeringTests {
             try Self.nic(lab, .fortville)
             let vxlan = "--frame-size 128 --vni"
             // L3 VEB: a destination address to VF 0 (its queue 2); the same address inside a tunnel is not it.
-            #expect(Self.ethtool(lab, "-N eth1 flow-type ip4 dst-ip 192.168.50.108 user-def 0xffffffff00000000 action 2 loc 8").0 == 0)
+            Self.expectAccepted(lab, "-N eth1 flow-type ip4 dst-ip 192.168.50.108 user-def 0xffffffff00000000 action 2 loc 8")
             Self.expectAll(Self.send(lab, "--dst-ip 192.168.50.108"), at: "vf0", "L3 VEB")
             Self.expectAll(Self.send(lab, "--dst-ip 192.168.50.109"), at: "eth1", "another address")
             // Inner MAC (any VNI) to a PF queue: the kernel's, counted on that queue.
-            #expect(
-                Self.ethtool(
-                    lab,
-                    "-N eth1 flow-type ether dst 00:00:00:00:00:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:09:00 m 00:00:00:00:00:00 user-def 0xffffffff00000003 action 6 loc 1"
-                ).0 == 0)
+            Self.expectAccepted(
+                lab,
+                "-N eth1 flow-type ether dst 00:00:00:00:00:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:09:00 m 00:00:00:00:00:00 user-def 0xffffffff00000003 action 6 loc 1"
+            )
             Self.expectAll(Self.send(lab, "\(vxlan) 77 --inner-dst-mac 00:00:00:00:09:00"), at: "eth1", "inner MAC")
             #expect(Self.ethtool(lab, "-S eth1").1.contains(/rx-6.packets: (19\d|200)\n/))
             // Inner MAC + VNI to VF 1: that VNI only, before the inner-MAC rule (it compares more bits).
-            #expect(
-                Self.ethtool(
-                    lab,
-                    "-N eth1 flow-type ether dst 00:00:00:00:00:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:09:00 m 00:00:00:00:00:00 user-def 0x800000001 action 4 loc 4"
-                ).0 == 0)
+            Self.expectAccepted(
+                lab,
+                "-N eth1 flow-type ether dst 00:00:00:00:00:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:09:00 m 00:00:00:00:00:00 user-def 0x800000001 action 4 loc 4"
+            )
             Self.expectAll(Self.send(lab, "\(vxlan) 8 --inner-dst-mac 00:00:00:00:09:00"), at: "vf1", "inner MAC + VNI")
             Self.expectAll(Self.send(lab, "\(vxlan) 9 --inner-dst-mac 00:00:00:00:09:00"), at: "eth1", "inner MAC + another VNI")
             #expect(Self.ethtool(lab, "-S eth1").1.contains(/rx-6.packets: (39\d|400)\n/))
             // Outer MAC + inner MAC + VNI.
-            #expect(
-                Self.ethtool(
-                    lab,
-                    "-N eth1 flow-type ether dst 68:05:ca:24:03:8b m 00:00:00:00:00:00 src c2:1a:e1:53:bc:57 m 00:00:00:00:00:00 user-def 0x800000000 action 2 loc 2"
-                ).0 == 0)
+            Self.expectAccepted(
+                lab,
+                "-N eth1 flow-type ether dst 68:05:ca:24:03:8b m 00:00:00:00:00:00 src c2:1a:e1:53:bc:57 m 00:00:00:00:00:00 user-def 0x800000000 action 2 loc 2"
+            )
             Self.expectAll(Self.send(lab, "--dst-mac 68:05:ca:24:03:8b \(vxlan) 8 --inner-dst-mac c2:1a:e1:53:bc:57"), at: "vf0", "outer + inner MAC + VNI")
             Self.expectAll(Self.send(lab, "--dst-mac 68:05:ca:24:03:8c \(vxlan) 8 --inner-dst-mac c2:1a:e1:53:bc:57"), at: "eth1", "another outer MAC")
             // Inner MAC + inner VLAN (+ VNI): the tag must be that VLAN.
-            #expect(
-                Self.ethtool(
-                    lab,
-                    "-N eth1 flow-type ether dst 00:00:00:00:01:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:20:00 m 00:00:00:00:00:00 vlan 10 user-def 0x800000001 action 1 loc 5"
-                ).0 == 0)
+            Self.expectAccepted(
+                lab,
+                "-N eth1 flow-type ether dst 00:00:00:00:01:00 m ff:ff:ff:ff:ff:ff src 00:00:00:00:20:00 m 00:00:00:00:00:00 vlan 10 user-def 0x800000001 action 1 loc 5"
+            )
             Self.expectAll(Self.send(lab, "\(vxlan) 8 --inner-dst-mac 00:00:00:00:20:00 --inner-vlan 10"), at: "vf1", "inner MAC + VLAN + VNI")
             Self.expectAll(Self.send(lab, "\(vxlan) 8 --inner-dst-mac 00:00:00:00:20:00 --inner-vlan 11"), at: "eth1", "inner MAC + another VLAN")
             Self.expectAll(Self.send(lab, "\(vxlan) 8 --inner-dst-mac 00:00:00:00:20:00"), at: "eth1", "inner MAC untagged")
             // Inner IP + VNI.
-            #expect(Self.ethtool(lab, "-N eth1 flow-type ip4 dst-ip 10.0.0.9 user-def 0x1e00000000 action 3 loc 6").0 == 0)
+            Self.expectAccepted(lab, "-N eth1 flow-type ip4 dst-ip 10.0.0.9 user-def 0x1e00000000 action 3 loc 6")
             Self.expectAll(Self.send(lab, "\(vxlan) 30 --inner-dst-ip 10.0.0.9"), at: "vf0", "inner IP + VNI")
             Self.expectAll(Self.send(lab, "\(vxlan) 30 --inner-dst-ip 10.0.0.8"), at: "eth1", "another inner IP")
         }

@@ -36,7 +36,9 @@ struct LabFixture {
     }
 
     /// `labrunner run FILE` on this lab, reports in `runs`, with extra options.
-    func run(_ file: String, _ options: String...) -> CLI.Output {
+    func run(_ file: String, _ options: String...) -> CLI.Output { run(file, options) }
+
+    private func run(_ file: String, _ options: [String]) -> CLI.Output {
         CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
     }
 
@@ -45,13 +47,13 @@ struct LabFixture {
     /// the guest tests, always before the guest's shell came up): a QEMU crash, not labrunner's failure,
     /// so it is reported on standard error and the test judges the second run alone.
     func runBootingGuests(_ file: String, _ options: String...) -> CLI.Output {
-        let first = CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
+        let first = run(file, options)
         guard first.status != 0, !CLI.shell("grep -rls '\(Self.qemuBug)' \(directory.path)").isEmpty else { return first }
         FileHandle.standardError.write(Data("QEMU died of its TCG assertion (\(Self.qemuBug)) in \(file): running it once more\n".utf8))
         _ = CLI.run(["cleanup", "--report", runs.path])
         try? FileManager.default.removeItem(at: runs)
         _ = CLI.shell("find \(directory.path) -name '*.log' -path '*qemu*' -delete")
-        return CLI.run(["run", file, "--lab", lab.path, "--report", runs.path] + options)
+        return run(file, options)
     }
 
     /// What QEMU prints when its TCG's memory map and a vCPU's TLB disagree (system/physmem.c).

@@ -21,24 +21,28 @@ public struct SteeredNIC: Sendable, Equatable {
     /// The wire end of the PF's veth pair.
     public var pfWire: String { "p-\(pf)" }
     /// VF `i`'s interface (the DPDK application's port) and its wire end.
-    public func vf(_ i: Int) -> String { "\(pf)v\(i)" }
+    public func vf(_ i: Int) -> String { Self.vf(i, of: pf) }
+    static func vf(_ i: Int, of pf: String) -> String { "\(pf)v\(i)" }
     public func vfWire(_ i: Int) -> String { "v-\(pf)v\(i)" }
 
     /// The host's NICs the lab emulates so, when it does.
+    static func emulated(_ host: HostSpec, lab: Lab) -> [HostNIC] {
+        guard lab.isVirtual, lab.emulate.contains("flow-steering") else { return [] }
+        return host.nics.filter { ($0.vfs ?? 0) > 0 && $0.model.map(models.contains) == true }
+    }
+
+    /// The emulated NICs of a host in `namespace`.
     public static func on(_ host: HostSpec?, namespace: String?, lab: Lab) -> [SteeredNIC] {
-        guard lab.isVirtual, lab.emulate.contains("flow-steering"), let host, let namespace else { return [] }
-        return host.nics.compactMap { nic in
-            guard let vfs = nic.vfs, vfs > 0, let model = nic.model, models.contains(model) else { return nil }
-            return SteeredNIC(namespace: namespace, pf: nic.name.value, model: model, vfs: vfs)
-        }
+        guard let host, let namespace else { return [] }
+        return emulated(host, lab: lab).map { SteeredNIC(namespace: namespace, pf: $0.name.value, model: $0.model ?? "", vfs: $0.vfs ?? 0) }
     }
 
     /// The VF interface a forwarder's allowed PCI address stands for: addresses that are no PF of the
     /// host are its emulated NICs' VFs, in the order they are allowed.
-    public static func vfInterface(for pci: PCIAddress, allowed: [PCIAddress], host: HostSpec, nics: [SteeredNIC]) -> String? {
+    public static func vfInterface(for pci: PCIAddress, allowed: [PCIAddress], host: HostSpec, lab: Lab) -> String? {
         let vfAddresses = allowed.filter { a in !host.nics.contains { $0.pci == a } }
         guard let k = vfAddresses.firstIndex(of: pci) else { return nil }
-        let vfs = nics.flatMap { nic in (0..<nic.vfs).map(nic.vf) }
+        let vfs = emulated(host, lab: lab).flatMap { nic in (0..<(nic.vfs ?? 0)).map { vf($0, of: nic.name.value) } }
         return k < vfs.count ? vfs[k] : nil
     }
 

@@ -60,8 +60,7 @@ public struct ForwarderCommandLine: Sendable {
     /// The VF interface of an emulated NIC on the role's host that an allowed PCI address stands for.
     func steeredVF(_ pci: PCIAddress) -> String? {
         guard let host = placement?.host, let f = role.forwarder else { return nil }
-        let nics = SteeredNIC.on(host, namespace: "", lab: lab)
-        return nics.isEmpty ? nil : SteeredNIC.vfInterface(for: pci, allowed: f.allow, host: host, nics: nics)
+        return SteeredNIC.vfInterface(for: pci, allowed: f.allow, host: host, lab: lab)
     }
 
     /// The arguments, starting with the binary.
