@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <linux/if_tun.h>
+#include <linux/vhost.h>
 #include <linux/if_packet.h>
 #include <linux/if_xdp.h>
 #include <linux/bpf.h>
@@ -15,6 +16,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/epoll.h>
@@ -204,6 +206,62 @@ static int map_ring(int fd, off_t pgoff, size_t desc_size, uint32_t size, struct
     ring->descriptors = (uint8_t *)map + off->desc;
     ring->size = size;
     return 0;
+}
+
+int cfp_vhost_open(const char *path) {
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static int vhost_ioctl(int fd, unsigned long request, void *argument) { return ioctl(fd, request, argument) < 0 ? -errno : 0; }
+
+int cfp_vhost_set_owner(int fd) { return vhost_ioctl(fd, VHOST_SET_OWNER, NULL); }
+int cfp_vhost_get_features(int fd, uint64_t *features) { return vhost_ioctl(fd, VHOST_GET_FEATURES, features); }
+int cfp_vhost_set_features(int fd, uint64_t features) { return vhost_ioctl(fd, VHOST_SET_FEATURES, &features); }
+
+int cfp_vhost_set_mem_table(int fd, uint32_t count, const uint64_t *regions) {
+    size_t size = sizeof(struct vhost_memory) + count * sizeof(struct vhost_memory_region);
+    struct vhost_memory *memory = calloc(1, size);
+    if (!memory) return -ENOMEM;
+    memory->nregions = count;
+    for (uint32_t i = 0; i < count; i++) {
+        memory->regions[i].guest_phys_addr = regions[2 * i];
+        memory->regions[i].memory_size = regions[2 * i + 1];
+        memory->regions[i].userspace_addr = regions[2 * i];
+    }
+    int r = vhost_ioctl(fd, VHOST_SET_MEM_TABLE, memory);
+    free(memory);
+    return r;
+}
+
+int cfp_vhost_vring(int fd, int which, uint32_t index, uint32_t value) {
+    struct vhost_vring_state state = { .index = index, .num = value };
+    return vhost_ioctl(fd, which == 0 ? VHOST_SET_VRING_NUM : VHOST_SET_VRING_BASE, &state);
+}
+
+int cfp_vhost_vring_addr(int fd, uint32_t index, uint64_t desc, uint64_t used, uint64_t avail) {
+    struct vhost_vring_addr addr = { .index = index, .desc_user_addr = desc, .used_user_addr = used, .avail_user_addr = avail };
+    return vhost_ioctl(fd, VHOST_SET_VRING_ADDR, &addr);
+}
+
+int cfp_vhost_vring_fd(int fd, int which, uint32_t index, int file) {
+    struct vhost_vring_file f = { .index = index, .fd = file };
+    unsigned long request = which == 0 ? VHOST_SET_VRING_KICK : which == 1 ? VHOST_SET_VRING_CALL : VHOST_NET_SET_BACKEND;
+    return vhost_ioctl(fd, request, &f);
+}
+
+int cfp_tap_open_vnet(const char *name, char *actual, int multiqueue, int header) {
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multiqueue ? IFF_MULTI_QUEUE : 0);
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    int e = 0;
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETVNETHDRSZ, &header) < 0 || ioctl(fd, TUNSETOFFLOAD, 0) < 0) e = errno;
+    if (e) { close(fd); return -e; }
+    memcpy(actual, ifr.ifr_name, IFNAMSIZ);
+    return fd;
 }
 
 int cfp_bpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const char *name) {

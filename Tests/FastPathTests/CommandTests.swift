@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func badCommandsSayWhy() {
-        #expect(throws: FastPathError.invalid("Bad arguments: set fwd takes one of io, mac, macswap, rxonly, txonly, flowgen, vhost-switch")) {
+        #expect(throws: FastPathError.invalid("Bad arguments: set fwd takes one of io, mac, macswap, rxonly, icmpecho, txonly, flowgen, vhost-switch")) {
             try Command(parsing: "set fwd bogus")
         }
         #expect(throws: FastPathError.invalid("Bad arguments: port must be a number")) { try Command(parsing: "show port stats x") }

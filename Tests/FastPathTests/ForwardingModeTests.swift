@@ -81,6 +81,55 @@ import Testing
         #expect(sink.forwarder.counters(0).rxPackets == sent)
     }
 
+    /// icmpecho answers an ARP request with the port's address and an echo request with its reply
+    /// (a valid ICMP checksum, addresses swapped, an 802.1Q tag kept); replies, other ICMP, truncated
+    /// frames and requests from group addresses get nothing.
+    @Test func icmpechoAnswersARPAndEchoRequestsOnly() throws {
+        let lab = try RingLab(ports: 1, mode: .icmpecho)
+        lab.forwarder.config.topology = .loop
+        let own = lab.forwarder.ports.port(0)!.macAddress
+        let arp: [UInt8] =
+            [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + Self.octets(Self.a) + [0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1] + Self.octets(Self.a) + [203, 0, 113, 1]
+            + [UInt8](repeating: 0, count: 6) + [203, 0, 113, 2] + [UInt8](repeating: 0, count: 18)
+        func echo(type: UInt8, source: EtherAddress = Self.a, tagged: Bool = false) -> [UInt8] {
+            var icmp: [UInt8] = [type, 0, 0, 0, 0x12, 0x34, 0, 7] + (0..<32).map { UInt8($0) }
+            let sum = Self.checksum(icmp)
+            icmp[2] = UInt8(sum >> 8)
+            icmp[3] = UInt8(sum & 0xFF)
+            let ip: [UInt8] = [0x45, 0, 0, UInt8(20 + icmp.count), 0, 1, 0x40, 0, 64, 1, 0, 0, 203, 0, 113, 1, 203, 0, 113, 2]
+            let tag: [UInt8] = tagged ? [0x81, 0x00, 0x00, 0x64] : []
+            return Self.octets(Self.b) + Self.octets(source) + tag + [0x08, 0x00] + ip + icmp
+        }
+        try lab.command("start")
+        let group = EtherAddress("01:00:5e:00:00:01")!
+        lab.send([echo(type: 0), Array(echo(type: 8).prefix(40)), echo(type: 8, source: group), arp, echo(type: 8), echo(type: 8, tagged: true)], to: 0)
+        let out = lab.receive(from: 0, count: 3, timeout: 5)
+        try lab.command("stop")
+        try #require(out.count == 3)
+        // The ARP reply: to the requester, from the port, saying 203.0.113.2 is at the port's address.
+        #expect(Array(out[0][0..<6]) == Self.octets(Self.a) && Array(out[0][6..<12]) == Self.octets(own))
+        #expect(Array(out[0][20..<22]) == [0, 2] && Array(out[0][22..<28]) == Self.octets(own) && Array(out[0][28..<32]) == [203, 0, 113, 2])
+        #expect(Array(out[0][32..<38]) == Self.octets(Self.a) && Array(out[0][38..<42]) == [203, 0, 113, 1])
+        for (reply, l3) in [(out[1], 14), (out[2], 18)] {
+            #expect(Array(reply[0..<6]) == Self.octets(Self.a) && Array(reply[6..<12]) == Self.octets(Self.b))
+            #expect(Array(reply[l3 + 12..<l3 + 16]) == [203, 0, 113, 2] && Array(reply[l3 + 16..<l3 + 20]) == [203, 0, 113, 1])
+            #expect(reply[l3 + 20] == 0)
+            #expect(Self.checksum(Array(reply[(l3 + 20)...])) == 0)
+        }
+        #expect(Array(out[2][12..<16]) == [0x81, 0x00, 0x00, 0x64])
+        #expect(lab.forwarder.counters(0).rxPackets == 6)
+    }
+
+    private static func octets(_ a: EtherAddress) -> [UInt8] { withUnsafeBytes(of: a.bytes) { Array($0) } }
+
+    /// The Internet checksum of `bytes` (0 over a packet whose checksum field is right).
+    private static func checksum(_ bytes: [UInt8]) -> UInt16 {
+        var sum: UInt32 = 0
+        for i in stride(from: 0, to: bytes.count, by: 2) { sum += UInt32(bytes[i]) << 8 | UInt32(i + 1 < bytes.count ? bytes[i + 1] : 0) }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+        return ~UInt16(sum)
+    }
+
     @Test func flowgenSpreadsDestinationsWithValidChecksums() throws {
         let lab = try RingLab(ports: 1, mode: .flowgen)
         lab.forwarder.config.topology = .loop

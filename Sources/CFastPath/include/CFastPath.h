@@ -122,6 +122,25 @@ int cfp_bpf_fs(const char *path);
 /// The inode of this thread's network namespace, or 0.
 uint64_t cfp_netns_inode(void);
 
+/// The vhost-net (vhost-kernel) ioctls of virtio_user's /dev/vhost-net back-end; each returns 0 (or a
+/// descriptor) or -errno. `which`: 0 VHOST_SET_VRING_NUM, 1 VHOST_SET_VRING_BASE for cfp_vhost_vring;
+/// 0 VHOST_SET_VRING_KICK, 1 VHOST_SET_VRING_CALL, 2 VHOST_NET_SET_BACKEND for cfp_vhost_vring_fd.
+int cfp_vhost_open(const char *path);
+int cfp_vhost_set_owner(int fd);
+int cfp_vhost_get_features(int fd, uint64_t *features);
+int cfp_vhost_set_features(int fd, uint64_t features);
+/// `regions`: `count` regions of two u64 each (address, size); addresses are this process's, used as
+/// guest physical and user addresses alike.
+int cfp_vhost_set_mem_table(int fd, uint32_t count, const uint64_t *regions);
+int cfp_vhost_vring(int fd, int which, uint32_t index, uint32_t value);
+int cfp_vhost_vring_addr(int fd, uint32_t index, uint64_t desc, uint64_t used, uint64_t avail);
+int cfp_vhost_vring_fd(int fd, int which, uint32_t index, int file);
+
+/// Opens a queue of the TAP interface `name` (created if need be; "tap%d" picks the next free name)
+/// for vhost-net: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR (| IFF_MULTI_QUEUE), a `header`-byte virtio-net
+/// header, no offloads. The interface's name goes to `actual` (16 bytes). Returns the fd or -errno.
+int cfp_tap_open_vnet(const char *name, char *actual, int multiqueue, int header);
+
 /// An epoll set (close-on-exec), or -errno.
 int cfp_epoll_create(void);
 

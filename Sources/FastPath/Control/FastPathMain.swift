@@ -75,6 +75,7 @@ public enum FastPathMain {
                                      net_tap<n>[,iface=NAME,mac=MAC]  net_pcap<n>,rx_pcap=F[,tx_pcap=F,infinite_rx=1]
                                      net_vhost<n>,iface=SOCKET[,client=1]   (vhost-user back-end)
                                      virtio_user<n>,path=SOCKET[,mac=MAC]   (vhost-user front-end)
+                                     virtio_user<n>,path=/dev/vhost-net[,iface=TAP,queues=N]  (vhost-kernel over a tap)
           --file-prefix <name>       names the default control socket (as DPDK names its runtime directory)
           --control-socket <path>    the JSON control socket (default /run/fastpath/net-<netns>/<prefix>.sock)
           (-n, --socket-mem, -m, --no-huge, --in-memory, --no-pci and other memory options are accepted and ignored)
@@ -82,7 +83,7 @@ public enum FastPathMain {
         Application options (after --):
           -i                         interactive prompt (testpmd>)
           --auto-start, --tx-first   start forwarding at once (after one burst on every port)
-          --forward-mode=MODE        io, mac, macswap, rxonly, txonly, flowgen, vhost-switch
+          --forward-mode=MODE        \(ForwardMode.allCases.map(\.rawValue).joined(separator: ", "))
           --port-topology=TOPO       paired, chained, loop
           --nb-cores=N --burst=N --rxd=N --txd=N --portmask=HEX --eth-peer=PORT,MAC
           --total-num-mbufs=N        packet buffers (default 8192)

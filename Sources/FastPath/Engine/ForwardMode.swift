@@ -8,6 +8,10 @@ public enum ForwardMode: String, Sendable, CaseIterable {
     case macswap
     /// Receive and drop (counting, and checking FastPath probes for loss and reordering).
     case rxonly
+    /// Answer ARP requests with the port's address and ICMP echo requests with echo replies (out of the
+    /// stream's tx port: the port they came in on with one port or --port-topology=loop); drop the
+    /// rest (`ICMPEcho`).
+    case icmpecho
     /// Transmit generated UDP probes, ignore received packets.
     case txonly
     /// Like txonly, spreading the probes over many flows (destination addresses).

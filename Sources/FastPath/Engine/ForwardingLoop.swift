@@ -86,6 +86,20 @@ struct ForwardingLoop {
             for i in 0..<n { HeaderEdit.setAddresses(burst[i].data, destination: s.destination, source: s.source) }
         case .macswap:
             for i in 0..<n { HeaderEdit.swapAddresses(burst[i].data) }
+        case .icmpecho:
+            var replies = 0, replyBytes = 0
+            for i in 0..<n {
+                if ICMPEcho.answer(burst[i].data, length: burst[i].length, own: s.source) {
+                    replyBytes &+= burst[i].length
+                    let reply = burst[i]
+                    burst[i] = burst[replies]
+                    burst[replies] = reply
+                    replies += 1
+                }
+            }
+            cache.give(n - replies, from: burst + replies)
+            if replies > 0 { transmit(&s, count: replies, bytes: replyBytes, cache: &cache) }
+            return true
         case .vhostSwitch:
             switchBurst(&s, count: n, cache: &cache)
             return true

@@ -34,13 +34,14 @@ public enum PortFactory {
                 deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1,
                 queuePairs: pairs)
         case "net_virtio_user":
-            guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket>") }
+            guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket or /dev/vhost-net>") }
             let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
             guard try spec.integer("server", default: 0, in: 0...1) == 0 else { throw .invalid("\(spec.name): FastPath's virtio_user connects (server=0)") }
             guard try spec.integer("packed_vq", default: 0, in: 0...1) == 0 else {
                 throw .invalid("\(spec.name): FastPath's virtio_user uses split rings (packed_vq=0)")
             }
-            let port = try VirtioUserPort(deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool, queuePairs: pairs)
+            let port = try VirtioUserPort(
+                deviceName: spec.name, devargs: spec.devargs, path: path, pool: pool, queuePairs: pairs, tap: spec["iface"] ?? "tap%d")
             if let text = spec["mac"] {
                 guard let mac = EtherAddress(text) else { throw .invalid("\(spec.name): mac=\(text) is not a MAC address") }
                 port.macAddress = mac

@@ -4,15 +4,19 @@ import Glibc
 /// `virtio_user`: FastPath as the vhost-user front-end (what QEMU is to a back-end) — it owns the
 /// rings, shares its packet pool and ring memory with the back-end through memfd, posts pool buffers
 /// on the receive queues and hands transmitted packets over without copying them. With queues=N it
-/// has N queue pairs (virtqueue 2n receives, 2n + 1 transmits), each driven by one stream.
+/// has N queue pairs (virtqueue 2n receives, 2n + 1 transmits), each driven by one stream. With
+/// `path=/dev/vhost-net` (a character device) the back-end is the kernel's vhost-net over a TAP
+/// interface instead (`VhostKernel`): the same rings, set up with ioctls.
 public final class VirtioUserPort: Port, @unchecked Sendable {
     public let deviceName: String
     public let driverName = "net_virtio_user"
     public let devargs: String
     public var macAddress = EtherAddress.random()
     public let mtu = 1500
-    /// The back-end's socket.
+    /// The back-end's socket (or /dev/vhost-net).
     public let path: String
+    /// The TAP interface of a vhost-kernel back-end.
+    public var tapInterface: String? { kernel?.interface }
     /// Queue pairs.
     public let queueCount: Int
     static let ringSize = 256
@@ -20,7 +24,8 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     /// Ring memory per virtqueue: descriptor table, available ring and used ring, a page each and more.
     static let queueBytes = 4096 * 4
 
-    private let channel: VhostChannel
+    private let channel: VhostChannel?
+    private let kernel: VhostKernel?
     private let pool: PacketPool
     private let ringFD: Int32
     private let ringMemory: UnsafeMutableRawPointer
@@ -66,19 +71,28 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     private var started = false
     private var primed = false
 
-    /// Connects to the back-end at `path` and sets up `queuePairs` queue pairs over `pool`'s memory.
-    public init(deviceName: String, devargs: String, path: String, pool: PacketPool, queuePairs: Int = 1) throws(FastPathError) {
+    /// Connects to the back-end at `path` (a vhost-user socket, or vhost-net with the TAP interface
+    /// `tap`) and sets up `queuePairs` queue pairs over `pool`'s memory.
+    public init(deviceName: String, devargs: String, path: String, pool: PacketPool, queuePairs: Int = 1, tap: String = "tap%d") throws(FastPathError) {
         self.deviceName = deviceName
         self.devargs = devargs
         self.path = path
         self.pool = pool
         queueCount = queuePairs
-        let fd: Int32
-        switch try UnixAddress(path).connect() {
-        case .success(let c): fd = c
-        case .failure(let e): throw .invalid("\(deviceName): cannot reach the vhost-user back-end at \(path): \(e.description)")
+        if VhostKernel.isDevice(path) {
+            do {
+                kernel = try VhostKernel(path: path, tap: tap, queuePairs: queuePairs)
+            } catch {
+                throw .invalid("\(deviceName): vhost-kernel set-up with \(path) failed: \(error.description)")
+            }
+            channel = nil
+        } else {
+            switch try UnixAddress(path).connect() {
+            case .success(let fd): channel = VhostChannel(fd: fd)
+            case .failure(let e): throw .invalid("\(deviceName): cannot reach the vhost-user back-end at \(path): \(e.description)")
+            }
+            kernel = nil
         }
-        channel = VhostChannel(fd: fd)
         ringBytes = Self.queueBytes * 2 * queuePairs
         let rfd = cfp_memfd("fastpath-rings")
         guard rfd >= 0, ftruncate(rfd, off_t(ringBytes)) == 0,
@@ -94,9 +108,18 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
         pairs = .allocate(capacity: queuePairs)
         for p in 0..<queuePairs { (pairs + p).initialize(to: Pair()) }
         do {
-            try handshake()
+            if let kernel {
+                let regions = [(address(pool.base), UInt64(pool.byteCount)), (address(ringMemory), UInt64(ringBytes))]
+                try kernel.configure(
+                    regions: regions, ringSize: Self.ringSize,
+                    layout: { q in (self.address(self.descriptors(q)), self.address(self.used(q)), self.address(self.available(q))) },
+                    kicks: kicks, calls: calls)
+            } else if let channel {
+                try handshake(channel)
+            }
         } catch {
-            throw .invalid("\(deviceName): vhost-user set-up with \(path) failed: \(error.description)")
+            kernel?.close()
+            throw .invalid("\(deviceName): \(kernel == nil ? "vhost-user" : "vhost-kernel") set-up with \(path) failed: \(error.description)")
         }
     }
 
@@ -114,7 +137,7 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     private func used(_ q: Int) -> UnsafeMutableRawPointer { descriptors(q) + 4096 * 2 }
     private func address(_ p: UnsafeRawPointer) -> UInt64 { UInt64(UInt(bitPattern: p)) }
 
-    private func handshake() throws(VhostError) {
+    private func handshake(_ channel: VhostChannel) throws(VhostError) {
         try channel.send(.setOwner)
         let offered = try channel.ask(.getFeatures)
         guard offered & VhostFeatures.version1 != 0 else { throw .outOfOrder("the back-end does not offer VIRTIO_F_VERSION_1") }
@@ -156,6 +179,7 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
     }
 
     public var linkUp: Bool { started }
+    public var details: [String] { kernel.map { ["vhost-kernel back-end: \(path), TAP interface \($0.interface)"] } ?? [] }
     public var readinessDescriptor: Int32 { calls[0] }
 
     /// The descriptor an lcore forwarding queue pair `queue` sleeps on (the back-end's call on its receive queue).
@@ -187,7 +211,8 @@ public final class VirtioUserPort: Port, @unchecked Sendable {
 
     public func close() {
         started = false
-        channel.shutdown()
+        channel?.shutdown()
+        kernel?.close()
     }
 
     public func prepareToSleep() -> Bool { prepareToSleep(queue: 0) }

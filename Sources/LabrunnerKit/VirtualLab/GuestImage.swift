@@ -1,8 +1,9 @@
 import Foundation
 
 /// The virtual lab's tiny guest: Debian's kernel (the ELF inside its bzImage, which boots directly with
-/// PVH in about two seconds under TCG) and a busybox initramfs with the virtio, virtio-blk, ext4 and
-/// e1000 modules, a shell on the serial console, and nothing else. For guests that forward (testpmd's
+/// PVH in about two seconds under TCG) and a busybox initramfs with the virtio, virtio-blk, ext4,
+/// e1000, tun and vhost-net modules (a guest has /dev/vhost-net, which this machine's kernel lacks),
+/// a shell on the serial console, and nothing else. For guests that forward (testpmd's
 /// role in PVP and the migrations) it also writes `fastpath.img`, an ext2 image of FastPath and the
 /// shared libraries it loads (about 84 MB): QEMU attaches it read-only as a virtio disk, the guest
 /// mounts it at /opt/labrunner, and the guest's `labrunner` runs `labrunner fastpath …` from it — off
@@ -47,7 +48,7 @@ package struct GuestImage {
         mkdir -p "$work/bin" "$work/proc" "$work/sys" "$work/dev" "$work/tmp" "$work/root" "$work/run" "$work/lib/modules"
         cp /bin/busybox "$work/bin/busybox"
         # Modules in dependency order, as modprobe would load them.
-        modprobe -a --show-depends -S "$kver" virtio_pci virtio_net e1000 virtio_blk ext4 | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules.list"
+        modprobe -a --show-depends -S "$kver" virtio_pci virtio_net e1000 virtio_blk ext4 vhost_net tun | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules.list"
         while read -r module; do
             cp "$module" "$work/lib/modules/"
             basename "$module" >> "$work/lib/modules/order"
