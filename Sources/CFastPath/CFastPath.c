@@ -208,6 +208,64 @@ static int map_ring(int fd, off_t pgoff, size_t desc_size, uint32_t size, struct
     return 0;
 }
 
+int cfp_raw_open(const char *ifname) {
+    unsigned int index = if_nametoindex(ifname);
+    if (index == 0) return -errno;
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd < 0) return -errno;
+    int one = 1;
+    struct sockaddr_ll addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sll_family = AF_PACKET;
+    addr.sll_protocol = htons(ETH_P_ALL);
+    addr.sll_ifindex = (int)index;
+    struct packet_mreq promisc;
+    memset(&promisc, 0, sizeof(promisc));
+    promisc.mr_ifindex = (int)index;
+    promisc.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0 || setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0
+        || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0
+        || setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &promisc, sizeof(promisc)) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+long cfp_raw_recv(int fd, uint8_t *frame, size_t room, int *offset) {
+    union {
+        struct cmsghdr header;
+        char bytes[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    } control;
+    struct iovec iov = { .iov_base = frame + 4, .iov_len = room - 4 };
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) return -errno;
+    *offset = 4;
+    if ((size_t)n > room - 8 || (msg.msg_flags & MSG_TRUNC)) return n;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA || n < 12) continue;
+        struct tpacket_auxdata aux;
+        memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+        if (!(aux.tp_status & TP_STATUS_VLAN_VALID) && aux.tp_vlan_tci == 0) continue;
+        uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) && aux.tp_vlan_tpid ? aux.tp_vlan_tpid : 0x8100;
+        memmove(frame, frame + 4, 12);
+        frame[12] = tpid >> 8;
+        frame[13] = tpid & 0xff;
+        frame[14] = aux.tp_vlan_tci >> 8;
+        frame[15] = aux.tp_vlan_tci & 0xff;
+        *offset = 0;
+        return n + 4;
+    }
+    return n;
+}
+
 int cfp_vhost_open(const char *path) {
     int fd = open(path, O_RDWR | O_CLOEXEC);
     return fd < 0 ? -errno : fd;

@@ -60,6 +60,34 @@ import TestpmdCommands
         case .removeSlave: "remove bonding slave 0 2"
         case .setPrimary: "set bonding primary 1 2"
         case .showBondingConfig: "show bonding config 2"
+        case .vf(let c): vfLine(c)
+        }
+    }
+
+    /// A line for each VFd control, exhaustive as `line(for:)`.
+    static func vfLine(_ command: VFCommand) -> String {
+        switch command {
+        case .macAddress: "set vf mac addr 0 0 A0:36:9F:7B:C3:51"
+        case .addMAC: "mac_addr add port 1 vf 0 AA:BB:CC:DD:EE:FF"
+        case .macAntiSpoof: "set vf mac antispoof 0 0 on"
+        case .vlanAntiSpoof: "set vf vlan antispoof 0 0 on"
+        case .vlanInsert: "set vf vlan insert 0 0 1"
+        case .vlanStrip: "set vf vlan stripq 0 0 on"
+        case .vlanTag: "set vf vlan tag 0 0 on"
+        case .vlanFilter(let add, _, _, _): add ? "rx_vlan add 1 port 0 vf 1" : "rx_vlan rm 1 port 0 vf 1"
+        case .txLoopback: "set tx loopback 0 on"
+        case .allQueuesDrop(let port, _): port == nil ? "set all queues drop on" : "set all queues drop 0 on"
+        case .splitDrop: "set vf split drop 0 0 on"
+        case .rate: "set port 0 vf 0 rate 10 queue_mask 1"
+        case .traffic(_, _, let receive, _): receive ? "set port 0 vf 0 rx off" : "set port 0 vf 0 tx off"
+        case .mode(_, _, let mode, _): mode.rawValue == mode.rawValue.uppercased() ? "set port 0 vf 0 rxmode \(mode.rawValue) on" : "set vf \(mode.rawValue) 0 0 on"
+        case .maxBandwidth: "set vf tx max-bandwidth 0 0 2000"
+        case .tcMinBandwidth: "set vf tc tx min-bandwidth 0 0 (20,20,20,40)"
+        case .tcMaxBandwidth: "set vf tc tx max-bandwidth 0 0 0 10000"
+        case .strictPriority: "set tx strict-link-priority 0 3"
+        case .showStats: "show vf stats 0 0"
+        case .clearStats: "clear vf stats 0 0"
+        case .link(_, let up): up ? "set link-up port 0" : "set link-down port 0"
         }
     }
 
@@ -74,7 +102,20 @@ import TestpmdCommands
             .createBond(mode: 1, socket: 0), .addSlave(slave: 0, bond: 2), .removeSlave(slave: 0, bond: 2),
             .setPrimary(slave: 1, bond: 2), .showBondingConfig(2),
         ]
-        for command in samples {
+        let mac = EtherAddress("A0:36:9F:7B:C3:51")!
+        let vfd: [VFCommand] =
+            [
+                .macAddress(port: 0, vf: 0, mac), .addMAC(port: 1, vf: 0, EtherAddress("AA:BB:CC:DD:EE:FF")!), .macAntiSpoof(port: 0, vf: 0, true),
+                .vlanAntiSpoof(port: 0, vf: 0, true), .vlanInsert(port: 0, vf: 0, 1), .vlanStrip(port: 0, vf: 0, true), .vlanTag(port: 0, vf: 0, true),
+                .vlanFilter(add: true, vlan: 1, port: 0, vfMask: 1), .vlanFilter(add: false, vlan: 1, port: 0, vfMask: 1), .txLoopback(port: 0, true),
+                .allQueuesDrop(port: nil, true), .allQueuesDrop(port: 0, true), .splitDrop(port: 0, vf: 0, true),
+                .rate(port: 0, vf: 0, mbps: 10, queueMask: 1), .traffic(port: 0, vf: 0, receive: true, false),
+                .traffic(port: 0, vf: 0, receive: false, false), .maxBandwidth(port: 0, vf: 0, mbps: 2000),
+                .tcMinBandwidth(port: 0, vf: 0, [20, 20, 20, 40]), .tcMaxBandwidth(port: 0, vf: 0, tc: 0, mbps: 10000),
+                .strictPriority(port: 0, tcMap: 3), .showStats(port: 0, vf: 0), .clearStats(port: 0, vf: 0), .link(port: 0, up: true),
+                .link(port: 0, up: false),
+            ] + VFCommand.Mode.allCases.map { .mode(port: 0, vf: 0, $0, true) }
+        for command in samples + vfd.map(Command.vf) {
             let line = Self.line(for: command)
             #expect(try Command(parsing: line) == command, "\(line)")
             #expect(TestpmdCommand.matching(line)?.fastPath == true, "'\(line)' is not in TestpmdCommand.all as a FastPath command")

@@ -122,6 +122,14 @@ int cfp_bpf_fs(const char *path);
 /// The inode of this thread's network namespace, or 0.
 uint64_t cfp_netns_inode(void);
 
+/// A raw AF_PACKET socket on `ifname` (every protocol, non-blocking, close-on-exec, promiscuous, its own
+/// transmissions not looped back): the emulated SR-IOV NIC's wire to an interface. The fd or -errno.
+int cfp_raw_open(const char *ifname);
+/// Receives one frame from such a socket at `frame + 4` (`room` bytes in all), with the 802.1Q tag the
+/// kernel took out of it (PACKET_AUXDATA) put back: the frame then starts at `frame`, else at
+/// `frame + 4` (`*offset`). Its length (more than `room - 8`: truncated), or -errno.
+long cfp_raw_recv(int fd, uint8_t *frame, size_t room, int *offset);
+
 /// The vhost-net (vhost-kernel) ioctls of virtio_user's /dev/vhost-net back-end; each returns 0 (or a
 /// descriptor) or -errno. `which`: 0 VHOST_SET_VRING_NUM, 1 VHOST_SET_VRING_BASE for cfp_vhost_vring;
 /// 0 VHOST_SET_VRING_KICK, 1 VHOST_SET_VRING_CALL, 2 VHOST_NET_SET_BACKEND for cfp_vhost_vring_fd.

@@ -25,6 +25,10 @@ extension Command {
             guard w.count == n else { throw bad("'\(line)' has \(w.count) words, expected \(n)") }
         }
         guard let first = w.first else { throw bad("empty command") }
+        if let vf = try VFCommand.parse(w) {
+            self = .vf(vf)
+            return
+        }
         switch (first, w.count > 1 ? w[1] : "", w.count > 2 ? w[2] : "") {
         case ("start", "", _): self = .start(txFirst: 0)
         case ("start", "tx_first", _): self = .start(txFirst: w.count > 2 ? try int(2, "burst count") : 1)
@@ -84,9 +88,6 @@ extension Command {
         case ("set", "bonding", "primary"):
             try words(5)
             self = .setPrimary(slave: try int(3, "slave"), bond: try int(4, "bonded port"))
-        case ("mac_addr", "add", "port"):
-            guard w.count == 7, w[4] == "vf" else { throw bad("mac_addr add port <port> vf <vf> <mac>") }
-            self = .macAdd(port: try int(3, "port"), try mac(6))
         case ("mac_addr", "add", _):
             try words(4)
             self = .macAdd(port: try int(2, "port"), try mac(3))

@@ -36,4 +36,6 @@ public enum Command: Equatable, Sendable {
     case removeSlave(slave: Int, bond: Int)
     case setPrimary(slave: Int, bond: Int)
     case showBondingConfig(Int)
+    /// A PF's VF control (an emulated SR-IOV NIC's).
+    case vf(VFCommand)
 }

@@ -194,8 +194,30 @@ public final class CommandInterpreter: @unchecked Sendable {
         case .showBondingConfig(let id):
             let b = try bond(id)
             out = TestpmdFormat.bondingConfig(b, usable: b.usableSlaves(f.ports))
+        case .vf(let c):
+            out = try vfd(c)
         }
         return Reply(output: out, ok: true)
+    }
+
+    /// A VFd command: carried out by the emulated SR-IOV NIC of the PF port it names (every such port
+    /// when it names none). `mac_addr add port P vf V` on any other port adds the address to that port,
+    /// as on a VF port of a kernel PF; the rest are testpmd's "function not implemented" there.
+    private func vfd(_ c: VFCommand) throws(FastPathError) -> String {
+        var out = ""
+        var done = false
+        for id in c.port.map({ [$0] }) ?? forwarder.ports.ids {
+            let e = try entry(id)
+            if let pf = e.port as? SRIOVPort {
+                out += try pf.execute(c, port: id)
+                done = true
+            } else if case .addMAC(_, _, let mac) = c {
+                forwarder.ports.update(id) { if !$0.extraAddresses.contains(mac) { $0.extraAddresses.append(mac) } }
+                done = true
+            }
+        }
+        guard done else { throw .invalid("function not implemented") }
+        return out
     }
 
     private func refusePCI(_ text: String) throws(FastPathError) {

@@ -28,6 +28,21 @@ enum TestpmdFormat {
         """
     }
 
+    /// `show vf stats P V`, as testpmd prints a VF's counters.
+    static func vfStats(port: Int, vf: Int, _ c: VFCounters) -> String {
+        let border = String(repeating: "#", count: 24)
+        return """
+
+              \(border) NIC statistics for port \(pad(port, 2)) vf \(pad(vf, 2)) \(border)
+              RX-packets: \(pad(c.rxPackets, 10)) RX-missed: \(pad(c.rxMissed, 10)) RX-bytes:  \(c.rxBytes)
+              RX-errors: 0
+              RX-nombuf:  \(pad(0, 10))
+              TX-packets: \(pad(c.txPackets, 10)) TX-errors: \(pad(c.txErrors, 10)) TX-bytes:  \(c.txBytes)
+              \(border)############################\(border)
+
+            """
+    }
+
     /// The per-stream block `stop` prints when ports have several queues.
     static func streamStats(_ s: Stream, _ c: PortCounters) -> String {
         """

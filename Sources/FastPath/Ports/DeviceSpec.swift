@@ -16,7 +16,8 @@ public struct DeviceSpec: Sendable, Equatable {
         "net_af_xdp": ["iface", "start_queue", "queue_count", "xdp_mode", "frames"],
         "net_tap": ["iface", "mac"],
         "net_pcap": ["rx_pcap", "tx_pcap", "infinite_rx"],
-        "net_virtio_user": ["path", "queues", "queue_size", "mac", "server", "packed_vq", "mrg_rxbuf", "in_order"],
+        "net_virtio_user": ["path", "queues", "queue_size", "mac", "server", "packed_vq", "mrg_rxbuf", "in_order", "iface"],
+        "net_sriov": ["uplink", "vfs", "model"] + (0..<64).map { "vf\($0)" },
         "net_vhost": ["iface", "client", "queues", "dequeue-zero-copy", "iommu-support", "postcopy-support", "tso", "linear-buffer", "ext-buffer"],
     ]
 

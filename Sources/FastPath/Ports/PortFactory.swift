@@ -33,6 +33,16 @@ public enum PortFactory {
             return try VhostUserPort(
                 deviceName: spec.name, devargs: spec.devargs, path: iface, client: try spec.integer("client", default: 0, in: 0...1) == 1,
                 queuePairs: pairs)
+        case "net_sriov":
+            guard let uplink = spec["uplink"] else { throw .invalid("\(spec.name): net_sriov needs uplink=<interface> (the NIC's wire)") }
+            let count = try spec.integer("vfs", default: 0, in: 0...64)
+            let vfs = (0..<count).map { spec["vf\($0)"] ?? "" }
+            if let missing = vfs.firstIndex(of: "") { throw .invalid("\(spec.name): vfs=\(count), but vf\(missing)=<interface> is missing") }
+            let modelName = spec["model"] ?? "ixgbe"
+            guard let model = ["ixgbe": NICModel.niantic, "niantic": .niantic, "i40e": .fortville, "fortville": .fortville][modelName] else {
+                throw .invalid("\(spec.name): model=\(modelName): use ixgbe (82599) or i40e (X710)")
+            }
+            return try SRIOVPort(deviceName: spec.name, devargs: spec.devargs, model: model, uplink: uplink, vfInterfaces: vfs, pool: pool)
         case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket or /dev/vhost-net>") }
             let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)
