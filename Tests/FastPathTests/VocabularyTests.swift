@@ -80,7 +80,8 @@ import TestpmdCommands
         case .splitDrop: "set vf split drop 0 0 on"
         case .rate: "set port 0 vf 0 rate 10 queue_mask 1"
         case .traffic(_, _, let receive, _): receive ? "set port 0 vf 0 rx off" : "set port 0 vf 0 tx off"
-        case .mode(_, _, let mode, _): mode.rawValue == mode.rawValue.uppercased() ? "set port 0 vf 0 rxmode \(mode.rawValue) on" : "set vf \(mode.rawValue) 0 0 on"
+        case .mode(_, _, let mode, _):
+            mode.rawValue == mode.rawValue.uppercased() ? "set port 0 vf 0 rxmode \(mode.rawValue) on" : "set vf \(mode.rawValue) 0 0 on"
         case .maxBandwidth: "set vf tx max-bandwidth 0 0 2000"
         case .tcMinBandwidth: "set vf tc tx min-bandwidth 0 0 (20,20,20,40)"
         case .tcMaxBandwidth: "set vf tc tx max-bandwidth 0 0 0 10000"

@@ -253,13 +253,29 @@ import Testing
     }
 
     @Test func capabilityGatingGivesTheReason() throws {
-        let graph = try plan("vf-daemon.yaml", lab: virtual)
-        #expect(graph.steps.allSatisfy { $0.skip?.hasPrefix("lab 'virtual' lacks sriov") == true || $0.skip?.hasPrefix("when ") == true })
+        let graph = try plan("sriov-bond-migration.yaml", lab: virtual)
+        #expect(graph.steps.allSatisfy { $0.skip?.hasPrefix("lab 'virtual' lacks ") == true || $0.skip?.hasPrefix("when ") == true })
         #expect(graph.steps.contains { $0.skip == "lab 'virtual' lacks sriov on host_server_1" })
         let onGuide = try plan("flow-bifurcation-ixgbe.yaml", lab: guide)
         #expect(onGuide.steps.allSatisfy { $0.skip == nil })
         #expect(onGuide.step("rule-vf0")?.command == "ethtool -N eth1 flow-type udp4 src-ip 192.0.2.2 dst-ip 198.51.100.2 action $(( (0x1 << 32) + 0 ))")
         #expect(onGuide.steeredNICs.isEmpty)
+    }
+
+    @Test func theVirtualLabEmulatesAnSRIOVNICForTheVFDaemonAndThePlanSaysSo() throws {
+        let graph = try plan("vf-daemon.yaml", lab: virtual)
+        let pf = try #require(graph.step("pf-app"))
+        #expect(pf.command.contains("--vdev net_sriov0,uplink=pf0,vfs=1,model=ixgbe,vf0=vm1-vf0,vf0_mac=52:54:00:00:5f:00 --no-pci"), "\(pf.command)")
+        #expect(pf.target.contains("0000:01:00.0 (pf0) stands as FastPath's emulated 82599 (ixgbe) PF with 1 VF(s) on vm1-vf0"))
+        #expect(graph.step("vf-app")?.command.contains("--vdev net_af_packet0,iface=eth0 --no-pci") == true)
+        #expect(graph.step("create-vf.set")?.skip == "lab 'virtual' lacks sriov on host_server_1")
+        #expect(graph.step("vf-mac-seen")?.skip == "lab 'virtual' lacks physical-nic on host_server_1")
+        #expect(graph.step("rx-off-check.after")?.skip == nil && graph.step("promisc-on.cmd")?.skip?.hasPrefix("when ") == true)
+        let fortville = try plan("vf-daemon.yaml", lab: virtual, ["nic=i40e"])
+        #expect(fortville.step("pf-app")?.command.contains("model=i40e") == true)
+        let onGuide = try plan("vf-daemon.yaml", lab: guide)
+        #expect(onGuide.step("pf-app")?.command.contains("-w 0000:01:00.0") == true)
+        #expect(onGuide.step("pf-app")?.command.contains("net_sriov") == false)
     }
 
     @Test func theVirtualLabEmulatesAFlowDirectorNICForTheBifurcationHowTos() throws {

@@ -17,7 +17,7 @@ public struct DeviceSpec: Sendable, Equatable {
         "net_tap": ["iface", "mac"],
         "net_pcap": ["rx_pcap", "tx_pcap", "infinite_rx"],
         "net_virtio_user": ["path", "queues", "queue_size", "mac", "server", "packed_vq", "mrg_rxbuf", "in_order", "iface"],
-        "net_sriov": ["uplink", "vfs", "model"] + (0..<64).map { "vf\($0)" },
+        "net_sriov": ["uplink", "vfs", "model"] + (0..<64).flatMap { ["vf\($0)", "vf\($0)_mac"] },
         "net_vhost": ["iface", "client", "queues", "dequeue-zero-copy", "iommu-support", "postcopy-support", "tso", "linear-buffer", "ext-buffer"],
     ]
 

@@ -42,7 +42,15 @@ public enum PortFactory {
             guard let model = ["ixgbe": NICModel.niantic, "niantic": .niantic, "i40e": .fortville, "fortville": .fortville][modelName] else {
                 throw .invalid("\(spec.name): model=\(modelName): use ixgbe (82599) or i40e (X710)")
             }
-            return try SRIOVPort(deviceName: spec.name, devargs: spec.devargs, model: model, uplink: uplink, vfInterfaces: vfs, pool: pool)
+            var macs: [Int: EtherAddress] = [:]
+            for k in 0..<count {
+                guard let text = spec["vf\(k)_mac"] else { continue }
+                guard let mac = EtherAddress(text), mac.bytes.0 & 1 == 0 else {
+                    throw .invalid("\(spec.name): vf\(k)_mac=\(text) is not a unicast MAC address")
+                }
+                macs[k] = mac
+            }
+            return try SRIOVPort(deviceName: spec.name, devargs: spec.devargs, model: model, uplink: uplink, vfInterfaces: vfs, vfMACs: macs, pool: pool)
         case "net_virtio_user":
             guard let path = spec["path"] else { throw .invalid("\(spec.name): virtio_user needs path=<vhost-user socket or /dev/vhost-net>") }
             let pairs = try spec.integer("queues", default: 1, in: 1...PortTable.maxQueues)

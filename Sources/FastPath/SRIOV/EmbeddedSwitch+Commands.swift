@@ -72,7 +72,9 @@ extension EmbeddedSwitch {
     /// What `show port info` says of the NIC beyond a port's usual lines: the model, each VF and what
     /// was programmed, and which controls are recorded without an effect on frames.
     func summary(model: NICModel, interfaces: [String?], uplink: String) -> [String] {
-        var lines = ["Emulated SR-IOV NIC: \(model == .niantic ? "82599 (ixgbe)" : "X710 (i40e)") PF on \(uplink), \(vfs.count) VFs, tx loopback \(loopback ? "on" : "off")"]
+        var lines = [
+            "Emulated SR-IOV NIC: \(model == .niantic ? "82599 (ixgbe)" : "X710 (i40e)") PF on \(uplink), \(vfs.count) VFs, tx loopback \(loopback ? "on" : "off")"
+        ]
         for (i, s) in vfs.enumerated() {
             var flags: [String] = []
             if s.macAntiSpoof { flags.append("mac-antispoof") }

@@ -13,8 +13,10 @@ public final class SRIOVPort: Port, @unchecked Sendable {
     private let nic: SRIOVNIC
     private var started = false
 
-    /// Creates the NIC: its PF takes the wire's address.
-    public init(deviceName: String, devargs: String, model: NICModel, uplink: String, vfInterfaces: [String], pool: PacketPool) throws(FastPathError) {
+    /// Creates the NIC: its PF takes the wire's address, VF K `vfMACs[K]` (else one made from the PF's).
+    public init(
+        deviceName: String, devargs: String, model: NICModel, uplink: String, vfInterfaces: [String], vfMACs: [Int: EtherAddress] = [:], pool: PacketPool
+    ) throws(FastPathError) {
         self.deviceName = deviceName
         self.devargs = devargs
         var mac = [UInt8](repeating: 0, count: 6)
@@ -22,10 +24,10 @@ public final class SRIOVPort: Port, @unchecked Sendable {
         guard r == 0 else { throw .system("\(deviceName): the wire \(uplink)", -r) }
         let pf = EtherAddress(mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
         // VF K's address starts as the PF's with its last byte moved on by K + 1, as a PF driver makes them.
-        let vfMACs = vfInterfaces.indices.map { k in
-            EtherAddress(mac[0] | 0x02, mac[1], mac[2], mac[3], mac[4], mac[5] &+ UInt8(truncatingIfNeeded: k + 1))
+        let macs = vfInterfaces.indices.map { k in
+            vfMACs[k] ?? EtherAddress(mac[0] | 0x02, mac[1], mac[2], mac[3], mac[4], mac[5] &+ UInt8(truncatingIfNeeded: k + 1))
         }
-        nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfInterfaces, vfMACs: vfMACs, pfAddress: pf, pool: pool)
+        nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfInterfaces, vfMACs: macs, pfAddress: pf, pool: pool)
     }
 
     public var macAddress: EtherAddress {

@@ -120,6 +120,13 @@ extension SemanticChecker {
                             length: c.name.value.count))
                 }
                 seen[c.name.value] = c.name.location
+                if !ScalarFormat.isIdentifier(c.name.value) {
+                    // A name made of a template's params, as the use filled them in.
+                    out.append(
+                        Diagnostic(
+                            .error, "capture name '\(c.name.value)' is not a valid name (letters, digits, '_', '-', '.'): check the template's 'with:' values",
+                            at: c.name.location, length: c.name.value.count))
+                }
                 if params.contains(c.name.value) {
                     out.append(Diagnostic(.error, "capture '\(c.name.value)' has the same name as a param", at: c.name.location, length: c.name.value.count))
                 }

@@ -72,7 +72,8 @@ public struct ShapeChecker: Sendable {
                 return
             }
             for entry in entries {
-                if !ScalarFormat.isIdentifier(entry.key.value) {
+                // A template's key may be made of its params (`${name}_before`); the value it gets is checked where it is used.
+                if !ScalarFormat.isIdentifier(References.substitute(entry.key.value) { _ in "p" }) {
                     out.append(
                         Diagnostic(
                             .error, "'\(entry.key.value)' is not a valid name (letters, digits, '_', '-', '.')", at: entry.key.location,

@@ -74,7 +74,9 @@ struct StepPlanner {
     func forwarderCommandLine(_ role: Role) -> ForwarderCommandLine {
         let placement = role.forwarder.flatMap { scenario.role($0.on.value) }
         let host = placement.flatMap { labHost(for: $0.name.value) }
-        return ForwarderCommandLine(role: role, lab: lab, placement: placement, dpdk: host?.dpdk, vhostNet: lab.has(Capability.vhostNet.rawValue, on: host))
+        return ForwarderCommandLine(
+            role: role, lab: lab, placement: placement, dpdk: host?.dpdk, vhostNet: lab.has(Capability.vhostNet.rawValue, on: host),
+            emulatedPFs: placement?.kind == .host ? EmulatedPF.on(placement!, scenario: scenario, lab: lab) : [])
     }
 
     func shellLine(_ text: String) -> String {
@@ -169,6 +171,7 @@ struct StepPlanner {
                 command = resolve(Shell.join(line.arguments))
                 if let dpdk = line.dpdk, line.program == "testpmd" { target += ", written for DPDK \(dpdk)" }
                 for vdev in line.vhostNetStandIns { target += ", \(vdev.split(separator: ",")[0]) stands in as a tap port: the host has no vhost-net" }
+                for pf in line.emulatedPFs where line.role.forwarder?.allow.contains(pf.pci) == true { target += ", \(pf.summary)" }
                 if let h = fastPathCopyHost(line) {
                     copyTo = line.placement?.name.value
                     target += ", FastPath: the host's labrunner at this labrunner's version, else copied to \(h.workdir)/fastpath-<build>"

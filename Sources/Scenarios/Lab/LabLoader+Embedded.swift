@@ -12,7 +12,7 @@ extension LabLoader {
         forwarder: fastpath
         fastpath: labrunner fastpath
         qemu: qemu-system-x86_64
-        capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt, ntuple, cloud-filter]
+        capabilities: [vhost-user, memfd, tap, af_packet, af_xdp, pcap, pdump, bridge, tcg, hugepages, libvirt, ntuple, cloud-filter, dpdk-pf]
         virtual:
           subnet: 198.51.100.0/24
           namespace_prefix: lr
@@ -35,6 +35,7 @@ extension LabLoader {
               host_forwarder: "FastPath (labrunner fastpath)", guest_forwarder: "FastPath in the TCG guest", nic: "veth (virtual lab)",
             }
           vhost-user-migration: {vm_hugepages: 256, vm_vcpus: 2, vm_lcores: "0-1", max_downtime: 1s, max_outage: 1s}
+          vf-daemon: {vm_vcpus: 2, vf_lcores: "0-1", pf_lcores: "0-1"}
 
         """
 

@@ -2,16 +2,17 @@
 /// diagnostics still point at what the user wrote.
 extension YAMLNode {
     /// The tree with every scalar's text passed through `transform`, except values of the keys in `except`.
-    func mapScalars(except: Set<String> = [], _ transform: (String, SourceLocation) -> String) -> YAMLNode {
+    func mapScalars(except: Set<String> = [], keys: Bool = false, _ transform: (String, SourceLocation) -> String) -> YAMLNode {
         switch self {
         case .scalar(let s, let quoted, let at):
             return .scalar(References.present(in: s) ? transform(s, at) : s, quoted: quoted, at: at)
         case .sequence(let items, let at):
-            return .sequence(items.map { $0.mapScalars(except: except, transform) }, at: at)
+            return .sequence(items.map { $0.mapScalars(except: except, keys: keys, transform) }, at: at)
         case .mapping(let entries, let at):
             return .mapping(
                 entries.map {
-                    YAMLEntry(key: $0.key, value: except.contains($0.key.value) ? $0.value : $0.value.mapScalars(except: except, transform))
+                    let key = keys && References.present(in: $0.key.value) ? Located(transform($0.key.value, $0.key.location), at: $0.key.location) : $0.key
+                    return YAMLEntry(key: key, value: except.contains($0.key.value) ? $0.value : $0.value.mapScalars(except: except, keys: keys, transform))
                 }, at: at)
         }
     }

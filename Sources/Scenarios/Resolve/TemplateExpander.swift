@@ -1,5 +1,6 @@
 /// Expands `use: template` steps into blocks of the template's steps, with ids prefixed by the
-/// using step's id and the template's params replaced by the `with:` values.
+/// using step's id and the template's params replaced by the `with:` values (in keys too, so a
+/// template used more than once can name its captures after a param).
 struct TemplateExpander {
     let templates: [String: YAMLEntry]
     var diagnostics: [Diagnostic] = []
@@ -56,7 +57,7 @@ struct TemplateExpander {
         let bodies = template.value["steps"]?.items ?? []
         let localIDs = Set(bodies.flatMap(Self.ids))
         let instantiated = bodies.map { body in
-            Self.prefixIDs(body.mapScalars { text, _ in References.substitute(text) { args[$0] } }, prefix: prefix, local: localIDs)
+            Self.prefixIDs(body.mapScalars(keys: true) { text, _ in References.substitute(text) { args[$0] } }, prefix: prefix, local: localIDs)
         }
         let expanded = expand(instantiated, stack: stack + [use.value])
         return node.removing(["use", "with"]).setting("block", to: .sequence(expanded, at: use.location))

@@ -75,7 +75,8 @@ public struct SchemaGenerator: Sendable {
         case .dictionary(let value):
             return .object([
                 ("type", .string("object")),
-                ("propertyNames", .object([("pattern", .string("^[A-Za-z_][A-Za-z0-9_.-]*$"))])),
+                // A template's names may be made of its params (`${name}_before`).
+                ("propertyNames", .object([("pattern", .string("^([A-Za-z_]|\\$\\{[^}]+\\})([A-Za-z0-9_.-]|\\$\\{[^}]+\\})*$"))])),
                 ("additionalProperties", schema(value)),
             ])
         case .object(let o):

@@ -12,14 +12,18 @@ public struct ForwarderCommandLine: Sendable {
     /// Whether that host has /dev/vhost-net; without it a virtio_user exception-path port becomes a
     /// tap port (`vhostNetStandIns`).
     public let vhostNet: Bool
+    /// The host's NICs the virtual lab emulates as SR-IOV NICs: an allowed PF among them is FastPath's
+    /// `net_sriov`.
+    public let emulatedPFs: [EmulatedPF]
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil, vhostNet: Bool = true) {
+    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil, vhostNet: Bool = true, emulatedPFs: [EmulatedPF] = []) {
         self.role = role
         self.lab = lab
         self.placement = placement
         self.dpdk = dpdk
         self.vhostNet = vhostNet
+        self.emulatedPFs = emulatedPFs
     }
 
     /// The vdevs as given, except that on a host without vhost-net a `virtio_user` on /dev/vhost-net
@@ -53,7 +57,14 @@ public struct ForwarderCommandLine: Sendable {
     func standIn(for pci: PCIAddress) -> String? {
         if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
         if let vf = steeredVF(pci) { return vf }
-        if let vm = placement?.vm, let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
+        if let vm = placement?.vm {
+            if let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
+            // An address no NIC of the VM is written with is its VFs' (the guest's bus numbers are
+            // its own), in the order they are allowed.
+            let unplaced = role.forwarder?.allow.filter { a in !vm.nics.contains { $0.pci == a } } ?? []
+            let vfs = vm.nics.indices.filter { vm.nics[$0].type == "vf" && vm.nics[$0].pci == nil }
+            if let k = unplaced.firstIndex(of: pci), k < vfs.count { return "eth\(vfs[k])" }
+        }
         return nil
     }
 
@@ -79,6 +90,8 @@ public struct ForwarderCommandLine: Sendable {
                 // An emulated NIC's VF is an AF_XDP socket on its interface, as DPDK serves a VF queue.
                 if let vf = steeredVF(pci) {
                     a += ["--vdev", "net_af_xdp\(index),iface=\(vf)"]
+                } else if let pf = emulatedPFs.first(where: { $0.pci == pci }) {
+                    a += ["--vdev", pf.vdev(index: index)]
                 } else {
                     a += ["--vdev", "net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)"]
                 }

@@ -109,7 +109,16 @@ public struct QEMUCommandLine: Sendable {
         return out
     }
 
-    private func tapName(_ nic: VMNIC) -> String { nic.ifname ?? "\(role.name.value.prefix(8))-\(nic.id.value)" }
+    private func tapName(_ nic: VMNIC) -> String { Self.tapName(nic, role: role.name.value) }
+
+    /// The tap a NIC of VM role `role` gets (its `ifname`, else made from the role's and NIC's names).
+    static func tapName(_ nic: VMNIC, role: String) -> String { nic.ifname ?? "\(role.prefix(8))-\(nic.id.value)" }
+
+    /// `mac` with its multicast bit cleared (see `guestMAC`).
+    static func unicast(_ mac: String) -> String {
+        guard let first = UInt8(mac.prefix(2), radix: 16), first & 1 == 1 else { return mac }
+        return String(format: "%02x", first & 0xFE) + mac.dropFirst(2)
+    }
 
     /// Whether VFs are emulated (virtual lab without SR-IOV).
     public var emulatesVF: Bool { lab.emulate.contains("sriov") && !host.capabilities.contains("sriov") }
@@ -148,8 +157,7 @@ public struct QEMUCommandLine: Sendable {
     /// so that bit is cleared there.
     func guestMAC(_ nic: VMNIC) -> String? {
         guard let written = nic.mac?.value.description else { return nil }
-        guard lab.isVirtual, let first = UInt8(written.prefix(2), radix: 16), first & 1 == 1 else { return written }
-        return String(format: "%02x", first & 0xFE) + written.dropFirst(2)
+        return lab.isVirtual ? Self.unicast(written) : written
     }
 
     private func arguments(for nic: VMNIC) -> [String] {

@@ -1,0 +1,57 @@
+/// A host NIC with VFs that the virtual lab emulates as an SR-IOV NIC (`emulate: [sriov]`): FastPath's
+/// `net_sriov` stands for the PF a DPDK application is allowed, its wire is the link's end (the NIC's
+/// interface), and its VFs are the taps of the emulated e1000s the VMs on that host have as VFs of it
+/// (a VM NIC of type `vf` whose `host_pci` is on the PF's bus), in the order the roles are written.
+/// NICs the lab steers with XDP (`SteeredNIC`) are not this.
+public struct EmulatedPF: Sendable, Equatable {
+    /// The PF's PCI address and interface.
+    public var pci: PCIAddress
+    public var interface: String
+    /// `ixgbe` or `i40e`.
+    public var model: String
+    /// Each VF's interface and the address its guest's e1000 has (the VF's at start).
+    public var vfs: [VF]
+
+    /// One VF.
+    public struct VF: Sendable, Equatable {
+        public var interface: String
+        public var mac: String?
+    }
+
+    /// The emulated PFs of `host` (a host role) in `scenario`, on a lab that emulates SR-IOV.
+    public static func on(_ host: Role, scenario: Scenario, lab: Lab) -> [EmulatedPF] {
+        guard lab.isVirtual, lab.emulate.contains("sriov"), let spec = host.host else { return [] }
+        let steered = SteeredNIC.emulated(spec, lab: lab).map(\.name.value)
+        return spec.nics.compactMap { nic -> EmulatedPF? in
+            guard let pci = nic.pci, let count = nic.vfs, count > 0, !steered.contains(nic.name.value) else { return nil }
+            var vfs: [VF] = []
+            for role in scenario.roles where role.vm?.host.value == host.name.value {
+                for v in role.vm?.nics ?? [] where v.type == "vf" {
+                    guard let h = v.hostPCI, h.domain == pci.domain, h.bus == pci.bus else { continue }
+                    vfs.append(
+                        VF(interface: QEMUCommandLine.tapName(v, role: role.name.value), mac: v.mac.map { QEMUCommandLine.unicast($0.value.description) }))
+                }
+            }
+            // VFs no VM has: interfaces nothing will bring, so the NIC serves them once they appear.
+            while vfs.count < count { vfs.append(VF(interface: "\(nic.name.value.prefix(11))v\(vfs.count)", mac: nil)) }
+            let model = ["i40e", "fortville", "x710", "xl710"].contains((nic.model ?? nic.driver ?? "").lowercased()) ? "i40e" : "ixgbe"
+            return EmulatedPF(pci: pci, interface: nic.name.value, model: model, vfs: Array(vfs.prefix(count)))
+        }
+    }
+
+    /// The `--vdev` FastPath opens as port `index`.
+    public func vdev(index: Int) -> String {
+        var words = ["net_sriov\(index)", "uplink=\(interface)", "vfs=\(vfs.count)", "model=\(model)"]
+        for (k, vf) in vfs.enumerated() {
+            words.append("vf\(k)=\(vf.interface)")
+            if let mac = vf.mac { words.append("vf\(k)_mac=\(mac)") }
+        }
+        return words.joined(separator: ",")
+    }
+
+    /// How the plan shows it.
+    public var summary: String {
+        "\(pci) (\(interface)) stands as FastPath's emulated \(model == "i40e" ? "X710 (i40e)" : "82599 (ixgbe)") PF with \(vfs.count) VF(s) on "
+            + vfs.map(\.interface).joined(separator: ", ") + ": the switch, anti-spoofing, VLANs, receive modes and rates are FastPath's"
+    }
+}
