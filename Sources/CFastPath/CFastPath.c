@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <linux/if_tun.h>
 #include <linux/vhost.h>
 #include <linux/if_packet.h>
@@ -74,6 +75,20 @@ int cfp_if_mac(const char *ifname, uint8_t *mac) {
     int r = with_ifreq(ifname, SIOCGIFHWADDR, &ifr);
     if (r == 0) memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
     return r;
+}
+
+int cfp_if_set_mac(const char *ifname, const uint8_t *mac) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+    memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+    int s = ifreq_socket();
+    if (s < 0) return -errno;
+    int r = ioctl(s, SIOCSIFHWADDR, &ifr);
+    int e = errno;
+    close(s);
+    return r < 0 ? -e : 0;
 }
 
 int cfp_if_up(const char *ifname, int promisc) {

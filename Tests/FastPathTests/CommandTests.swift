@@ -10,7 +10,7 @@ import Testing
         #expect(try Command(parsing: "clear port stats 1") == .clearPortStats(.one(1)))
         #expect(try Command(parsing: "set fwd io retry") == .setFwd(.io, retry: true))
         #expect(try Command(parsing: "set portlist 2,0") == .setPortList([2, 0]))
-        #expect(try Command(parsing: "mac_addr add port 1 vf 0 AA:BB:CC:DD:EE:FF") == .macAdd(port: 1, EtherAddress("aa:bb:cc:dd:ee:ff")!))
+        #expect(try Command(parsing: "mac_addr add port 1 vf 0 AA:BB:CC:DD:EE:FF") == .vf(.addMAC(port: 1, vf: 0, EtherAddress("aa:bb:cc:dd:ee:ff")!)))
         #expect(try Command(parsing: "create bonded device 1 0") == .createBond(mode: 1, socket: 0))
         #expect(try Command(parsing: "remove bonding slave 0 2") == .removeSlave(slave: 0, bond: 2))
         #expect(try Command(parsing: "port attach net_af_packet1,iface=eth1") == .portAttach("net_af_packet1,iface=eth1"))

@@ -138,7 +138,7 @@ import Testing
         let file = try lab.scenario(
             forwarderScenario(
                 """
-                  - {id: vfmac, on: pf, fastpath: "set vf mac addr 0 0 A0:36:9F:7B:C3:51"}
+                  - {id: mode, on: pf, fastpath: "set bonding mode 1 2"}
                   - {id: stats, on: pf, fastpath: "show port stats all"}
                 """))
         let result = CLI.run(["validate", file, "--lab", lab.lab.path])
@@ -146,7 +146,7 @@ import Testing
         let text = result.stdout + result.stderr
         #expect(
             text.contains(
-                "warning: step 'vfmac' sends 'set vf mac addr 0 0 A0:36:9F:7B:C3:51' to forwarder 'pf', which runs FastPath on lab 'test-lab': FastPath does not implement it"
+                "warning: step 'mode' sends 'set bonding mode 1 2' to forwarder 'pf', which runs FastPath on lab 'test-lab': FastPath does not implement it"
             ), "\(text)")
         #expect(!text.contains("step 'stats'"), "\(text)")
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import LabrunnerKit
+
 /// The emulated SR-IOV NIC (`net_sriov`) on real veths: FastPath is the PF application, the wire and
 /// each VF are veth pairs in a namespace of the test's own, and marked frames are sent and counted on
 /// the far ends (the VF users' side and the wire's) by `Fixtures/wire_frames.py`. Each VFd control is
@@ -197,6 +199,36 @@ struct SRIOVNICTests {
             #expect(try await pf.command("set vf tc tx min-bandwidth 0 0 (20,20,20,30)").contains("invalid vf_id 0 or bandwidth"))
             try await accept(pf, "set vf tc tx min-bandwidth 0 0 (20,20,20,40)")
             #expect(try await pf.command("show port info 0").contains("Recorded without effect"))
+        }
+    }
+
+    /// A kernel PF (`labrunner nic sriov`): the PF is a TAP with the NIC's name that takes its own
+    /// address from the wire (not other unicast: an ixgbe PF with VFs is not unicast promiscuous) and
+    /// sends onto it; a VF's driver (FastPath on the VF's interface) asks for another address with
+    /// `mac_addr add port P vf V`, through the mailbox, and gives it up when the port closes.
+    @Test func aKernelPFIsATapAndVFDriversAskItForAddressesThroughTheMailbox() async throws {
+        try await FastPathLab.with(veths: [("up0", "gen0"), ("vf0n", "vf0u")]) { lab in
+            let labrunner = CLI.root.appendingPathComponent(".build/debug/labrunner").path
+            let nic = try lab.spawn("nic", [labrunner, "nic", "sriov", "--model", "ixgbe", "--uplink", "up0", "--pf", "pf0", "--vf", "vf0n=02:00:00:00:5f:00"])
+            _ = try await nic.expect("ready\\r?\\n", timeout: .seconds(20))
+            _ = lab.shell("ip link set pf0 up")
+            let pf = lab.shell("cat /sys/class/net/pf0/address").trimmingCharacters(in: .whitespacesAndNewlines)
+            var seen = try send(lab, from: "gen0", dst: pf, src: Self.stranger, listen: ["pf0", "vf0u"])
+            #expect(seen["pf0"]?.frames == 5 && seen["vf0u"]?.frames == 0)
+            seen = try send(lab, from: "gen0", dst: "02:00:00:00:5f:00", src: Self.stranger, listen: ["pf0", "vf0u"])
+            #expect(seen["pf0"]?.frames == 0 && seen["vf0u"]?.frames == 5)
+            seen = try send(lab, from: "gen0", dst: "02:00:00:00:aa:bb", src: Self.stranger, listen: ["pf0", "vf0u"])
+            #expect(seen["pf0"]?.frames == 0 && seen["vf0u"]?.frames == 0, "other unicast reaches no function")
+            #expect(try send(lab, from: "pf0", dst: Self.stranger, src: pf, listen: ["gen0"])["gen0"]?.frames == 5, "the PF sends on the wire")
+            let vf = try await lab.fastpath("vf", ["-l", "0-1", "--no-huge", "--vdev", "net_af_packet0,iface=vf0u", "--", "-i"])
+            try await accept(vf, "mac_addr add port 0 vf 0 02:00:00:00:aa:bb")
+            seen = try send(lab, from: "gen0", dst: "02:00:00:00:aa:bb", src: Self.stranger, listen: ["pf0", "vf0u"])
+            #expect(seen["vf0u"]?.frames == 5 && seen["pf0"]?.frames == 0, "the address the VF asked for")
+            try await accept(vf, "port stop 0")
+            try await accept(vf, "port close 0")
+            #expect(try send(lab, from: "gen0", dst: "02:00:00:00:aa:bb", src: Self.stranger, listen: ["vf0u"])["vf0u"]?.frames == 0, "given up at close")
+            #expect(try send(lab, from: "gen0", dst: "02:00:00:00:5f:00", src: Self.stranger, listen: ["vf0u"])["vf0u"]?.frames == 5, "its own stays")
+            await vf.quit()
         }
     }
 }

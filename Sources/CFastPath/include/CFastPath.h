@@ -23,6 +23,9 @@ int cfp_allowed_cpus(void);
 /// non-blocking. Writes the kernel's interface name into `actual` (IFNAMSIZ bytes). Returns the fd or -errno.
 int cfp_tap_open(const char *name, char *actual);
 
+/// Sets an interface's MAC address (6 bytes). Returns 0 or -errno.
+int cfp_if_set_mac(const char *ifname, const uint8_t *mac);
+
 /// Reads an interface's MAC address into `mac` (6 bytes). Returns 0 or -errno.
 int cfp_if_mac(const char *ifname, uint8_t *mac);
 

@@ -142,20 +142,37 @@ public final class CommandInterpreter: @unchecked Sendable {
             _ = try entry(port)
             f.ports.update(port) { if !$0.extraAddresses.contains(mac) { $0.extraAddresses.append(mac) } }
         case .macRemove(let port, let mac):
-            guard try entry(port).extraAddresses.contains(mac) else { throw .invalid("mac_addr remove: \(mac) is not an address of port \(port)") }
-            f.ports.update(port) { $0.extraAddresses.removeAll { $0 == mac } }
+            let e = try entry(port)
+            guard e.extraAddresses.contains(mac) else { throw .invalid("mac_addr remove: \(mac) is not an address of port \(port)") }
+            if e.vfAddresses.contains(mac), let wire = e.port as? AFPacketPort {
+                try VFMailbox.send(.removeMAC, mac: mac, source: wire.macAddress, on: wire.interface)
+            }
+            f.ports.update(port) {
+                $0.extraAddresses.removeAll { $0 == mac }
+                $0.vfAddresses.removeAll { $0 == mac }
+            }
         case .portStart(let p):
             for id in try ids(p) { out += try startPort(id) }
         case .portStop(let p):
             for id in try ids(p) { out += try stopPort(id) }
         case .portClose(let p):
             for id in try ids(p) {
-                if try entry(id).started { out += try stopPort(id) }
+                let e = try entry(id)
+                if e.started { out += try stopPort(id) }
+                // Closing a VF port drops the addresses its PF granted (the guide: "port close should remove the VF MAC address").
+                if !e.vfAddresses.isEmpty, let wire = e.port as? AFPacketPort {
+                    try VFMailbox.send(.reset, mac: wire.macAddress, source: wire.macAddress, on: wire.interface)
+                    f.ports.update(id) { $0.vfAddresses.removeAll() }
+                }
                 out += "Closing ports...\nPort \(id) is closed\nDone\n"
             }
         case .portAttach(let text):
-            try refusePCI(text)
-            let port = try PortFactory.make(try DeviceSpec(text), pool: f.pool)
+            let port: any Port
+            if let pci = KernelInterface.pciAddress(text) {
+                port = try pciStandIn(pci)
+            } else {
+                port = try PortFactory.make(try DeviceSpec(text), pool: f.pool)
+            }
             let id = try f.ports.add(port)
             out = "Attaching a new port...\nPort \(id) is attached. Now total ports is \(f.ports.ids.count)\nDone\n"
         case .portDetach(let id):
@@ -165,7 +182,7 @@ public final class CommandInterpreter: @unchecked Sendable {
             f.gracePeriod()
             e.port.close()
             f.ports.remove(id)
-            out = "Removing a device...\nDevice \(e.port.deviceName) is detached\nNow total ports is \(f.ports.ids.count)\nDone\n"
+            out = "Removing a device...\nDevice is detached\nNow total ports is \(f.ports.ids.count)\nDone\n"
         case .createBond(let mode, _):
             try requireStopped()
             let b = try BondingPort(deviceName: "net_bonding_testpmd_\(bondCount)", mode: mode)
@@ -212,7 +229,12 @@ public final class CommandInterpreter: @unchecked Sendable {
                 out += try pf.execute(c, port: id)
                 done = true
             } else if case .addMAC(_, _, let mac) = c {
-                forwarder.ports.update(id) { if !$0.extraAddresses.contains(mac) { $0.extraAddresses.append(mac) } }
+                // A VF port of a kernel PF: the address is the PF's to grant, asked through the NIC's mailbox.
+                if let wire = e.port as? AFPacketPort { try VFMailbox.send(.addMAC, mac: mac, source: wire.macAddress, on: wire.interface) }
+                forwarder.ports.update(id) {
+                    if !$0.extraAddresses.contains(mac) { $0.extraAddresses.append(mac) }
+                    if !$0.vfAddresses.contains(mac) { $0.vfAddresses.append(mac) }
+                }
                 done = true
             }
         }
@@ -220,23 +242,33 @@ public final class CommandInterpreter: @unchecked Sendable {
         return out
     }
 
-    private func refusePCI(_ text: String) throws(FastPathError) {
-        if text.contains(":") && !text.contains("=") && !text.hasPrefix("net_") {
-            throw .invalid("port attach \(text): FastPath drives no PCI devices; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>")
+    /// A PCI device, which FastPath does not drive: an af_packet port on the kernel interface the
+    /// device has (a guest's NIC after a hot-plug), named by its address as testpmd names it.
+    private func pciStandIn(_ pci: String) throws(FastPathError) -> any Port {
+        guard let interface = KernelInterface.ofPCIDevice(pci) else {
+            throw .invalid(
+                "port attach \(pci): FastPath drives no PCI devices, and \(pci) has no kernel interface here to stand in for it; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>"
+            )
         }
+        return try AFPacketPort(deviceName: pci, devargs: "iface=\(interface)", interface: interface, blockSize: 1 << 16, blockCount: 16, frameCount: 512)
     }
 
     private func startPort(_ id: Int) throws(FastPathError) -> String {
         let f = forwarder
         let e = try entry(id)
         if e.started { return "Port \(id) is now started already\n" }
+        let linksBefore = ([id] + ((e.port as? BondingPort)?.slaves ?? [])).map { ($0, f.ports.port($0)?.linkUp == true) }
         if let b = e.port as? BondingPort {
             for s in b.slaves where f.ports.entry(s)?.started == false { _ = try startPort(s) }
         }
         try e.port.start()
         f.ports.update(id) { $0.started = true }
         for bondID in f.bondIDs { (f.ports.port(bondID) as? BondingPort)?.elect(f.ports) }
-        return "Configuring Port \(id) (socket 0)\nPort \(id): \(e.port.macAddress)\nChecking link statuses...\nDone\n"
+        // As dpdk-testpmd 22.11 prints it: the link check, and the link state change event of each port
+        // whose link came up with this start (a bond's slaves too).
+        var out = "Configuring Port \(id) (socket 0)\nPort \(id): \(e.port.macAddress)\nChecking link statuses...\n"
+        for (port, wasUp) in linksBefore where !wasUp && f.ports.port(port)?.linkUp == true { out += "\nPort \(port): link state change event\n" }
+        return out + "Done\n"
     }
 
     private func stopPort(_ id: Int) throws(FastPathError) -> String {

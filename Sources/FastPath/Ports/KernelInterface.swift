@@ -1,4 +1,5 @@
 import CFastPath
+import Foundation
 
 /// A kernel network interface a port works on (AF_PACKET, AF_XDP, TAP): its address, MTU and carrier,
 /// and bringing it up.
@@ -20,4 +21,17 @@ struct KernelInterface: Sendable {
     var mtu: Int { Int(max(cfp_if_mtu(name), 0)) }
     /// Whether it has carrier.
     var running: Bool { cfp_if_running(name) == 1 }
+
+    /// `text` as a full PCI address (`0000:00:04.0`; `00:04.0` gets domain 0), or nil.
+    static func pciAddress(_ text: String) -> String? {
+        let full = text.filter { $0 == ":" }.count == 1 ? "0000:" + text : text
+        guard full.wholeMatch(of: /[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]/) != nil else { return nil }
+        return full.lowercased()
+    }
+
+    /// The kernel interface of PCI device `pci` (its one entry in sysfs), or nil.
+    static func ofPCIDevice(_ pci: String) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/sys/bus/pci/devices/\(pci)/net"), names.count == 1 else { return nil }
+        return names[0]
+    }
 }

@@ -39,7 +39,7 @@ public enum PortFactory {
             let vfs = (0..<count).map { spec["vf\($0)"] ?? "" }
             if let missing = vfs.firstIndex(of: "") { throw .invalid("\(spec.name): vfs=\(count), but vf\(missing)=<interface> is missing") }
             let modelName = spec["model"] ?? "ixgbe"
-            guard let model = ["ixgbe": NICModel.niantic, "niantic": .niantic, "i40e": .fortville, "fortville": .fortville][modelName] else {
+            guard let model = NICModel(name: modelName) else {
                 throw .invalid("\(spec.name): model=\(modelName): use ixgbe (82599) or i40e (X710)")
             }
             var macs: [Int: EtherAddress] = [:]

@@ -16,6 +16,8 @@ public final class PortTable: @unchecked Sendable {
         public var promiscuous = true
         /// Extra MAC addresses (`mac_addr add`).
         public var extraAddresses: [EtherAddress] = []
+        /// Those a VF port asked its PF for (`mac_addr add port P vf V`), through the NIC's mailbox.
+        public var vfAddresses: [EtherAddress] = []
         /// The bonded device this port is a slave of.
         public var bondedTo: Int?
     }

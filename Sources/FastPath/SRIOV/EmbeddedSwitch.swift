@@ -126,4 +126,16 @@ struct EmbeddedSwitch: Sendable {
         }
         return (take, strip)
     }
+
+    /// A VF driver's mailbox request (`VFMailbox`): addresses it receives besides its own.
+    mutating func mailbox(vf: Int, _ operation: VFMailbox.Operation, mac: EtherAddress) {
+        switch operation {
+        case .addMAC:
+            if mac.bytes.0 & 1 == 0 && !vfs[vf].owns(mac) { vfs[vf].extraMACs.append(mac) }
+        case .removeMAC:
+            vfs[vf].extraMACs.removeAll { $0 == mac }
+        case .reset:
+            vfs[vf].extraMACs.removeAll()
+        }
+    }
 }

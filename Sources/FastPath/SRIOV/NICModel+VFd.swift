@@ -1,4 +1,13 @@
 extension NICModel {
+    /// The model a name gives: its own (niantic, fortville) or its PF driver's (ixgbe, i40e).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "niantic", "ixgbe", "82599": self = .niantic
+        case "fortville", "i40e", "x710", "xl710": self = .fortville
+        default: return nil
+        }
+    }
+
     /// The PF driver's name, as `show port info` gives it.
     public var pfDriver: String { self == .niantic ? "net_ixgbe" : "net_i40e" }
 

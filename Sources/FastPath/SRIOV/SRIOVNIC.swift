@@ -6,9 +6,11 @@ import Synchronization
 /// its own that runs whether or not anyone forwards — it is the hardware. The wire is the lab's
 /// interface (`uplink`); each VF is the kernel interface a VF user sits behind (the tap of the
 /// emulated e1000 a guest has as its VF), opened when it appears and again after it went away (a
-/// hot-unplugged VF); the PF is the rings its port (`SRIOVPort`) reads and writes. Every frame is a
-/// copy through one buffer; the switch's decisions are `EmbeddedSwitch`'s, under a lock the PF's VFd
-/// commands take too.
+/// hot-unplugged VF); the PF is either the rings its DPDK port (`SRIOVPort`) reads and writes, or — a
+/// kernel PF, as with the ixgbe and i40e drivers — a TAP interface with the PF's name, which then takes
+/// only its own, broadcast and multicast frames from the wire (an ixgbe PF with VFs is not unicast
+/// promiscuous). Every frame is a copy through one buffer; the switch's decisions are
+/// `EmbeddedSwitch`'s, under a lock the PF's VFd commands take too.
 final class SRIOVNIC: @unchecked Sendable {
     let model: NICModel
     /// The wire's interface and each VF's.
@@ -24,24 +26,43 @@ final class SRIOVNIC: @unchecked Sendable {
     /// The NIC thread's own: the wire's socket and each VF's (-1 while its interface is missing).
     private var uplinkSocket: Int32 = -1
     private var vfSockets: [Int32]
+    /// A kernel PF's TAP (-1: the PF is the rings).
+    private var pfTap: Int32 = -1
     private let buffer: UnsafeMutableRawPointer
     private let copy: UnsafeMutableRawPointer
     private static let room = 2048 + 8
 
-    /// Opens the wire (which must exist) and starts the NIC; VF interfaces may come later.
-    init(model: NICModel, uplink: String, vfInterfaces: [String], vfMACs: [EtherAddress], pfAddress: EtherAddress, pool: PacketPool) throws(FastPathError) {
+    /// Opens the wire (which must exist) and starts the NIC; VF interfaces may come later. With
+    /// `kernelPF`, the PF is a TAP interface of that name, with `pfAddress`.
+    init(
+        model: NICModel, uplink: String, vfInterfaces: [String], vfMACs: [EtherAddress], pfAddress: EtherAddress, kernelPF: String? = nil,
+        pool: PacketPool
+    ) throws(FastPathError) {
         self.model = model
         self.uplink = uplink
         self.vfInterfaces = vfInterfaces
         self.pool = pool
         toPF = try PacketRing(capacity: 1024)
         fromPF = try PacketRing(capacity: 1024)
-        state = Mutex(EmbeddedSwitch(vfMACs: vfMACs, pfAddress: pfAddress))
+        var fabric = EmbeddedSwitch(vfMACs: vfMACs, pfAddress: pfAddress)
         vfSockets = Array(repeating: -1, count: vfInterfaces.count)
         let s = cfp_raw_open(uplink)
         guard s >= 0 else { throw .system("emulated SR-IOV NIC: its wire \(uplink)", -s) }
         uplinkSocket = s
         _ = cfp_if_up(uplink, 1)
+        if let kernelPF {
+            var actual = [CChar](repeating: 0, count: 16)
+            let t = cfp_tap_open(kernelPF, &actual)
+            guard t >= 0 else {
+                Glibc.close(s)
+                throw .system("emulated SR-IOV NIC: its PF \(kernelPF)", -t)
+            }
+            pfTap = t
+            var mac = withUnsafeBytes(of: pfAddress.bytes) { Array($0) }
+            _ = cfp_if_set_mac(kernelPF, &mac)
+            fabric.pfPromiscuous = false
+        }
+        state = Mutex(fabric)
         buffer = .allocate(byteCount: Self.room, alignment: 64)
         copy = .allocate(byteCount: Self.room, alignment: 64)
         Thread.detachNewThread { [self] in
@@ -66,7 +87,7 @@ final class SRIOVNIC: @unchecked Sendable {
         var one: UInt64 = 1
         _ = Glibc.write(fromPF.eventDescriptor, &one, 8)
         done.wait()
-        for fd in [uplinkSocket] + vfSockets where fd >= 0 { Glibc.close(fd) }
+        for fd in [uplinkSocket, pfTap] + vfSockets where fd >= 0 { Glibc.close(fd) }
         var p = pool.base.bindMemory(to: PacketMeta.self, capacity: 1)
         while toPF.dequeue(&p, max: 1) == 1 { pool.giveOne(p) }
         while fromPF.dequeue(&p, max: 1) == 1 { pool.giveOne(p) }
@@ -84,12 +105,13 @@ final class SRIOVNIC: @unchecked Sendable {
             }
             fds.removeAll(keepingCapacity: true)
             fds.append(pollfd(fd: uplinkSocket, events: Int16(POLLIN), revents: 0))
-            for fd in vfSockets { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+            for fd in vfSockets + [pfTap] { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             fds.append(pollfd(fd: fromPF.eventDescriptor, events: Int16(POLLIN), revents: 0))
             if fromPF.prepareToSleep() { _ = poll(&fds, nfds_t(fds.count), 100) }
             fromPF.awake()
             drain(uplinkSocket, from: .uplink, cache: &cache)
             for (i, fd) in vfSockets.enumerated() where fd >= 0 { drain(fd, from: .vf(i), cache: &cache) }
+            if pfTap >= 0 { readPF(cache: &cache) }
             var p = pool.base.bindMemory(to: PacketMeta.self, capacity: 1)
             var budget = 256
             while budget > 0, fromPF.dequeue(&p, max: 1) == 1 {
@@ -127,6 +149,15 @@ final class SRIOVNIC: @unchecked Sendable {
         }
     }
 
+    /// Frames the kernel PF sends (a TAP carries no tag metadata: the frame is as written).
+    private func readPF(cache: inout PoolCache) {
+        for _ in 0..<64 {
+            let n = Glibc.read(pfTap, buffer + 4, Self.room - 8)
+            guard n > 0 else { return }
+            process(buffer + 4, length: n, from: .pf, cache: &cache)
+        }
+    }
+
     /// A VF whose interface went away (its guest's QEMU ended or unplugged it) is opened again later.
     private func detach(_ port: SwitchPort) {
         guard case .vf(let i) = port, vfSockets[i] >= 0 else { return }
@@ -140,6 +171,10 @@ final class SRIOVNIC: @unchecked Sendable {
         var length = length
         guard let header = FrameHeader(frame, length: length) else { return }
         let now = cfp_now_ns()
+        if case .vf(let i) = from, let (operation, mac) = VFMailbox.request(frame, length: length) {
+            state.withLock { $0.mailbox(vf: i, operation, mac: mac) }
+            return
+        }
         let destinations: [SwitchPort]? = state.withLock { s in
             if case .vf(let i) = from {
                 switch s.transmit(vf: i, header: header, length: length, now: now) {
@@ -164,6 +199,8 @@ final class SRIOVNIC: @unchecked Sendable {
             switch destination {
             case .uplink:
                 _ = send(uplinkSocket, frame, length, Int32(MSG_DONTWAIT))
+            case .pf where pfTap >= 0:
+                _ = Glibc.write(pfTap, frame, length)
             case .pf:
                 var p = pool.base.bindMemory(to: PacketMeta.self, capacity: 1)
                 guard cache.take(1, into: &p) == 1 else { continue }

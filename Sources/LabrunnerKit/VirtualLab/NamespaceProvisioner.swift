@@ -57,6 +57,7 @@ struct NamespaceProvisioner {
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
         for nic in graph.steeredNICs where namespaces.contains(nic.namespace) { try await emulate(nic) }
+        for pf in graph.kernelPFs where pf.namespace.map(namespaces.contains) == true { try await emulate(pf) }
         try await connectManagement()
         // Each namespace host's working directory (sockets, logs and files the scenario names with ${host.workdir}).
         for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
@@ -136,6 +137,35 @@ struct NamespaceProvisioner {
         guard create.status == 0 else {
             throw LabSetupError("emulated NIC \(nic.pf): \(create.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
+    }
+
+    /// An emulated SR-IOV NIC with a kernel PF: `labrunner nic sriov` in the host's namespace, in the
+    /// background until the ledger stops it; ready once it says so (its wire and PF TAP open).
+    private func emulate(_ pf: EmulatedPF) async throws {
+        guard let namespace = pf.namespace else { return }
+        let directory = graph.bindings.values.first { $0.namespace == namespace }?.workdir ?? "/run/labrunner"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let log = "\(directory)/nic-\(pf.interface).log", pidFile = "\(directory)/nic-\(pf.interface).pid"
+        await ledger.record(
+            kind: "emulated NIC", name: "\(pf.interface) in \(namespace)",
+            undo: [
+                "sh", "-c",
+                "p=$(cat \(pidFile) 2>/dev/null); [ -n \"$p\" ] && kill $p 2>/dev/null; for _ in $(seq 50); do kill -0 $p 2>/dev/null || break; sleep 0.1; done; rm -f \(pidFile); true",
+            ])
+        let start = "ip netns exec \(namespace) \(Shell.join(pf.kernelPFCommand)) > \(Shell.quote(log)) 2>&1 & echo $! > \(Shell.quote(pidFile))"
+        let started = try await LocalExecutor.run(["sh", "-c", start], timeout: .seconds(10))
+        guard started.status == 0 else {
+            throw LabSetupError("emulated NIC \(pf.interface): \(started.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        for _ in 0..<100 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if text.contains("ready") { return }
+            if text.contains("Error") || text.contains("error") {
+                throw LabSetupError("emulated NIC \(pf.interface): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw LabSetupError("emulated NIC \(pf.interface) in \(namespace) did not start within 10 s: see \(log)")
     }
 
     /// Creates one veth pair straight into its namespaces (removed with them), brings both ends up,

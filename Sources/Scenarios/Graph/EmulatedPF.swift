@@ -11,6 +11,14 @@ public struct EmulatedPF: Sendable, Equatable {
     public var model: String
     /// Each VF's interface and the address its guest's e1000 has (the VF's at start).
     public var vfs: [VF]
+    /// No DPDK application on its host is allowed the PF: it stays with the kernel, a TAP interface with
+    /// the NIC's name that `labrunner nic sriov` makes, the wire's end then named `uplink`.
+    public var kernelPF: Bool
+    /// Its host's namespace (set where the lab is planned).
+    public var namespace: String?
+
+    /// The wire's end: the NIC's name, or for a kernel PF `u-` and the name.
+    public var uplink: String { kernelPF ? "u-\(interface.prefix(13))" : interface }
 
     /// One VF.
     public struct VF: Sendable, Equatable {
@@ -35,8 +43,15 @@ public struct EmulatedPF: Sendable, Equatable {
             // VFs no VM has: interfaces nothing will bring, so the NIC serves them once they appear.
             while vfs.count < count { vfs.append(VF(interface: "\(nic.name.value.prefix(11))v\(vfs.count)", mac: nil)) }
             let model = ["i40e", "fortville", "x710", "xl710"].contains((nic.model ?? nic.driver ?? "").lowercased()) ? "i40e" : "ixgbe"
-            return EmulatedPF(pci: pci, interface: nic.name.value, model: model, vfs: Array(vfs.prefix(count)))
+            let dpdk = scenario.roles.contains { $0.forwarder?.on.value == host.name.value && $0.forwarder?.allow.contains(pci) == true }
+            return EmulatedPF(pci: pci, interface: nic.name.value, model: model, vfs: Array(vfs.prefix(count)), kernelPF: !dpdk)
         }
+    }
+
+    /// The command that runs a kernel PF's NIC (in its host's namespace), with the lab's labrunner.
+    public var kernelPFCommand: [String] {
+        ["labrunner", "nic", "sriov", "--model", model, "--uplink", uplink, "--pf", interface]
+            + vfs.flatMap { ["--vf", $0.interface + ($0.mac.map { "=\($0)" } ?? "")] }
     }
 
     /// The `--vdev` FastPath opens as port `index`.
@@ -51,7 +66,11 @@ public struct EmulatedPF: Sendable, Equatable {
 
     /// How the plan shows it.
     public var summary: String {
-        "\(pci) (\(interface)) stands as FastPath's emulated \(model == "i40e" ? "X710 (i40e)" : "82599 (ixgbe)") PF with \(vfs.count) VF(s) on "
+        if kernelPF {
+            return "\(interface) on \(namespace ?? "its host"): emulated \(model == "i40e" ? "X710 (i40e)" : "82599 (ixgbe)") with a kernel PF (a TAP), "
+                + "\(vfs.count) VF(s) on \(vfs.map(\.interface).joined(separator: ", ")), the wire on \(uplink) (labrunner nic sriov)"
+        }
+        return "\(pci) (\(interface)) stands as FastPath's emulated \(model == "i40e" ? "X710 (i40e)" : "82599 (ixgbe)") PF with \(vfs.count) VF(s) on "
             + vfs.map(\.interface).joined(separator: ", ") + ": the switch, anti-spoofing, VLANs, receive modes and rates are FastPath's"
     }
 }

@@ -55,10 +55,20 @@ public struct GraphBuilder: Sendable {
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
             graph.steeredNICs = scenario.roles.flatMap { SteeredNIC.on($0.host, namespace: bindings[$0.name.value]?.namespace, lab: lab) }
-            for nic in graph.steeredNICs {
+            graph.kernelPFs = scenario.roles.filter { $0.kind == .host }.flatMap { role in
+                EmulatedPF.on(role, scenario: scenario, lab: lab).filter(\.kernelPF).map {
+                    var pf = $0
+                    pf.namespace = bindings[role.name.value]?.namespace
+                    return pf
+                }
+            }
+            let renamed =
+                graph.steeredNICs.map { ($0.namespace, $0.pf, $0.uplink) }
+                + graph.kernelPFs.compactMap { pf in pf.namespace.map { ($0, pf.interface, pf.uplink) } }
+            for (namespace, pf, uplink) in renamed {
                 for i in graph.wires.indices {
-                    if graph.wires[i].a.namespace == nic.namespace && graph.wires[i].a.interface == nic.pf { graph.wires[i].a.interface = nic.uplink }
-                    if graph.wires[i].b?.namespace == nic.namespace && graph.wires[i].b?.interface == nic.pf { graph.wires[i].b?.interface = nic.uplink }
+                    if graph.wires[i].a.namespace == namespace && graph.wires[i].a.interface == pf { graph.wires[i].a.interface = uplink }
+                    if graph.wires[i].b?.namespace == namespace && graph.wires[i].b?.interface == pf { graph.wires[i].b?.interface = uplink }
                 }
             }
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)

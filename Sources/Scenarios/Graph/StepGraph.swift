@@ -24,6 +24,8 @@ public struct StepGraph: Sendable {
     public var wires: [Wire] = []
     /// The virtual lab's emulated NICs with flow steering (their uplinks are the wires' host ends).
     public var steeredNICs: [SteeredNIC] = []
+    /// The virtual lab's emulated SR-IOV NICs whose PF stays with the kernel (their wires' host ends are their uplinks).
+    public var kernelPFs: [EmulatedPF] = []
     /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
     public var libvirtHosts: [LabHost] = []
     /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the
