@@ -90,6 +90,33 @@ import Testing
         #expect(lab.namespaces().isEmpty)
     }
 
+    /// The bonded-VF migration how-to on the emulated SR-IOV NICs with kernel PFs: the guest's FastPath
+    /// bonds the VF (primary) with virtio, the VF is released and hot-unplugged, the guest migrates to
+    /// host 2, gets a VF there, attaches it by its PCI address and makes it primary again; the
+    /// generator's probes come back through the VF before and after (their outage in between is the
+    /// how-to's: nothing takes the VF's address while the VF is gone).
+    @Test func sriovBondMigrationHowToMovesTheGuestAndRestoresItsVF() throws {
+        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/fastpath.img"), "run: labrunner lab build-guest")
+        let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["af_packet", "bridge"], emulate: ["sriov", "switch", "trafficgen"])
+        defer { lab.tearDown() }
+        let result = lab.runBootingGuests(
+            CLI.root.appendingPathComponent("scenarios/sriov-bond-migration.yaml").path, "--set", "vm_vcpus=2", "--set", "vm_lcores=0-1", "--set",
+            "vm_hugepages=16")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
+        let steps = try #require(try lab.runJSON()["steps"] as? [[String: Any]])
+        #expect(steps.filter { $0["status"] as? String == "passed" }.count == 88, "\(steps)")
+        for step in steps where step["status"] as? String == "skipped" {
+            let reason = step["reason"] as? String ?? step["message"] as? String ?? ""
+            #expect(
+                reason.hasPrefix("when ")
+                    || ["sriov on host_server", "igb_uio on host_server_1", "testpoint on switch_1"].contains { reason.contains("lacks \($0)") },
+                "\(step)")
+        }
+        #expect(result.stdout.contains("figures: vf_stage.loss="), "\(result.stdout)")
+        #expect(lab.leftoverProcesses().isEmpty)
+        #expect(lab.namespaces().isEmpty)
+    }
+
     /// A VF address the NIC refuses (a group address) fails the how-to with testpmd's error as the actual output.
     @Test func aVFAddressTheNICRefusesFailsTheVFDaemonHowTo() throws {
         let lab = try LabFixture(guest: MigrationTests.guest, capabilities: ["af_packet", "dpdk-pf"], emulate: ["sriov"])

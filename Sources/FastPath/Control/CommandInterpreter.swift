@@ -245,9 +245,15 @@ public final class CommandInterpreter: @unchecked Sendable {
     /// A PCI device, which FastPath does not drive: an af_packet port on the kernel interface the
     /// device has (a guest's NIC after a hot-plug), named by its address as testpmd names it.
     private func pciStandIn(_ pci: String) throws(FastPathError) -> any Port {
-        guard let interface = KernelInterface.ofPCIDevice(pci) else {
+        // A device just hot-plugged may still be probed by the kernel: wait for its interface (10 s at most).
+        var found = KernelInterface.ofPCIDevice(pci)
+        for _ in 0..<100 where found == nil {
+            usleep(100_000)
+            found = KernelInterface.ofPCIDevice(pci)
+        }
+        guard let interface = found else {
             throw .invalid(
-                "port attach \(pci): FastPath drives no PCI devices, and \(pci) has no kernel interface here to stand in for it; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>"
+                "port attach \(pci): FastPath drives no PCI devices, and \(pci) has had no kernel interface here to stand in for it for 10 s; attach a virtual device, e.g. port attach net_af_packet1,iface=<interface>"
             )
         }
         return try AFPacketPort(deviceName: pci, devargs: "iface=\(interface)", interface: interface, blockSize: 1 << 16, blockCount: 16, frameCount: 512)
@@ -257,17 +263,27 @@ public final class CommandInterpreter: @unchecked Sendable {
         let f = forwarder
         let e = try entry(id)
         if e.started { return "Port \(id) is now started already\n" }
-        let linksBefore = ([id] + ((e.port as? BondingPort)?.slaves ?? [])).map { ($0, f.ports.port($0)?.linkUp == true) }
+        // A port's link as the application sees it: down while the port is stopped.
+        let link = { (port: Int) in f.ports.entry(port)?.started == true && f.ports.port(port)?.linkUp == true }
+        let linksBefore = ([id] + ((e.port as? BondingPort)?.slaves ?? [])).map { ($0, link($0)) }
         if let b = e.port as? BondingPort {
             for s in b.slaves where f.ports.entry(s)?.started == false { _ = try startPort(s) }
         }
         try e.port.start()
         f.ports.update(id) { $0.started = true }
         for bondID in f.bondIDs { (f.ports.port(bondID) as? BondingPort)?.elect(f.ports) }
+        // The link check waits for a kernel interface's carrier (a hot-plugged NIC's comes up a moment
+        // after the port starts) and a bond's for its slaves', as testpmd's waits: 9 s at most.
+        if e.port is BondingPort || e.port is AFPacketPort || e.port is AFXDPPort {
+            for _ in 0..<90 where !link(id) {
+                usleep(100_000)
+                for bondID in f.bondIDs { (f.ports.port(bondID) as? BondingPort)?.elect(f.ports) }
+            }
+        }
         // As dpdk-testpmd 22.11 prints it: the link check, and the link state change event of each port
         // whose link came up with this start (a bond's slaves too).
         var out = "Configuring Port \(id) (socket 0)\nPort \(id): \(e.port.macAddress)\nChecking link statuses...\n"
-        for (port, wasUp) in linksBefore where !wasUp && f.ports.port(port)?.linkUp == true { out += "\nPort \(port): link state change event\n" }
+        for (port, wasUp) in linksBefore where !wasUp && link(port) { out += "\nPort \(port): link state change event\n" }
         return out + "Done\n"
     }
 

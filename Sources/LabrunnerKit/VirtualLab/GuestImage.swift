@@ -60,6 +60,9 @@ package struct GuestImage {
         mount -t proc proc /proc
         mount -t sysfs sys /sys
         mount -t devtmpfs dev /dev
+        # No IPv6 autoconfiguration chatter from the guest's NICs: what crosses a wire is what the
+        # scenario sends (a multicast from nobody would otherwise circle any loop a how-to's bridges make).
+        for knob in all default; do echo 1 > /proc/sys/net/ipv6/conf/$knob/disable_ipv6; done 2>/dev/null
         for module in $(cat /lib/modules/order); do insmod /lib/modules/$module; done
         hostname guest
         ip link set lo up

@@ -186,6 +186,13 @@ struct NamespaceProvisioner {
                 let bridge = "ip -n \(end.namespace) link add lrbr type bridge\(end.flood ? " ageing_time 0" : "") && ip -n \(end.namespace) link set lrbr up"
                 _ = try await LocalExecutor.run(["sh", "-c", "ip -n \(end.namespace) link show lrbr >/dev/null 2>&1 || (\(bridge))"], timeout: .seconds(10))
                 _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "master", "lrbr"], timeout: .seconds(10))
+                if end.isolated {
+                    let isolate = try await LocalExecutor.run(
+                        ["bridge", "-n", end.namespace, "link", "set", "dev", end.interface, "isolated", "on"], timeout: .seconds(10))
+                    guard isolate.status == 0 else {
+                        throw LabSetupError("isolating switch port \(end): \(isolate.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    }
+                }
             }
             _ = try await LocalExecutor.run(["ip", "-n", end.namespace, "link", "set", end.interface, "up"], timeout: .seconds(10))
         }

@@ -29,7 +29,7 @@ public struct EmulatedPF: Sendable, Equatable {
     /// The emulated PFs of `host` (a host role) in `scenario`, on a lab that emulates SR-IOV.
     public static func on(_ host: Role, scenario: Scenario, lab: Lab) -> [EmulatedPF] {
         guard lab.isVirtual, lab.emulate.contains("sriov"), let spec = host.host else { return [] }
-        let steered = SteeredNIC.emulated(spec, lab: lab).map(\.name.value)
+        let steered = SteeredNIC.emulated(spec, lab: lab, steering: SteeredNIC.steers(scenario)).map(\.name.value)
         return spec.nics.compactMap { nic -> EmulatedPF? in
             guard let pci = nic.pci, let count = nic.vfs, count > 0, !steered.contains(nic.name.value) else { return nil }
             var vfs: [VF] = []

@@ -54,7 +54,9 @@ public struct GraphBuilder: Sendable {
         graph.hops = resolved(scenario.hops)
         if lab.isVirtual {
             graph.wires = Wire.plan(scenario, bindings: bindings)
-            graph.steeredNICs = scenario.roles.flatMap { SteeredNIC.on($0.host, namespace: bindings[$0.name.value]?.namespace, lab: lab) }
+            graph.steeredNICs = scenario.roles.flatMap {
+                SteeredNIC.on($0.host, namespace: bindings[$0.name.value]?.namespace, lab: lab, steering: SteeredNIC.steers(scenario))
+            }
             graph.kernelPFs = scenario.roles.filter { $0.kind == .host }.flatMap { role in
                 EmulatedPF.on(role, scenario: scenario, lab: lab).filter(\.kernelPF).map {
                     var pf = $0

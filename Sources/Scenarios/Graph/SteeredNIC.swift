@@ -25,24 +25,30 @@ public struct SteeredNIC: Sendable, Equatable {
     static func vf(_ i: Int, of pf: String) -> String { "\(pf)v\(i)" }
     public func vfWire(_ i: Int) -> String { "v-\(pf)v\(i)" }
 
-    /// The host's NICs the lab emulates so, when it does.
-    static func emulated(_ host: HostSpec, lab: Lab) -> [HostNIC] {
-        guard lab.isVirtual, lab.emulate.contains("flow-steering") else { return [] }
+    /// Whether a scenario's NICs are steered: it needs the flow director (ntuple) or cloud filters.
+    /// Others with VFs are SR-IOV NICs (`EmulatedPF`).
+    static func steers(_ scenario: Scenario) -> Bool {
+        scenario.requires.contains { [Capability.ntuple.rawValue, Capability.cloudFilter.rawValue].contains($0.value) }
+    }
+
+    /// The host's NICs the lab emulates so, when it does (and the scenario steers).
+    static func emulated(_ host: HostSpec, lab: Lab, steering: Bool = true) -> [HostNIC] {
+        guard steering, lab.isVirtual, lab.emulate.contains("flow-steering") else { return [] }
         return host.nics.filter { ($0.vfs ?? 0) > 0 && $0.model.map(models.contains) == true }
     }
 
     /// The emulated NICs of a host in `namespace`.
-    public static func on(_ host: HostSpec?, namespace: String?, lab: Lab) -> [SteeredNIC] {
+    public static func on(_ host: HostSpec?, namespace: String?, lab: Lab, steering: Bool) -> [SteeredNIC] {
         guard let host, let namespace else { return [] }
-        return emulated(host, lab: lab).map { SteeredNIC(namespace: namespace, pf: $0.name.value, model: $0.model ?? "", vfs: $0.vfs ?? 0) }
+        return emulated(host, lab: lab, steering: steering).map { SteeredNIC(namespace: namespace, pf: $0.name.value, model: $0.model ?? "", vfs: $0.vfs ?? 0) }
     }
 
     /// The VF interface a forwarder's allowed PCI address stands for: addresses that are no PF of the
     /// host are its emulated NICs' VFs, in the order they are allowed.
-    public static func vfInterface(for pci: PCIAddress, allowed: [PCIAddress], host: HostSpec, lab: Lab) -> String? {
+    public static func vfInterface(for pci: PCIAddress, allowed: [PCIAddress], host: HostSpec, lab: Lab, steering: Bool) -> String? {
         let vfAddresses = allowed.filter { a in !host.nics.contains { $0.pci == a } }
         guard let k = vfAddresses.firstIndex(of: pci) else { return nil }
-        let vfs = emulated(host, lab: lab).flatMap { nic in (0..<(nic.vfs ?? 0)).map { vf($0, of: nic.name.value) } }
+        let vfs = emulated(host, lab: lab, steering: steering).flatMap { nic in (0..<(nic.vfs ?? 0)).map { vf($0, of: nic.name.value) } }
         return k < vfs.count ? vfs[k] : nil
     }
 

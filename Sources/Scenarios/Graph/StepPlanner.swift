@@ -76,7 +76,7 @@ struct StepPlanner {
         let host = placement.flatMap { labHost(for: $0.name.value) }
         return ForwarderCommandLine(
             role: role, lab: lab, placement: placement, dpdk: host?.dpdk, vhostNet: lab.has(Capability.vhostNet.rawValue, on: host),
-            emulatedPFs: placement?.kind == .host ? EmulatedPF.on(placement!, scenario: scenario, lab: lab) : [])
+            emulatedPFs: placement?.kind == .host ? EmulatedPF.on(placement!, scenario: scenario, lab: lab) : [], steering: SteeredNIC.steers(scenario))
     }
 
     func shellLine(_ text: String) -> String {

@@ -12,16 +12,23 @@ public struct Wire: Sendable, Equatable {
         public var bridged: Bool
         /// Whether that switch floods every frame to every port (`flood: true`: no MAC learning).
         public var flood = false
+        /// A flooding switch's port toward a host (not a generator): isolated from the other such ports,
+        /// so the switch carries the generator's frames to every host and theirs back to it, never host
+        /// to host — two of a host's NICs bridged together (the SR-IOV how-to's virbr0) make no loop.
+        public var isolated = false
 
         /// Creates an end.
-        public init(namespace: String, interface: String, bridged: Bool, flood: Bool = false) {
+        public init(namespace: String, interface: String, bridged: Bool, flood: Bool = false, isolated: Bool = false) {
             self.namespace = namespace
             self.interface = interface
             self.bridged = bridged
             self.flood = flood
+            self.isolated = isolated
         }
 
-        public var description: String { "\(namespace):\(interface)\(bridged ? (flood ? " (flooding bridge)" : " (bridge)") : "")" }
+        public var description: String {
+            "\(namespace):\(interface)\(bridged ? (flood ? (isolated ? " (flooding bridge, isolated port)" : " (flooding bridge)") : " (bridge)") : "")"
+        }
     }
 
     /// The first end.
@@ -43,8 +50,11 @@ public struct Wire: Sendable, Equatable {
         }
         var wires = [Wire]()
         var used = Set<String>()
+        func isGenerator(_ text: String) -> Bool { scenario.role(String(text.split(separator: ":")[0]))?.kind == .trafficgen }
         for link in scenario.links {
-            guard let a = end(link.a.value), let b = end(link.b.value) else { continue }
+            guard var a = end(link.a.value), var b = end(link.b.value) else { continue }
+            a.isolated = a.flood && !isGenerator(link.b.value)
+            b.isolated = b.flood && !isGenerator(link.a.value)
             wires.append(Wire(a: a, b: b))
             used.formUnion([link.a.value, link.b.value])
         }

@@ -36,6 +36,7 @@ extension LabLoader {
             }
           vhost-user-migration: {vm_hugepages: 256, vm_vcpus: 2, vm_lcores: "0-1", max_downtime: 1s, max_outage: 1s}
           vf-daemon: {vm_vcpus: 2, vf_lcores: "0-1", pf_lcores: "0-1"}
+          sriov-bond-migration: {vm_vcpus: 2, vm_lcores: "0-1", vm_hugepages: 16}
 
         """
 

@@ -22,11 +22,34 @@ extension StepRunner {
         return StepOutput(stdout: "stopped \(role)", stderr: "", status: nil)
     }
 
-    /// Sends a hot-plug's QMP commands in order; returns their replies, a line each.
+    /// Sends a hot-plug's QMP commands in order; returns their replies, a line each. An unplug ends when
+    /// the device is gone: `device_del` only asks the guest to let it go, and a migration started
+    /// before it has would carry a device the destination lacks (and fail).
     func hotplug(_ role: String, _ commands: [JSONValue]) async throws -> StepOutput {
         let monitor = try await context.monitor(for: role)
         var replies: [String] = []
-        for command in commands { replies.append(try await monitor.execute(command, timeout: timeout)) }
+        for command in commands {
+            replies.append(try await monitor.execute(command, timeout: timeout))
+            guard command["execute"]?.string == "device_del", let id = command["arguments"]?["id"]?.string else { continue }
+            let probe = JSONValue.object([
+                ("execute", .string("qom-get")),
+                ("arguments", .object([("path", .string("/machine/peripheral/\(id)")), ("property", .string("type"))])),
+            ])
+            let start = ContinuousClock.now
+            while true {
+                do {
+                    _ = try await monitor.execute(probe, timeout: timeout)
+                } catch {
+                    replies.append("device \(id) deleted after \((ContinuousClock.now - start).pollMilliseconds) ms")
+                    break
+                }
+                guard ContinuousClock.now - start < timeout else {
+                    throw StepError.timedOut(
+                        after: timeout, output: (replies + ["device \(id) of \(role) still there: its guest did not release it"]).joined(separator: "\n"))
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
         return StepOutput(stdout: replies.joined(separator: "\n"), stderr: "", status: nil)
     }
 }

@@ -15,15 +15,20 @@ public struct ForwarderCommandLine: Sendable {
     /// The host's NICs the virtual lab emulates as SR-IOV NICs: an allowed PF among them is FastPath's
     /// `net_sriov`.
     public let emulatedPFs: [EmulatedPF]
+    /// Whether the scenario's NICs with VFs are the lab's steered NICs (`SteeredNIC.steers`).
+    public let steering: Bool
 
     /// Creates a builder.
-    public init(role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil, vhostNet: Bool = true, emulatedPFs: [EmulatedPF] = []) {
+    public init(
+        role: Role, lab: Lab, placement: Role?, dpdk: DPDKVersion? = nil, vhostNet: Bool = true, emulatedPFs: [EmulatedPF] = [], steering: Bool = false
+    ) {
         self.role = role
         self.lab = lab
         self.placement = placement
         self.dpdk = dpdk
         self.vhostNet = vhostNet
         self.emulatedPFs = emulatedPFs
+        self.steering = steering
     }
 
     /// The vdevs as given, except that on a host without vhost-net a `virtio_user` on /dev/vhost-net
@@ -71,7 +76,7 @@ public struct ForwarderCommandLine: Sendable {
     /// The VF interface of an emulated NIC on the role's host that an allowed PCI address stands for.
     func steeredVF(_ pci: PCIAddress) -> String? {
         guard let host = placement?.host, let f = role.forwarder else { return nil }
-        return SteeredNIC.vfInterface(for: pci, allowed: f.allow, host: host, lab: lab)
+        return SteeredNIC.vfInterface(for: pci, allowed: f.allow, host: host, lab: lab, steering: steering)
     }
 
     /// The arguments, starting with the binary.

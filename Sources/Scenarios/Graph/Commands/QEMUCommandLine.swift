@@ -71,9 +71,10 @@ public struct QEMUCommandLine: Sendable {
             a += ["-append", vm.append ?? "console=ttyS0 quiet"]
         }
         for nic in vm.nics where !nic.hotplug { a += arguments(for: nic) }
-        // After the NICs, so the disk takes a PCI slot the scenario's addresses leave free.
+        // In the last slot of the bus, the same on a migration's source and destination whatever NICs
+        // either has (a slot given by order would move with a hot-plugged VF, and the migration fail).
         if let image = forwarderImage {
-            a += ["-drive", "file=\(image),if=none,id=lrfastpath,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=lrfastpath"]
+            a += ["-drive", "file=\(image),if=none,id=lrfastpath,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=lrfastpath,addr=0x1f"]
         }
         if let incoming = vm.incoming { a += ["-incoming", incoming] }
         if let monitor = vm.monitor { a += ["-monitor", monitor] }
