@@ -143,9 +143,9 @@ struct NamespaceProvisioner {
     /// background until the ledger stops it; ready once it says so (its wire and PF TAP open).
     private func emulate(_ pf: EmulatedPF) async throws {
         guard let namespace = pf.namespace else { return }
-        let directory = graph.bindings.values.first { $0.namespace == namespace }?.workdir ?? "/run/labrunner"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let log = "\(directory)/nic-\(pf.interface).log", pidFile = "\(directory)/nic-\(pf.interface).pid"
+        // Its log and pid file go in the run directory, beside the ledger that stops it.
+        let directory = ledger.file.deletingLastPathComponent().path
+        let log = "\(directory)/nic-\(namespace)-\(pf.interface).log", pidFile = "\(directory)/nic-\(namespace)-\(pf.interface).pid"
         await ledger.record(
             kind: "emulated NIC", name: "\(pf.interface) in \(namespace)",
             undo: [
