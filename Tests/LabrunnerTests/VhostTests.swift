@@ -48,7 +48,7 @@ import Testing
             Self.guestOnFastPath(name: "guest-vhost", title: "A TCG guest's virtio-net on FastPath's vhost-user port, both ways", queues: 1) + """
                   - id: ping
                     on: console
-                    send: "ip link set eth0 up && ip addr add 198.51.100.10/24 dev eth0 && ping -c 5 -W 1 198.51.100.20 >/dev/null; echo tx $(cat /sys/class/net/eth0/statistics/tx_packets) rx $(cat /sys/class/net/eth0/statistics/rx_packets)"
+                    send: "ip link set eth0 up && ip addr add 198.51.100.10/24 dev eth0 && arp -i eth0 -s 198.51.100.20 02:00:00:00:00:20 && ping -c 5 -W 1 198.51.100.20 >/dev/null; echo tx $(cat /sys/class/net/eth0/statistics/tx_packets) rx $(cat /sys/class/net/eth0/statistics/rx_packets)"
                     timeout: 120s
                     capture:
                       guest_tx: 'tx (\\d+)'

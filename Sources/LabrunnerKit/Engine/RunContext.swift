@@ -176,9 +176,12 @@ actor RunContext {
         }
     }
 
-    /// What became of the QEMU behind session `name`, a serial console of a VM this run launched; nil otherwise.
-    func fateOfConsolesVM(_ name: String) -> String? {
+    /// What became of the QEMU behind session `name`, a serial console of a VM this run launched; nil
+    /// otherwise. A console closes as its QEMU dies, a moment before the process is reaped: a second
+    /// is given for that before it is said to run on.
+    func fateOfConsolesVM(_ name: String) async -> String? {
         guard let spec = graph.sessions[name], spec.console == "serial", let vm = vms[spec.role] else { return nil }
+        for _ in 0..<20 where !vm.exited { try? await Task.sleep(for: .milliseconds(50)) }
         return "vm \(spec.role): \(vm.fate)"
     }
 

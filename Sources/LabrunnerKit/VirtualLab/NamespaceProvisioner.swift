@@ -57,7 +57,7 @@ struct NamespaceProvisioner {
         }
         for (index, wire) in wires.enumerated() { try await plug(wire, index: index) }
         for nic in graph.steeredNICs where namespaces.contains(nic.namespace) { try await emulate(nic) }
-        for pf in graph.kernelPFs where pf.namespace.map(namespaces.contains) == true { try await emulate(pf) }
+        for pf in graph.emulatedPFs where pf.namespace.map(namespaces.contains) == true { try await emulate(pf) }
         try await connectManagement()
         // Each namespace host's working directory (sockets, logs and files the scenario names with ${host.workdir}).
         for host in Set(graph.bindings.values.filter { $0.namespace != nil }.map(\.workdir)) {
@@ -139,10 +139,20 @@ struct NamespaceProvisioner {
         }
     }
 
-    /// An emulated SR-IOV NIC with a kernel PF: `labrunner nic sriov` in the host's namespace, in the
-    /// background until the ledger stops it; ready once it says so (its wire and PF TAP open).
+    /// An emulated SR-IOV NIC: the veth pairs of the host's own VFs; and for a kernel PF, `labrunner nic
+    /// sriov` in the host's namespace, in the background until the ledger stops it, ready once it says so
+    /// (its wire and PF TAP open). A DPDK PF's NIC is the PF application's own `net_sriov` port.
     private func emulate(_ pf: EmulatedPF) async throws {
         guard let namespace = pf.namespace else { return }
+        // The host's own VFs: veth pairs in its namespace (removed with it).
+        for vf in pf.hostVFs {
+            guard let end = vf.hostEnd else { continue }
+            let script =
+                "ip -n \(namespace) link add \(vf.interface) type veth peer name \(end) && ip -n \(namespace) link set \(vf.interface) up && ip -n \(namespace) link set \(end) up"
+            let made = try await LocalExecutor.run(["sh", "-ec", script], timeout: .seconds(10))
+            guard made.status == 0 else { throw LabSetupError("VF \(end) of \(pf.interface): \(made.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        }
+        guard pf.kernelPF else { return }
         // Its log and pid file go in the run directory, beside the ledger that stops it.
         let directory = ledger.file.deletingLastPathComponent().path
         let log = "\(directory)/nic-\(namespace)-\(pf.interface).log", pidFile = "\(directory)/nic-\(namespace)-\(pf.interface).pid"

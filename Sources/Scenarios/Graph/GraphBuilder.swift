@@ -57,8 +57,8 @@ public struct GraphBuilder: Sendable {
             graph.steeredNICs = scenario.roles.flatMap {
                 SteeredNIC.on($0.host, namespace: bindings[$0.name.value]?.namespace, lab: lab, steering: SteeredNIC.steers(scenario))
             }
-            graph.kernelPFs = scenario.roles.filter { $0.kind == .host }.flatMap { role in
-                EmulatedPF.on(role, scenario: scenario, lab: lab).filter(\.kernelPF).map {
+            graph.emulatedPFs = scenario.roles.filter { $0.kind == .host }.flatMap { role in
+                EmulatedPF.on(role, scenario: scenario, lab: lab).map {
                     var pf = $0
                     pf.namespace = bindings[role.name.value]?.namespace
                     return pf

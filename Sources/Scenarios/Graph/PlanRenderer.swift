@@ -18,7 +18,7 @@ public struct PlanRenderer: Sendable {
             out.append("wire: \(wire.a) — \(wire.b.map(\.description) ?? "unplugged")")
         }
         for nic in graph.steeredNICs { out.append("nic: \(nic.summary)") }
-        for pf in graph.kernelPFs { out.append("nic: \(pf.summary)") }
+        for pf in graph.emulatedPFs { out.append("nic: \(pf.summary)") }
         if let management = graph.management {
             out.append("management: every namespace at its address on lrmgmt, bridged in \(management.namespace)")
         }

@@ -24,8 +24,11 @@ public struct StepGraph: Sendable {
     public var wires: [Wire] = []
     /// The virtual lab's emulated NICs with flow steering (their uplinks are the wires' host ends).
     public var steeredNICs: [SteeredNIC] = []
-    /// The virtual lab's emulated SR-IOV NICs whose PF stays with the kernel (their wires' host ends are their uplinks).
-    public var kernelPFs: [EmulatedPF] = []
+    /// The virtual lab's emulated SR-IOV NICs (the wires' host ends of those whose PF stays with the
+    /// kernel are their uplinks).
+    public var emulatedPFs: [EmulatedPF] = []
+    /// Those whose PF stays with the kernel.
+    public var kernelPFs: [EmulatedPF] { emulatedPFs.filter(\.kernelPF) }
     /// Virtual lab hosts that get a libvirtd of their own (their libvirt socket is `libvirtSocket`).
     public var libvirtHosts: [LabHost] = []
     /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the

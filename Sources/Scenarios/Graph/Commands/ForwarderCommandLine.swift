@@ -62,6 +62,9 @@ public struct ForwarderCommandLine: Sendable {
     func standIn(for pci: PCIAddress) -> String? {
         if let host = placement?.host, let nic = host.nics.first(where: { $0.pci == pci }) { return nic.name.value }
         if let vf = steeredVF(pci) { return vf }
+        if let host = placement?.host, let f = role.forwarder, let vf = EmulatedPF.hostVF(for: pci, allowed: f.allow, host: host, pfs: emulatedPFs) {
+            return vf
+        }
         if let vm = placement?.vm {
             if let index = vm.nics.firstIndex(where: { $0.pci == pci }) { return "eth\(index)" }
             // An address no NIC of the VM is written with is its VFs' (the guest's bus numbers are
