@@ -7,6 +7,20 @@ import Testing
 /// pairs, a TAP exception path, pcap files tcpdump reads, pdump attached to a running forwarder — and
 /// its output read by the same parsers that read dpdk-testpmd.
 @Suite(.serialized) struct FastPathIntegrationTests {
+    /// A tagged frame keeps its 802.1Q tag through an af_packet port: the kernel takes the tag out into
+    /// the frame's metadata, and FastPath puts it back.
+    @Test func afPacketKeepsVLANTags() async throws {
+        try await FastPathLab.with(veths: [("g0", "f0"), ("f1", "s1")]) { lab in
+            let fwd = try await lab.fastpath("fwd", ["-l", "0-1", "--vdev", "net_af_packet0,iface=f0", "--vdev", "net_af_packet1,iface=f1", "--", "-i"])
+            try await fwd.command("start")
+            let text = lab.shell("python3 \(SRIOVNICTests.script) g0 02:00:00:00:00:02 02:00:00:00:00:01 42 5 64 0 s1")
+            #expect(text.contains(#""s1": {"frames": 5, "vlans": [42]"#), "\(text)")
+            let untagged = lab.shell("python3 \(SRIOVNICTests.script) g0 02:00:00:00:00:02 02:00:00:00:00:01 0 5 64 0 s1")
+            #expect(untagged.contains(#""s1": {"frames": 5, "vlans": [null]"#), "\(untagged)")
+            await fwd.quit()
+        }
+    }
+
     @Test func afPacketForwardsProbesBetweenVethsWithoutLoss() async throws {
         // gen:g0 ── f0:[fwd io]:f1 ── s1:sink
         try await FastPathLab.with(veths: [("g0", "f0"), ("f1", "s1")]) { lab in

@@ -222,6 +222,15 @@ static inline int cfp_frame_outgoing(uint8_t *frame) {
     struct sockaddr_ll_view *ll = (struct sockaddr_ll_view *)(frame + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
     return ll->pkttype == PACKET_OUTGOING;
 }
+/// The 802.1Q tag the kernel took out of a received TPACKET_V3 frame (into its metadata): 1 and its TPID
+/// and TCI, or 0 when the frame had none.
+static inline int cfp_frame_vlan(uint8_t *frame, uint16_t *tpid, uint16_t *tci) {
+    struct tpacket3_hdr *h = (struct tpacket3_hdr *)frame;
+    if (!(h->tp_status & TP_STATUS_VLAN_VALID)) return 0;
+    *tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) && h->hv1.tp_vlan_tpid ? h->hv1.tp_vlan_tpid : 0x8100;
+    *tci = h->hv1.tp_vlan_tci;
+    return 1;
+}
 /// TPACKET_V3 tx frame accessors: status (acquire), and handing a filled frame to the kernel (release).
 static inline uint32_t cfp_frame_status(uint8_t *frame) {
     return __atomic_load_n(&((struct tpacket3_hdr *)frame)->tp_status, __ATOMIC_ACQUIRE);

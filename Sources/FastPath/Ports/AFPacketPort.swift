@@ -73,9 +73,21 @@ public final class AFPacketPort: Port, @unchecked Sendable {
                 }
                 guard cache.take(1, into: burst + n) == 1 else { return n }
                 let packet = burst[n]
-                let length = Swift.min(Int(header.pointee.tp_snaplen), PacketPool.dataRoom)
-                packet.data.copyMemory(from: UnsafeRawPointer(header) + Int(header.pointee.tp_mac), byteCount: length)
-                packet.length = length
+                let frame = UnsafeRawPointer(header) + Int(header.pointee.tp_mac)
+                var tpid: UInt16 = 0, tci: UInt16 = 0
+                if cfp_frame_vlan(b + rxNext, &tpid, &tci) != 0 && header.pointee.tp_snaplen >= 12 {
+                    // The tag the kernel moved into the frame's metadata goes back after the addresses.
+                    let length = Swift.min(Int(header.pointee.tp_snaplen), PacketPool.dataRoom - 4)
+                    packet.data.copyMemory(from: frame, byteCount: 12)
+                    packet.data.storeBytes(of: tpid.bigEndian, toByteOffset: 12, as: UInt16.self)
+                    packet.data.storeBytes(of: tci.bigEndian, toByteOffset: 14, as: UInt16.self)
+                    (packet.data + 16).copyMemory(from: frame + 12, byteCount: length - 12)
+                    packet.length = length + 4
+                } else {
+                    let length = Swift.min(Int(header.pointee.tp_snaplen), PacketPool.dataRoom)
+                    packet.data.copyMemory(from: frame, byteCount: length)
+                    packet.length = length
+                }
                 rxNext += Int(header.pointee.tp_next_offset)
                 rxPacketInBlock += 1
                 n += 1
