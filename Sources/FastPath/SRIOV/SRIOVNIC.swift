@@ -202,6 +202,8 @@ final class SRIOVNIC: @unchecked Sendable {
             case .pf where pfTap >= 0:
                 _ = Glibc.write(pfTap, frame, length)
             case .pf:
+                // A frame that grew by a tag past a buffer's room is the PF's to miss, not to overflow into the next buffer.
+                guard length <= PacketPool.dataRoom else { continue }
                 var p = pool.base.bindMemory(to: PacketMeta.self, capacity: 1)
                 guard cache.take(1, into: &p) == 1 else { continue }
                 p.data.copyMemory(from: frame, byteCount: length)
