@@ -175,22 +175,26 @@ struct SRIOVNICTests {
         }
     }
 
+    /// VF 0 offers 1000-byte frames at 500/s (4 Mbit/s) for 3 s: the rate that reached the wire, in
+    /// Mbit/s, and the frames.
+    private func cappedRate(_ lab: FastPathLab, vf: String) throws -> (Double, Int) {
+        let seen = try send(lab, from: "vf0u", dst: Self.stranger, src: vf, count: 1500, size: 1000, pps: 500)["gen0"]
+        return (Double(seen?.bytes ?? 0) * 8 / 3 / 1_000_000, seen?.frames ?? 0)
+    }
+
     @Test func aRateLimitCapsTheVFsMeasuredRate() async throws {
         try await withNIC(model: "ixgbe") { lab, pf, vf in
-            // 1000-byte frames offered at 500/s (4 Mbit/s) for 3 s against a 2 Mbit/s cap: 250/s pass.
             try await accept(pf, "set port 0 vf 0 rate 2 queue_mask 1")
-            let seen = try send(lab, from: "vf0u", dst: Self.stranger, src: vf[0], count: 1500, size: 1000, pps: 500)["gen0"]
-            let mbps = Double(seen?.bytes ?? 0) * 8 / 3 / 1_000_000
-            #expect(abs(mbps - 2) <= 0.2, "measured \(mbps) Mbit/s through a 2 Mbit/s cap (\(seen?.frames ?? 0) frames)")
+            let (mbps, frames) = try cappedRate(lab, vf: vf[0])
+            #expect(abs(mbps - 2) <= 0.2, "measured \(mbps) Mbit/s through a 2 Mbit/s cap (\(frames) frames)")
         }
     }
 
     @Test func i40eMaxBandwidthCapsTheVFAndVLANTagOffRefusesTaggedFrames() async throws {
         try await withNIC(model: "i40e") { lab, pf, vf in
             try await accept(pf, "set vf tx max-bandwidth 0 0 2")
-            let seen = try send(lab, from: "vf0u", dst: Self.stranger, src: vf[0], count: 1500, size: 1000, pps: 500)["gen0"]
-            let mbps = Double(seen?.bytes ?? 0) * 8 / 3 / 1_000_000
-            #expect(abs(mbps - 2) <= 0.2, "measured \(mbps) Mbit/s through a 2 Mbit/s maximum (\(seen?.frames ?? 0) frames)")
+            let (mbps, frames) = try cappedRate(lab, vf: vf[0])
+            #expect(abs(mbps - 2) <= 0.2, "measured \(mbps) Mbit/s through a 2 Mbit/s maximum (\(frames) frames)")
             try await accept(pf, "set vf tx max-bandwidth 0 0 0")
             #expect(try send(lab, from: "vf0u", dst: Self.stranger, src: vf[0], vlan: 7)["gen0"]?.frames == 5)
             try await accept(pf, "set vf vlan tag 0 0 off")

@@ -29,7 +29,7 @@ enum TestpmdFormat {
     }
 
     /// `show vf stats P V`, as testpmd prints a VF's counters.
-    static func vfStats(port: Int, vf: Int, _ c: VFCounters) -> String {
+    static func vfStats(port: Int, vf: Int, _ c: PortCounters) -> String {
         let border = String(repeating: "#", count: 24)
         return """
 
@@ -37,7 +37,7 @@ enum TestpmdFormat {
               RX-packets: \(pad(c.rxPackets, 10)) RX-missed: \(pad(c.rxMissed, 10)) RX-bytes:  \(c.rxBytes)
               RX-errors: 0
               RX-nombuf:  \(pad(0, 10))
-              TX-packets: \(pad(c.txPackets, 10)) TX-errors: \(pad(c.txErrors, 10)) TX-bytes:  \(c.txBytes)
+              TX-packets: \(pad(c.txPackets, 10)) TX-errors: \(pad(c.txDropped, 10)) TX-bytes:  \(c.txBytes)
               \(border)############################\(border)
 
             """

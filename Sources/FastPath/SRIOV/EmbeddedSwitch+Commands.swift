@@ -63,7 +63,7 @@ extension EmbeddedSwitch {
         case .strictPriority(_, let map):
             guard (0...0xFF).contains(map) else { throw .invalid("invalid tc_bitmap 0x\(String(map, radix: 16))") }
             strictPriorityTCs = UInt8(map)
-        case .clearStats(_, let id): counters[try vf(id)] = VFCounters()
+        case .clearStats(_, let id): counters[try vf(id)] = PortCounters()
         case .showStats(_, let id): _ = try vf(id)
         case .link(_, let up): linkUp = up
         }

@@ -4,7 +4,7 @@
 struct EmbeddedSwitch: Sendable {
     /// Every VF's settings and counters.
     var vfs: [VFSettings]
-    var counters: [VFCounters]
+    var counters: [PortCounters]
     /// The PF's address, and whether it takes unicast frames addressed elsewhere (testpmd turns
     /// promiscuous mode on).
     var pfAddress: EtherAddress
@@ -23,36 +23,36 @@ struct EmbeddedSwitch: Sendable {
 
     init(vfMACs: [EtherAddress], pfAddress: EtherAddress) {
         vfs = vfMACs.map(VFSettings.init(mac:))
-        counters = Array(repeating: VFCounters(), count: vfMACs.count)
+        counters = Array(repeating: PortCounters(), count: vfMACs.count)
         credit = Array(repeating: 0, count: vfMACs.count)
         filled = Array(repeating: 0, count: vfMACs.count)
         self.pfAddress = pfAddress
     }
 
-    /// Why a VF's frame was not sent.
-    enum Drop: Error, Equatable {
-        case transmitOff, macSpoof, vlanSpoof, overRate, tagged
+    /// A VF's frame after the transmit checks: dropped, or passed with the VLAN to insert.
+    enum Admission: Equatable {
+        case dropped
+        case passed(insertVLAN: UInt16?)
     }
 
-    /// A frame VF `vf` sent, checked before it is switched: the VLAN to insert, or why it is dropped
-    /// (counted either way). `now` is in nanoseconds.
-    mutating func transmit(vf: Int, header: FrameHeader, length: Int, now: UInt64) -> Result<UInt16?, Drop> {
+    /// A frame VF `vf` sent, checked before it is switched (counted either way: a drop as a transmit
+    /// error). `now` is in nanoseconds.
+    mutating func transmit(vf: Int, header: FrameHeader, length: Int, now: UInt64) -> Admission {
         let s = vfs[vf]
-        func drop(_ why: Drop) -> Result<UInt16?, Drop> {
-            counters[vf].txErrors &+= 1
-            if why == .macSpoof || why == .vlanSpoof { counters[vf].txSpoofed &+= 1 }
-            return .failure(why)
+        func drop() -> Admission {
+            counters[vf].txDropped &+= 1
+            return .dropped
         }
-        guard s.txEnabled else { return drop(.transmitOff) }
-        if s.macAntiSpoof && !s.owns(header.source) { return drop(.macSpoof) }
-        if header.vlan != nil && !s.vlanTagging { return drop(.tagged) }
+        guard s.txEnabled else { return drop() }
+        if s.macAntiSpoof && !s.owns(header.source) { return drop() }
+        if header.vlan != nil && !s.vlanTagging { return drop() }
         var insert: UInt16? = nil
         var vlan = header.vlan
         if s.insertVLAN != 0 && header.vlan == nil {
             insert = s.insertVLAN
             vlan = s.insertVLAN
         }
-        if s.vlanAntiSpoof, let v = vlan, v != s.insertVLAN, !s.vlans.contains(v) { return drop(.vlanSpoof) }
+        if s.vlanAntiSpoof, let v = vlan, v != s.insertVLAN, !s.vlans.contains(v) { return drop() }
         if let rate = s.bytesPerSecond {
             // A bucket of 10 ms worth (at least one full frame), filled at the rate.
             let depth = max(rate / 100, 1518)
@@ -60,12 +60,12 @@ struct EmbeddedSwitch: Sendable {
             credit[vf] = min(depth, credit[vf] + Double(now &- filled[vf]) * rate / 1e9)
             filled[vf] = now
             let bytes = Double(length + (insert == nil ? 0 : 4))
-            guard credit[vf] >= bytes else { return drop(.overRate) }
+            guard credit[vf] >= bytes else { return drop() }
             credit[vf] -= bytes
         }
         counters[vf].txPackets &+= 1
         counters[vf].txBytes &+= UInt64(length + (insert == nil ? 0 : 4))
-        return .success(insert)
+        return .passed(insertVLAN: insert)
     }
 
     /// Where a frame from `from` goes. A unicast frame for a VF's address goes to that VF alone; from

@@ -4,7 +4,7 @@ struct FrameHeader: Sendable {
     let destination: EtherAddress
     let source: EtherAddress
     /// The VLAN id of an 802.1Q tag right after the addresses, if there is one.
-    let vlan: UInt16?
+    private(set) var vlan: UInt16?
 
     /// Nil for a frame too short to carry an Ethernet header (or a tag it announces).
     init?(_ frame: UnsafeRawPointer, length: Int) {
@@ -18,6 +18,13 @@ struct FrameHeader: Sendable {
         } else {
             vlan = nil
         }
+    }
+
+    /// The same frame with `vlan`'s tag inserted.
+    func tagged(_ vlan: UInt16) -> FrameHeader {
+        var h = self
+        h.vlan = vlan
+        return h
     }
 
     /// ff:ff:ff:ff:ff:ff.

@@ -1,4 +1,3 @@
-import CFastPath
 import Glibc
 
 /// The emulated SR-IOV NIC of a kernel PF (`labrunner nic sriov`), as the virtual lab runs it for a
@@ -28,15 +27,10 @@ public enum KernelPFNIC {
     /// Runs the NIC; `ready` is called once it serves (the wire and the PF's TAP open).
     public static func run(model: NICModel, uplink: String, pf: String, vfs: [VF], ready: () -> Void) throws(FastPathError) {
         let signals = SignalPipe.install()
-        var mac = [UInt8](repeating: 0, count: 6)
-        let r = cfp_if_mac(uplink, &mac)
-        guard r == 0 else { throw .system("the wire \(uplink)", -r) }
-        let wire = EtherAddress(mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
-        let macs = vfs.enumerated().map { k, vf in
-            vf.mac ?? EtherAddress(mac[0] | 0x02, mac[1], mac[2], mac[3], mac[4], mac[5] &+ UInt8(truncatingIfNeeded: k + 1))
-        }
         let pool = try PacketPool(count: 256)
-        let nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfs.map(\.interface), vfMACs: macs, pfAddress: wire, kernelPF: pf, pool: pool)
+        var macs: [Int: EtherAddress] = [:]
+        for (k, vf) in vfs.enumerated() { macs[k] = vf.mac }
+        let nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfs.map(\.interface), vfMACs: macs, kernelPF: pf, pool: pool)
         ready()
         var fd = pollfd(fd: signals, events: Int16(POLLIN), revents: 0)
         while SignalPipe.drain(signals).isEmpty { _ = poll(&fd, 1, -1) }

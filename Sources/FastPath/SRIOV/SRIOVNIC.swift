@@ -32,19 +32,26 @@ final class SRIOVNIC: @unchecked Sendable {
     private let copy: UnsafeMutableRawPointer
     private static let room = 2048 + 8
 
-    /// Opens the wire (which must exist) and starts the NIC; VF interfaces may come later. With
-    /// `kernelPF`, the PF is a TAP interface of that name, with `pfAddress`.
+    /// Opens the wire (which must exist) and starts the NIC; VF interfaces may come later. The PF takes
+    /// the wire's address, VF K `vfMACs[K]` or, as a PF driver makes them, the PF's with its last byte
+    /// moved on by K + 1 (locally administered). With `kernelPF`, the PF is a TAP interface of that name.
     init(
-        model: NICModel, uplink: String, vfInterfaces: [String], vfMACs: [EtherAddress], pfAddress: EtherAddress, kernelPF: String? = nil,
-        pool: PacketPool
+        model: NICModel, uplink: String, vfInterfaces: [String], vfMACs: [Int: EtherAddress] = [:], kernelPF: String? = nil, pool: PacketPool
     ) throws(FastPathError) {
+        var wire = [UInt8](repeating: 0, count: 6)
+        let r = cfp_if_mac(uplink, &wire)
+        guard r == 0 else { throw .system("emulated SR-IOV NIC: its wire \(uplink)", -r) }
+        let pfAddress = EtherAddress(wire[0], wire[1], wire[2], wire[3], wire[4], wire[5])
+        let macs = vfInterfaces.indices.map { k in
+            vfMACs[k] ?? EtherAddress(wire[0] | 0x02, wire[1], wire[2], wire[3], wire[4], wire[5] &+ UInt8(truncatingIfNeeded: k + 1))
+        }
         self.model = model
         self.uplink = uplink
         self.vfInterfaces = vfInterfaces
         self.pool = pool
         toPF = try PacketRing(capacity: 1024)
         fromPF = try PacketRing(capacity: 1024)
-        var fabric = EmbeddedSwitch(vfMACs: vfMACs, pfAddress: pfAddress)
+        var fabric = EmbeddedSwitch(vfMACs: macs, pfAddress: pfAddress)
         vfSockets = Array(repeating: -1, count: vfInterfaces.count)
         let s = cfp_raw_open(uplink)
         guard s >= 0 else { throw .system("emulated SR-IOV NIC: its wire \(uplink)", -s) }
@@ -175,27 +182,36 @@ final class SRIOVNIC: @unchecked Sendable {
             state.withLock { $0.mailbox(vf: i, operation, mac: mac) }
             return
         }
-        let destinations: [SwitchPort]? = state.withLock { s in
+        // One decision per frame, under the lock: whether it passes, the tag it gets, and which
+        // functions take it (a VF, with or without its tag).
+        let plan: (insert: UInt16?, targets: [(port: SwitchPort, strip: Bool)])? = state.withLock { s in
+            var insert: UInt16? = nil
             if case .vf(let i) = from {
-                switch s.transmit(vf: i, header: header, length: length, now: now) {
-                case .failure: return nil
-                case .success(let insert):
-                    if let vlan = insert {
-                        // The tag goes after the addresses: move them 4 bytes forward into the room.
-                        buffer.copyMemory(from: frame, byteCount: 12)
-                        frame = buffer
-                        frame.storeBytes(of: UInt16(0x8100).bigEndian, toByteOffset: 12, as: UInt16.self)
-                        frame.storeBytes(of: vlan.bigEndian, toByteOffset: 14, as: UInt16.self)
-                        length += 4
-                    }
-                }
-            } else if from == .uplink && !s.linkUp {
-                return nil
+                guard case .passed(let tag) = s.transmit(vf: i, header: header, length: length, now: now) else { return nil }
+                insert = tag
             }
-            return s.destinations(from: from, header: header)
+            let seen = insert.map { header.tagged($0) } ?? header
+            let sent = length + (insert == nil ? 0 : 4)
+            return (
+                insert,
+                s.destinations(from: from, header: seen).compactMap { d -> (port: SwitchPort, strip: Bool)? in
+                    guard case .vf(let j) = d else { return (d, false) }
+                    guard vfSockets[j] >= 0 else { return nil }
+                    let verdict = s.receive(vf: j, header: seen, length: sent)
+                    return verdict.take ? (d, verdict.strip) : nil
+                }
+            )
         }
-        guard let destinations, let tagged = FrameHeader(frame, length: length) else { return }
-        for destination in destinations {
+        guard let plan else { return }
+        if let vlan = plan.insert {
+            // The tag goes after the addresses: move them 4 bytes forward into the room.
+            buffer.copyMemory(from: frame, byteCount: 12)
+            frame = buffer
+            frame.storeBytes(of: UInt16(0x8100).bigEndian, toByteOffset: 12, as: UInt16.self)
+            frame.storeBytes(of: vlan.bigEndian, toByteOffset: 14, as: UInt16.self)
+            length += 4
+        }
+        for (destination, strip) in plan.targets {
             switch destination {
             case .uplink:
                 _ = send(uplinkSocket, frame, length, Int32(MSG_DONTWAIT))
@@ -210,10 +226,7 @@ final class SRIOVNIC: @unchecked Sendable {
                 p.length = length
                 if toPF.enqueue(&p, count: 1) == 0 { cache.give(p) }
             case .vf(let i):
-                guard vfSockets[i] >= 0 else { continue }
-                let verdict = state.withLock { s in s.receive(vf: i, header: tagged, length: length) }
-                guard verdict.take else { continue }
-                if verdict.strip {
+                if strip {
                     copy.copyMemory(from: frame, byteCount: 12)
                     (copy + 12).copyMemory(from: frame + 16, byteCount: length - 16)
                     _ = send(vfSockets[i], copy, length - 4, Int32(MSG_DONTWAIT))

@@ -19,15 +19,7 @@ public final class SRIOVPort: Port, @unchecked Sendable {
     ) throws(FastPathError) {
         self.deviceName = deviceName
         self.devargs = devargs
-        var mac = [UInt8](repeating: 0, count: 6)
-        let r = cfp_if_mac(uplink, &mac)
-        guard r == 0 else { throw .system("\(deviceName): the wire \(uplink)", -r) }
-        let pf = EtherAddress(mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
-        // VF K's address starts as the PF's with its last byte moved on by K + 1, as a PF driver makes them.
-        let macs = vfInterfaces.indices.map { k in
-            vfMACs[k] ?? EtherAddress(mac[0] | 0x02, mac[1], mac[2], mac[3], mac[4], mac[5] &+ UInt8(truncatingIfNeeded: k + 1))
-        }
-        nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfInterfaces, vfMACs: macs, pfAddress: pf, pool: pool)
+        nic = try SRIOVNIC(model: model, uplink: uplink, vfInterfaces: vfInterfaces, vfMACs: vfMACs, pool: pool)
     }
 
     public var macAddress: EtherAddress {
@@ -61,7 +53,7 @@ public final class SRIOVPort: Port, @unchecked Sendable {
     /// Carries out a VFd command on the NIC; the output `show vf stats` prints (else nothing).
     public func execute(_ command: VFCommand, port: Int) throws(FastPathError) -> String {
         guard nic.model.supports(command) else {
-            if case .showStats(_, let vf) = command { return "function not implemented\n" + TestpmdFormat.vfStats(port: port, vf: vf, VFCounters()) }
+            if case .showStats(_, let vf) = command { return "function not implemented\n" + TestpmdFormat.vfStats(port: port, vf: vf, PortCounters()) }
             throw .invalid("function not implemented")
         }
         return try nic.withSwitch { (s: inout EmbeddedSwitch) throws(FastPathError) -> String in

@@ -32,8 +32,8 @@ struct VhostKernel {
             return .outOfOrder("\(what): \(String(cString: strerror(code)))")
         }
         for pair in 0..<queuePairs {
-            let t = cfp_tap_open_vnet(
-                pair == 0 ? tap : String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), &name, queuePairs > 1 ? 1 : 0, 12)
+            // Later queues attach to the interface the first one made.
+            let t = cfp_tap_open_vnet(pair == 0 ? tap : Self.text(name), &name, queuePairs > 1 ? 1 : 0, 12)
             guard t >= 0 else { throw fail("the TAP interface \(tap) for vhost-net", -t) }
             taps.append(t)
             let d = cfp_vhost_open(path)
@@ -48,10 +48,13 @@ struct VhostKernel {
             let s = cfp_vhost_set_features(d, VhostFeatures.version1)
             guard s == 0 else { throw fail("VHOST_SET_FEATURES", -s) }
         }
-        interface = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        interface = Self.text(name)
         self.devices = devices
         self.taps = taps
     }
+
+    /// A NUL-terminated interface name.
+    private static func text(_ name: [CChar]) -> String { String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
 
     /// Gives every instance the memory regions (address, size) and pair `p`'s two rings: `layout(q)`
     /// is virtqueue q's descriptor table, used and available rings; `kicks[q]`/`calls[q]` its eventfds.

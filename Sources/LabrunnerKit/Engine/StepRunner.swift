@@ -117,7 +117,7 @@ struct StepRunner {
         case .forwarderCommand(let role, let text): return try await command(forwarder: role, text)
         case .vmStart(let role, let argv, let memoryPath): return try await startVM(role, argv: argv, memoryPath: memoryPath)
         case .vmStop(let role): return try await stopVM(role)
-        case .vmNIC(let role, _, let commands): return try await hotplug(role, commands)
+        case .vmNIC(let role, let plug, let commands): return try await hotplug(role, commands, unplugging: !plug)
         case .qmp(let json, let migration): return try await monitor(.qmp(json), migration: migration)
         case .hmp(let line, let migration): return try await monitor(.hmp(line), migration: migration)
         case .libvirt(let call): return try await libvirt(call)

@@ -25,12 +25,12 @@ extension StepRunner {
     /// Sends a hot-plug's QMP commands in order; returns their replies, a line each. An unplug ends when
     /// the device is gone: `device_del` only asks the guest to let it go, and a migration started
     /// before it has would carry a device the destination lacks (and fail).
-    func hotplug(_ role: String, _ commands: [JSONValue]) async throws -> StepOutput {
+    func hotplug(_ role: String, _ commands: [JSONValue], unplugging: Bool) async throws -> StepOutput {
         let monitor = try await context.monitor(for: role)
         var replies: [String] = []
-        for command in commands {
-            replies.append(try await monitor.execute(command, timeout: timeout))
-            guard command["execute"]?.string == "device_del", let id = command["arguments"]?["id"]?.string else { continue }
+        for command in commands { replies.append(try await monitor.execute(command, timeout: timeout)) }
+        // An unplug's device_del names the device that must go.
+        if unplugging, let id = commands.last?["arguments"]?["id"]?.string {
             let probe = JSONValue.object([
                 ("execute", .string("qom-get")),
                 ("arguments", .object([("path", .string("/machine/peripheral/\(id)")), ("property", .string("type"))])),
