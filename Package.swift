@@ -23,17 +23,22 @@ let package = Package(
         .target(name: "CFastPath"),
         .target(name: "CAllocCounter"),
         .target(name: "FastPath", dependencies: ["CFastPath", "TestpmdCommands"]),
-        .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "CAllocCounter"]),
+        .target(
+            name: "FastPathCLI",
+            dependencies: ["FastPath", "Scenarios", "CSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "FastPathTool", dependencies: ["FastPath", "FastPathCLI", "CAllocCounter"]),
         .systemLibrary(name: "CLibSSH2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibvirt", providers: [.apt(["libvirt-dev"])]),
         .target(
             name: "LabrunnerKit",
-            dependencies: ["Scenarios", "FastPath", "CSystem", "CLibSSH2", "CLibvirt", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Scenarios", "FastPath", "FastPathCLI", "CSystem", "CLibSSH2", "CLibvirt", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "Labrunner",
             dependencies: [
                 "LabrunnerKit",
+                "FastPathCLI",
                 "Scenarios",
                 "FastPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,7 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"], exclude: ["Golden"]),
         .testTarget(name: "FastPathTests", dependencies: ["FastPath", "TestpmdCommands"]),
-        .testTarget(name: "LabrunnerTests", dependencies: ["LabrunnerKit", "Scenarios"], exclude: ["Fixtures"]),
+        .testTarget(name: "LabrunnerTests", dependencies: ["LabrunnerKit", "FastPathCLI", "Scenarios"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

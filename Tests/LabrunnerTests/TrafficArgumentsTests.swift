@@ -1,7 +1,7 @@
 import FastPath
 import Testing
 
-@testable import LabrunnerKit
+@testable import FastPathCLI
 
 /// `labrunner traffic` converts its options once, and a background run gets the same profile back
 /// from the options written from it.

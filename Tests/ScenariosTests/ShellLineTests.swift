@@ -71,7 +71,7 @@ import Testing
             return
         }
         #expect(line == "echo 'x'\\''; touch /tmp/p; echo '\\''<y>&'")
-        guard case .traffic(let traffic) = try PlannedAction.traffic(Shell.join(["labrunner", "traffic", "--dst-mac", "${cap}"])).resolving(lookup)
+        guard case .traffic(let traffic, _) = try PlannedAction.traffic(Shell.join(["labrunner", "traffic", "--dst-mac", "${cap}"])).resolving(lookup)
         else {
             Issue.record("traffic")
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FastPathCLI
 import Foundation
 import LabrunnerKit
 

@@ -1,8 +1,9 @@
+import FastPathCLI
 import Foundation
 
 /// labrunner's FastPath as it goes to an SSH lab host: the standalone `fastpath` binary, every shared
 /// library it loads, the dynamic loader (the host's own glibc may be older than the one it was built
-/// against), and a `labrunner` wrapper that runs `labrunner fastpath …` from them — the parts the
+/// against), and a `labrunner` wrapper that runs `labrunner fastpath|pdump|traffic …` from them — the parts the
 /// virtual lab's guests get on their disk. Its build is the digest of its files' digests.
 struct FastPathBundle: Sendable {
     /// One file: where it is here, its path inside the bundle, its SHA-256 and mode.
@@ -21,16 +22,16 @@ struct FastPathBundle: Sendable {
     /// The first 16 hex digits of the manifest's SHA-256: the copy's directory is named after it.
     var build: String { String(SHA256.hex(Array(manifest.utf8)).prefix(16)) }
 
-    /// The wrapper a copied FastPath is started through: the planned line's `labrunner fastpath …`.
-    static let wrapper = #"""
+    /// The wrapper a copied FastPath is started through: the planned lines' `labrunner fastpath|pdump|traffic …`.
+    /// The binary sees the wrapper as its argv[0], so it answers only those words, and a generator it starts
+    /// in the background runs through the wrapper again.
+    static let wrapper = """
         #!/bin/sh
-        # labrunner's FastPath, copied here by a labrunner run: this copy runs only `labrunner fastpath …`.
+        # labrunner's FastPath, copied here by a labrunner run: this copy runs only \(StandaloneCommand.usage)
         dir=$(dirname "$(readlink -f "$0")")
-        [ "$1" = fastpath ] || { echo "this copy of labrunner runs only: labrunner fastpath …" >&2; exit 2; }
-        shift
-        exec "$dir/lib/loader" --library-path "$dir/lib" "$dir/fastpath" "$@"
+        exec "$dir/lib/loader" --library-path "$dir/lib" --argv0 "$dir/labrunner" "$dir/fastpath" "$@"
 
-        """#
+        """
 
     /// The bundle of the `fastpath` binary at `binary`; the wrapper is written into `scratch`.
     static func of(_ binary: String, scratch: URL) async throws -> FastPathBundle {

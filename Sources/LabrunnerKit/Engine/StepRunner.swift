@@ -100,12 +100,12 @@ struct StepRunner {
         switch action {
         case .run(let line, let session?): return try await converse(session, line, waitingFor: nil)
         case .run(let line, nil), .poll(let line): return try await shell(line)
-        case .traffic(let line):
-            let output = try await shell(line)
+        case .traffic(let line, let copyTo):
+            let output = try await generate(line, copyTo: copyTo)
             await context.recordTraffic(of: step.id, in: output.stdout)
             return output
-        case .search(let line):
-            let output = try await shell(line)
+        case .search(let line, let copyTo):
+            let output = try await generate(line, copyTo: copyTo)
             await context.recordTrials(of: step.id, in: output.stdout)
             return output
         case .send(let text, let session, let prompt):

@@ -1,3 +1,4 @@
+import FastPathCLI
 import Foundation
 import Scenarios
 
@@ -9,7 +10,7 @@ struct RunManifest {
 
     /// Gathers it (running a few version commands on this machine).
     static func collect(graph: StepGraph, sources: [SourceFile], labFile: String?) async -> RunManifest {
-        let installation = Installation(startedAs: ProcessInfo.processInfo.arguments.first ?? "labrunner")
+        let installation = Installation.current
         let git = ["git", "-C", installation.directory]
         let commit = await output(git + ["rev-parse", "HEAD"])
         let dirty = await output(git + ["status", "--porcelain", "--untracked-files=no"])

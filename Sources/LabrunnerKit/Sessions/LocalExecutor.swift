@@ -1,3 +1,4 @@
+import FastPathCLI
 import Foundation
 
 #if canImport(Glibc)

@@ -25,11 +25,12 @@ public enum PlannedAction: Sendable {
     case forwarderStart(role: String, line: String, copyTo: String? = nil)
     /// A testpmd runtime command to a running forwarder role.
     case forwarderCommand(role: String, text: String)
-    /// The traffic generator: this shell line on the generator's host.
-    case traffic(String)
-    /// The generator's throughput search: this shell line on its host; its trials go to the run's
-    /// `trials.jsonl`.
-    case search(String)
+    /// The traffic generator: this shell line on the generator's host. With `copyTo` (a role bound to an
+    /// SSH lab host), it runs from the FastPath put there as for `forwarderStart`.
+    case traffic(String, copyTo: String? = nil)
+    /// The generator's throughput search: this shell line on its host (`copyTo` as for traffic); its
+    /// trials go to the run's `trials.jsonl`.
+    case search(String, copyTo: String? = nil)
     /// Wait this many seconds.
     case sleep(seconds: Double)
     /// Poll this shell line on the target until it succeeds (it carries its own time limit).
@@ -92,8 +93,8 @@ public enum PlannedAction: Sendable {
         case .vmNIC(let role, let plug, let commands): resolved = .vmNIC(role: role, plug: plug, commands: commands.map { $0.mappingStrings(r) })
         case .forwarderStart(let role, let line, let copyTo): resolved = .forwarderStart(role: role, line: shell(line), copyTo: copyTo)
         case .forwarderCommand(let role, let text): resolved = .forwarderCommand(role: role, text: r(text))
-        case .traffic(let line): resolved = .traffic(shell(line))
-        case .search(let line): resolved = .search(shell(line))
+        case .traffic(let line, let copyTo): resolved = .traffic(shell(line), copyTo: copyTo)
+        case .search(let line, let copyTo): resolved = .search(shell(line), copyTo: copyTo)
         case .poll(let line): resolved = .poll(shell(line))
         case .copy(let source, let destination, let mode): resolved = .copy(source: r(source), destination: r(destination), mode: mode)
         case .vmStop, .sleep, .block, .unbound: resolved = self

@@ -60,14 +60,12 @@ struct StepPlanner {
         resolve(DomainXML(role: role, qemu: QEMUCommandLine(role: role, lab: lab, host: host, runsForwarder: runsForwarder(role))).xml)
     }
 
-    /// The SSH lab host that labrunner's own FastPath (the lab's `fastpath` left at `labrunner fastpath`)
-    /// must reach for this line: the host role it runs on, when that is no namespace. A VM's forwarder
-    /// gets its FastPath from its disk; a lab that names its own fastpath binary has installed it.
-    func fastPathCopyHost(_ line: ForwarderCommandLine) -> LabHost? {
-        guard line.program == "fastpath", lab.fastpathPath == "labrunner fastpath", let placement = line.placement, placement.kind == .host,
-            let host = labHost(for: placement.name.value), host.namespace == nil
-        else { return nil }
-        return host
+    /// Where labrunner's own FastPath (the lab's `fastpath` left at `labrunner fastpath`) must be put for
+    /// a program that runs on role `name`'s lab host, when that is an SSH host (no namespace): the role to
+    /// copy it to, and what the plan says of it. A lab that names its own fastpath binary has installed it.
+    func fastPathCopy(on name: String?) -> (role: String, note: String)? {
+        guard lab.fastpathPath == "labrunner fastpath", let name, let host = labHost(for: name), host.namespace == nil else { return nil }
+        return (name, "FastPath: the host's labrunner at this labrunner's version, else copied to \(host.workdir)/fastpath-<build>")
     }
 
     /// A forwarder role's command line, for the host it runs on (its DPDK release, when the lab says).
@@ -172,16 +170,22 @@ struct StepPlanner {
                 if let dpdk = line.dpdk, line.program == "testpmd" { target += ", written for DPDK \(dpdk)" }
                 for vdev in line.vhostNetStandIns { target += ", \(vdev.split(separator: ",")[0]) stands in as a tap port: the host has no vhost-net" }
                 for pf in line.emulatedPFs where line.role.forwarder?.allow.contains(pf.pci) == true { target += ", \(pf.summary)" }
-                if let h = fastPathCopyHost(line) {
-                    copyTo = line.placement?.name.value
-                    target += ", FastPath: the host's labrunner at this labrunner's version, else copied to \(h.workdir)/fastpath-<build>"
+                // A VM's forwarder gets its FastPath from its disk.
+                if line.program == "fastpath", let placement = line.placement, placement.kind == .host,
+                    let copy = fastPathCopy(on: placement.name.value)
+                {
+                    copyTo = copy.role
+                    target += ", \(copy.note)"
                 }
             }
             action = .forwarderStart(role: name.value, line: command, copyTo: copyTo)
             if let session = onName.flatMap(scenario.session) { target = "session \(session.name.value) on \(session.on.value) (\(target))" }
         case .traffic(let spec):
             command = resolve(Shell.join(TrafficCommandLine(spec: spec, generator: onName.flatMap(scenario.role)).arguments))
-            action = spec.search != nil ? .search(command) : .traffic(command)
+            // The generator is FastPath's: on an SSH host it runs from the same copy as a forwarder there.
+            let copy = fastPathCopy(on: onName)
+            if let copy { target += ", \(copy.note)" }
+            action = spec.search != nil ? .search(command, copyTo: copy?.role) : .traffic(command, copyTo: copy?.role)
         case .wait(let spec):
             if let until = spec.until {
                 let every = spec.every.map { $0.converted(to: .s) } ?? 1

@@ -11,19 +11,22 @@ extension StepRunner {
         guard let name = step.on, context.graph.sessions[name] != nil else {
             throw StepError.setup("start forwarder \(role) on a session (on: <session>), where its prompt can answer")
         }
-        var typed = line
-        var origin = ""
-        if let copyTo {
-            let source = try await context.fastPath(on: copyTo, within: timeout)
-            // The planned line starts with `labrunner fastpath`: the copy's wrapper takes the same words.
-            if let directory = source.directory { typed = Shell.quote(directory) + "/" + line }
-            origin = "FastPath: " + (source.directory.map { "\(source == .copied($0) ? "copied to" : "found in") \($0)" } ?? "the host's own labrunner")
-        }
+        let (typed, origin) = try await fastPathLine(line, copyTo: copyTo)
         var output = try await converse(name, typed, waitingFor: Self.forwarderPrompt)
         await context.forwarderStarted(role, on: name)
         output.stdout += output.prompt  // what the terminal shows: the start-up lines, then the prompt
         output.stderr = origin
         return output
+    }
+
+    /// A planned `labrunner fastpath|traffic …` line as it runs on its host: from the FastPath put on
+    /// the SSH host of role `copyTo` (whose wrapper takes the same words), unless the host's own
+    /// labrunner is this version; and where FastPath came from, for the step's stderr.
+    func fastPathLine(_ line: String, copyTo: String?) async throws -> (line: String, origin: String) {
+        guard let copyTo else { return (line, "") }
+        let source = try await context.fastPath(on: copyTo, within: timeout)
+        let origin = "FastPath: " + (source.directory.map { "\(source == .copied($0) ? "copied to" : "found in") \($0)" } ?? "the host's own labrunner")
+        return (source.directory.map { Shell.quote($0) + "/" + line } ?? line, origin)
     }
 
     /// Sends a runtime command to a running forwarder; quit returns to the shell, every other command

@@ -12,6 +12,15 @@ extension StepRunner {
         return StepOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
     }
 
+    /// Runs the traffic generator's line on the step's host (from FastPath's copy there, with `copyTo`);
+    /// where FastPath came from goes before what the generator printed on stderr.
+    func generate(_ line: String, copyTo: String?) async throws -> StepOutput {
+        let (typed, origin) = try await fastPathLine(line, copyTo: copyTo)
+        var output = try await shell(typed)
+        if !origin.isEmpty { output.stderr = origin + "\n" + output.stderr }
+        return output
+    }
+
     /// Waits `seconds`.
     func sleep(_ seconds: Double) async throws -> StepOutput {
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))

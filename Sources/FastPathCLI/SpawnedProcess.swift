@@ -7,20 +7,21 @@ import Glibc
 
 /// A child process started with posix_spawn in its own process group (never fork(): unsafe in a
 /// threaded Swift process), so a timeout or Ctrl-C can kill it and everything it started.
-final class SpawnedProcess: @unchecked Sendable {
+package final class SpawnedProcess: @unchecked Sendable {
     /// Process id; also the process group id.
-    let pid: pid_t
+    package let pid: pid_t
 
     private init(pid: pid_t) { self.pid = pid }
 
     /// Why spawning failed.
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
+    package struct SpawnError: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Spawns `argv` (looked up in PATH) with the given fds as stdin/stdout/stderr.
     /// `setsid` makes it a session leader whose controlling terminal is `tty` (for PTY sessions).
-    static func spawn(
+    package static func spawn(
         _ argv: [String], stdin: Int32, stdout: Int32, stderr: Int32, closeInChild: [Int32] = [],
         setsid tty: String? = nil, environment: [String: String]? = nil
     ) throws -> SpawnedProcess {
@@ -67,12 +68,12 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Sends a signal to the whole process group.
-    func signalGroup(_ signal: Int32) {
+    package func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
     }
 
     /// Blocks until the process exits and returns its status (128+N for signal N). Call off the cooperative pool.
-    func waitBlocking() -> Int32 {
+    package func waitBlocking() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7F

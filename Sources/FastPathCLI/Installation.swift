@@ -1,8 +1,12 @@
 import Foundation
 
 /// Where this labrunner is installed: its own executable, and the `fastpath` binary built next to it.
-/// The command line resolves it once, from the path the process was started by, and hands it on.
+/// The command line resolves it once, from the path the process was started by, and hands it on. In a
+/// copy of FastPath on a lab host, the executable is the copy's `labrunner` wrapper.
 package struct Installation: Sendable {
+    /// This process's own installation: the one place the binary's path is read from argv.
+    package static let current = Installation(startedAs: CommandLine.arguments[0])
+
     /// The running labrunner binary, symlinks resolved.
     package let executable: String
 

@@ -1,12 +1,12 @@
 import ArgumentParser
 import FastPath
 import Foundation
-import LabrunnerKit
 import Scenarios
 
-/// `labrunner traffic run|start|stop --port IF …`
-struct TrafficCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `labrunner traffic run|start|lap|stop|search --port IF …`, in labrunner and in the standalone `fastpath`
+/// (what a copy of FastPath on a lab host runs).
+package struct TrafficCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "traffic",
         abstract:
             "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms)."
@@ -59,14 +59,16 @@ struct TrafficCommand: ParsableCommand {
         return a
     }
 
-    func validate() throws {
+    package init() {}
+
+    package func validate() throws {
         do {
             let profile = try arguments.profile()
             if action == .search { _ = try arguments.searchSettings(maxRate: profile.rate) }
         } catch { throw ValidationError(error.description) }
     }
 
-    func run() throws {
+    package func run() throws {
         let runner = TrafficRunner(installation: .current, port: port)
         do {
             switch action {
