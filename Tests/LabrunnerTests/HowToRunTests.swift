@@ -182,6 +182,50 @@ import Testing
         #expect(lab.leftoverProcesses().isEmpty)
     }
 
+    /// The virtual lab in SSH mode, as a real lab is reached: pdump and PVP pass with every step on a
+    /// host sent over SSH (from the lab's client namespace, to the sshd in each host's namespace): the
+    /// forwarders, pdump and the generator run from the hosts' own labrunner there, PVP's QEMU runs on
+    /// its host with its monitor and console relayed over SSH; nothing is left behind.
+    @Test(arguments: ["pdump", "pvp"]) func aHowToRunsOnTheVirtualLabInSSHMode(howTo: String) throws {
+        #expect(FileManager.default.fileExists(atPath: "\(MigrationTests.guest)/fastpath.img"), "run: labrunner lab build-guest")
+        let lab = try LabFixture(
+            guest: MigrationTests.guest, capabilities: ["af_packet", "pcap", "pdump", "vhost-user", "memfd", "hugepages"], overSSH: true)
+        defer { lab.tearDown() }
+        let file = CLI.root.appendingPathComponent("scenarios/\(howTo).yaml").path
+        let options =
+            howTo == "pdump"
+            ? ["--set", "capture_file=\(lab.directory.path)/capture.pcap"]
+            : ["--set", "rate=2kpps", "--set", "duration=2s", "--set", "acceptable_loss=1%"]
+        let plan = CLI.run(["plan", file, "--lab", lab.lab.path] + options)
+        #expect(plan.stdout.contains("ssh: an sshd in every host's namespace; labrunner reaches the hosts only over SSH, from \(lab.prefix).ssh"))
+        let result = lab.runBootingGuests(file, options)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)\n\(result.status == 0 ? "" : lab.evidence())")
+        #expect(result.stdout.contains(howTo == "pdump" ? "8 passed" : "17 passed"), "\(result.stdout)")
+        // Every step that ran on a host went over SSH (the plan's targets of the steps that passed); none
+        // entered a namespace.
+        let planned = CLI.run(["plan", file, "--lab", lab.lab.path, "--format", "json"] + options)
+        let planSteps = try #require(try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as? [String: Any])["steps"] as? [[String: Any]]
+        let passed = Set(
+            try #require(try lab.runJSON()["steps"] as? [[String: Any]]).filter { $0["status"] as? String == "passed" }.compactMap { $0["id"] as? String })
+        let targets = (planSteps ?? []).filter { passed.contains($0["id"] as? String ?? "") }.compactMap { $0["target"] as? String }
+        #expect(!targets.isEmpty && !targets.contains { $0.contains("ip netns exec") }, "\(targets)")
+        #expect(targets.filter { $0.contains("(ssh root@198.51.100.") || $0.hasPrefix("ssh root@198.51.100.") }.count >= 5, "\(targets)")
+        let log = try String(contentsOf: try lab.runDirectory().appendingPathComponent("labrunner.log"), encoding: .utf8)
+        #expect(log.contains("ssh: connected to root@198.51.100.10:22") && log.contains("ssh: connected to root@198.51.100.11:22"), "\(log.prefix(2000))")
+        let traffic = try lab.stepLog("traffic")
+        #expect(traffic.contains("FastPath: the host's own labrunner"), "\(traffic)")
+        if howTo == "pvp" {
+            // QEMU ran on the host, its log brought back into the run directory.
+            let qemuLog = try lab.runDirectory().appendingPathComponent("vms/vm.log")
+            #expect(FileManager.default.fileExists(atPath: qemuLog.path))
+            #expect(
+                try String(contentsOf: try lab.runDirectory().appendingPathComponent("ledger.jsonl"), encoding: .utf8).contains("vm on ssh root@198.51.100.10"))
+        }
+        #expect(lab.namespaces().isEmpty)
+        #expect(lab.leftoverProcesses().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(lab.directory.path)/work/ssh"))
+    }
+
     /// PVP as the benchmark: the search finds the TCG guest's NDR and PDR from the same trials, every
     /// trial in trials.jsonl (the final ones 10 s long).
     @Test func pvpSearchFindsTheNDRThePathHolds() throws {

@@ -10,13 +10,15 @@ struct LabFixture {
     /// `capabilities`: what the lab offers beyond TCG and TAP.
     /// `memoryBacking`: the lab's guest memory backing, if not the virtual lab's default (memfd).
     /// `emulate`: the parts the lab emulates (`flow-steering`).
-    init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil, emulate: [String] = []) throws {
+    /// `overSSH`: the lab in SSH mode (an sshd in each host's namespace, reached only over SSH).
+    init(guest: String? = nil, capabilities: [String] = [], memoryBacking: String? = nil, emulate: [String] = [], overSSH: Bool = false) throws {
         prefix = "lt" + String(UUID().uuidString.prefix(6)).lowercased()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("labrunner-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let boot =
             (guest.map { ", guest_kernel: \($0)/vmlinux, guest_initrd: \($0)/initrd.img, guest_fastpath: \($0)/fastpath.img" } ?? "")
             + (memoryBacking.map { ", memory_backing: \($0)" } ?? "") + (emulate.isEmpty ? "" : ", emulate: [\(emulate.joined(separator: ", "))]")
+            + (overSSH ? ", reach: ssh" : "")
         try """
         name: test-lab
         kind: virtual
@@ -46,7 +48,9 @@ struct LabFixture {
     /// bug QEMU 10.0.2 shows now and then while a guest boots (`qemuBug`; 6 times in 40-odd CI runs of
     /// the guest tests, always before the guest's shell came up): a QEMU crash, not labrunner's failure,
     /// so it is reported on standard error and the test judges the second run alone.
-    func runBootingGuests(_ file: String, _ options: String...) -> CLI.Output {
+    func runBootingGuests(_ file: String, _ options: String...) -> CLI.Output { runBootingGuests(file, options) }
+
+    func runBootingGuests(_ file: String, _ options: [String]) -> CLI.Output {
         let first = run(file, options)
         guard first.status != 0, !CLI.shell("grep -rls '\(Self.qemuBug)' \(directory.path)").isEmpty else { return first }
         FileHandle.standardError.write(Data("QEMU died of its TCG assertion (\(Self.qemuBug)) in \(file): running it once more\n".utf8))

@@ -456,7 +456,7 @@ import Testing
         let (process, out, err) = try CLI.start(["run", "\(d)/drop.yaml", "--lab", "\(d)/lab.yaml", "--report", "\(d)/runs"])
         let partialGrew = CLI.waitUntil(20) { !CLI.shell("find \(d)/remote -name '.big.bin.labrunner-partial-*' -size +100k").isEmpty }
         // Every connection sshd serves ends (its listener stays, as on a host whose network blipped).
-        _ = CLI.shell("pkill -KILL -P $(cat \(d)/sshd.pid)")
+        _ = CLI.shell("pkill -KILL -P $(cat \(d)/sshd-\(server.serverNamespace).pid)")
         let result = CLI.finish(process, out, err)
         let left = (try? FileManager.default.contentsOfDirectory(atPath: "\(d)/remote")) ?? []
         let content = try? String(contentsOfFile: "\(d)/remote/big.bin", encoding: .utf8)

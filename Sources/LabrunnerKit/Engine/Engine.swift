@@ -44,7 +44,8 @@ struct Engine: Sendable {
             var results = initial
             if graph.virtualLab {
                 do {
-                    try await NamespaceProvisioner(graph: graph, ledger: ledger).provision()
+                    let tools = options.fastpath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+                    try await NamespaceProvisioner(graph: graph, ledger: ledger, tools: tools).provision()
                 } catch {
                     results["setup"] = StepOutcome(id: "setup", status: .error, message: "\(error)")
                     return results

@@ -13,7 +13,7 @@ actor RunContext {
     let turns = SessionTurns()
     private(set) var variables: [String: String] = [:]
     private var sessions: [String: any InteractiveSession] = [:]
-    private var vms: [String: QEMUProcess] = [:]
+    private var vms: [String: any VMProcess] = [:]
     private var monitors: [String: any MonitorConnection] = [:]
     private var connections: [String: LibSSH2Connection] = [:]
     private var hypervisors: [String: LibvirtConnection] = [:]
@@ -182,7 +182,7 @@ actor RunContext {
     func fateOfConsolesVM(_ name: String) async -> String? {
         guard let spec = graph.sessions[name], spec.console == "serial", let vm = vms[spec.role] else { return nil }
         for _ in 0..<20 where !vm.exited { try? await Task.sleep(for: .milliseconds(50)) }
-        return "vm \(spec.role): \(vm.fate)"
+        return "vm \(spec.role): \(await vm.fate)"
     }
 
     /// Notes that the guest on session `name`'s console panicked: its consoles will not answer again.
@@ -221,7 +221,7 @@ actor RunContext {
         guard let name else { return LocalHost(namespace: nil) }
         if let plan = graph.containers[graph.sessions[name]?.role ?? name] { return try await container(plan) }
         guard let binding = graph.bindings[name] else { throw StepError.unreachable("'\(name)'") }
-        if let namespace = binding.namespace { return LocalHost(namespace: namespace) }
+        if let namespace = binding.directNamespace { return LocalHost(namespace: namespace) }
         if let open = connections[binding.name] { return try await leased(SSHHost(connection: open), binding) }
         let options = try sshOptions(binding)
         if binding.sshTransport == "openssh" {
@@ -300,7 +300,14 @@ actor RunContext {
         switch spec.console {
         case "serial":
             guard let socket = graph.consoles[spec.role] else { throw StepError.noDriver(action: "serial console", target: spec.role) }
-            session = try await ConsoleSession.connect(to: socket, log: log)
+            if let binding = graph.bindings[spec.role], binding.directNamespace == nil {
+                // On an SSH host (the virtual lab's SSH mode): relayed over a connection of its own.
+                let relay = LibSSH2Connection(options: try sshOptions(binding), logger: logger)
+                relays.append(relay)
+                session = ConsoleSession.attached(to: try await relay.unixSocket(socket), log: log)
+            } else {
+                session = try await ConsoleSession.connect(to: socket, log: log)
+            }
             // The guest may have printed its prompt before anyone listened: ask for a fresh one. Booting takes a while.
             try await session.send("")
             do {
@@ -335,13 +342,19 @@ actor RunContext {
     /// Starts a VM role with QEMU on its host and connects to its monitor.
     func startVM(_ role: String, argv: [String]) async throws {
         guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(role)'") }
-        let host = graph.bindings[role]
-        if let host, host.namespace == nil { throw StepError.noDriver(action: "vm", target: "\(host.name) (\(host.transport))") }
-        let logs = directory.appendingPathComponent("vms")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let vm = try await QEMUProcess.launch(
-            role: role, argv: argv, namespace: host?.namespace, qmpSocket: socket,
-            log: logs.appendingPathComponent("\(role).log"), ledger: ledger, logger: logger)
+        let binding = graph.bindings[role]
+        let log = directory.appendingPathComponent("vms").appendingPathComponent("\(role).log")
+        let vm: any VMProcess
+        if let binding, binding.directNamespace == nil {
+            // An SSH lab host: QEMU runs there, its pid file and log in the host's working directory.
+            vm = try await RemoteQEMUProcess.launch(
+                role: role, argv: argv, host: try await host(for: role), options: try sshOptions(binding), directory: "\(binding.workdir)/vms",
+                qmpSocket: socket, localLog: log, ledger: ledger, logger: logger)
+        } else {
+            try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+            vm = try await QEMUProcess.launch(
+                role: role, argv: argv, namespace: binding?.directNamespace, qmpSocket: socket, log: log, ledger: ledger, logger: logger)
+        }
         vms[role] = vm
         monitors[role] = vm.monitor
         // A VM started again (a migration's way back) is a new guest: its consoles are reopened.
@@ -353,7 +366,7 @@ actor RunContext {
     func stopVM(_ role: String) async throws {
         guard let vm = vms.removeValue(forKey: role) else { throw StepError.unreachable("VM '\(role)' (labrunner did not start it)") }
         monitors.removeValue(forKey: role)
-        await vm.stop()
+        await vm.stop(timeout: .seconds(10))
     }
 
     /// The monitor of a VM role (or of the VM a monitor session is on), connecting on first use.
@@ -366,14 +379,14 @@ actor RunContext {
         }
         guard let socket = graph.monitors[role] else { throw StepError.unreachable("the monitor of '\(name)'") }
         let monitor: QMPClient
-        if let binding = graph.bindings[role], binding.namespace == nil, QMPClient.tcpAddress(socket) == nil {
+        if let binding = graph.bindings[role], binding.directNamespace == nil, QMPClient.tcpAddress(socket) == nil {
             // A unix socket on an SSH host: relayed over a connection of its own (it pumps the relay).
             let relay = LibSSH2Connection(options: try sshOptions(binding), logger: logger)
             relays.append(relay)
             monitor = try await QMPClient.connect(
                 over: try await relay.unixSocket(socket), name: "\(binding.name):\(socket)", timeout: .seconds(10), logger: logger)
         } else {
-            monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.namespace, timeout: .seconds(10), logger: logger)
+            monitor = try await QMPClient.connect(to: socket, namespace: graph.bindings[role]?.directNamespace, timeout: .seconds(10), logger: logger)
         }
         monitors[role] = monitor
         return monitor
@@ -382,7 +395,9 @@ actor RunContext {
     /// The URI labrunner opens for a libvirt call: on an SSH host, through the host's key, known_hosts
     /// and jump host (LibvirtSSHTransport).
     func libvirtURI(for call: LibvirtCall) throws -> String {
-        guard let name = call.host, let binding = graph.bindings.values.first(where: { $0.name == name }), binding.namespace == nil else { return call.uri }
+        guard let name = call.host, let binding = graph.bindings.values.first(where: { $0.name == name }), binding.directNamespace == nil else {
+            return call.uri
+        }
         if let known = libvirtTransports[call.uri] { return known }
         let uri = try LibvirtSSHTransport.uri(call.uri, host: name, options: try sshOptions(binding), directory: directory)
         libvirtTransports[call.uri] = uri

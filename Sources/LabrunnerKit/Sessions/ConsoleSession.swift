@@ -25,6 +25,9 @@ final class ConsoleSession: InteractiveSession, @unchecked Sendable {
         }
     }
 
+    /// A console already connected through `fd` (a relay to the socket on an SSH lab host).
+    static func attached(to fd: Int32, log: URL) -> ConsoleSession { ConsoleSession(stream: TerminalStream(fd: fd, log: log)) }
+
     func send(_ line: String) async throws { try stream.send(line) }
 
     /// Waits for `pattern`; a guest's panic ends the wait at once with `SessionError.guestPanicked`.

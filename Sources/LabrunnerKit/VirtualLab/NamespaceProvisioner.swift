@@ -8,6 +8,9 @@ import Scenarios
 struct NamespaceProvisioner {
     let graph: StepGraph
     let ledger: Ledger
+    /// SSH mode: the directory of the labrunner whose FastPath, pdump and generator the hosts' shells
+    /// find on their PATH (as on a lab host labrunner is installed on).
+    var tools: String?
 
     /// The steps that will run on a namespace host, with its namespace.
     private var namespaceSteps: [(step: PlannedStep, namespace: String)] {
@@ -87,7 +90,7 @@ struct NamespaceProvisioner {
         var addresses: [String: String] = [:]
         for host in graph.bindings.values { if let ns = host.namespace { addresses[ns] = host.address } }
         let members = namespaces.filter { addresses[$0] != nil }
-        guard members.count >= 2 else { return }
+        guard members.count >= (graph.sshClient == nil ? 2 : 1) else { return }
         let bridge = management.namespace
         await ledger.record(kind: "namespace", name: bridge, undo: ["ip", "netns", "del", bridge])
         let add = try await LocalExecutor.run(["ip", "netns", "add", bridge], timeout: .seconds(10))
@@ -111,6 +114,39 @@ struct NamespaceProvisioner {
         let result = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
         guard result.status == 0 else {
             throw LabSetupError("management network: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        if let client = graph.sshClient {
+            try await startSSH(client, bridge: bridge, prefixLength: management.prefixLength, hosts: members.map { ($0, addresses[$0]!) })
+        }
+    }
+
+    /// SSH mode: labrunner's client namespace on the management bridge, the run's keys (a host key all
+    /// hosts share, and the client's), and an sshd in every host's namespace. From here on labrunner
+    /// reaches the hosts only over SSH.
+    private func startSSH(
+        _ client: (namespace: String, address: String, directory: String), bridge: String, prefixLength: Int, hosts: [(namespace: String, address: String)]
+    ) async throws {
+        await ledger.record(kind: "namespace", name: client.namespace, undo: ["ip", "netns", "del", client.namespace])
+        let d = client.directory
+        await ledger.record(kind: "ssh keys", name: d, undo: ["rm", "-rf", d])
+        let script =
+            [
+                "ip netns add \(client.namespace)", "ip -n \(client.namespace) link set lo up",
+                "ip -n \(client.namespace) link add lrmgmt type veth peer name mssh netns \(bridge)",
+                "ip -n \(bridge) link set mssh master lrmgmt", "ip -n \(bridge) link set mssh up",
+                "ip -n \(client.namespace) addr add \(client.address)/\(prefixLength) dev lrmgmt", "ip -n \(client.namespace) link set lrmgmt up",
+                "rm -rf \(Shell.quote(d))", "mkdir -m 700 -p \(Shell.quote(d))",
+                "ssh-keygen -q -t ed25519 -N '' -f \(Shell.quote(d))/host_ed25519", "ssh-keygen -q -t ed25519 -N '' -f \(Shell.quote(d))/id_ed25519",
+                "cp \(Shell.quote(d))/id_ed25519.pub \(Shell.quote(d))/authorized_keys",
+            ] + hosts.map { "echo \"\($0.address) $(cut -d' ' -f1,2 \(Shell.quote(d))/host_ed25519.pub)\" >> \(Shell.quote(d))/known_hosts" }
+        let made = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
+        guard made.status == 0 else { throw LabSetupError("SSH mode: \(made.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        let path = tools.map { "export PATH=\(Shell.quote($0)):$PATH\n" } ?? ""
+        for host in hosts {
+            try await NamespaceSSHD(
+                namespace: host.namespace, address: host.address, directory: d, hostKey: "\(d)/host_ed25519", authorizedKeys: "\(d)/authorized_keys",
+                bashrc: path
+            ).start()
         }
     }
 

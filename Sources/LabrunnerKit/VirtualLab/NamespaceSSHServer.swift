@@ -40,18 +40,6 @@ final class NamespaceSSHServer: @unchecked Sendable {
             awk -F: -v h="$hash" 'BEGIN{OFS=":"} $1=="root"{$2=h} {print}' /etc/shadow > \(d)/shadow
             chmod 600 \(d)/shadow
             echo "\(address) $(cut -d' ' -f1,2 \(d)/host_ed25519.pub)" > \(d)/known_hosts
-            cat > \(d)/sshd_config <<CONFIG
-            Port 22
-            ListenAddress \(address)
-            HostKey \(d)/host_ed25519
-            PidFile \(d)/sshd.pid
-            AuthorizedKeysFile \(d)/authorized_keys
-            StrictModes no
-            UsePAM no
-            PasswordAuthentication yes
-            KbdInteractiveAuthentication no
-            PermitRootLogin yes
-            CONFIG
             """
         let result = try await LocalExecutor.run(["sh", "-c", setup], timeout: .seconds(60))
         guard result.status == 0 else {
@@ -71,21 +59,16 @@ final class NamespaceSSHServer: @unchecked Sendable {
     }
 
     /// Starts (or restarts) sshd, which daemonizes inside the namespace, and waits until it listens.
+    /// It checks passwords against a shadow file of its own, bind-mounted where its sessions see it: the
+    /// machine's /etc/shadow is never touched. \(d)/private is a tmpfs only the server's processes see:
+    /// what is there is reachable only over SSH.
     func startServer() async throws {
-        // sshd checks passwords against a shadow file of its own, bind-mounted in the mount namespace
-        // `ip netns exec` makes: the machine's /etc/shadow is never touched. Its shells get an empty
-        // ~/.bashrc the same way (bash reads it under sshd): the machine's rc may run tools such as
-        // `pyenv rehash`, whose lock file a killed connection would leave behind for every later login.
         let d = directory.path
-        // \(d)/private is a tmpfs only the server's processes see: what is there is reachable only over SSH.
-        _ = await sh(
-            "ip netns exec \(serverNamespace) sh -c ': > \(d)/bashrc; [ ! -f \"$HOME/.bashrc\" ] || mount --bind \(d)/bashrc \"$HOME/.bashrc\"; mkdir -p \(d)/private && mount -t tmpfs lrprivate \(d)/private; mount --bind \(d)/shadow /etc/shadow && /usr/sbin/sshd -f \(d)/sshd_config'"
-        )
-        for _ in 0..<300 {
-            if await sh("ip netns exec \(serverNamespace) ss -ltn")?.stdout.contains("\(address):22") == true { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw LabSetupError("sshd did not start in \(serverNamespace)")
+        try await NamespaceSSHD(
+            namespace: serverNamespace, address: address, directory: d, hostKey: "\(d)/host_ed25519", authorizedKeys: "\(d)/authorized_keys",
+            bashrc: "", setup: ["mkdir -p \(d)/private", "mount -t tmpfs lrprivate \(d)/private", "mount --bind \(d)/shadow /etc/shadow"],
+            passwords: true
+        ).start()
     }
 
     /// Stops sshd and every connection it serves (a dropped connection, from the client's side).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The language's entry points: validate files, and compile a scenario against a lab into a plan.
 /// Every file is read through one `SourceReader`.
 public struct Compiler: Sendable {
@@ -43,9 +45,13 @@ public struct Compiler: Sendable {
         return (diagnostics, sources)
     }
 
-    /// Loads the lab at `labPath` (the embedded virtual lab when nil), with its diagnostics.
+    /// Loads the lab at `labPath` (the embedded virtual lab when nil; in SSH mode for `virtual-ssh`,
+    /// unless a file has that name), with its diagnostics.
     public func loadLab(_ labPath: String?) -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {
-        labPath.map { LabLoader(source: source).load(path: $0) } ?? LabLoader(source: source).loadEmbedded()
+        let loader = LabLoader(source: source)
+        guard let labPath else { return loader.loadEmbedded() }
+        if labPath == LabLoader.embeddedSSHLab && !FileManager.default.fileExists(atPath: labPath) { return loader.loadEmbedded(overSSH: true) }
+        return loader.load(path: labPath)
     }
 
     /// Compiles `path` against the lab at `labPath` (the embedded virtual lab when nil), with

@@ -30,6 +30,10 @@ public enum LabGrammar {
         [
             Field("subnet", text, "Addresses for namespace hosts (198.51.100.0/24); never the machine's own."),
             Field("namespace_prefix", .scalar(.identifier), "Prefix of the network namespaces created (lr)."),
+            Field(
+                "reach", .scalar(.text, choices: ["netns", "ssh"]),
+                "How labrunner reaches its hosts: netns (the default: it enters their namespaces) or ssh (an sshd in each host's namespace, reached only over SSH as a real lab is; `--lab virtual-ssh` is the embedded lab so)."
+            ),
             Field("cores", .scalar(.cores), "Cores each virtual host may use."),
             Field("memory", .scalar(.size), "Memory each virtual host may give guests."),
             Field("guest_kernel", text, "Kernel booted by guests without a disk."),

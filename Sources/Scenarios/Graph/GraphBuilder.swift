@@ -74,6 +74,7 @@ public struct GraphBuilder: Sendable {
                 }
             }
             graph.management = ("\(lab.namespacePrefix).mgmt", Int(lab.subnet.split(separator: "/").last ?? "") ?? 24)
+            graph.sshClient = lab.sshClient
             // A virtual host whose libvirt a step calls (or migrates to) gets a libvirtd of its own.
             let calls = planned.filter { $0.skip == nil }.compactMap(\.libvirtCall)
             let uris = Set(calls.map(\.uri) + calls.filter { $0.action == "migrate" }.compactMap(\.argument))

@@ -22,6 +22,11 @@ public struct PlanRenderer: Sendable {
         if let management = graph.management {
             out.append("management: every namespace at its address on lrmgmt, bridged in \(management.namespace)")
         }
+        if let client = graph.sshClient {
+            out.append(
+                "ssh: an sshd in every host's namespace; labrunner reaches the hosts only over SSH, from \(client.namespace) at \(client.address) (keys in \(client.directory))"
+            )
+        }
         for host in graph.libvirtHosts {
             out.append("libvirtd: in \(host.namespace ?? host.name), listening on \(host.libvirtSocket)")
         }

@@ -41,7 +41,7 @@ struct StepPlanner {
         switch parts[1] {
         case "address": return host?.address
         case "name": return role.vm?.name ?? role.name.value
-        case "namespace": return host?.namespace ?? ""
+        case "namespace": return host?.directNamespace ?? ""
         case "user": return host?.user
         case "workdir": return host?.workdir
         case "libvirt": return host.map(lab.libvirtURI(of:))
@@ -64,7 +64,7 @@ struct StepPlanner {
     /// a program that runs on role `name`'s lab host, when that is an SSH host (no namespace): the role to
     /// copy it to, and what the plan says of it. A lab that names its own fastpath binary has installed it.
     func fastPathCopy(on name: String?) -> (role: String, note: String)? {
-        guard lab.fastpathPath == "labrunner fastpath", let name, let host = labHost(for: name), host.namespace == nil else { return nil }
+        guard lab.fastpathPath == "labrunner fastpath", let name, let host = labHost(for: name), host.directNamespace == nil else { return nil }
         return (name, "FastPath: the host's labrunner at this labrunner's version, else copied to \(host.workdir)/fastpath-<build>")
     }
 

@@ -39,6 +39,24 @@ public struct Lab: Sendable {
     public var workdir: String
     /// Defaults of scenario params for runs on this lab.
     public var paramDefaults = LabParamDefaults()
+    /// A virtual lab in SSH mode: its hosts are namespaces as usual, each with an sshd, and labrunner
+    /// reaches them only over SSH, from a namespace of its own on the management network.
+    public var overSSH = false
+
+    /// SSH mode: the namespace labrunner's SSH client connects from, its address on the management
+    /// network, and the directory of the lab's keys and known_hosts.
+    public var sshClient: (namespace: String, address: String, directory: String)? {
+        guard isVirtual, overSSH, let address = subnetAddress(9) else { return nil }
+        return ("\(namespacePrefix).ssh", address, "\(workdir)/ssh")
+    }
+
+    /// The subnet's address `offset` past its base (virtual lab), when the subnet is an IPv4 one.
+    private func subnetAddress(_ offset: Int) -> String? {
+        let base = subnet.split(separator: "/").first.map(String.init) ?? "198.51.100.0"
+        let octets = base.split(separator: ".").compactMap { Int($0) }
+        guard octets.count == 4 else { return nil }
+        return "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + offset)"
+    }
 
     /// Whether this is the embedded virtual lab.
     public var isVirtual: Bool { kind == "virtual" }
@@ -47,7 +65,10 @@ public struct Lab: Sendable {
     /// on a virtual lab host, the libvirtd labrunner starts in that host's namespace (its socket in the
     /// host's working directory).
     public func libvirtURI(of host: LabHost) -> String {
-        if isVirtual, host.namespace != nil { return "qemu+unix:///system?socket=\(host.libvirtSocket)" }
+        if isVirtual, host.namespace != nil {
+            // In SSH mode, through the host's sshd to the same socket.
+            return host.overSSH ? "qemu+ssh://root@\(host.address)/system?socket=\(host.libvirtSocket)" : "qemu+unix:///system?socket=\(host.libvirtSocket)"
+        }
         return libvirtURI.replacingOccurrences(of: "${host}", with: host.address)
     }
 
@@ -64,18 +85,20 @@ public struct Lab: Sendable {
     public func bind(hostRoles: [String], deviceRoles: [String] = []) -> (hosts: [String: LabHost], problems: [String]) {
         var out: [String: LabHost] = [:]
         var problems: [String] = []
-        let base = subnet.split(separator: "/").first.map(String.init) ?? "198.51.100.0"
-        let octets = base.split(separator: ".").compactMap { Int($0) }
         for (index, role) in (hostRoles + deviceRoles).enumerated() {
             let isDevice = index >= hostRoles.count
             if let named = hosts.first(where: { $0.name == role }) {
                 out[role] = named
-            } else if isVirtual, octets.count == 4 {
-                let address = "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + 10 + index)"
+            } else if isVirtual, let address = subnetAddress(10 + index) {
                 let ns = "\(namespacePrefix)-\(role)"
-                out[role] = LabHost(
+                var host = LabHost(
                     name: role, address: address, user: "root", port: 22, namespace: ns, capabilities: capabilities,
                     cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
+                if let client = sshClient {
+                    host.overSSH = true
+                    (host.key, host.knownHosts, host.connectFrom) = ("\(client.directory)/id_ed25519", "\(client.directory)/known_hosts", client.namespace)
+                }
+                out[role] = host
             } else if isDevice {
                 continue
             } else if let fallback = defaultHost, let host = hosts.first(where: { $0.name == fallback }) {

@@ -34,13 +34,19 @@ public struct LabHost: Sendable {
     public var dpdk: DPDKVersion?
     /// libssh2 (default) or openssh (the ssh binary with ControlMaster).
     public var sshTransport = "libssh2"
+    /// A virtual lab host in SSH mode: its namespace is made and wired as usual, but labrunner reaches it
+    /// only over SSH (from `connectFrom`).
+    public var overSSH = false
+
+    /// The namespace labrunner runs this host's commands in directly; nil for a host reached over SSH.
+    public var directNamespace: String? { overSSH ? nil : namespace }
 
     /// The socket of the libvirtd labrunner starts in a virtual lab host's namespace.
     public var libvirtSocket: String { "\(workdir)/libvirt/libvirt-sock" }
 
     /// How commands reach the host, as a shell prefix.
     public var transport: String {
-        if let namespace { return "ip netns exec \(namespace)" }
+        if let namespace = directNamespace { return "ip netns exec \(namespace)" }
         var parts = ["ssh"]
         if port != 22 { parts.append("-p \(port)") }
         if let jump { parts.append("-J \(jump)") }

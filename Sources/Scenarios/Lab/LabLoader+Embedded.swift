@@ -40,8 +40,16 @@ extension LabLoader {
 
         """
 
-    /// Loads the embedded virtual lab.
-    public func loadEmbedded() -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {
-        load(path: "<embedded>/virtual.yaml", bytes: Array(Self.embeddedVirtualLab.utf8))
+    /// The name that selects the embedded virtual lab in SSH mode (`--lab virtual-ssh`).
+    public static let embeddedSSHLab = "virtual-ssh"
+
+    /// Loads the embedded virtual lab; `overSSH`, in SSH mode (named `virtual-ssh`).
+    public func loadEmbedded(overSSH: Bool = false) -> (lab: Lab?, diagnostics: [Diagnostic], source: SourceFile?) {
+        var loaded = load(path: "<embedded>/virtual.yaml", bytes: Array(Self.embeddedVirtualLab.utf8))
+        if overSSH {
+            loaded.lab?.overSSH = true
+            loaded.lab?.name = Self.embeddedSSHLab
+        }
+        return loaded
     }
 }

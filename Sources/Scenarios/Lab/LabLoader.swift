@@ -76,6 +76,7 @@ public struct LabLoader: Sendable {
             emulate: Set(v?.texts("emulate").map(\.value) ?? []),
             workdir: v?.text("workdir")?.value ?? "/var/run/labrunner")
         lab.guestFastPath = v?.text("guest_fastpath")?.value
+        lab.overSSH = kind == "virtual" && v?.text("reach")?.value == "ssh"
         // Param defaults: name → value, read the way every other scalar of the file is.
         func values(_ node: YAMLNode?) -> [String: Located<String>] {
             Dictionary((node?.entries ?? []).compactMap { e in node?.text(e.key.value).map { (e.key.value, $0) } }, uniquingKeysWith: { a, _ in a })

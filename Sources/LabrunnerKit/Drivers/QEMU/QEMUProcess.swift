@@ -8,7 +8,7 @@ import Glibc
 
 /// A QEMU started by labrunner: its process (own process group, in its host's namespace), its log,
 /// and its QMP connection. QEMU that dies before greeting is reported with the end of its log.
-final class QEMUProcess: @unchecked Sendable {
+final class QEMUProcess: VMProcess, @unchecked Sendable {
     let role: String
     let monitor: QMPClient
     private let process: SpawnedProcess
