@@ -130,7 +130,16 @@ import Testing
         #expect(
             virtualStart.hasPrefix(
                 "labrunner fastpath -l 0,2-5 -n 4 --socket-mem 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1"
-            ))
+            ), "\(virtualStart)")
+        // DPDK's testpmd as the host forwarder on the virtual lab (host_program): memfd, so no hugepages;
+        // this machine's testpmd (22.11) refuses the guide's --disable-hw-vlan, which the lab leaves out.
+        let testpmdStart = try #require(
+            try plan("pvp.yaml", lab: virtual, ["host_program=testpmd", "host_lcores=0-1", "host_nb_cores=1", "vm_pin=2-4"]).step("host-testpmd")
+        ).command
+        #expect(
+            testpmdStart
+                == "dpdk-testpmd -l 0-1 -n 4 --no-huge -m 1024 --vdev net_af_packet0,iface=nic0 --vdev net_af_packet1,iface=nic1 --no-pci --vdev net_vhost0,iface=/tmp/vhost-user1 --vdev net_vhost1,iface=/tmp/vhost-user2 -- --portmask=f -i --rxq=1 --txq=1 --nb-cores=1 --forward-mode=io",
+            "\(testpmdStart)")
         let guideStart = try #require(try plan("pvp.yaml", lab: guide).step("host-testpmd"))
         #expect(guideStart.command.hasPrefix("/root/dpdk/x86_64-default-linuxapp-gcc/app/testpmd -l 0,2-5"))
         // The guide's hosts declare DPDK 17.08, whose EAL takes -w (20.11 renamed it -a); plan says so.
@@ -152,6 +161,11 @@ import Testing
         }
         let current = try lab("current.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "dpdk: \"22.11\"") }
         #expect(try plan("pvp.yaml", lab: current).step("host-testpmd")?.command.contains("-a 0000:11:00.0 -a 0000:11:00.1") == true)
+        // Before 16.11 the virtual devices' drivers were eth_*, not net_*.
+        let old = try lab("old.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "dpdk: \"16.07\"") }
+        let oldStart = try plan("pvp.yaml", lab: old).step("host-testpmd")?.command ?? ""
+        #expect(oldStart.contains("--vdev eth_vhost0,iface=/tmp/vhost-user1 --vdev eth_vhost1,iface=/tmp/vhost-user2 -w 0000:11:00.0"), "\(oldStart)")
+        #expect(try plan("pvp.yaml", lab: guide).step("host-testpmd")?.command.contains("--vdev net_vhost0,iface=/tmp/vhost-user1") == true)
         let undeclared = try lab("undeclared.yaml") { $0.replacingOccurrences(of: "dpdk: \"17.08\"", with: "") }
         #expect(try plan("pvp.yaml", lab: undeclared).step("host-testpmd")?.command.contains("-a 0000:11:00.0") == true)
         let inMemory = try lab("in-memory.yaml") { $0.replacingOccurrences(of: "app/testpmd\n", with: "app/testpmd --in-memory\n") }

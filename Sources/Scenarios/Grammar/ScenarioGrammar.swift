@@ -141,8 +141,9 @@ public enum ScenarioGrammar {
             Field("allow", .list(.scalar(.pci)), "Devices to use (-w / -a)."),
             Field("args", text, "Application arguments after --, testpmd's words (-i --forward-mode=io …)."),
             Field(
-                "program", words(["testpmd", "fastpath"]),
-                "Which program runs it, whatever the lab's forwarder: fastpath for what only FastPath does (--forward-mode=vhost-switch)."),
+                "program", words(["testpmd", "fastpath", "lab"]),
+                "Which program runs it, whatever the lab's forwarder: fastpath for what only FastPath does (--forward-mode=vhost-switch); lab (the default) for the lab's forwarder."
+            ),
         ])
 
     static let switchRole = ObjectShape(

@@ -23,6 +23,13 @@ public struct DPDKVersion: Sendable, Comparable, CustomStringConvertible {
     /// 20.11 renamed the PCI allow list's option from `-w` to `-a`.
     public var allowOption: String { self < DPDKVersion(20, 11) ? "-w" : "-a" }
 
+    /// A `--vdev` argument as this release names its driver: 16.11 renamed the virtual devices' drivers
+    /// from `eth_` to `net_` (eth_pcap to net_pcap), so a line for an older release takes the old name.
+    public func vdev(_ argument: String) -> String {
+        guard self < DPDKVersion(16, 11), argument.hasPrefix("net_") else { return argument }
+        return "eth_" + argument.dropFirst(4)
+    }
+
     /// EAL options that exist only from a release on, or were replaced in one: what a line written
     /// for another release may carry.
     static let options: [(option: String, since: DPDKVersion?, until: DPDKVersion?)] = [

@@ -33,6 +33,7 @@ extension LabLoader {
             {
               benchmark: search, rate: 50kpps, duration: 5s, search_width: 5%, acceptable_loss: 1%, vhost_features: true,
               host_forwarder: "FastPath (labrunner fastpath)", guest_forwarder: "FastPath in the TCG guest", nic: "veth (virtual lab)",
+              hw_vlan_option: "",
             }
           vhost-user-migration: {vm_hugepages: 256, vm_vcpus: 2, vm_lcores: "0-1", max_downtime: 1s, max_outage: 1s}
           vf-daemon: {vm_vcpus: 2, vf_lcores: "0-1", pf_lcores: "0-1"}

@@ -85,10 +85,17 @@ public struct ForwarderCommandLine: Sendable {
     /// The arguments, starting with the binary.
     public var arguments: [String] {
         guard let f = role.forwarder else { return [] }
+        // testpmd's virtual devices as the host's release names them (FastPath takes today's names).
+        func vdev(_ argument: String) -> [String] { ["--vdev", program == "testpmd" ? dpdk?.vdev(argument) ?? argument : argument] }
         var a = (program == "fastpath" ? lab.fastpathPath : lab.testpmdPath).split(separator: " ").map(String.init)
         a += ["-l", f.lcores.value.description]
         if let n = f.channels { a += ["-n", "\(n)"] }
-        if let m = f.memory { a += ["--socket-mem", "\(Int(m.converted(to: .MiB)))"] }
+        if let m = f.memory {
+            // The virtual lab backs memory with memfd, not hugepages: DPDK's testpmd gets as much
+            // anonymous memory (FastPath takes the words as they are and needs neither).
+            let noHugepages = program == "testpmd" && lab.isVirtual && lab.memoryBacking == "memfd"
+            a += noHugepages ? ["--no-huge", "-m", "\(Int(m.converted(to: .MiB)))"] : ["--socket-mem", "\(Int(m.converted(to: .MiB)))"]
+        }
         if let prefix = f.filePrefix { a += ["--file-prefix", prefix] }
         if let proc = f.procType { a += ["--proc-type", proc] }
         if f.noPCI { a.append("--no-pci") }
@@ -97,16 +104,16 @@ public struct ForwarderCommandLine: Sendable {
             for (index, pci) in f.allow.enumerated() {
                 // An emulated NIC's VF is an AF_XDP socket on its interface, as DPDK serves a VF queue.
                 if let vf = steeredVF(pci) {
-                    a += ["--vdev", "net_af_xdp\(index),iface=\(vf)"]
+                    a += vdev("net_af_xdp\(index),iface=\(vf)")
                 } else if let pf = emulatedPFs.first(where: { $0.pci == pci }) {
-                    a += ["--vdev", pf.vdev(index: index)]
+                    a += vdev(pf.vdev(index: index))
                 } else {
-                    a += ["--vdev", "net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)"]
+                    a += vdev("net_af_packet\(index),iface=\(standIn(for: pci) ?? pci.description)")
                 }
             }
             if !f.allow.isEmpty && !f.noPCI { a.append("--no-pci") }
         }
-        for vdev in vdevs { a += ["--vdev", vdev] }
+        for argument in vdevs { a += vdev(argument) }
         if !usesNICStandIns { for pci in f.allow { a += [dpdk?.allowOption ?? "-a", pci.description] } }
         a.append("--")
         if let args = f.args { a += args.split(separator: " ").map(String.init) }
