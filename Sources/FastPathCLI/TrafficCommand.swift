@@ -9,12 +9,12 @@ package struct TrafficCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "traffic",
         abstract:
-            "The virtual lab's traffic generator: sequence-numbered UDP probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms)."
+            "FastPath's traffic generator: sequence-numbered probes out of one interface, counted back in; prints a JSON report (sent, received, lost, late, loss %, outage ms)."
     )
 
     @Argument(
         help:
-            "run (foreground), start (background), lap (prints a started run's report since its last lap; it goes on) or stop (ends a started run and prints its report)."
+            "run (foreground), start (background), lap (prints a started run's report since its last lap; it goes on), stop (ends a started run and prints its report) or search (finds NDR and PDR up to --rate)."
     )
     var action: TrafficAction
 

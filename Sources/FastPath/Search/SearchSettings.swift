@@ -36,8 +36,12 @@ public struct SearchSettings: Sendable, Equatable {
         return (0...steps).map { $0 == steps ? finalTrial : initialTrial * pow(finalTrial / initialTrial, Double($0) / Double(steps)) }
     }
 
-    /// The relative width a phase stops at: the final width, doubled for each phase before the last.
+    /// The relative width a phase stops at: the final width in the last two, doubled for each phase
+    /// before them. The narrowing to the final width is done with the next-to-last phase's shorter
+    /// trials; the last one measures the passing rates again at the final duration (a failure in a
+    /// shorter trial stays an upper bound: a longer trial only loses more), and narrows again only
+    /// where a rate no longer passes.
     public func width(ofPhase phase: Int) -> Double {
-        width * Double(1 << max(0, phaseDurations.count - 1 - phase))
+        width * Double(1 << max(0, phaseDurations.count - 2 - phase))
     }
 }
