@@ -245,6 +245,11 @@ import Testing
             #expect(going["outage", default: 0] >= 150 && going["loss", default: 0] > 50, "\(going)")
             _ = lab.shell("ip link set tb2 up")
             try await Task.sleep(for: .milliseconds(300))
+            // That silence ends in the next lap: the part of it after the last lap's end is this lap's
+            // outage, and its loss the probes sent in that part (10 a millisecond).
+            let after = try report("lap")
+            let outage = after["outage", default: 0], lost = after["lost", default: 0]
+            #expect(outage >= 30 && lost >= 300 && abs(lost - outage * 10) <= max(30, outage), "\(after)")
             let whole = try report("stop")
             #expect(whole["lost", default: 0] >= cut["lost", default: 0] && whole["outage", default: 0] >= 250, "\(whole)")
             // A run that got nothing back has an outage as long as the run, not none.

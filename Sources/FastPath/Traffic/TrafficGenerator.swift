@@ -111,14 +111,21 @@ public struct TrafficGenerator: Sendable {
         static func grace(rate: Double) -> UInt32 { UInt32(max(50_000, 3e6 / max(rate, 1))) }
 
         /// Ends the lap now and starts the next: what was sent and received in it, its loss windows
-        /// (those that began in it) and, when no probe sent after its end comes back within the grace,
-        /// the silence since the last one that did as an outage still going on.
+        /// (those that began in it, and the part in it of one still open when the last lap ended) and,
+        /// when no probe sent after its end comes back within the grace, the silence since the last
+        /// one that did as an outage still going on.
         mutating func end(sender: Forwarder, receiver: Forwarder, rate: Double) -> TrafficReport {
             let now = cfp_now_ns()
             let sent = sender.counters(0).txPackets
             usleep(Self.grace(rate: rate))
             let probes = TrafficGenerator.probes(of: receiver)
-            let windows = receiver.lossWindows().filter { $0.start >= time && $0.start < now }
+            let windows = receiver.lossWindows().compactMap { w -> LossWindow? in
+                guard w.start < now, w.end > time else { return nil }
+                guard w.start < time else { return w }
+                // Its probes were sent evenly across it: those sent after the last lap's end are this lap's.
+                let share = Double(w.end - time) / Double(w.length)
+                return LossWindow(start: time, end: w.end, lost: UInt64((Double(w.lost) * share).rounded()))
+            }
             var longest = windows.map(\.length).max() ?? 0
             if probes.lastTime < now { longest = max(longest, now &- max(probes.lastTime, time)) }
             let received = min(probes.received &- self.probes.received, sent &- self.sent)
