@@ -123,29 +123,27 @@ struct NamespaceProvisioner {
     /// SSH mode: labrunner's client namespace on the management bridge, the run's keys (a host key all
     /// hosts share, and the client's), and an sshd in every host's namespace. From here on labrunner
     /// reaches the hosts only over SSH.
-    private func startSSH(
-        _ client: (namespace: String, address: String, directory: String), bridge: String, prefixLength: Int, hosts: [(namespace: String, address: String)]
-    ) async throws {
+    private func startSSH(_ client: SSHModeAccess, bridge: String, prefixLength: Int, hosts: [(namespace: String, address: String)]) async throws {
         await ledger.record(kind: "namespace", name: client.namespace, undo: ["ip", "netns", "del", client.namespace])
-        let d = client.directory
-        await ledger.record(kind: "ssh keys", name: d, undo: ["rm", "-rf", d])
+        await ledger.record(kind: "ssh keys", name: client.directory, undo: ["rm", "-rf", client.directory])
+        let (d, hostKey) = (Shell.quote(client.directory), Shell.quote(client.hostKey))
         let script =
             [
                 "ip netns add \(client.namespace)", "ip -n \(client.namespace) link set lo up",
                 "ip -n \(client.namespace) link add lrmgmt type veth peer name mssh netns \(bridge)",
                 "ip -n \(bridge) link set mssh master lrmgmt", "ip -n \(bridge) link set mssh up",
                 "ip -n \(client.namespace) addr add \(client.address)/\(prefixLength) dev lrmgmt", "ip -n \(client.namespace) link set lrmgmt up",
-                "rm -rf \(Shell.quote(d))", "mkdir -m 700 -p \(Shell.quote(d))",
-                "ssh-keygen -q -t ed25519 -N '' -f \(Shell.quote(d))/host_ed25519", "ssh-keygen -q -t ed25519 -N '' -f \(Shell.quote(d))/id_ed25519",
-                "cp \(Shell.quote(d))/id_ed25519.pub \(Shell.quote(d))/authorized_keys",
-            ] + hosts.map { "echo \"\($0.address) $(cut -d' ' -f1,2 \(Shell.quote(d))/host_ed25519.pub)\" >> \(Shell.quote(d))/known_hosts" }
+                "rm -rf \(d)", "mkdir -m 700 -p \(d)", "ssh-keygen -q -t ed25519 -N '' -f \(hostKey)",
+                "ssh-keygen -q -t ed25519 -N '' -f \(Shell.quote(client.clientKey))",
+                "cp \(Shell.quote(client.clientKey)).pub \(Shell.quote(client.authorizedKeys))",
+            ] + hosts.map { "echo \"\($0.address) $(cut -d' ' -f1,2 \(hostKey).pub)\" >> \(Shell.quote(client.knownHosts))" }
         let made = try await LocalExecutor.run(["sh", "-ec", script.joined(separator: "\n")], timeout: .seconds(30))
         guard made.status == 0 else { throw LabSetupError("SSH mode: \(made.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
         let path = tools.map { "export PATH=\(Shell.quote($0)):$PATH\n" } ?? ""
         for host in hosts {
             try await NamespaceSSHD(
-                namespace: host.namespace, address: host.address, directory: d, hostKey: "\(d)/host_ed25519", authorizedKeys: "\(d)/authorized_keys",
-                bashrc: path
+                namespace: host.namespace, address: host.address, directory: client.directory, hostKey: client.hostKey,
+                authorizedKeys: client.authorizedKeys, bashrc: path
             ).start()
         }
     }

@@ -34,9 +34,8 @@ public struct StepGraph: Sendable {
     /// The virtual lab's management network: the namespace of its bridge, and the prefix length of the
     /// addresses hosts have on it (`${host.address}`). Nil on real labs.
     public var management: (namespace: String, prefixLength: Int)?
-    /// The virtual lab in SSH mode (`Lab.sshClient`): the namespace labrunner's SSH client connects
-    /// from, its address on the management network, and the directory of the lab's keys.
-    public var sshClient: (namespace: String, address: String, directory: String)?
+    /// The virtual lab in SSH mode: how labrunner reaches its hosts (`Lab.sshClient`).
+    public var sshClient: SSHModeAccess?
     /// Forwarder role → the VM role it is placed in (forwarders in guests only).
     public var forwarderPlacements: [String: String] = [:]
     /// VM role → its domain's name (QEMU's -name, libvirt's <name>): roles that are one guest share it.

@@ -43,11 +43,10 @@ public struct Lab: Sendable {
     /// reaches them only over SSH, from a namespace of its own on the management network.
     public var overSSH = false
 
-    /// SSH mode: the namespace labrunner's SSH client connects from, its address on the management
-    /// network, and the directory of the lab's keys and known_hosts.
-    public var sshClient: (namespace: String, address: String, directory: String)? {
+    /// SSH mode: how labrunner reaches the hosts (its client's namespace and address, the keys' directory).
+    public var sshClient: SSHModeAccess? {
         guard isVirtual, overSSH, let address = subnetAddress(9) else { return nil }
-        return ("\(namespacePrefix).ssh", address, "\(workdir)/ssh")
+        return SSHModeAccess(namespace: "\(namespacePrefix).ssh", address: address, directory: "\(workdir)/ssh")
     }
 
     /// The subnet's address `offset` past its base (virtual lab), when the subnet is an IPv4 one.
@@ -96,7 +95,7 @@ public struct Lab: Sendable {
                     cores: virtualCores, memory: virtualMemory, workdir: "\(workdir)/\(role)", jump: nil, key: nil)
                 if let client = sshClient {
                     host.overSSH = true
-                    (host.key, host.knownHosts, host.connectFrom) = ("\(client.directory)/id_ed25519", "\(client.directory)/known_hosts", client.namespace)
+                    (host.key, host.knownHosts, host.connectFrom) = (client.clientKey, client.knownHosts, client.namespace)
                 }
                 out[role] = host
             } else if isDevice {

@@ -103,17 +103,23 @@ final class QEMUProcess: VMProcess, @unchecked Sendable {
     }
 }
 
-/// Reaps a process on its own thread and remembers how it ended.
+/// How a process ended, once it has: reaped on a thread of its own for a local process, or told by
+/// whoever learns it (the SSH connection a remote QEMU runs on).
 final class ExitWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int32?
 
-    init(_ process: SpawnedProcess) {
-        Thread.detachNewThread { [self] in
-            let status = process.waitBlocking()
-            lock.withLock { value = status }
-        }
+    /// A watch that `ended(_:)` completes.
+    init() {}
+
+    /// Reaps `process`.
+    convenience init(_ process: SpawnedProcess) {
+        self.init()
+        Thread.detachNewThread { [self] in ended(process.waitBlocking()) }
     }
+
+    /// Records the exit status.
+    func ended(_ status: Int32) { lock.withLock { value = status } }
 
     /// Exit status once exited.
     var status: Int32? { lock.withLock { value } }

@@ -12,12 +12,12 @@ final class RemoteQEMUProcess: VMProcess, @unchecked Sendable {
     private let host: any RemoteHost
     private let pidFile: String, log: String
     private let localLog: URL
-    private let exit: RemoteExit
+    private let exit: ExitWatch
     /// The connection QEMU runs on, and the one that relays its monitor: kept while it lives.
     private let connections: [LibSSH2Connection]
 
     private init(
-        role: String, monitor: QMPClient, host: any RemoteHost, files: (pid: String, log: String, local: URL), exit: RemoteExit,
+        role: String, monitor: QMPClient, host: any RemoteHost, files: (pid: String, log: String, local: URL), exit: ExitWatch,
         connections: [LibSSH2Connection]
     ) {
         (self.role, self.monitor, self.host, self.exit, self.connections) = (role, monitor, host, exit, connections)
@@ -37,13 +37,13 @@ final class RemoteQEMUProcess: VMProcess, @unchecked Sendable {
         guard prepared.status == 0 else { throw QEMUProcess.LaunchError(description: "\(host.name): \(prepared.stderr.suffix(300))") }
         await ledger.record(
             kind: "vm", name: "\(role) on \(host.name) (QEMU pid in \(pidFile))",
-            undo: host.argv(running: "q=$(cat \(p) 2>/dev/null) && kill -KILL \"$q\" 2>/dev/null; rm -f \(p) \(Shell.quote(log))"))
+            undo: host.argv(running: "\(kill(pidFile)); rm -f \(p) \(Shell.quote(log))"))
         let runner = LibSSH2Connection(options: options, logger: logger)
-        let exit = RemoteExit()
+        let exit = ExitWatch()
         let line = "echo $$ > \(p) && exec \(Shell.join(argv)) > \(Shell.quote(log)) 2>&1"
         Task.detached {
             let result = try? await runner.exec(line, timeout: nil)
-            exit.set(result?.status ?? -1)
+            exit.ended(result?.status ?? -1)
         }
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -56,7 +56,7 @@ final class RemoteQEMUProcess: VMProcess, @unchecked Sendable {
             }
             if (try? await host.exec("test -S \(s)", timeout: .seconds(10)))?.status == 0 { break }
             guard ContinuousClock.now < deadline else {
-                _ = try? await host.exec("q=$(cat \(p) 2>/dev/null) && kill -KILL \"$q\"", timeout: .seconds(10))
+                _ = try? await host.exec(kill(pidFile), timeout: .seconds(10))
                 throw QMPError.cannotConnect(socket: "\(host.name):\(qmpSocket)", reason: "QEMU did not create it within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -68,6 +68,9 @@ final class RemoteQEMUProcess: VMProcess, @unchecked Sendable {
         return RemoteQEMUProcess(
             role: role, monitor: monitor, host: host, files: (pidFile, log, localLog), exit: exit, connections: [runner, relay])
     }
+
+    /// The shell line that kills the QEMU whose pid is in `pidFile` (if it still runs).
+    private static func kill(_ pidFile: String) -> String { "q=$(cat \(Shell.quote(pidFile)) 2>/dev/null) && kill -KILL \"$q\" 2>/dev/null" }
 
     var exited: Bool { exit.status != nil }
 
@@ -84,19 +87,11 @@ final class RemoteQEMUProcess: VMProcess, @unchecked Sendable {
         _ = try? await monitor.execute(.object([("execute", .string("quit"))]), timeout: .seconds(3))
         let deadline = ContinuousClock.now + timeout
         while exit.status == nil && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if exit.status == nil { _ = try? await host.exec("q=$(cat \(Shell.quote(pidFile)) 2>/dev/null) && kill -KILL \"$q\"", timeout: .seconds(10)) }
+        if exit.status == nil { _ = try? await host.exec(Self.kill(pidFile), timeout: .seconds(10)) }
         monitor.close()
         if let text = (try? await host.exec("cat \(Shell.quote(log))", timeout: .seconds(30)))?.stdout {
             try? FileManager.default.createDirectory(at: localLog.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? text.write(to: localLog, atomically: true, encoding: .utf8)
         }
     }
-}
-
-/// The exit status a remote QEMU's connection reports when it ends.
-private final class RemoteExit: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int32?
-    func set(_ status: Int32) { lock.withLock { value = status } }
-    var status: Int32? { lock.withLock { value } }
 }
