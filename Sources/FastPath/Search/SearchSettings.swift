@@ -29,19 +29,20 @@ public struct SearchSettings: Sendable, Equatable {
         self.maxTime = maxTime
     }
 
-    /// Trial durations of the phases, growing geometrically (×3 at most a phase) from the initial to the final.
+    /// Trial durations of the phases, growing geometrically (×4 at most a phase: 1, 3.2 and 10 s for CSIT's
+    /// 1 s and 10 s) from the initial to the final.
     public var phaseDurations: [Double] {
         guard finalTrial > initialTrial, initialTrial > 0 else { return [finalTrial] }
-        let steps = Int((log(finalTrial / initialTrial) / log(3)).rounded(.up))
+        let steps = Int((log(finalTrial / initialTrial) / log(4)).rounded(.up))
         return (0...steps).map { $0 == steps ? finalTrial : initialTrial * pow(finalTrial / initialTrial, Double($0) / Double(steps)) }
     }
 
-    /// The relative width a phase stops at: the final width in the last two, doubled for each phase
-    /// before them. The narrowing to the final width is done with the next-to-last phase's shorter
-    /// trials; the last one measures the passing rates again at the final duration (a failure in a
-    /// shorter trial stays an upper bound: a longer trial only loses more), and narrows again only
-    /// where a rate no longer passes.
+    /// The relative width a phase stops at: the final width in the last two, and before them the width
+    /// one halving (a trial at the geometric middle) takes to the next phase's, 1 − (1 − w)², compounded.
+    /// The narrowing to the final width is done with the next-to-last phase's shorter trials; the last
+    /// one measures the passing rates again at the final duration (a failure in a shorter trial stays an
+    /// upper bound: a longer trial only loses more), and narrows again only where a rate no longer passes.
     public func width(ofPhase phase: Int) -> Double {
-        width * Double(1 << max(0, phaseDurations.count - 2 - phase))
+        1 - pow(1 - width, Double(1 << max(0, phaseDurations.count - 2 - phase)))
     }
 }

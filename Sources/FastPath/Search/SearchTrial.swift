@@ -21,6 +21,7 @@ public struct SearchTrial: Sendable, Equatable {
     /// Lost share of sent, 0…1 (all lost when nothing was sent).
     public var lossRatio: Double { sent == 0 ? 1 : Double(sent &- min(received, sent)) / Double(sent) }
 
-    /// What the path forwarded, packets per second.
-    public var forwardingRate: Double { duration > 0 ? Double(received) / duration : 0 }
+    /// What the path forwarded of the rate offered, packets per second (by the share received: a
+    /// generator's sent count runs a little over rate × duration).
+    public var forwardingRate: Double { rate * (1 - lossRatio) }
 }

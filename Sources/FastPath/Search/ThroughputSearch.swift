@@ -6,9 +6,12 @@ import Foundation
 ///
 /// The contract: a goal's reported rate passed a trial of the final duration, and the interval to the
 /// lowest rate that failed one is at most the final width (or the rate is the maximum, or nothing
-/// passed: 0). A failure that contradicts a pass (of the same rate, or of a higher one in a trial as
+/// passed: 0). A failure that contradicts a pass (of the same or a higher rate, in a trial at least as
 /// long) is tried once more at the same rate and duration before it counts, so one trial spoilt by a
-/// stall of the machine does not pull the result down. With `verify`, a final-length trial at each
+/// stall of the machine does not pull the result down. A failure at a rate that passed only shorter
+/// trials is believed at once (longer trials lose more, and repeating it would cost a final trial on
+/// every path with buffers); spoilt, it costs at most the width, as the search then lands within the
+/// width below it. With `verify`, a final-length trial at each
 /// goal's rate (by the same rule, tried again once when it fails) and one at 1.2 times it follow
 /// (VSPERF's verification), reported beside the result and not used by the search.
 public struct ThroughputSearch {
@@ -32,8 +35,10 @@ public struct ThroughputSearch {
     /// What is known of one goal: the trials of its highest passing and lowest failing rate.
     private struct Bounds {
         var lower: SearchTrial?, upper: SearchTrial?
-        /// How far the next try goes beyond a bound when the other is missing (doubles each time).
-        var step = 0.0
+        /// How many trials in a row went beyond a bound, the other missing (each goes further).
+        var stepped = 0
+        /// Whether the last trial between the bounds was placed by a guess of the boundary.
+        var guessed = false
     }
 
     /// Runs the search.
@@ -72,11 +77,11 @@ public struct ThroughputSearch {
             let r = min(settings.maxRate, max(settings.minRate, rate))
             let (sent, received) = try measure(r, duration)
             var t = SearchTrial(rate: r, duration: duration, sent: sent, received: received, phase: phase)
-            // A failure that contradicts a pass — of this rate, or of a higher one in a trial as long — gets
-            // one more trial before it counts.
+            // A failure that contradicts a pass — of this rate or a higher one, in a trial as long — gets one
+            // more trial before it counts. (A pass in a shorter trial is no contradiction: longer trials lose more.)
             let key = "\(r)/\(duration)"
             let contradicts = goals.contains { goal in
-                !goal.accepts(t) && trials.contains { goal.accepts($0) && ($0.rate == r || ($0.rate > r && $0.duration >= duration)) }
+                !goal.accepts(t) && trials.contains { goal.accepts($0) && $0.rate >= r && $0.duration >= duration }
             }
             if contradicts && !repeated.contains(key) {
                 repeated.insert(key)
@@ -90,28 +95,42 @@ public struct ThroughputSearch {
 
         /// The next rate goal `i` needs at trial duration `duration` to reach `width`, or nil when it has it.
         func next(_ i: Int, duration: Double, width: Double) -> Double? {
-            var b = bounds[i]
-            defer { bounds[i].step = b.step }
-            guard let lower = b.lower?.rate, b.lower!.duration >= duration else {
-                if let lower = b.lower { return lower.rate }  // passed at a shorter trial: measure it again at this one
-                guard let failed = b.upper, failed.rate > settings.minRate else { return nil }  // nothing passes even at the lowest rate
-                b.step = b.step == 0 ? width : min(0.5, b.step * 2)
-                // Below what the path forwarded at the failing rate, where that is known.
-                let below = failed.forwardingRate > 0 && failed.forwardingRate < failed.rate ? failed.forwardingRate : failed.rate
-                return max(settings.minRate, below * (1 - b.step))
+            let inside = width * (1 - 1e-6)  // a rate this far from a bound is within the width of it, rounding included
+            guard let lower = bounds[i].lower?.rate, bounds[i].lower!.duration >= duration else {
+                if let lower = bounds[i].lower { return lower.rate }  // passed at a shorter trial: measure it again at this one
+                guard let failed = bounds[i].upper, failed.rate > settings.minRate else { return nil }  // nothing passes even at the lowest rate
+                // Below the failure by the width twice (the first lands within the width of it), then by
+                // twice as much each time; or at what the path forwarded at the failing rate, when lower.
+                bounds[i].stepped += 1
+                let step = min(0.5, inside * Double(1 << min(10, max(0, bounds[i].stepped - 2))))
+                let forwarded = failed.forwardingRate > 0 ? failed.forwardingRate : failed.rate
+                return max(settings.minRate, min(failed.rate * (1 - step), forwarded))
             }
-            guard let upper = b.upper?.rate else {
+            guard let failed = bounds[i].upper else {
                 guard lower < settings.maxRate else { return nil }
-                b.step = b.step == 0 ? width * 2 : min(1, b.step * 2)
-                return min(settings.maxRate, lower * (1 + b.step))
+                bounds[i].stepped += 1
+                return min(settings.maxRate, lower * (1 + min(1, width * Double(1 << min(10, bounds[i].stepped)))))
             }
-            b.step = 0
-            return (upper - lower) / upper > width ? (lower + upper) / 2 : nil
+            bounds[i].stepped = 0
+            let upper = failed.rate
+            guard (upper - lower) / upper > width else { return nil }
+            // Where the goal's boundary most likely is: where a path forwarding what it did at the pass (when
+            // that lost some: a trial as long as this phase's, at the edge) or else at the failure loses just
+            // the goal's share. A trial that the boundary says passes (or fails) is placed where that ends
+            // the narrowing: the width below the failure (or above the pass). After such a guess the next
+            // trial is at the geometric middle (one such trial takes an interval of 1 − (1 − w)² to w), so
+            // a path the guess misreads still narrows by halves.
+            bounds[i].guessed.toggle()
+            guard bounds[i].guessed else { return (lower * upper).squareRoot() }
+            let seen = bounds[i].lower!.lossRatio > 0 ? bounds[i].lower! : failed
+            let boundary = seen.forwardingRate / (1 - goals[i].lossRatio)
+            return min(upper * (1 - inside), max(lower / (1 - inside), boundary))
         }
 
         let durations = settings.phaseDurations
         search: for (phase, duration) in durations.enumerated() {
             let width = settings.width(ofPhase: phase)
+            for i in bounds.indices { bounds[i].guessed = false }
             if phase == 0 {
                 try trial(settings.maxRate, duration, phase: phase)
             }

@@ -82,10 +82,10 @@ public struct TrafficGenerator: Sendable {
         sender.stop()
         let stopped = cfp_now_ns()
         let duration = Date().timeIntervalSince(started)
-        usleep(300_000)
+        let sent = sender.counters(0).txPackets
+        Self.awaitStragglers(of: receiver, sent: sent)
         receiver.stop()
         let probes = Self.probes(of: receiver)
-        let sent = sender.counters(0).txPackets
         // Probes that stopped coming back before the end: the silence since the last one that did (or
         // the start) is an outage too, so a run that lost everything is not reported without one.
         let silence = sent > 0 ? stopped &- max(probes.lastTime, firstLap) : 0
@@ -94,6 +94,19 @@ public struct TrafficGenerator: Sendable {
             sent: sent, received: probes.received, lost: sent > probes.received ? sent - probes.received : 0, late: probes.late, gaps: probes.gaps,
             longestGap: max(probes.longestGap, silence), rate: profile.rate, duration: duration, windows: receiver.lossWindows(),
             startNanoseconds: firstLap, endNanoseconds: stopped)
+    }
+
+    /// Waits for the probes still on their way after the sender stopped: until all `sent` are back, or
+    /// none came for 100 ms, or 300 ms have passed (a lossless trial ends as soon as its last probe is in).
+    private static func awaitStragglers(of receiver: Forwarder, sent: UInt64) {
+        let deadline = cfp_now_ns() &+ 300_000_000
+        var (count, since) = (probes(of: receiver).received, cfp_now_ns())
+        while count < sent {
+            usleep(5_000)
+            let now = cfp_now_ns(), received = probes(of: receiver).received
+            if received != count { (count, since) = (received, now) }
+            if now >= deadline || now &- since >= 100_000_000 { return }
+        }
     }
 
     private static func probes(of receiver: Forwarder) -> ProbeCounters {
