@@ -27,13 +27,15 @@ extension LabLoader {
         # What a TCG guest on two cores carries, for runs on this lab; the same scenarios keep the
         # guide's values on real labs (plan shows each param's value and where it came from). The
         # migration's outage here (the probes' longest silence in a round): 43-653 ms over 25 rounds, QEMU's
-        # downtime 11-296 ms; the destination's TCG starts with an empty translation cache.
+        # downtime 11-296 ms; the destination's TCG starts with an empty translation cache. PVP's 1024-entry
+        # rx queues hold four times as long a stall of the TCG guest: 5 searches gave NDR 14.6-19.4 kpps
+        # (9.6-16.5 with the guide's 256).
         scenarios:
           pvp:
             {
               benchmark: search, rate: 50kpps, duration: 5s, search_width: 5%, acceptable_loss: 1%, vhost_features: true,
               host_forwarder: "FastPath (labrunner fastpath)", guest_forwarder: "FastPath in the TCG guest", nic: "veth (virtual lab)",
-              hw_vlan_option: "",
+              hw_vlan_option: "", vm_rx_queue_size: 1024,
             }
           vhost-user-migration: {vm_hugepages: 256, vm_vcpus: 2, vm_lcores: "0-1", max_downtime: 1s, max_outage: 1s}
           vf-daemon: {vm_vcpus: 2, vf_lcores: "0-1", pf_lcores: "0-1"}
