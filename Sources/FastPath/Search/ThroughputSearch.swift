@@ -96,8 +96,8 @@ public struct ThroughputSearch {
         /// The next rate goal `i` needs at trial duration `duration` to reach `width`, or nil when it has it.
         func next(_ i: Int, duration: Double, width: Double) -> Double? {
             let inside = width * (1 - 1e-6)  // a rate this far from a bound is within the width of it, rounding included
-            guard let lower = bounds[i].lower?.rate, bounds[i].lower!.duration >= duration else {
-                if let lower = bounds[i].lower { return lower.rate }  // passed at a shorter trial: measure it again at this one
+            guard let passed = bounds[i].lower, passed.duration >= duration else {
+                if let passed = bounds[i].lower { return passed.rate }  // passed at a shorter trial: measure it again at this one
                 guard let failed = bounds[i].upper, failed.rate > settings.minRate else { return nil }  // nothing passes even at the lowest rate
                 // Below the failure by the width twice (the first lands within the width of it), then by
                 // twice as much each time; or at what the path forwarded at the failing rate, when lower.
@@ -107,12 +107,12 @@ public struct ThroughputSearch {
                 return max(settings.minRate, min(failed.rate * (1 - step), forwarded))
             }
             guard let failed = bounds[i].upper else {
-                guard lower < settings.maxRate else { return nil }
+                guard passed.rate < settings.maxRate else { return nil }
                 bounds[i].stepped += 1
-                return min(settings.maxRate, lower * (1 + min(1, width * Double(1 << min(10, bounds[i].stepped)))))
+                return min(settings.maxRate, passed.rate * (1 + min(1, width * Double(1 << min(10, bounds[i].stepped)))))
             }
             bounds[i].stepped = 0
-            let upper = failed.rate
+            let (lower, upper) = (passed.rate, failed.rate)
             guard (upper - lower) / upper > width else { return nil }
             // Where the goal's boundary most likely is: where a path forwarding what it did at the pass (when
             // that lost some: a trial as long as this phase's, at the edge) or else at the failure loses just
@@ -122,7 +122,7 @@ public struct ThroughputSearch {
             // a path the guess misreads still narrows by halves.
             bounds[i].guessed.toggle()
             guard bounds[i].guessed else { return (lower * upper).squareRoot() }
-            let seen = bounds[i].lower!.lossRatio > 0 ? bounds[i].lower! : failed
+            let seen = passed.lossRatio > 0 ? passed : failed
             let boundary = seen.forwardingRate / (1 - goals[i].lossRatio)
             return min(upper * (1 - inside), max(lower / (1 - inside), boundary))
         }

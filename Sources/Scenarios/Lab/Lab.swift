@@ -109,6 +109,6 @@ public struct Lab: Sendable {
         return (out, problems)
     }
 
-    /// The program that runs forwarder `role`: the one it names (`program:`), else (or for `lab`) the lab's forwarder.
-    public func program(running role: Role) -> String { role.forwarder?.program.flatMap { $0 == "lab" ? nil : $0 } ?? forwarder }
+    /// The program that runs forwarder `role`: the one it names (`program:`), else the lab's forwarder.
+    public func program(running role: Role) -> String { role.forwarder?.program ?? forwarder }
 }

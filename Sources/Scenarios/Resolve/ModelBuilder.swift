@@ -61,7 +61,9 @@ struct ModelBuilder {
                     memory: node.quantity("memory")?.value, filePrefix: node.text("file_prefix")?.value,
                     procType: node.text("proc_type")?.value, noPCI: node.bool("no_pci") ?? false,
                     vdevs: node.texts("vdevs"), allow: node.texts("allow").compactMap { PCIAddress($0.value) },
-                    args: node.text("args")?.value, program: node.text("program")?.value))
+                    args: node.text("args")?.value,
+                    // `lab` names the lab's forwarder, as no program at all does.
+                    program: node.text("program").map(\.value).flatMap { $0 == "lab" ? nil : $0 }))
         case .switchDevice:
             spec = .switchDevice(SwitchSpec(ports: node.texts("ports").map(\.value), flood: node.bool("flood") ?? false, vlan: node.int("vlan")))
         case .trafficgen:
